@@ -1,0 +1,197 @@
+"""The plain shape of an article's content, independent of the database.
+
+One structure serves the importers and exporters, the published snapshot of an
+approved version, the desk's body editor and the public page: the parser turns
+text into an ``ArticleContent``, the models turn an article into one, and the
+page renders one.
+
+References are numbered 1..n in list order. A citation number that has no
+reference behind it (greater than ``len(references)``) is *unresolved*: it is
+kept, shown to editors and blocks approval, never dropped.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class ClaimKind(StrEnum):
+    HEADING = "heading"  # a section heading (h2)
+    SUBHEADING = "subheading"  # a sub-section heading (h3)
+    PARAGRAPH = "paragraph"
+    BULLET = "bullet"  # an item of an unordered list
+    NUMBERED = "numbered"  # an item of an ordered list
+
+    @property
+    def is_heading(self) -> bool:
+        return self in (ClaimKind.HEADING, ClaimKind.SUBHEADING)
+
+    @property
+    def is_list_item(self) -> bool:
+        return self in (ClaimKind.BULLET, ClaimKind.NUMBERED)
+
+
+class ReferenceKind(StrEnum):
+    GUIDELINE = "Guideline"
+    RESEARCH = "Research"
+    SYSTEMATIC_REVIEW = "Systematic review"
+    DRUG_LABEL = "Drug label"
+    REVIEW = "Review"
+    OTHER = "Other"
+
+
+@dataclass(frozen=True)
+class ReferenceData:
+    kind: ReferenceKind
+    title: str
+    source: str
+    year: int
+    authors: str = ""
+    doi: str = ""
+    pmid: str = ""
+    url: str = ""
+
+
+@dataclass(frozen=True)
+class ClaimData:
+    kind: ClaimKind
+    text: str
+    # Nesting depth of a list item: 0 for a top-level item, 1 for an item under it...
+    level: int = 0
+    # Reference numbers cited at the end of the claim, in the order written.
+    citations: tuple[int, ...] = ()
+    # The editor states that this fact needs no citation (headings never need one).
+    needs_no_citation: bool = False
+    # Optional plain-language version for patients and caregivers.
+    plain_text: str = ""
+    # Stable identity of the claim across revisions (a UUID string), when known.
+    uid: str = ""
+
+    @property
+    def states_fact(self) -> bool:
+        return not self.kind.is_heading
+
+
+@dataclass(frozen=True)
+class ArticleContent:
+    title: str  # the reader's question
+    claims: tuple[ClaimData, ...] = ()
+    references: tuple[ReferenceData, ...] = ()
+    display_heading: str = ""
+    last_updated: datetime.date | None = None
+
+    def unresolved_numbers(self) -> list[int]:
+        """Cited numbers with no reference behind them, in order of first citation."""
+        seen: dict[int, None] = {}
+        for claim in self.claims:
+            for number in claim.citations:
+                if not 1 <= number <= len(self.references):
+                    seen.setdefault(number, None)
+        return list(seen)
+
+
+@dataclass(frozen=True)
+class ContentError:
+    """One problem found in an input, located for the person who has to fix it."""
+
+    message: str
+    line: int | None = None  # 1-based line in a text or Markdown input
+    path: str = ""  # JSON path, such as "$.claims[3].citations[0]"
+
+    def __str__(self) -> str:
+        where = f"line {self.line}: " if self.line else (f"{self.path}: " if self.path else "")
+        return f"{where}{self.message}"
+
+
+class ContentParseError(ValueError):
+    """Raised by the parsers, and only by them, for input they cannot accept."""
+
+    def __init__(self, errors: list[ContentError] | ContentError | str):
+        if isinstance(errors, str):
+            errors = [ContentError(errors)]
+        elif isinstance(errors, ContentError):
+            errors = [errors]
+        self.errors: list[ContentError] = list(errors)
+        super().__init__("; ".join(str(e) for e in self.errors))
+
+
+__all__ = [
+    "ArticleContent",
+    "ClaimData",
+    "ClaimKind",
+    "ContentError",
+    "ContentParseError",
+    "ReferenceData",
+    "ReferenceKind",
+]
+
+
+def content_to_dict(content: ArticleContent) -> dict:
+    """A JSON-ready dict of the content (the stored shape of published snapshots)."""
+    return {
+        "title": content.title,
+        "display_heading": content.display_heading,
+        "last_updated": content.last_updated.isoformat() if content.last_updated else None,
+        "claims": [
+            {
+                "uid": c.uid,
+                "kind": c.kind.value,
+                "text": c.text,
+                "level": c.level,
+                "citations": list(c.citations),
+                "needs_no_citation": c.needs_no_citation,
+                "plain_text": c.plain_text,
+            }
+            for c in content.claims
+        ],
+        "references": [
+            {
+                "kind": r.kind.value,
+                "title": r.title,
+                "source": r.source,
+                "year": r.year,
+                "authors": r.authors,
+                "doi": r.doi,
+                "pmid": r.pmid,
+                "url": r.url,
+            }
+            for r in content.references
+        ],
+    }
+
+
+def content_from_dict(data: dict) -> ArticleContent:
+    """The inverse of ``content_to_dict``, for data this application wrote itself."""
+    last_updated = data.get("last_updated")
+    return ArticleContent(
+        title=data["title"],
+        display_heading=data.get("display_heading", ""),
+        last_updated=datetime.date.fromisoformat(last_updated) if last_updated else None,
+        claims=tuple(
+            ClaimData(
+                kind=ClaimKind(c["kind"]),
+                text=c["text"],
+                level=c.get("level", 0),
+                citations=tuple(c.get("citations", ())),
+                needs_no_citation=c.get("needs_no_citation", False),
+                plain_text=c.get("plain_text", ""),
+                uid=c.get("uid", ""),
+            )
+            for c in data.get("claims", ())
+        ),
+        references=tuple(
+            ReferenceData(
+                kind=ReferenceKind(r["kind"]),
+                title=r["title"],
+                source=r["source"],
+                year=r["year"],
+                authors=r.get("authors", ""),
+                doi=r.get("doi", ""),
+                pmid=r.get("pmid", ""),
+                url=r.get("url", ""),
+            )
+            for r in data.get("references", ())
+        ),
+    )

@@ -1,0 +1,80 @@
+"""Load the demo users, board profiles and editorial policy; safe to run again."""
+
+import datetime
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group, Permission
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from articles.models import BoardMember, EditorialPolicy
+from articles.permissions import BOARD_REVIEWERS, EDITORS, SITE_ADMINS, sync_groups
+
+DEMO_PASSWORD = "review-demo-2026"
+
+DEMO_USERS = [
+    # username, first, last, group, superuser
+    ("editor", "Elena", "Marsh", EDITORS, False),
+    ("editor2", "Tom", "Okafor", EDITORS, False),
+    ("reviewer", "Priya", "Raman", BOARD_REVIEWERS, False),
+    ("reviewer2", "Daniel", "Weiss", BOARD_REVIEWERS, False),
+    ("admin", "Site", "Admin", SITE_ADMINS, True),
+]
+
+BOARD = {
+    "reviewer": dict(
+        name="Dr. Priya Raman",
+        credentials="MD",
+        specialty="Neurology",
+        bio="Consultant neurologist with a clinical focus on spasticity and movement disorders.",
+        disclosures="No relevant financial relationships.",
+    ),
+    "reviewer2": dict(
+        name="Daniel Weiss",
+        credentials="PharmD",
+        specialty="Clinical pharmacy",
+        bio="Clinical pharmacist specialising in medication safety and dosing in renal impairment.",
+        disclosures="Has received speaker fees from a hospital pharmacy association.",
+    ),
+}
+
+POLICY_V1 = """Every article answers one reader's question with claims that cite their sources.
+
+Editors draft articles and cite a reference for each statement of fact. A member of our Medical Advisory Board, who did not write the article, checks every claim against the references it cites before the article is approved.
+
+Until an article is approved it is shown with a notice that it is pending human review. When an approved article is corrected, the correction is reviewed in the same way, and the article's review history says what changed and when.
+
+Content is for education and does not replace professional medical advice."""
+
+
+class Command(BaseCommand):
+    help = "Create the demo users, board profiles and editorial policy v1 (idempotent)."
+
+    @transaction.atomic
+    def handle(self, *args, **options):
+        sync_groups(Group, Permission)
+        User = get_user_model()
+        for username, first, last, group_name, superuser in DEMO_USERS:
+            user, created = User.objects.get_or_create(
+                username=username,
+                defaults={"first_name": first, "last_name": last, "email": f"{username}@example.org"},
+            )
+            if created:
+                user.set_password(DEMO_PASSWORD)
+            user.is_staff = superuser
+            user.is_superuser = superuser
+            user.save()
+            user.groups.add(Group.objects.get(name=group_name))
+            if username in BOARD:
+                BoardMember.objects.update_or_create(user=user, defaults=BOARD[username])
+        EditorialPolicy.objects.get_or_create(
+            version=1,
+            defaults={
+                "title": "Editorial policy",
+                "body": POLICY_V1,
+                "effective_date": datetime.date(2025, 1, 1),
+            },
+        )
+        self.stdout.write("Demo logins (password for all: %s):" % DEMO_PASSWORD)
+        for username, first, last, group_name, _ in DEMO_USERS:
+            self.stdout.write(f"  {username:<10} {group_name}")

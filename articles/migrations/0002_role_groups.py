@@ -1,0 +1,31 @@
+"""Create the role groups (Editors, Board reviewers, Site admins) with their permissions."""
+
+from django.contrib.auth.management import create_permissions
+from django.db import migrations
+
+
+def create_groups(apps, schema_editor):
+    from articles.permissions import sync_groups
+
+    # Permissions are normally created after all migrations; make sure ours exist now.
+    for app_config in apps.get_app_configs():
+        app_config.models_module = True
+        create_permissions(app_config, verbosity=0)
+        app_config.models_module = None
+    sync_groups(apps.get_model("auth", "Group"), apps.get_model("auth", "Permission"))
+
+
+def remove_groups(apps, schema_editor):
+    from articles.permissions import GROUP_PERMISSIONS
+
+    apps.get_model("auth", "Group").objects.filter(name__in=GROUP_PERMISSIONS).delete()
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("articles", "0001_initial"),
+        ("auth", "0012_alter_user_first_name_max_length"),
+        ("contenttypes", "0002_remove_content_type_name"),
+    ]
+
+    operations = [migrations.RunPython(create_groups, remove_groups)]

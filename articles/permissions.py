@@ -1,0 +1,82 @@
+"""Roles as Django groups, and the permissions each one holds.
+
+The groups are created by a data migration and kept in step by ``seed_demo``;
+per-article rules (conflict of interest, who may withdraw) live in
+``articles.workflow`` as transition permissions.
+"""
+
+from __future__ import annotations
+
+EDITORS = "Editors"
+BOARD_REVIEWERS = "Board reviewers"
+SITE_ADMINS = "Site admins"
+
+_READ_CONTENT = [
+    "articles.view_article",
+    "articles.view_claim",
+    "articles.view_citation",
+    "articles.view_reference",
+    "articles.view_editorialpolicy",
+    "articles.view_boardmember",
+    "articles.view_articletransition",
+    "articles.view_articleversion",
+]
+
+GROUP_PERMISSIONS: dict[str, list[str]] = {
+    EDITORS: [
+        *_READ_CONTENT,
+        "articles.add_article",
+        "articles.change_article",
+        "articles.submit_article",
+        "articles.add_claim",
+        "articles.change_claim",
+        "articles.delete_claim",
+        "articles.add_citation",
+        "articles.change_citation",
+        "articles.delete_citation",
+        "articles.add_reference",
+        "articles.change_reference",
+    ],
+    BOARD_REVIEWERS: [
+        *_READ_CONTENT,
+        "articles.review_article",
+        "articles.view_claimreview",
+        "articles.add_claimreview",
+    ],
+    SITE_ADMINS: [
+        *_READ_CONTENT,
+        "articles.retract_article",
+        "articles.change_editorialpolicy",
+        "articles.add_editorialpolicy",
+        "articles.change_boardmember",
+        "articles.add_boardmember",
+    ],
+}
+
+
+def sync_groups(group_model, permission_model) -> None:
+    """Create the role groups and give each exactly its permissions."""
+    for group_name, permissions in GROUP_PERMISSIONS.items():
+        group, _ = group_model.objects.get_or_create(name=group_name)
+        wanted = []
+        for dotted in permissions:
+            app_label, codename = dotted.split(".")
+            wanted.append(
+                permission_model.objects.get(content_type__app_label=app_label, codename=codename)
+            )
+        group.permissions.set(wanted)
+
+
+def is_editor(user) -> bool:
+    return user.is_authenticated and user.has_perm("articles.change_article")
+
+
+def is_reviewer(user) -> bool:
+    return user.is_authenticated and user.has_perm("articles.review_article")
+
+
+def has_desk_access(user) -> bool:
+    """Editors, board reviewers and site admins work at the desk; readers never do."""
+    return user.is_authenticated and user.is_active and (
+        is_editor(user) or is_reviewer(user) or user.has_perm("articles.retract_article")
+    )
