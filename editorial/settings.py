@@ -49,7 +49,12 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "django.contrib.postgres",
     "simple_history",
+    "rest_framework",
+    "drf_spectacular",
     "articles",
+    "public",
+    "desk",
+    "api",
 ]
 
 MIDDLEWARE = [

@@ -4,5 +4,7 @@ from django.urls import include, path
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("django.contrib.auth.urls")),
-    path("", include("articles.urls")),
+    path("desk/", include("desk.urls")),
+    path("api/", include("api.urls")),
+    path("", include("public.urls")),
 ]

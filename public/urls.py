@@ -1,7 +1,9 @@
-"""Public pages. Placeholders until the public site lands; names are stable."""
+"""Public pages for readers (namespace "public")."""
 
 from django.http import Http404
 from django.urls import path
+
+app_name = "public"
 
 
 def _not_yet(request, **kwargs):

@@ -1,0 +1,4 @@
+"""The JSON API (namespace "api")."""
+
+app_name = "api"
+urlpatterns: list = []
