@@ -1,0 +1,54 @@
+"""What readers leave with us (follow-up questions) and site text editors may change."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils import timezone
+
+
+class FollowUpQuestion(models.Model):
+    """A reader's follow-up question on an article, waiting in the editors' inbox."""
+
+    class Status(models.TextChoices):
+        NEW = "new", "New"
+        DISMISSED = "dismissed", "Dismissed"
+        CONVERTED = "converted", "Converted to an article"
+
+    MAX_LENGTH = 1000
+
+    article = models.ForeignKey(
+        "articles.Article", on_delete=models.CASCADE, related_name="follow_up_questions"
+    )
+    question = models.TextField(max_length=MAX_LENGTH)
+    # Which wording the reader was shown, so editors know whom they are answering.
+    audience = models.CharField(max_length=16, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.NEW, db_index=True)
+    # A keyed hash of the client address: enough to spot floods, never the address itself.
+    client_hash = models.CharField(max_length=64, blank=True)
+    converted_article = models.ForeignKey(
+        "articles.Article", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return self.question[:80]
+
+
+class SiteText(models.Model):
+    """A piece of fixed wording on the public pages that site admins may edit."""
+
+    DISCLAIMER = "disclaimer"
+
+    key = models.SlugField(max_length=64, unique=True)
+    text = models.TextField(help_text="Plain text; blank lines separate paragraphs.")
+    # Part of the public page's cache key, so an edit shows at once on every server.
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["key"]
+
+    def __str__(self) -> str:
+        return self.key
