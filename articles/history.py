@@ -80,3 +80,25 @@ def _name(user) -> str:
     if user is None:
         return "system"
     return user.get_full_name() or user.get_username()
+
+
+def article_list_changes_since(*, article: Article, version: int) -> list[TimelineEntry]:
+    """The saves that moved the article past content ``version``, oldest first, with who and when.
+
+    An edit refused as a conflict shows these, so the editor knows what
+    happened between the version they started from and now.
+    """
+    records = (
+        article.history.filter(content_version__gt=version)
+        .select_related("history_user")
+        .order_by("history_date", "history_id")
+    )
+    return [
+        TimelineEntry(
+            when=record.history_date,
+            who=_name(record.history_user),
+            what=record.history_change_reason or "Changed",
+            detail=f"version {record.content_version}",
+        )
+        for record in records[:50]
+    ]

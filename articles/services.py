@@ -121,7 +121,8 @@ def _ensure_editable(article: Article, user) -> None:
 
 def _save_article(article: Article, *, by, reason: str) -> None:
     article._history_user = by
-    article._change_reason = reason[:100]
+    # The history keeps a short reason; the full comment is in ArticleTransition.
+    article._change_reason = reason if len(reason) <= 100 else reason[:99] + "…"
     article.full_clean(exclude=["published_version", "contributors", "state"])
     article.save()
 
@@ -157,7 +158,8 @@ def _take_transition(
     bound()
     if before_save:
         before_save()
-    _save_article(article, by=by, reason=reason or comment or name.replace("_", " ").capitalize())
+    why = reason or name.replace("_", " ").capitalize()
+    _save_article(article, by=by, reason=f"{why}: {comment}" if comment else why)
     _record_transition(article, name=name, source=source, by=by, comment=comment)
     return article
 
@@ -536,7 +538,7 @@ def article_approve(
     source = article.state
     article.approve()
     publish()
-    _save_article(article, by=by, reason=comment or "Approved by the board")
+    _save_article(article, by=by, reason=f"Approved: {comment}" if comment else "Approved")
     _record_transition(article, name="approve", source=source, by=by, comment=comment)
     transaction.on_commit(lambda: notifications.notify_editors(article_id=article.pk, event="approved"))
     return article

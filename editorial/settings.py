@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "django.contrib.postgres",
     "simple_history",
+    "django_fsm",
     "rest_framework",
     "drf_spectacular",
     "articles",

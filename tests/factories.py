@@ -6,12 +6,12 @@ import datetime
 
 import factory
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, Permission
 
 from articles import services
 from articles.content import ArticleContent, ClaimData, ClaimKind, ReferenceData, ReferenceKind
 from articles.models import BoardMember, ClaimReview, EditorialPolicy
-from articles.permissions import BOARD_REVIEWERS, EDITORS, SITE_ADMINS
+from articles.permissions import BOARD_REVIEWERS, EDITORS, SITE_ADMINS, sync_groups
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -29,7 +29,12 @@ class UserFactory(factory.django.DjangoModelFactory):
     @factory.post_generation
     def group(self, create, extracted, **kwargs):
         if extracted:
-            self.groups.add(Group.objects.get(name=extracted))
+            group = Group.objects.filter(name=extracted).first()
+            if group is None:
+                # Transactional tests flush the groups the data migration made.
+                sync_groups(Group, Permission)
+                group = Group.objects.get(name=extracted)
+            self.groups.add(group)
 
 
 def make_editor(username: str = "editor") -> object:

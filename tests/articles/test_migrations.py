@@ -1,0 +1,21 @@
+from io import StringIO
+
+import pytest
+from django.contrib.auth.models import Group
+from django.core.management import call_command
+
+from articles.permissions import GROUP_PERMISSIONS
+
+
+@pytest.mark.django_db
+def test_models_and_migrations_are_in_step():
+    out = StringIO()
+    call_command("makemigrations", "--check", "--dry-run", stdout=out, stderr=out)
+
+
+@pytest.mark.django_db
+def test_the_data_migration_creates_the_role_groups_with_their_permissions():
+    for name, permissions in GROUP_PERMISSIONS.items():
+        group = Group.objects.get(name=name)
+        held = {f"{p.content_type.app_label}.{p.codename}" for p in group.permissions.select_related("content_type")}
+        assert held == set(permissions)
