@@ -1,16 +1,22 @@
 """Public pages for readers (namespace "public")."""
 
-from django.http import Http404
+from django.contrib.sitemaps.views import sitemap
 from django.urls import path
+
+from public import views
+from public.feeds import SITEMAPS, ApprovalsFeed
 
 app_name = "public"
 
-
-def _not_yet(request, **kwargs):
-    raise Http404
-
-
 urlpatterns = [
-    path("articles/<slug:slug>/", _not_yet, name="article"),
-    path("editorial-policy/v<int:version>/", _not_yet, name="policy_version"),
+    path("", views.home, name="home"),
+    path("search/", views.search, name="search"),
+    path("articles/<slug:slug>/", views.article_detail, name="article"),
+    path("articles/<slug:slug>/follow-up/", views.article_follow_up, name="follow_up"),
+    path("articles/<slug:slug>/follow-up/thanks/", views.follow_up_thanks, name="follow_up_thanks"),
+    path("editorial-policy/", views.policy, name="policy"),
+    path("editorial-policy/v<int:version>/", views.policy_version, name="policy_version"),
+    path("board/", views.board, name="board"),
+    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("feeds/approvals.atom", ApprovalsFeed(), name="feed"),
 ]

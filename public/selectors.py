@@ -1,0 +1,419 @@
+"""Reads for the public site: what a reader may see, and everything the page shows.
+
+Each page calls a fixed handful of selectors, so its query count does not grow
+with the size of an article (the article page's budget is pinned in
+tests/public/test_article_queries.py).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db.models import F, Q, QuerySet, TextField, Value
+from django.db.models.fields.json import KeyTextTransform
+from django.db.models.functions import Cast, Coalesce
+
+from articles.content import ArticleContent, ClaimData, ClaimKind, ReferenceData
+from articles.models import Article, ArticleTransition, ArticleVersion, BoardMember, EditorialPolicy
+from articles.selectors import PublicArticle, article_get_content, article_get_public_content
+from articles.workflow import ArticleState
+from public.models import SiteText
+
+PENDING_STATES = (ArticleState.SUBMITTED, ArticleState.UNDER_REVIEW)
+
+
+# -- Which article, and which of its contents, a reader gets ----------------------
+
+
+def article_get_by_slug(*, slug: str) -> Article | None:
+    """The article with everything its page header needs joined in (1 query)."""
+    return (
+        Article.objects.select_related(
+            "published_version__approved_by__board_profile", "published_version__policy"
+        )
+        .filter(slug=slug)
+        .first()
+    )
+
+
+def article_get_for_reader(*, article: Article, desk: bool, preview: bool = False) -> PublicArticle | None:
+    """What this reader may see of the article, or None when they may see nothing.
+
+    Readers get the approved snapshot, else the pending submission (unless the
+    site hides pending articles). Desk users asking for a preview get the
+    working content as it stands, whatever the state.
+    """
+    if article.state == ArticleState.ARCHIVED:
+        return None
+    if desk and preview:
+        return PublicArticle(article=article, content=article_get_content(article=article), version=None)
+    if article.published_version_id is None and not (desk or settings.SHOW_PENDING_ARTICLES):
+        return None
+    public = article_get_public_content(article=article)
+    if public is None and desk:
+        # Desk users may look at a draft on its public address; it is shown as a preview.
+        return PublicArticle(article=article, content=article_get_content(article=article), version=None)
+    return public
+
+
+def article_get_retraction(*, article: Article) -> ArticleTransition | None:
+    """The retraction that took the article down, with its reason (1 query)."""
+    return article.transitions.filter(name="retract").order_by("-created_at", "-pk").first()
+
+
+# -- Site furniture that every article page shows --------------------------------
+
+
+@dataclass(frozen=True)
+class PageFurniture:
+    policy: EditorialPolicy | None
+    disclaimer: str
+    disclaimer_stamp: str
+
+
+def page_furniture() -> PageFurniture:
+    """The policy in force and the disclaimer text (2 queries)."""
+    from articles.selectors import policy_get_in_force
+
+    disclaimer = SiteText.objects.filter(key=SiteText.DISCLAIMER).first()
+    return PageFurniture(
+        policy=policy_get_in_force(),
+        disclaimer=disclaimer.text if disclaimer else "",
+        disclaimer_stamp=disclaimer.updated_at.isoformat() if disclaimer else "-",
+    )
+
+
+# Bump when the article templates change shape, so a shared cache never serves
+# a fragment rendered by the previous release.
+PAGE_TEMPLATE_VERSION = "3"
+
+
+def article_page_key(*, public_article: PublicArticle, audience: str, furniture: PageFurniture) -> str:
+    """A key naming exactly what the page shows, valid on every process and server.
+
+    An approved snapshot never changes, so its version id names it; a pending
+    submission is named by its content version. The audience, the policy in
+    force and the disclaimer's last edit complete it.
+    """
+    article = public_article.article
+    if public_article.version is not None:
+        shown = f"v{public_article.version.pk}"
+    else:
+        shown = f"c{article.content_version}.{article.state}.{article.last_updated.isoformat()}"
+    policy = furniture.policy.version if furniture.policy else 0
+    raw = (
+        f"{PAGE_TEMPLATE_VERSION}|{article.pk}|{article.slug}|{shown}|{audience}|p{policy}|"
+        f"{furniture.disclaimer_stamp}"
+    )
+    return "article-page:" + hashlib.sha256(raw.encode()).hexdigest()[:40]
+
+
+# -- The body of an article, shaped for the template ------------------------------
+
+
+@dataclass
+class Cite:
+    number: int
+    resolved: bool
+    anchor: str = ""  # the id of this citation mark, the target of the reference's back link
+
+
+@dataclass
+class Block:
+    """A heading or paragraph, or a list whose items may hold nested lists."""
+
+    kind: str  # heading, subheading, paragraph, ul, ol
+    text: str = ""
+    cites: list[Cite] = field(default_factory=list)
+    items: list[Block] = field(default_factory=list)  # list items, for ul/ol
+    children: list[Block] = field(default_factory=list)  # nested lists of a list item
+    plain: bool = False  # the text shown is the plain-language version
+
+
+@dataclass
+class ReferenceEntry:
+    number: int
+    data: ReferenceData
+    backlinks: list[str] = field(default_factory=list)
+
+    @property
+    def doi_url(self) -> str:
+        return f"https://doi.org/{self.data.doi}" if self.data.doi else ""
+
+    @property
+    def pmid_url(self) -> str:
+        return f"https://pubmed.ncbi.nlm.nih.gov/{self.data.pmid}/" if self.data.pmid else ""
+
+
+@dataclass
+class ArticleBody:
+    blocks: list[Block]
+    references: list[ReferenceEntry]
+    unresolved: list[int]
+    has_plain_language: bool
+
+
+def _list_tag(claim: ClaimData) -> str:
+    return "ol" if claim.kind == ClaimKind.NUMBERED else "ul"
+
+
+def article_body(*, content: ArticleContent, audience: str) -> ArticleBody:
+    """Group claims into headings, paragraphs and nested lists; number the citations."""
+    references = [ReferenceEntry(number=i, data=r) for i, r in enumerate(content.references, start=1)]
+    unresolved: list[int] = []
+    blocks: list[Block] = []
+    # The open lists, outermost first: (level, list block).
+    open_lists: list[tuple[int, Block]] = []
+    patient = audience == "patient"
+    has_plain = False
+
+    for claim in content.claims:
+        has_plain = has_plain or bool(claim.plain_text)
+        use_plain = patient and bool(claim.plain_text)
+        cites = []
+        for number in claim.citations:
+            if 1 <= number <= len(references):
+                entry = references[number - 1]
+                anchor = f"cite-{number}-{len(entry.backlinks) + 1}"
+                entry.backlinks.append(anchor)
+                cites.append(Cite(number=number, resolved=True, anchor=anchor))
+            else:
+                cites.append(Cite(number=number, resolved=False))
+                if number not in unresolved:
+                    unresolved.append(number)
+        block = Block(
+            kind=claim.kind.value, text=claim.plain_text if use_plain else claim.text,
+            cites=cites, plain=use_plain,
+        )
+        if not claim.kind.is_list_item:
+            open_lists.clear()
+            blocks.append(block)
+            continue
+        block.kind = "li"
+        tag = _list_tag(claim)
+        # Close lists deeper than this item, or of another kind at its level.
+        while open_lists and (
+            open_lists[-1][0] > claim.level
+            or (open_lists[-1][0] == claim.level and open_lists[-1][1].kind != tag)
+        ):
+            open_lists.pop()
+        if open_lists and open_lists[-1][0] == claim.level:
+            open_lists[-1][1].items.append(block)
+            continue
+        new_list = Block(kind=tag, items=[block])
+        parent = open_lists[-1][1] if open_lists else None
+        if parent is not None and parent.items:
+            parent.items[-1].children.append(new_list)
+        else:
+            blocks.append(new_list)
+        open_lists.append((claim.level, new_list))
+
+    return ArticleBody(
+        blocks=blocks, references=references, unresolved=sorted(unresolved), has_plain_language=has_plain
+    )
+
+
+# -- Review history, board, policy ----------------------------------------------
+
+
+def article_list_review_history(*, article: Article) -> list[ArticleVersion]:
+    """Every approved version, newest first, with its approving reviewer (1 query)."""
+    return list(
+        ArticleVersion.objects.filter(article=article)
+        .select_related("approved_by__board_profile")
+        .defer("content")
+        .order_by("-approved_at", "-pk")
+    )
+
+
+def reviewer_profile(user) -> BoardMember | None:
+    """The board profile of a reviewer, when joined in already (no query)."""
+    if user is None:
+        return None
+    try:
+        return user.board_profile
+    except BoardMember.DoesNotExist:
+        return None
+
+
+def board_list_active() -> QuerySet[BoardMember]:
+    """Active Medical Advisory Board members, by name."""
+    return BoardMember.objects.filter(is_active=True).order_by("name")
+
+
+def policy_list_effective() -> list[EditorialPolicy]:
+    """Policy versions already in effect, newest first; the first is the one in force."""
+    from django.utils import timezone
+
+    return list(
+        EditorialPolicy.objects.filter(effective_date__lte=timezone.localdate()).order_by("-version")
+    )
+
+
+def policy_get_effective(*, version: int) -> EditorialPolicy | None:
+    """One policy version, if it has taken effect (future versions are not public yet)."""
+    from django.utils import timezone
+
+    return EditorialPolicy.objects.filter(version=version, effective_date__lte=timezone.localdate()).first()
+
+
+# -- Lists: home, search, sitemap, feed --------------------------------------------
+
+
+def _visible_filter() -> Q:
+    visible = Q(published_version__isnull=False)
+    if settings.SHOW_PENDING_ARTICLES:
+        visible |= Q(state__in=PENDING_STATES)
+    return visible & ~Q(state=ArticleState.ARCHIVED)
+
+
+def article_list_public() -> QuerySet[Article]:
+    """Approved and (unless hidden by setting) pending articles, most recently updated first.
+
+    Approved articles are listed under their approved title and date, never a
+    revision's working ones.
+    """
+    return (
+        Article.objects.filter(_visible_filter())
+        .annotate(
+            shown_title=Coalesce(
+                KeyTextTransform("title", "published_version__content"), F("title"), output_field=TextField()
+            ),
+            shown_updated=Coalesce(F("published_version__last_updated"), F("last_updated")),
+            shown_heading=Coalesce(
+                KeyTextTransform("display_heading", "published_version__content"), F("display_heading"),
+                output_field=TextField(),
+            ),
+        )
+        .only("pk", "slug", "state", "published_version_id", "title", "last_updated", "display_heading")
+        .order_by("-shown_updated", "-pk")
+    )
+
+
+def _search_terms(query: str) -> list[str]:
+    return [term for term in query.split() if term][:10]
+
+
+def article_search(*, query: str) -> list[Article]:
+    """Public articles matching the query, best first; only what readers may see is searched.
+
+    Approved articles are searched in their approved snapshot, pending ones in
+    their submitted claims; a draft revision's unapproved text is never searched.
+    """
+    terms = _search_terms(query)
+    if not terms:
+        return []
+    if settings.IS_POSTGRES:
+        return _search_postgres(" ".join(terms))
+    return _search_simple(terms)
+
+
+def _claims_text_subquery():
+    from django.db.models import OuterRef, Subquery
+
+    from articles.models import Claim
+
+    if settings.IS_POSTGRES:
+        from django.contrib.postgres.aggregates import StringAgg
+
+        agg = StringAgg("text", delimiter=" ")
+    else:
+        from django.db.models import Aggregate
+
+        class GroupConcat(Aggregate):
+            function = "GROUP_CONCAT"
+            output_field = TextField()
+
+        agg = GroupConcat("text")
+    return Subquery(
+        Claim.objects.filter(article=OuterRef("pk"))
+        .order_by()
+        .values("article")
+        .annotate(all_text=agg)
+        .values("all_text")[:1],
+        output_field=TextField(),
+    )
+
+
+def _search_postgres(query: str) -> list[Article]:
+    from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+    from django.db.models import Case, Func, When
+
+    # Only the claims' text of the approved snapshot, not its keys or reference list.
+    snapshot_text = Cast(
+        Func(
+            F("published_version__content"), Value("$.claims[*].text"),
+            function="jsonb_path_query_array",
+        ),
+        TextField(),
+    )
+    body = Case(
+        When(published_version__isnull=False, then=snapshot_text),
+        default=Coalesce(_claims_text_subquery(), Value("")),
+        output_field=TextField(),
+    )
+    title = Coalesce(
+        KeyTextTransform("title", "published_version__content"), F("title"), output_field=TextField()
+    )
+    vector = SearchVector(title, weight="A", config="english") + SearchVector(
+        body, weight="B", config="english"
+    )
+    search = SearchQuery(query, search_type="websearch", config="english")
+    return list(
+        article_list_public()
+        .annotate(rank=SearchRank(vector, search))
+        .filter(rank__gt=0)
+        .order_by("-rank", "-shown_updated", "-pk")[:50]
+    )
+
+
+def _search_simple(terms: list[str]) -> list[Article]:
+    """SQLite: every term in the title or the public body; title matches rank first."""
+    from articles.content import content_from_dict
+
+    candidates = article_list_public().annotate(pending_text=_claims_text_subquery())
+    for term in terms:
+        candidates = candidates.filter(
+            Q(shown_title__icontains=term)
+            | Q(published_version__isnull=False, published_version__content__icontains=term)
+            | Q(published_version__isnull=True, pending_text__icontains=term)
+        )
+    candidates = list(candidates.select_related("published_version")[:200])
+    results = []
+    for article in candidates:
+        if article.published_version is not None:
+            # The JSON text also holds keys and references: check the claims themselves.
+            snapshot = content_from_dict(article.published_version.content)
+            body = " ".join(c.text for c in snapshot.claims)
+        else:
+            body = article.pending_text or ""
+        title, body = article.shown_title.casefold(), body.casefold()
+        if all(t.casefold() in title or t.casefold() in body for t in terms):
+            article.rank = sum(2 if t.casefold() in title else 1 for t in terms)
+            results.append(article)
+    results.sort(key=lambda a: (-a.rank, -a.shown_updated.toordinal(), -a.pk))
+    return results[:50]
+
+
+def article_list_approved() -> QuerySet[Article]:
+    """Articles with an approved version readers see, for the sitemap."""
+    return (
+        Article.objects.filter(published_version__isnull=False)
+        .exclude(state=ArticleState.ARCHIVED)
+        .select_related("published_version")
+        .defer("published_version__content")
+        .order_by("-published_version__approved_at", "-pk")
+    )
+
+
+def version_list_recent_approvals(*, limit: int = 50) -> QuerySet[ArticleVersion]:
+    """The latest approvals of articles still published, newest first, for the feed."""
+    return (
+        ArticleVersion.objects.exclude(article__state=ArticleState.ARCHIVED)
+        .select_related("article", "approved_by__board_profile")
+        .annotate(shown_title=KeyTextTransform("title", "content"))
+        .defer("content")
+        .order_by("-approved_at", "-pk")[:limit]
+    )

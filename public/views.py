@@ -1,0 +1,201 @@
+"""Public pages for readers: articles, the editorial policy, the board, home and search."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotModified
+from django.shortcuts import redirect, render
+from django.utils.cache import patch_cache_control, patch_vary_headers
+from django.views.decorators.http import require_GET, require_POST
+
+from articles.permissions import has_desk_access
+from articles.selectors import PublicArticle
+from articles.workflow import ArticleState
+from public import page, selectors, services
+from public.forms import FollowUpForm
+
+HOME_PAGE_SIZE = 20
+
+
+def render_article_page(
+    request: HttpRequest, public_article: PublicArticle, *, preview: bool,
+    form: FollowUpForm | None = None, status: int = 200, notice: str = "",
+) -> HttpResponse:
+    """The public article page for ``public_article``, exactly as readers get it.
+
+    With ``preview=True`` (the desk's "preview" links) nothing is cached and the
+    page is marked private and noindex. Costs 2 queries for the policy and the
+    disclaimer, plus the body fragment's on a cache miss (see page.py).
+    """
+    audience = page.audience_from_request(request)
+    furniture = selectors.page_furniture()
+    key = None if preview else selectors.article_page_key(
+        public_article=public_article, audience=audience, furniture=furniture
+    )
+    # Only a plain anonymous GET of a public page may be answered from the browser's copy.
+    shared = key is not None and not request.user.is_authenticated and form is None and status == 200
+    etag = page.etag_for(key=key, request=request) if shared else None
+    if etag and request.method == "GET" and etag in _if_none_match(request):
+        response = HttpResponseNotModified()
+    else:
+        fragment = page.render_body_fragment(
+            request=request, public_article=public_article, audience=audience,
+            furniture=furniture, preview=preview, key=key,
+        )
+        response = render(request, "public/article_detail.html", {
+            "article": public_article.article, "fragment": page.safe_fragment(fragment["html"]),
+            "page_title": fragment["title"], "description": fragment["description"],
+            "noindex": preview or not public_article.is_approved, "preview": preview,
+            "is_approved": public_article.is_approved,
+            "canonical_url": request.build_absolute_uri(public_article.article.get_absolute_url()),
+            "form": form or FollowUpForm(), "notice": notice, "audience": audience,
+        }, status=status)
+    _set_caching(response, etag=etag, public=shared and public_article.is_approved)
+    return response
+
+
+def _if_none_match(request: HttpRequest) -> list[str]:
+    header = request.headers.get("If-None-Match", "")
+    return [tag.strip().removeprefix("W/") for tag in header.split(",") if tag.strip()]
+
+
+def _set_caching(response: HttpResponse, *, etag: str | None, public: bool) -> None:
+    patch_vary_headers(response, ["Cookie"])
+    if etag is None:
+        patch_cache_control(response, private=True, no_store=True)
+        return
+    response["ETag"] = etag
+    if public:
+        patch_cache_control(response, public=True, max_age=page.BROWSER_MAX_AGE)
+    else:
+        # Pending content can change at any review step: always ask again (cheap, with the ETag).
+        patch_cache_control(response, public=True, no_cache=True, max_age=0)
+
+
+def _reader_article(request: HttpRequest, slug: str) -> tuple[PublicArticle | None, object]:
+    """The article at ``slug`` and what this visitor may see of it; 404 when nothing."""
+    article = selectors.article_get_by_slug(slug=slug)
+    if article is None:
+        raise Http404("No such article.")
+    desk = has_desk_access(request.user)
+    preview = desk and request.GET.get("preview") == "1"
+    return selectors.article_get_for_reader(article=article, desk=desk, preview=preview), article
+
+
+@require_GET
+def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    if "audience" in request.GET:
+        return _choose_audience(request)
+    public_article, article = _reader_article(request, slug)
+    if article.state == ArticleState.ARCHIVED:
+        return _retracted(request, article)
+    if public_article is None:
+        raise Http404("No such article.")
+    # A desk user looking at anything not yet approved sees it as a preview.
+    preview = has_desk_access(request.user) and public_article.version is None and (
+        request.GET.get("preview") == "1" or article.state == ArticleState.DRAFT
+    )
+    return render_article_page(request, public_article, preview=preview)
+
+
+def _choose_audience(request: HttpRequest) -> HttpResponse:
+    """The no-JavaScript path of "Personalize": remember the choice, back to the clean URL."""
+    choice = request.GET.get("audience", "")
+    if choice not in page.AUDIENCES:
+        return HttpResponse("Choose one of the listed audiences.", status=400, content_type="text/plain")
+    response = redirect(request.path + "#personalize", permanent=False)
+    response.status_code = 303
+    response.set_cookie(page.AUDIENCE_COOKIE, choice, max_age=365 * 24 * 3600, samesite="Lax")
+    return response
+
+
+def _retracted(request: HttpRequest, article) -> HttpResponse:
+    retraction = selectors.article_get_retraction(article=article)
+    response = render(request, "public/article_retracted.html", {
+        "article": article, "retraction": retraction, "noindex": True,
+    }, status=410)
+    patch_cache_control(response, public=True, max_age=page.BROWSER_MAX_AGE)
+    return response
+
+
+@require_POST
+def article_follow_up(request: HttpRequest, slug: str) -> HttpResponse:
+    public_article, article = _reader_article(request, slug)
+    if public_article is None or article.state == ArticleState.ARCHIVED:
+        raise Http404("No such article.")
+    form = FollowUpForm(request.POST)
+    if not form.is_valid():
+        return render_article_page(request, public_article, preview=False, form=form, status=400)
+    thanks = redirect("public:follow_up_thanks", slug=article.slug)
+    if form.is_spam:
+        return thanks  # tell a bot nothing; store nothing
+    client = services.client_hash(request.META.get("REMOTE_ADDR", ""))
+    try:
+        services.followup_rate_limit_take(client=client)
+        services.followup_question_create(
+            article=article, question=form.cleaned_data["question"], client=client,
+            audience=page.audience_from_request(request),
+        )
+    except services.RateLimited:
+        notice = "You have sent several questions in the last few minutes. Please try again later."
+        return render_article_page(request, public_article, preview=False, form=form, status=429, notice=notice)
+    except ValidationError as exc:
+        form.add_error("question", exc.message_dict.get("question", exc.messages))
+        return render_article_page(request, public_article, preview=False, form=form, status=400)
+    return thanks
+
+
+@require_GET
+def follow_up_thanks(request: HttpRequest, slug: str) -> HttpResponse:
+    public_article, article = _reader_article(request, slug)
+    if public_article is None or article.state == ArticleState.ARCHIVED:
+        raise Http404("No such article.")
+    return render(request, "public/follow_up_thanks.html", {
+        "article": article, "title": public_article.content.title, "noindex": True,
+    })
+
+
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    paginator = Paginator(selectors.article_list_public(), HOME_PAGE_SIZE)
+    page_obj = paginator.get_page(request.GET.get("page"))
+    return render(request, "public/home.html", {"page_obj": page_obj, "articles": page_obj.object_list})
+
+
+@require_GET
+def search(request: HttpRequest) -> HttpResponse:
+    query = request.GET.get("q", "").strip()[:200]
+    results = selectors.article_search(query=query) if query else []
+    return render(request, "public/search.html", {"query": query, "results": results, "noindex": True})
+
+
+@require_GET
+def policy(request: HttpRequest) -> HttpResponse:
+    versions = selectors.policy_list_effective()
+    if not versions:
+        raise Http404("No editorial policy has been published yet.")
+    return _render_policy(request, versions[0], versions)
+
+
+@require_GET
+def policy_version(request: HttpRequest, version: int) -> HttpResponse:
+    shown = selectors.policy_get_effective(version=version)
+    if shown is None:
+        raise Http404("No such policy version.")
+    return _render_policy(request, shown, selectors.policy_list_effective())
+
+
+def _render_policy(request, shown, versions) -> HttpResponse:
+    in_force = versions[0] if versions else None
+    return render(request, "public/policy.html", {
+        "policy": shown, "in_force": in_force, "is_in_force": shown == in_force,
+        "paragraphs": page.paragraphs(shown.body), "versions": versions,
+        "canonical_url": request.build_absolute_uri(shown.get_absolute_url()),
+    })
+
+
+@require_GET
+def board(request: HttpRequest) -> HttpResponse:
+    members = list(selectors.board_list_active())
+    return render(request, "public/board.html", {"members": members})
