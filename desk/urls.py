@@ -1,4 +1,25 @@
 """The editorial desk for editors and board reviewers (namespace "desk")."""
 
+from django.urls import path
+
+from desk import views
+
 app_name = "desk"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.dashboard, name="dashboard"),
+    path("articles/", views.article_list, name="articles"),
+    path("articles/new/", views.article_new, name="new"),
+    path("articles/<int:pk>/", views.article_detail, name="article"),
+    path("articles/<int:pk>/edit/", views.article_edit, name="edit"),
+    path("articles/<int:pk>/claims/<uuid:uid>/", views.claim_edit, name="claim"),
+    path("articles/<int:pk>/claims/<uuid:uid>/review/", views.claim_review, name="claim_review"),
+    path("articles/<int:pk>/references/", views.article_references, name="references"),
+    path("articles/<int:pk>/preview/", views.article_preview, name="preview"),
+    path("articles/<int:pk>/review/", views.article_review, name="review"),
+    path("articles/<int:pk>/diff/", views.article_diff, name="diff"),
+    path("articles/<int:pk>/timeline/", views.article_timeline, name="timeline"),
+    path("articles/<int:pk>/version/", views.article_version, name="version"),
+    path("articles/<int:pk>/<slug:name>/", views.article_transition, name="transition"),
+    path("questions/<int:pk>/dismiss/", views.question_handle, {"action": "dismiss"}, name="dismiss"),
+    path("questions/<int:pk>/convert/", views.question_handle, {"action": "convert"}, name="convert"),
+]

@@ -1,0 +1,119 @@
+"""Desk forms: they check the shape of the input; the services check the rules."""
+
+from __future__ import annotations
+
+import re
+
+from django import forms
+
+from articles.content import ReferenceData, ReferenceKind
+from articles.models import ClaimReview
+from desk.body import FORMATS
+
+DOI_RE = re.compile(r"^10\.\d{4,9}/\S+$")
+PMID_RE = re.compile(r"^\d{1,8}$")
+
+
+class NewArticleForm(forms.Form):
+    title = forms.CharField(
+        label="Question", max_length=300,
+        help_text="The reader's question, as they would ask it. The web address is made from it.",
+    )
+
+
+class VersionedForm(forms.Form):
+    """Every edit names the content version it started from, so a later save cannot overwrite it."""
+
+    expected_version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+
+class BodyForm(VersionedForm):
+    format = forms.ChoiceField(label="Format", choices=FORMATS, initial="markdown")
+    body = forms.CharField(
+        label="Body", widget=forms.Textarea(attrs={"rows": 24, "spellcheck": "true"}), strip=False,
+        help_text="One claim per paragraph or list item; cite references with their numbers, e.g. [1] or [2, 3].",
+    )
+
+
+class ClaimForm(VersionedForm):
+    text = forms.CharField(label="Claim", widget=forms.Textarea(attrs={"rows": 3}))
+    plain_text = forms.CharField(
+        label="Plain-language version", required=False, widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Shown to readers who choose \u201cPatient or caregiver\u201d.",
+    )
+    citations = forms.CharField(
+        label="Cited reference numbers", required=False, help_text="For example: 1, 3",
+    )
+    needs_no_citation = forms.BooleanField(label="This claim needs no reference", required=False)
+
+    def clean_citations(self) -> tuple[int, ...]:
+        raw = self.cleaned_data["citations"]
+        parts = [p for p in re.split(r"[\s,]+", raw) if p]
+        if not all(p.isdigit() and int(p) > 0 for p in parts):
+            raise forms.ValidationError("Give reference numbers separated by commas, e.g. 1, 3.")
+        return tuple(dict.fromkeys(int(p) for p in parts))
+
+
+class ReferenceSearchForm(forms.Form):
+    q = forms.CharField(label="Search the library", required=False, help_text="Title words, DOI or PMID")
+
+
+class CiteForm(VersionedForm):
+    target = forms.ChoiceField(label="Cite it")
+
+    def __init__(self, *args, targets=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["target"].choices = list(targets)
+
+
+class ReferenceForm(CiteForm):
+    kind = forms.ChoiceField(label="Type", choices=[(k.value, k.value) for k in ReferenceKind])
+    title = forms.CharField(label="Title", max_length=500)
+    source = forms.CharField(label="Source or journal", max_length=300)
+    year = forms.IntegerField(label="Year", min_value=1800, max_value=2100)
+    authors = forms.CharField(label="Authors", max_length=500, required=False)
+    doi = forms.CharField(label="DOI", max_length=200, required=False, help_text="For example 10.1212/WNL.0000000000001234")
+    pmid = forms.CharField(label="PMID", max_length=12, required=False, help_text="Digits only")
+    url = forms.URLField(label="URL", max_length=500, required=False, assume_scheme="https")
+
+    field_order = ["kind", "title", "source", "year", "authors", "doi", "pmid", "url", "target"]
+
+    def clean_doi(self) -> str:
+        doi = self.cleaned_data["doi"].strip()
+        doi = re.sub(r"^(https?://(dx\.)?doi\.org/|doi:\s*)", "", doi, flags=re.I)
+        if doi and not DOI_RE.match(doi):
+            raise forms.ValidationError("A DOI looks like 10.1000/xyz123: \u201c10.\u201d, a number, a slash, a suffix.")
+        return doi
+
+    def clean_pmid(self) -> str:
+        pmid = self.cleaned_data["pmid"].strip()
+        if pmid and not PMID_RE.match(pmid):
+            raise forms.ValidationError("A PMID is a number of up to 8 digits.")
+        return pmid
+
+    def reference_data(self) -> ReferenceData:
+        data = self.cleaned_data
+        return ReferenceData(
+            kind=ReferenceKind(data["kind"]), title=data["title"], source=data["source"], year=data["year"],
+            authors=data["authors"], doi=data["doi"], pmid=data["pmid"], url=data["url"],
+        )
+
+
+class ClaimReviewForm(forms.Form):
+    verdict = forms.ChoiceField(choices=ClaimReview.Verdict.choices, widget=forms.RadioSelect, label="Verdict")
+    comment = forms.CharField(label="Comment", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class CommentForm(VersionedForm):
+    comment = forms.CharField(label="Comment", required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class SubmitForm(VersionedForm):
+    summary = forms.CharField(
+        label="What this revision changes", required=False, max_length=300,
+        help_text="One line; required when revising an approved article.",
+    )
+
+
+class RestoreForm(forms.Form):
+    at = forms.DateTimeField(widget=forms.HiddenInput)

@@ -1,0 +1,189 @@
+"""Reads for the desk: the work lists of the dashboard, each one query whatever its length."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db.models import OuterRef, Q, QuerySet, Subquery
+from django.utils import timezone
+
+from articles.models import Article, ArticleTransition
+from articles.permissions import is_editor, is_reviewer
+from articles.workflow import ArticleState
+
+# Names of the transitions that put an article in the review queue.
+ENTERED_QUEUE = ("submit", "receive_import")
+
+
+def _last_transition(**filters) -> Subquery:
+    rows = ArticleTransition.objects.filter(article=OuterRef("pk"), **filters).exclude(
+        name="approve_partial"
+    )
+    return rows.order_by("-created_at", "-pk")
+
+
+def desk_articles() -> QuerySet[Article]:
+    """Articles with what every desk list shows: authors, reviewer, last step, queue date."""
+    return Article.objects.select_related(
+        "created_by", "assigned_reviewer", "published_version"
+    ).annotate(
+        last_step=Subquery(_last_transition().values("name")[:1]),
+        last_step_at=Subquery(_last_transition().values("created_at")[:1]),
+        queued_at=Subquery(_last_transition(name__in=ENTERED_QUEUE).values("created_at")[:1]),
+    )
+
+
+def rereview_cutoff(now: datetime.datetime | None = None) -> datetime.datetime:
+    return (now or timezone.now()) - datetime.timedelta(days=settings.REREVIEW_AFTER_DAYS)
+
+
+def article_list_waiting_for_review() -> QuerySet[Article]:
+    """Submitted articles nobody has started reviewing, the longest-waiting first."""
+    return desk_articles().filter(state=ArticleState.SUBMITTED).order_by("queued_at", "pk")
+
+
+def article_list_due_for_rereview(now: datetime.datetime | None = None) -> QuerySet[Article]:
+    """Approved articles whose last approval is older than REREVIEW_AFTER_DAYS, oldest first."""
+    return (
+        desk_articles()
+        .filter(state=ArticleState.APPROVED, published_version__approved_at__lt=rereview_cutoff(now))
+        .order_by("published_version__approved_at", "pk")
+    )
+
+
+def article_list_assigned_to(user) -> QuerySet[Article]:
+    """Articles under review by ``user``."""
+    return desk_articles().filter(state=ArticleState.UNDER_REVIEW, assigned_reviewer=user).order_by(
+        "queued_at", "pk"
+    )
+
+
+@dataclass
+class Dashboard:
+    """The desk's home page: the lists a user's roles call for, in a fixed number of queries."""
+
+    drafts: list[Article] = field(default_factory=list)
+    changes_requested: list[Article] = field(default_factory=list)
+    waiting: list[Article] = field(default_factory=list)
+    assigned: list[Article] = field(default_factory=list)
+    due: list[Article] = field(default_factory=list)
+    questions: list = field(default_factory=list)
+    show_editor_lists: bool = False
+    show_reviewer_lists: bool = False
+
+    @property
+    def counts(self) -> list[tuple[str, str, int]]:
+        """(anchor, label, count) for the summary at the top, in page order."""
+        rows = []
+        if self.show_editor_lists:
+            rows += [
+                ("drafts", "My drafts", len(self.drafts)),
+                ("changes", "Changes requested of me", len(self.changes_requested)),
+            ]
+        if self.show_reviewer_lists:
+            rows += [
+                ("waiting", "Waiting for review", len(self.waiting)),
+                ("assigned", "Reviews assigned to me", len(self.assigned)),
+                ("due", "Due for re-review", len(self.due)),
+            ]
+        if self.show_editor_lists:
+            rows.append(("questions", "Readers' questions", len(self.questions)))
+        return rows
+
+
+def dashboard_get(*, user) -> Dashboard:
+    """What ``user`` has to do: one query per list, however many articles there are."""
+    board = Dashboard(show_editor_lists=is_editor(user), show_reviewer_lists=is_reviewer(user))
+    if board.show_editor_lists:
+        mine = list(
+            desk_articles().filter(state=ArticleState.DRAFT, contributors=user).order_by("-pk")
+        )
+        board.changes_requested = [a for a in mine if a.last_step == "request_changes"]
+        board.drafts = [a for a in mine if a.last_step != "request_changes"]
+        board.questions = list(followup_list_new())
+    if board.show_reviewer_lists:
+        board.waiting = list(article_list_waiting_for_review())
+        board.assigned = list(article_list_assigned_to(user))
+        board.due = list(article_list_due_for_rereview())
+    return board
+
+
+def article_list_all(*, state: str = "", query: str = "") -> QuerySet[Article]:
+    """Every article, newest first, optionally narrowed by state and a words-in-title search."""
+    articles = desk_articles().order_by("-pk")
+    if state in ArticleState.values:
+        articles = articles.filter(state=state)
+    for word in query.split():
+        articles = articles.filter(Q(title__icontains=word) | Q(slug__icontains=word))
+    return articles
+
+
+def followup_list_new():
+    """Readers' follow-up questions nobody has handled yet, oldest first, with their article."""
+    from public.models import FollowUpQuestion
+
+    return (
+        FollowUpQuestion.objects.filter(status=FollowUpQuestion.Status.NEW)
+        .select_related("article")
+        .order_by("created_at", "pk")
+    )
+
+
+@dataclass
+class ClaimRow:
+    """One claim as the desk shows it: its citations, and the board's latest word on it."""
+
+    claim: object
+    number: int
+    citations: list
+    latest_review: object | None
+    reviews: list
+
+    @property
+    def verdict(self) -> str:
+        """The verdict on the claim as it now reads ("" when none, or only on older wording)."""
+        review = self.latest_review
+        return review.verdict if review is not None and review.claim_version == self.claim.version else ""
+
+    @property
+    def unresolved(self) -> list[str]:
+        return [c.unresolved_label for c in self.citations if c.reference_id is None]
+
+
+def claim_list_for_desk(*, article: Article) -> list[ClaimRow]:
+    """The article's claims with citations, references and reviews (4 queries in all)."""
+    from django.db.models import Prefetch
+
+    from articles.models import Citation, ClaimReview
+
+    claims = article.claims.prefetch_related(
+        Prefetch("citations", queryset=Citation.objects.select_related("reference")),
+        Prefetch("reviews", queryset=ClaimReview.objects.select_related("reviewer").order_by("created_at", "pk")),
+    )
+    rows = []
+    for number, claim in enumerate(claims, start=1):
+        reviews = list(claim.reviews.all())
+        rows.append(
+            ClaimRow(
+                claim=claim, number=number, citations=list(claim.citations.all()),
+                latest_review=reviews[-1] if reviews else None, reviews=reviews,
+            )
+        )
+    return rows
+
+
+def reference_search(*, query: str, limit: int = 20):
+    """Library entries matching a DOI, a PMID or all the words given, in one query."""
+    from articles.models import Reference
+
+    query = query.strip()
+    if not query:
+        return Reference.objects.none()
+    doi = query.lower().removeprefix("https://doi.org/").removeprefix("doi:").strip()
+    found = Reference.objects.filter(Q(doi=doi) | Q(pmid=query))
+    words = Q()
+    for word in query.split():
+        words &= Q(title__icontains=word) | Q(source__icontains=word) | Q(authors__icontains=word)
+    return (found | Reference.objects.filter(words)).distinct().order_by("title", "year")[:limit]
