@@ -1,0 +1,103 @@
+"""Reads of the API app: token lookup and what the public API lists."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from api.models import ApiToken
+from api.services import hash_key
+from articles.models import Article, ArticleTransition
+from articles.workflow import ArticleState
+
+MAX_ID = 2**63 - 1
+PENDING_STATES = (ArticleState.SUBMITTED, ArticleState.UNDER_REVIEW)
+# How often last_used_at is written: once a minute is precise enough and spares
+# a write on every request.
+LAST_USED_RESOLUTION = datetime.timedelta(minutes=1)
+
+
+def api_token_get_active(*, key: str) -> ApiToken | None:
+    """The unrevoked token with this secret, with its user (1 query, +1 to note the use)."""
+    token = (
+        ApiToken.objects.select_related("user")
+        .filter(key_hash=hash_key(key), revoked_at__isnull=True)
+        .first()
+    )
+    if token is None:
+        return None
+    now = timezone.now()
+    if token.last_used_at is None or now - token.last_used_at >= LAST_USED_RESOLUTION:
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+        token.last_used_at = now
+    return token
+
+
+def _public_filter() -> Q:
+    # The same rule as articles.selectors.article_get_public_content: an approved
+    # snapshot is public whatever revision is in progress; otherwise only a
+    # pending submission is, and only while the site shows pending articles.
+    visible = Q(published_version__isnull=False)
+    if settings.SHOW_PENDING_ARTICLES:
+        visible |= Q(state__in=PENDING_STATES)
+    return visible & ~Q(state=ArticleState.ARCHIVED)
+
+
+def _with_review_record(queryset: QuerySet[Article]) -> QuerySet[Article]:
+    return queryset.select_related(
+        "published_version__policy", "published_version__approved_by__board_profile"
+    ).prefetch_related(
+        Prefetch(
+            "published_version__reviewers",
+            queryset=get_user_model().objects.select_related("board_profile").order_by("pk"),
+        )
+    )
+
+
+def article_list_public(*, updated_since: datetime.datetime | None = None) -> QuerySet[Article]:
+    """Public articles, most recently updated first, with their review record (2 queries).
+
+    ``updated_at`` is when the public content last changed: the approval of the
+    version shown, or for a pending article its latest workflow step.
+    """
+    last_step = (
+        ArticleTransition.objects.filter(article=OuterRef("pk"))
+        .order_by("-created_at", "-pk")
+        .values("created_at")[:1]
+    )
+    queryset = (
+        Article.objects.filter(_public_filter())
+        .annotate(updated_at=Coalesce("published_version__approved_at", Subquery(last_step)))
+        .order_by("-updated_at", "-pk")
+    )
+    if updated_since is not None:
+        queryset = queryset.filter(updated_at__gte=updated_since)
+    return _with_review_record(queryset)
+
+
+def article_get_public_by_slug(*, slug: str) -> Article | None:
+    """The article with this slug if it was ever public or is retracted, with its review record.
+
+    Visibility itself is decided by ``article_get_public_content``; drafts are
+    left out here so their existence is not revealed.
+    """
+    return (
+        _with_review_record(
+            Article.objects.filter(slug=slug).filter(
+                _public_filter() | Q(state=ArticleState.ARCHIVED)
+            )
+        )
+        .first()
+    )
+
+
+def article_get_for_editing(*, pk: int) -> Article | None:
+    """Any article by id, for editors working through the API (1 query)."""
+    if not 0 < pk <= MAX_ID:
+        return None  # beyond what the database can hold: certainly not an article
+    return Article.objects.filter(pk=pk).first()

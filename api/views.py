@@ -1,0 +1,215 @@
+"""The JSON API: public reads of reviewed articles, and drafting for editors.
+
+Views parse the request, call one selector or service, and render; every error
+becomes JSON in api.errors. Review transitions (start review, request changes,
+approve) are deliberately absent: they happen at the desk, by people.
+"""
+
+from __future__ import annotations
+
+from django.utils.cache import get_conditional_response
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import serializers, status
+from rest_framework.exceptions import NotFound
+from rest_framework.generics import GenericAPIView
+from rest_framework.pagination import PageNumberPagination
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from api import presenters, selectors
+from api.documents import read_document
+from api.errors import Gone, PreconditionRequired
+from api.parsers import ArticleDocumentParser
+from api.permissions import IsEditor
+from api.schema import ARTICLE_DOCUMENT
+from api.serializers import (
+    DraftSerializer,
+    PublicArticleSerializer,
+    PublicArticleSummarySerializer,
+    SubmitRequestSerializer,
+)
+from articles import services
+from articles.errors import EditConflict
+from articles.selectors import article_get_content, article_get_public_content
+from articles.workflow import ArticleState
+
+
+class ArticlePagination(PageNumberPagination):
+    page_size = 20
+    page_size_query_param = "page_size"
+    max_page_size = 100
+
+
+class ArticleListQuery(serializers.Serializer):
+    updated_since = serializers.DateTimeField(
+        required=False,
+        help_text="Only articles whose public content changed at or after this time (ISO 8601).",
+    )
+
+
+class ArticleListView(GenericAPIView):
+    permission_classes = [AllowAny]
+    pagination_class = ArticlePagination
+    serializer_class = PublicArticleSummarySerializer
+    error_statuses = {400, 404}
+
+    @extend_schema(
+        operation_id="articles_list",
+        parameters=[ArticleListQuery],
+        responses={200: PublicArticleSummarySerializer(many=True)},
+        summary="Reviewed and pending articles",
+        description="Approved articles, and pending ones (status submitted / under_review) "
+        "when the site shows them. Drafts and retracted articles are never listed.",
+    )
+    def get(self, request):
+        query = ArticleListQuery(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        articles = selectors.article_list_public(updated_since=query.validated_data.get("updated_since"))
+        page = self.paginate_queryset(articles)
+        items = [presenters.public_summary(request, article) for article in page]
+        return self.get_paginated_response(self.get_serializer(items, many=True).data)
+
+
+class ArticleDetailView(APIView):
+    permission_classes = [AllowAny]
+    error_statuses = {404, 410}
+
+    @extend_schema(
+        operation_id="articles_retrieve",
+        summary="One article with claims, references and its review record",
+        parameters=[OpenApiParameter("If-None-Match", str, OpenApiParameter.HEADER, required=False)],
+        responses={
+            200: PublicArticleSerializer,
+            304: OpenApiResponse(description="Not modified: the ETag sent still names this content"),
+        },
+    )
+    def get(self, request, slug: str):
+        article = selectors.article_get_public_by_slug(slug=slug)
+        if article is not None and article.state == ArticleState.ARCHIVED:
+            raise Gone()
+        public = article_get_public_content(article=article) if article is not None else None
+        if public is None:
+            raise NotFound("No published article has this address.")
+        etag = presenters.public_etag(public)
+        not_modified = get_conditional_response(request, etag=etag)
+        if not_modified is not None:
+            return not_modified
+        data = PublicArticleSerializer(presenters.public_detail(request, public)).data
+        return Response(data, headers={"ETag": etag})
+
+
+def expected_version(request, article, *, required: bool) -> int | None:
+    """The content version named by If-Match ("3", W/"3" or 3), None when absent and optional."""
+    value = request.headers.get("If-Match", "").strip()
+    if not value or value == "*":
+        if required:
+            raise PreconditionRequired()
+        return None
+    tag = value.removeprefix("W/").strip('"')
+    if not tag.isdigit() or len(tag) > 12:
+        raise EditConflict(
+            f"If-Match {value!r} names no version of this draft; send its ETag.",
+            current_version=article.content_version,
+        )
+    return int(tag)
+
+
+def draft_response(request, article, *, status_code: int = 200) -> Response:
+    item = presenters.draft_item(request, article, article_get_content(article=article))
+    headers = {"ETag": item.etag}
+    if status_code == status.HTTP_201_CREATED:
+        headers["Location"] = item.url
+    return Response(DraftSerializer(item).data, status=status_code, headers=headers)
+
+
+IF_MATCH = OpenApiParameter(
+    "If-Match", str, OpenApiParameter.HEADER, required=True,
+    description='The draft\'s ETag (its content_version in quotes, e.g. "3") the edit started from.',
+)
+
+
+class DraftListView(APIView):
+    permission_classes = [IsEditor]
+    parser_classes = [ArticleDocumentParser]
+    error_statuses = {400, 401, 403, 413, 415}
+
+    @extend_schema(
+        operation_id="drafts_create",
+        summary="Create a draft from an article document",
+        request={"application/json": ARTICLE_DOCUMENT},
+        responses={201: DraftSerializer},
+    )
+    def post(self, request):
+        content = read_document(document_text(request))
+        article = services.article_create(
+            by=request.user, title=content.title, content=content, reason="Created through the API"
+        )
+        return draft_response(request, article, status_code=status.HTTP_201_CREATED)
+
+
+class DraftDetailView(APIView):
+    permission_classes = [IsEditor]
+    parser_classes = [ArticleDocumentParser]
+    error_statuses = {"GET": {403, 404}, "PUT": {400, 403, 404, 409, 413, 415, 428}}
+
+    @extend_schema(operation_id="drafts_retrieve", summary="A draft as it now stands",
+                   responses={200: DraftSerializer})
+    def get(self, request, pk: int):
+        return draft_response(request, editable_article(pk))
+
+    @extend_schema(
+        operation_id="drafts_update",
+        summary="Replace a draft's content",
+        description="Send the whole document; claims keep their identity by uid. The If-Match "
+        "header names the version the edit started from: a later edit by someone else is a 409.",
+        parameters=[IF_MATCH],
+        request={"application/json": ARTICLE_DOCUMENT},
+        responses={200: DraftSerializer},
+    )
+    def put(self, request, pk: int):
+        article = editable_article(pk)
+        version = expected_version(request, article, required=True)
+        content = read_document(document_text(request))
+        services.article_replace_content(
+            article=article, by=request.user, expected_version=version, content=content,
+            reason="Edited through the API",
+        )
+        return draft_response(request, article)
+
+
+class DraftSubmitView(APIView):
+    permission_classes = [IsEditor]
+    error_statuses = {400, 401, 403, 404, 409, 413, 415}
+
+    @extend_schema(
+        operation_id="drafts_submit",
+        summary="Submit a draft for board review",
+        description="Moves the draft to the review queue (state submitted). Refused with 409 "
+        "and the reasons when it is not ready, e.g. uncited claims or unresolved citations.",
+        parameters=[OpenApiParameter("If-Match", str, OpenApiParameter.HEADER, required=False)],
+        request=SubmitRequestSerializer,
+        responses={200: DraftSerializer},
+    )
+    def post(self, request, pk: int):
+        article = editable_article(pk)
+        body = SubmitRequestSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        services.article_submit(
+            article=article, by=request.user, summary=body.validated_data["summary"],
+            expected_version=expected_version(request, article, required=False),
+        )
+        return draft_response(request, article)
+
+
+def document_text(request) -> str:
+    # An empty body arrives as {} from DRF; the parser reports it as not JSON.
+    return request.data if isinstance(request.data, str) else ""
+
+
+def editable_article(pk: int):
+    article = selectors.article_get_for_editing(pk=pk)
+    if article is None:
+        raise NotFound("No article has this id.")
+    return article
