@@ -8,6 +8,7 @@ Views parse a form, call one service or selector and answer; the rules are in
 from __future__ import annotations
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.dateparse import parse_datetime
@@ -15,7 +16,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from articles import services, workflow
 from articles.content import ContentParseError
-from articles.errors import EditConflict
+from articles.errors import ContentLocked, EditConflict
 from articles.history import article_content_as_of, article_list_changes_since, article_list_timeline
 from articles.models import Article, Claim, Reference
 from articles.selectors import article_get_content
@@ -28,6 +29,17 @@ from desk.errors import DESK_ERRORS, add_form_errors, desk_view, error_messages,
 
 def _article(pk: int) -> Article:
     return get_object_or_404(Article.objects.select_related("published_version", "assigned_reviewer"), pk=pk)
+
+
+def _ensure_can_edit(article: Article | None, user) -> None:
+    """Open an editing page only to those the services would let save it."""
+    if not workflow.can_edit(article, user):
+        raise PermissionDenied("Only editors write articles.")
+    if article is not None and not workflow.is_content_editable(article):
+        raise ContentLocked(
+            f"The article is {article.get_state_display().lower()}; its content changes only in draft "
+            "(withdraw it, or start a new revision with “Revise”)."
+        )
 
 
 def _is_async(request) -> bool:
@@ -52,6 +64,7 @@ def article_list(request):
 
 @desk_view
 def article_new(request):
+    _ensure_can_edit(None, request.user)
     form = forms.NewArticleForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -138,6 +151,9 @@ def article_transition(request, pk, name):
         article.refresh_from_db()
         key = "submit_form" if name == "submit" else "comment_form"
         context = _detail_context(request, article, **{key: form, "failed": name})
+        if name not in {b["name"] for b in context["buttons"]}:
+            # The step is no longer offered: show what was typed so it can be copied.
+            context["kept_text"] = form.data.get("comment") or form.data.get("summary", "")
         return render(request, "desk/article_detail.html", context, status=error_status(error))
     messages.success(request, TRANSITION_DONE.get(name, "Done."))
     if name == "start_review":
@@ -159,6 +175,7 @@ TRANSITION_DONE = {
 @desk_view
 def article_edit(request, pk):
     article = _article(pk)
+    _ensure_can_edit(article, request.user)
     if request.method != "POST":
         fmt = request.GET.get("format", "markdown")
         fmt = fmt if fmt in dict(FORMATS) else "markdown"
@@ -201,6 +218,7 @@ def _edit_refused(request, article, form, error):
 @desk_view
 def claim_edit(request, pk, uid):
     article = _article(pk)
+    _ensure_can_edit(article, request.user)
     claim = get_object_or_404(Claim.objects.prefetch_related("citations"), article=article, uid=uid)
     content = article_get_content(article=article)
     data = next(c for c in content.claims if c.uid == str(claim.uid))
@@ -238,6 +256,7 @@ def _cite_targets(article: Article) -> list[tuple[str, str]]:
 @desk_view
 def article_references(request, pk):
     article = _article(pk)
+    _ensure_can_edit(article, request.user)
     targets = _cite_targets(article)
     version = article.content_version
     search = forms.ReferenceSearchForm(request.GET or None)
@@ -290,15 +309,24 @@ def _cite(request, article, form, adding: bool):
 @desk_view
 def article_preview(request, pk):
     article = _article(pk)
+    # The public page's own renderer, fed the working content: what readers will see once approved.
+    from public.selectors import article_get_for_reader
     from public.views import render_article_page
 
-    return render_article_page(request, article, preview=True)
+    public_article = article_get_for_reader(article=article, desk=True, preview=True)
+    if public_article is None:
+        return render(request, "desk/error.html", {
+            "status": 404, "messages_list": ["A retracted article has no public page to preview."],
+        }, status=404)
+    return render_article_page(request, public_article, preview=True)
 
 
 @require_GET
 @desk_view
 def article_review(request, pk):
     article = _article(pk)
+    if not workflow.can_review(article, request.user):
+        raise PermissionDenied("The review screen is for board reviewers.")
     context = _detail_context(request, article, review_form=forms.ClaimReviewForm())
     return render(request, "desk/article_review.html", context)
 

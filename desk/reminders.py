@@ -1,0 +1,36 @@
+"""The reviewers' reminder mail: what waits for the board, and what is due for re-review."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.mail import send_mass_mail
+
+from articles.notifications import _users_with_perm
+from articles.workflow import PERM_REVIEW
+from desk.selectors import article_list_assigned_to, article_list_due_for_rereview, article_list_waiting_for_review
+
+
+def _lines(title: str, articles) -> list[str]:
+    if not articles:
+        return []
+    return [title, *(f"  - {a.title} (/desk/articles/{a.pk}/)" for a in articles), ""]
+
+
+def send_review_reminders() -> int:
+    """One mail per reviewer who has something to do; returns how many were sent."""
+    waiting = list(article_list_waiting_for_review())
+    due = list(article_list_due_for_rereview())
+    messages = []
+    for reviewer in _users_with_perm(PERM_REVIEW):
+        assigned = list(article_list_assigned_to(reviewer))
+        body = [
+            *_lines("Your reviews in progress:", assigned),
+            *_lines("Waiting for review (oldest first):", waiting),
+            *_lines(f"Approved more than {settings.REREVIEW_AFTER_DAYS} days ago, due for re-review:", due),
+        ]
+        if not body:
+            continue
+        count = len(assigned) + len(waiting) + len(due)
+        subject = f"{count} article{'s' if count != 1 else ''} for the board to review"
+        messages.append((subject, "\n".join(body), settings.DEFAULT_FROM_EMAIL, [reviewer.email]))
+    return send_mass_mail(messages, fail_silently=False) if messages else 0
