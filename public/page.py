@@ -150,10 +150,10 @@ def article_page_context(
     }
 
 
-def _description(content) -> str:
+def _description(content, audience: str) -> str:
     for claim in content.claims:
         if not claim.kind.is_heading:
-            text = claim.text
+            text = claim.plain_text if audience == "patient" and claim.plain_text else claim.text
             return text if len(text) <= 200 else text[:197].rsplit(" ", 1)[0] + "…"
     return content.title
 
@@ -177,7 +177,7 @@ def render_body_fragment(
     )
     fragment = {
         "html": render_to_string("public/_article_body.html", context),
-        "description": _description(public_article.content),
+        "description": _description(public_article.content, audience),
         "title": public_article.content.title,
     }
     if key is not None:
@@ -186,14 +186,13 @@ def render_body_fragment(
 
 
 def etag_for(*, key: str, request: HttpRequest) -> str:
-    """The page's ETag: its content key plus the visitor's CSRF cookie.
+    """The page's ETag: its content key plus the visitor's CSRF secret.
 
-    The page embeds a CSRF token that is only valid with the visitor's cookie,
-    so a visitor whose cookie changed must get a fresh page, not a 304.
+    The page embeds a CSRF token that is only valid with that secret, so a
+    visitor whose cookie changed must get a fresh page, not a 304. Called after
+    rendering, it names the secret the response's cookie carries.
     """
-    from django.conf import settings
-
-    csrf = request.COOKIES.get(settings.CSRF_COOKIE_NAME, "")
+    csrf = request.META.get("CSRF_COOKIE", "")
     return '"' + hashlib.sha256(f"{key}|{csrf}".encode()).hexdigest()[:32] + '"'
 
 

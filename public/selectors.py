@@ -9,15 +9,16 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from django.conf import settings
 from django.db.models import F, Q, QuerySet, TextField, Value
 from django.db.models.fields.json import KeyTextTransform
 from django.db.models.functions import Cast, Coalesce
 
-from articles.content import ArticleContent, ClaimData, ClaimKind, ReferenceData
+from articles.content import ArticleContent, ClaimData, ClaimKind, ReferenceData, content_from_dict
 from articles.models import Article, ArticleTransition, ArticleVersion, BoardMember, EditorialPolicy
-from articles.selectors import PublicArticle, article_get_content, article_get_public_content
+from articles.selectors import PublicArticle, article_get_content
 from articles.workflow import ArticleState
 from public.models import SiteText
 
@@ -38,24 +39,47 @@ def article_get_by_slug(*, slug: str) -> Article | None:
     )
 
 
-def article_get_for_reader(*, article: Article, desk: bool, preview: bool = False) -> PublicArticle | None:
+class ReaderArticle:
+    """What a reader is shown of an article; the content is read only when first used.
+
+    It quacks like ``articles.selectors.PublicArticle`` (article, content,
+    version, is_approved), so a page whose render is cached never loads the
+    claims at all.
+    """
+
+    def __init__(self, *, article: Article, version: ArticleVersion | None, working: bool):
+        self.article, self.version, self._working = article, version, working
+
+    @cached_property
+    def content(self) -> ArticleContent:
+        if self._working:
+            return article_get_content(article=self.article)
+        return content_from_dict(self.version.content)
+
+    @property
+    def is_approved(self) -> bool:
+        return self.version is not None
+
+
+def article_get_for_reader(*, article: Article, desk: bool, preview: bool = False) -> ReaderArticle | None:
     """What this reader may see of the article, or None when they may see nothing.
 
-    Readers get the approved snapshot, else the pending submission (unless the
-    site hides pending articles). Desk users asking for a preview get the
-    working content as it stands, whatever the state.
+    The rules of ``articles.selectors.article_get_public_content``, plus the
+    site's setting that hides pending articles and the desk's previews: readers
+    get the approved snapshot, else the pending submission; desk users asking
+    for a preview, or looking at a draft, get the working content as it stands.
     """
     if article.state == ArticleState.ARCHIVED:
         return None
     if desk and preview:
-        return PublicArticle(article=article, content=article_get_content(article=article), version=None)
-    if article.published_version_id is None and not (desk or settings.SHOW_PENDING_ARTICLES):
-        return None
-    public = article_get_public_content(article=article)
-    if public is None and desk:
-        # Desk users may look at a draft on its public address; it is shown as a preview.
-        return PublicArticle(article=article, content=article_get_content(article=article), version=None)
-    return public
+        return ReaderArticle(article=article, version=None, working=True)
+    if article.published_version_id is not None:
+        return ReaderArticle(article=article, version=article.published_version, working=False)
+    if article.state in PENDING_STATES and (desk or settings.SHOW_PENDING_ARTICLES):
+        return ReaderArticle(article=article, version=None, working=True)
+    if desk:
+        return ReaderArticle(article=article, version=None, working=True)
+    return None
 
 
 def article_get_retraction(*, article: Article) -> ArticleTransition | None:
@@ -90,7 +114,9 @@ def page_furniture() -> PageFurniture:
 PAGE_TEMPLATE_VERSION = "3"
 
 
-def article_page_key(*, public_article: PublicArticle, audience: str, furniture: PageFurniture) -> str:
+def article_page_key(
+    *, public_article: PublicArticle | ReaderArticle, audience: str, furniture: PageFurniture
+) -> str:
     """A key naming exactly what the page shows, valid on every process and server.
 
     An approved snapshot never changes, so its version id names it; a pending

@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.views.decorators.http import require_GET, require_POST
 
+from articles.models import Article
 from articles.permissions import has_desk_access
 from articles.selectors import PublicArticle
 from articles.workflow import ArticleState
@@ -19,7 +20,7 @@ HOME_PAGE_SIZE = 20
 
 
 def render_article_page(
-    request: HttpRequest, public_article: PublicArticle, *, preview: bool,
+    request: HttpRequest, public_article: PublicArticle | selectors.ReaderArticle, *, preview: bool,
     form: FollowUpForm | None = None, status: int = 200, notice: str = "",
 ) -> HttpResponse:
     """The public article page for ``public_article``, exactly as readers get it.
@@ -51,6 +52,8 @@ def render_article_page(
             "canonical_url": request.build_absolute_uri(public_article.article.get_absolute_url()),
             "form": form or FollowUpForm(), "notice": notice, "audience": audience,
         }, status=status)
+        if etag:
+            etag = page.etag_for(key=key, request=request)  # a first visit has just got its cookie
     _set_caching(response, etag=etag, public=shared and public_article.is_approved)
     return response
 
@@ -73,7 +76,7 @@ def _set_caching(response: HttpResponse, *, etag: str | None, public: bool) -> N
         patch_cache_control(response, public=True, no_cache=True, max_age=0)
 
 
-def _reader_article(request: HttpRequest, slug: str) -> tuple[PublicArticle | None, object]:
+def _reader_article(request: HttpRequest, slug: str) -> tuple[selectors.ReaderArticle | None, Article]:
     """The article at ``slug`` and what this visitor may see of it; 404 when nothing."""
     article = selectors.article_get_by_slug(slug=slug)
     if article is None:

@@ -1,0 +1,45 @@
+import datetime
+from pathlib import Path
+
+import pytest
+from django.core.cache import cache
+
+from articles import services
+from tests.factories import UserFactory, make_policy
+
+SEEDS_DIR = Path(__file__).resolve().parents[3] / "shared" / "seeds"
+SEED_FILES = sorted(SEEDS_DIR.glob("*.txt")) if SEEDS_DIR.is_dir() else []
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    # Rendered pages and rate-limit counters live in the cache; each test starts clean.
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def policy(db):
+    return make_policy(1, datetime.date(2025, 1, 1))
+
+
+@pytest.fixture
+def reader(db):
+    """A signed-in member of the public: no desk rights."""
+    return UserFactory(username="reader")
+
+
+def seed_text(index: int) -> str:
+    if len(SEED_FILES) <= index:
+        pytest.skip(f"seed article {index} not found under {SEEDS_DIR}")
+    return SEED_FILES[index].read_text(encoding="utf-8")
+
+
+def import_seed(index: int, *, by):
+    """A seed page imported the way the importer does it: created, then received as submitted."""
+    from articles.interchange import parse_text
+
+    content = parse_text(seed_text(index))
+    article = services.article_create(by=by, title=content.title, content=content)
+    return services.article_receive_import(article=article, by=by, note="Imported")

@@ -1,0 +1,107 @@
+"""HTTP caching and the shared render cache: fast, yet never stale after a state change."""
+
+import pytest
+from django.core.cache import cache
+
+from articles import services
+from articles.models import EditorialPolicy
+from public import selectors
+from tests.factories import approved_article, make_reviewer, submitted_article, verify_all_claims
+
+pytestmark = pytest.mark.django_db
+
+
+def test_an_anonymous_approved_page_is_public_with_an_etag_and_answers_304(client, policy):
+    article = approved_article()
+    response = client.get(article.get_absolute_url())
+    assert "public" in response["Cache-Control"] and "max-age=300" in response["Cache-Control"]
+    assert "Cookie" in response["Vary"]
+    etag = response["ETag"]
+    again = client.get(article.get_absolute_url(), HTTP_IF_NONE_MATCH=etag)
+    assert again.status_code == 304 and again["ETag"] == etag
+    assert client.get(article.get_absolute_url(), HTTP_IF_NONE_MATCH='"other"').status_code == 200
+
+
+def test_a_pending_page_is_revalidated_every_time(client, policy):
+    response = client.get(submitted_article().get_absolute_url())
+    assert "no-cache" in response["Cache-Control"] and response.has_header("ETag")
+
+
+def test_the_etag_changes_with_the_state_and_the_audience(client, policy):
+    reviewer = make_reviewer("board1")
+    article = submitted_article()
+    url = article.get_absolute_url()
+    submitted = client.get(url)["ETag"]
+    services.article_start_review(article=article, by=reviewer)
+    response = client.get(url, HTTP_IF_NONE_MATCH=submitted)
+    assert response.status_code == 200
+    assert 'aria-current="step">' in response.content.decode()
+    under_review = response["ETag"]
+    assert under_review != submitted
+    client.cookies["audience"] = "patient"
+    assert client.get(url, HTTP_IF_NONE_MATCH=under_review).status_code == 200
+
+
+def test_the_cached_render_follows_the_article_through_its_states(client, policy):
+    """Each state is a different key, so no invalidation is needed on any process."""
+    reviewer = make_reviewer("board1")
+    article = submitted_article()
+    url = article.get_absolute_url()
+    assert "pending human review" in client.get(url).content.decode()
+    services.article_start_review(article=article, by=reviewer)
+    html = client.get(url).content.decode()
+    assert html.index('aria-current="step"') > html.index(">Submitted<")
+    verify_all_claims(article, reviewer)
+    services.article_approve(article=article, by=reviewer)
+    html = client.get(url).content.decode()
+    assert "pending human review" not in html and "Medically reviewed by" in html
+
+
+def test_a_new_policy_version_in_force_changes_the_page(client, policy):
+    import datetime
+
+    article = approved_article()
+    assert 'href="/editorial-policy/v1/"' in client.get(article.get_absolute_url()).content.decode()
+    EditorialPolicy.objects.create(version=2, body="New.", effective_date=datetime.date(2025, 6, 1))
+    assert 'href="/editorial-policy/v2/"' in client.get(article.get_absolute_url()).content.decode()
+
+
+def test_the_render_is_stored_under_the_key_of_what_it_shows(client, policy):
+    article = approved_article()
+    client.get(article.get_absolute_url())
+    article.refresh_from_db()
+    reader_article = selectors.article_get_for_reader(article=article, desk=False)
+    key = selectors.article_page_key(
+        public_article=reader_article, audience="professional", furniture=selectors.page_furniture()
+    )
+    assert "Claim 1 states a fact." in cache.get(key)["html"]
+
+
+def test_desk_users_get_private_uncached_pages(client, policy, editor):
+    article = approved_article()
+    client.force_login(editor)
+    response = client.get(article.get_absolute_url())
+    assert response.status_code == 200
+    assert "private" in response["Cache-Control"] and "no-store" in response["Cache-Control"]
+    assert not response.has_header("ETag")
+
+
+def test_the_etag_follows_the_csrf_cookie_the_page_was_rendered_for(client, policy):
+    article = approved_article()
+    first = client.get(article.get_absolute_url())
+    client.cookies["csrftoken"] = "x" * 32
+    assert client.get(article.get_absolute_url(), HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 200
+
+
+def test_a_re_approval_shows_the_new_review_date_and_history(client, policy, editor):
+    reviewer = make_reviewer("board1")
+    article = approved_article(by=editor, reviewer=reviewer)
+    url = article.get_absolute_url()
+    assert client.get(url).content.decode().count('<li id="review-') == 1
+    services.article_revise(article=article, by=editor)
+    services.article_submit(article=article, by=editor, summary="Re-checked against the 2026 label.")
+    services.article_start_review(article=article, by=reviewer)
+    verify_all_claims(article, reviewer)
+    services.article_approve(article=article, by=reviewer)
+    html = client.get(url).content.decode()
+    assert html.count('<li id="review-') == 2 and "Re-checked against the 2026 label." in html
