@@ -8,12 +8,6 @@ from tests.factories import make_admin, make_editor, make_policy, make_reviewer
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    # Hashing strength is Django's business, not ours; tests create many users.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def editor(db):
     return make_editor("editor")

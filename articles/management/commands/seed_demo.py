@@ -1,6 +1,7 @@
 """Load the demo users, board profiles and editorial policy; safe to run again."""
 
 import datetime
+from pathlib import Path
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
@@ -11,6 +12,7 @@ from articles.models import BoardMember, EditorialPolicy
 from articles.permissions import BOARD_REVIEWERS, EDITORS, SITE_ADMINS, sync_groups
 
 DEMO_PASSWORD = "review-demo-2026"
+SEED_DIR = Path(__file__).resolve().parents[3] / "data" / "seeds"
 
 DEMO_USERS = [
     # username, first, last, group, superuser
@@ -75,6 +77,22 @@ class Command(BaseCommand):
                 "effective_date": datetime.date(2025, 1, 1),
             },
         )
+        self._import_seed_articles()
         self.stdout.write("Demo logins (password for all: %s):" % DEMO_PASSWORD)
         for username, first, last, group_name, _ in DEMO_USERS:
             self.stdout.write(f"  {username:<10} {group_name}")
+
+    def _import_seed_articles(self):
+        """Import the seed pages once; later runs leave them as the demo users left them."""
+        from django.utils.text import slugify
+
+        from articles.imports import article_import, importer_user
+        from articles.interchange import parse_bytes
+        from articles.models import Article
+
+        for path in sorted(SEED_DIR.glob("*.txt")):
+            content = parse_bytes(path.read_bytes(), filename=path.name)
+            if Article.objects.filter(slug=slugify(content.title)).exists():
+                continue
+            result = article_import(content=content, by=importer_user(), source_name=path.name)
+            self.stdout.write(f"Imported {path.name}: /articles/{result.article.slug}/")
