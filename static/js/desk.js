@@ -23,6 +23,7 @@
           target.outerHTML = html;
           var replaced = document.querySelector(selector);
           if (replaced) replaced.classList.add("just-saved");
+          return refreshActions();
         });
       }
       // Anything else (not allowed, logged out): let the full page say why.
@@ -33,6 +34,19 @@
       form.submit();
     });
   });
+
+  // A verdict can make "Approve" available: refresh the workflow panel from the page.
+  function refreshActions() {
+    var panel = document.querySelector(".desk-actions");
+    if (!panel) return null;
+    return fetch(window.location.href, { credentials: "same-origin" })
+      .then(function (response) { return response.ok ? response.text() : null; })
+      .then(function (html) {
+        if (!html) return;
+        var fresh = new DOMParser().parseFromString(html, "text/html").querySelector(".desk-actions");
+        if (fresh) panel.replaceWith(fresh);
+      });
+  }
 
   // "Line N" links of a parse error put the cursor on that line of the body.
   document.addEventListener("click", function (event) {

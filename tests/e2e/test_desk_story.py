@@ -1,0 +1,119 @@
+"""The whole desk story in headless Chromium: draft, review, changes, approval, publication."""
+
+import os
+from pathlib import Path
+
+import pytest
+from django.utils import dateformat, timezone
+
+from articles.models import Article
+from tests.browser import assert_no_axe_violations
+from tests.factories import make_editor, make_policy, make_reviewer
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+
+PASSWORD = "pw-for-tests-2026"
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+
+QUESTION = "Can baclofen help muscle cramps at night?"
+BODY = f"""# {QUESTION}
+
+## Baclofen and night cramps
+
+Baclofen is approved for spasticity from multiple sclerosis and spinal cord disease.[^1]
+
+Baclofen cures every kind of muscle cramp.[^1]
+"""
+
+
+def log_in(page, base, username):
+    page.goto(f"{base}/desk/")
+    assert "/accounts/login/" in page.url  # anonymous users are sent to log in
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_url(f"{base}/desk/")
+
+
+def review_row(page, text):
+    return page.locator("li.review-row", has_text=text)
+
+
+def mark(page, text, verdict, comment=""):
+    row = review_row(page, text)
+    if comment:
+        row.get_by_label("Comment on claim").fill(comment)
+    row.get_by_role("button", name=verdict).click()
+    badge = "badge-ok" if verdict == "Verified" else "badge-warn"
+    review_row(page, text).locator(f".{badge}").wait_for()
+
+
+def test_editor_and_reviewer_publish_an_article(live_server, new_page):
+    editor, reviewer = make_editor("editor"), make_reviewer("reviewer")
+    make_policy()
+    base = live_server.url
+    ed, rv = new_page(), new_page()
+
+    # The editor drafts an article with two claims and one new reference, and submits it.
+    log_in(ed, base, editor.username)
+    ed.get_by_role("link", name="New article").click()
+    ed.get_by_label("Question").fill(QUESTION)
+    ed.get_by_role("button", name="Create draft").click()
+    ed.get_by_label("Body").fill(BODY)
+    ed.get_by_role("button", name="Save body").click()
+    assert ed.get_by_text("Unresolved citation: 1").first.is_visible()
+    ed.get_by_role("link", name="References").click()
+    ed.get_by_label("Type", exact=True).select_option("Drug label")
+    ed.get_by_label("Title", exact=True).fill("Baclofen tablets: prescribing information")
+    ed.get_by_label("Source or journal").fill("US Food and Drug Administration")
+    ed.get_by_label("Year").fill("2023")
+    ed.get_by_label("DOI").fill("10.5555/baclofen.label")
+    ed.get_by_label("Cite it").select_option(label="Resolve citation [1]")
+    ed.get_by_role("button", name="Add reference").click()
+    ed.get_by_role("link", name="Overview").click()
+    ed.get_by_role("button", name="Submit for review").click()
+    assert ed.locator(".desk-state").first.inner_text().lower() == "submitted"
+
+    # The reviewer starts the review, sends one claim back and requests changes.
+    log_in(rv, base, reviewer.username)
+    rv.locator("#waiting").get_by_role("link", name=QUESTION).click()
+    rv.get_by_role("button", name="Start review").click()
+    mark(rv, "approved for spasticity", "Verified")
+    mark(rv, "cures every kind", "Needs change", "Overstated: the label says nothing about ordinary cramps.")
+    if os.environ.get("DESK_SCREENSHOTS"):
+        rv.screenshot(path=str(SCREENSHOTS / "desk-review.png"), full_page=True)
+    assert_no_axe_violations(rv)
+    rv.get_by_label("Comment (required)").fill("Please correct the second claim.")
+    rv.get_by_role("button", name="Request changes").click()
+    assert rv.locator(".desk-state").first.inner_text().lower() == "draft"
+
+    # The editor sees the comment on the claim, fixes it and resubmits.
+    ed.reload()
+    claim = ed.locator("li.desk-claim", has_text="cures every kind")
+    assert "Overstated: the label says nothing about ordinary cramps." in claim.inner_text()
+    assert ed.get_by_text("Please correct the second claim.").is_visible()
+    claim.get_by_role("link", name="Edit claim").click()
+    ed.get_by_label("Claim", exact=True).fill("Baclofen is not approved for ordinary muscle cramps.")
+    ed.get_by_role("button", name="Save claim").click()
+    ed.get_by_role("button", name="Submit for review").click()
+    assert ed.locator(".desk-state").first.inner_text().lower() == "submitted"
+
+    # The reviewer verifies every claim and approves.
+    rv.goto(f"{base}/desk/")
+    rv.locator("#waiting").get_by_role("link", name=QUESTION).click()
+    rv.get_by_role("button", name="Start review").click()
+    mark(rv, "approved for spasticity", "Verified")
+    mark(rv, "not approved for ordinary", "Verified")
+    rv.get_by_role("button", name="Approve").click()
+    assert rv.locator(".desk-state").first.inner_text().lower() == "approved"
+
+    # An anonymous reader sees the approved article.
+    article = Article.objects.get(title=QUESTION)
+    reader = new_page()
+    reader.goto(f"{base}/articles/{article.slug}/")
+    assert reader.locator(".caution-banner").count() == 0
+    assert reader.locator('[aria-current="step"] .step-label').inner_text().strip() == "Approved"
+    assert "Dr. Reviewer, MD" in reader.locator(".byline").inner_text()
+    today = dateformat.format(timezone.localdate(), "F j, Y")
+    assert f"Last updated: {today}" in reader.locator(".last-updated").inner_text()
+    assert "not approved for ordinary muscle cramps" in reader.content()
