@@ -14,7 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import CheckConstraint
 
 from articles.content import ArticleContent, ContentError, ContentParseError
-from articles.interchange.jsonformat import parse_json
+from articles.interchange import parse_json
 from articles.models import Article, Reference
 
 # Reference model fields under the name the document gives them.

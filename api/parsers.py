@@ -9,12 +9,13 @@ from django.conf import settings
 from rest_framework import exceptions, parsers
 
 from api.errors import PayloadTooLarge
+from articles.interchange import MAX_INPUT_BYTES
 
-DEFAULT_MAX_BODY_BYTES = 1024 * 1024
 
 
 def max_body_bytes() -> int:
-    return getattr(settings, "API_MAX_BODY_BYTES", DEFAULT_MAX_BODY_BYTES)
+    # The interchange format's own input limit, unless a deployment sets its own.
+    return getattr(settings, "API_MAX_BODY_BYTES", MAX_INPUT_BYTES)
 
 
 def read_limited(stream, meta) -> bytes:

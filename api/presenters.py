@@ -14,6 +14,7 @@ from types import SimpleNamespace
 from django.urls import reverse
 
 from articles.content import ArticleContent, ClaimData
+from articles.interchange import render_json
 from articles.models import Article, ArticleVersion
 from articles.selectors import PublicArticle
 
@@ -114,8 +115,6 @@ class DraftItem:
 
 
 def draft_item(request, article: Article, content: ArticleContent) -> DraftItem:
-    from articles.interchange import render_json
-
     return DraftItem(
         id=article.pk,
         slug=article.slug,

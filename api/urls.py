@@ -1,6 +1,6 @@
 """The JSON API (namespace "api")."""
 
-from django.urls import path
+from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView
 
 from api import views
@@ -8,14 +8,16 @@ from api import views
 app_name = "api"
 urlpatterns = [
     path("articles/", views.ArticleListView.as_view(), name="article-list"),
-    path("articles/<slug:slug>/", views.ArticleDetailView.as_view(), name="article-detail"),
+    path("articles/<str:slug>/", views.ArticleDetailView.as_view(), name="article-detail"),
     path("drafts/", views.DraftListView.as_view(), name="draft-list"),
-    path("drafts/<int:pk>/", views.DraftDetailView.as_view(), name="draft-detail"),
-    path("drafts/<int:pk>/submit/", views.DraftSubmitView.as_view(), name="draft-submit"),
+    path("drafts/<str:pk>/", views.DraftDetailView.as_view(), name="draft-detail"),
+    path("drafts/<str:pk>/submit/", views.DraftSubmitView.as_view(), name="draft-submit"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path(
         "docs/",
         SpectacularRedocView.as_view(url_name="api:schema", template_name="api/docs.html"),
         name="docs",
     ),
+    # Anything else under /api/ is a JSON 404 too, never the site's HTML page.
+    re_path(r"^.*$", views.NotFoundView.as_view(), name="not-found"),
 ]

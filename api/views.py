@@ -124,6 +124,7 @@ def draft_response(request, article, *, status_code: int = 200) -> Response:
     return Response(DraftSerializer(item).data, status=status_code, headers=headers)
 
 
+PK = OpenApiParameter("id", int, OpenApiParameter.PATH, description="The article's id")
 IF_MATCH = OpenApiParameter(
     "If-Match", str, OpenApiParameter.HEADER, required=True,
     description='The draft\'s ETag (its content_version in quotes, e.g. "3") the edit started from.',
@@ -155,8 +156,8 @@ class DraftDetailView(APIView):
     error_statuses = {"GET": {403, 404}, "PUT": {400, 403, 404, 409, 413, 415, 428}}
 
     @extend_schema(operation_id="drafts_retrieve", summary="A draft as it now stands",
-                   responses={200: DraftSerializer})
-    def get(self, request, pk: int):
+                   parameters=[PK], responses={200: DraftSerializer})
+    def get(self, request, pk: str):
         return draft_response(request, editable_article(pk))
 
     @extend_schema(
@@ -164,11 +165,11 @@ class DraftDetailView(APIView):
         summary="Replace a draft's content",
         description="Send the whole document; claims keep their identity by uid. The If-Match "
         "header names the version the edit started from: a later edit by someone else is a 409.",
-        parameters=[IF_MATCH],
+        parameters=[PK, IF_MATCH],
         request={"application/json": ARTICLE_DOCUMENT},
         responses={200: DraftSerializer},
     )
-    def put(self, request, pk: int):
+    def put(self, request, pk: str):
         article = editable_article(pk)
         version = expected_version(request, article, required=True)
         content = read_document(document_text(request))
@@ -188,11 +189,11 @@ class DraftSubmitView(APIView):
         summary="Submit a draft for board review",
         description="Moves the draft to the review queue (state submitted). Refused with 409 "
         "and the reasons when it is not ready, e.g. uncited claims or unresolved citations.",
-        parameters=[OpenApiParameter("If-Match", str, OpenApiParameter.HEADER, required=False)],
+        parameters=[PK, OpenApiParameter("If-Match", str, OpenApiParameter.HEADER, required=False)],
         request=SubmitRequestSerializer,
         responses={200: DraftSerializer},
     )
-    def post(self, request, pk: int):
+    def post(self, request, pk: str):
         article = editable_article(pk)
         body = SubmitRequestSerializer(data=request.data)
         body.is_valid(raise_exception=True)
@@ -208,8 +209,20 @@ def document_text(request) -> str:
     return request.data if isinstance(request.data, str) else ""
 
 
-def editable_article(pk: int):
-    article = selectors.article_get_for_editing(pk=pk)
+def editable_article(pk: str):
+    # Ids arrive as text so a malformed one gets this JSON 404, not the site's page.
+    article = selectors.article_get_for_editing(pk=int(pk)) if pk.isascii() and pk.isdigit() else None
     if article is None:
         raise NotFound("No article has this id.")
     return article
+
+
+@extend_schema(exclude=True)
+class NotFoundView(APIView):
+    permission_classes = [AllowAny]
+
+    def http_method_not_allowed(self, request, *args, **kwargs):
+        raise NotFound("No API endpoint has this address.")
+
+    def get(self, request, *args, **kwargs):
+        raise NotFound("No API endpoint has this address.")

@@ -1,0 +1,97 @@
+"""Property-based contract check: schemathesis drives every operation of the served schema.
+
+Bounded (MAX_EXAMPLES per operation) so the suite stays fast; it must find no
+server error, no undocumented status code and no response that breaks the schema.
+Requests carry an editor's token, so the write operations are exercised too.
+"""
+
+import json
+
+import pytest
+import schemathesis
+from django.core.cache import cache
+from hypothesis import HealthCheck, settings
+from schemathesis.checks import not_a_server_error
+from schemathesis.specs.openapi.checks import (
+    content_type_conformance,
+    response_schema_conformance,
+    status_code_conformance,
+)
+
+from api import services
+from articles.interchange import render_json
+from editorial.wsgi import application
+from tests.factories import approved_article, make_editor, make_policy, make_reviewer, sample_content, submitted_article
+
+MAX_EXAMPLES = 25
+CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
+
+schema = schemathesis.openapi.from_wsgi("/api/schema/", application)
+
+
+@pytest.fixture
+def editor_headers(db, settings):
+    # Generous limits: this test is about the contract, not the rate limiter.
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {"anon": "100000/min", "user": "100000/min"},
+    }
+    cache.clear()
+    editor = make_editor("contract-editor")
+    make_policy()
+    reviewer = make_reviewer("contract-reviewer")
+    approved_article(by=editor, reviewer=reviewer, title="An approved question?")
+    submitted_article(by=editor, title="A pending question?")
+    _, key = services.api_token_create(user=editor, name="schemathesis")
+    return {"Authorization": f"Bearer {key}"}
+
+
+@schema.parametrize()
+@settings(
+    max_examples=MAX_EXAMPLES, deadline=None, derandomize=True,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.filter_too_much],
+)
+@pytest.mark.django_db
+def test_api_honours_its_schema(case, editor_headers):
+    case.call_and_validate(headers=editor_headers, checks=CHECKS)
+
+
+# -- Success responses, which random inputs rarely reach, checked against the schema -----
+
+
+def _validate(operation, headers, **case_data):
+    case = schema[operation[1]][operation[0]].Case(**case_data)
+    response = case.call(headers=headers)
+    case.validate_response(response, checks=CHECKS)
+    return response
+
+
+@pytest.mark.django_db
+def test_success_responses_match_the_schema(editor_headers):
+    from articles.models import Article
+
+    listed = _validate(("GET", "/api/articles/"), editor_headers)
+    assert listed.status_code == 200 and len(listed.json()["results"]) == 2
+    for article in Article.objects.all():
+        response = _validate(("GET", "/api/articles/{slug}/"), editor_headers, path_parameters={"slug": article.slug})
+        assert response.status_code == 200
+    body = json.loads(render_json(sample_content(title="Contract draft?")))
+    created = _validate(("POST", "/api/drafts/"), editor_headers, body=body, media_type="application/json")
+    assert created.status_code == 201
+    draft = created.json()
+    pk = {"id": draft["id"]}
+    assert _validate(("GET", "/api/drafts/{id}/"), editor_headers, path_parameters=pk).status_code == 200
+    updated = _validate(
+        ("PUT", "/api/drafts/{id}/"), {**editor_headers, "If-Match": draft["etag"]},
+        path_parameters=pk, body=draft["document"], media_type="application/json",
+    )
+    assert updated.status_code == 200
+    submitted = _validate(
+        ("POST", "/api/drafts/{id}/submit/"), editor_headers, path_parameters=pk, body={"summary": "New"},
+        media_type="application/json",
+    )
+    assert submitted.status_code == 200
+    refused = _validate(
+        ("POST", "/api/drafts/{id}/submit/"), editor_headers, path_parameters=pk, body={},
+        media_type="application/json",
+    )
+    assert refused.status_code == 409
