@@ -389,8 +389,8 @@ def _search_postgres(query: str) -> list[Article]:
     search = SearchQuery(query, search_type="websearch", config="english")
     return list(
         article_list_public()
-        .annotate(rank=SearchRank(vector, search))
-        .filter(rank__gt=0)
+        .annotate(document=vector, rank=SearchRank(vector, search))
+        .filter(document=search)
         .order_by("-rank", "-shown_updated", "-pk")[:50]
     )
 
