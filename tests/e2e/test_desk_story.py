@@ -117,3 +117,36 @@ def test_editor_and_reviewer_publish_an_article(live_server, new_page):
     today = dateformat.format(timezone.localdate(), "F j, Y")
     assert f"Last updated: {today}" in reader.locator(".last-updated").inner_text()
     assert "not approved for ordinary muscle cramps" in reader.content()
+
+
+def test_reviewer_reads_the_diff_of_a_revision(live_server, new_page):
+    import dataclasses
+
+    from articles import services
+    from articles.content import ClaimData, ClaimKind
+    from articles.selectors import article_get_content
+    from tests.factories import approved_article, reference_data
+
+    editor, reviewer = make_editor("editor"), make_reviewer("reviewer")
+    make_policy()
+    article = approved_article(by=editor, reviewer=reviewer)
+    services.article_revise(article=article, by=editor)
+    content = article_get_content(article=article)
+    claims = list(content.claims)
+    claims[1] = dataclasses.replace(claims[1], text="Claim 1 states a fact, now with the dose: 5 mg three times daily.")
+    claims[3] = ClaimData(kind=ClaimKind.BULLET, text="A new claim cites a new trial.", citations=(3,))
+    article = services.article_replace_content(
+        article=article, by=editor, expected_version=article.content_version,
+        content=dataclasses.replace(content, claims=tuple(claims), references=(*content.references, reference_data(7))),
+    )
+    services.article_submit(article=article, by=editor, summary="Dose added; claim 3 replaced.")
+
+    page = new_page()
+    log_in(page, live_server.url, reviewer.username)
+    page.goto(f"{live_server.url}/desk/articles/{article.pk}/diff/")
+    assert page.locator(".diff-changed ins").first.inner_text().strip() != ""
+    assert page.locator(".diff-removed", has_text="Claim 3 states a fact.").count() == 1
+    assert page.locator(".diff-refs .diff-added", has_text="Guideline number 7").count() == 1
+    if os.environ.get("DESK_SCREENSHOTS"):
+        page.screenshot(path=str(SCREENSHOTS / "desk-diff.png"), full_page=True)
+    assert_no_axe_violations(page)
