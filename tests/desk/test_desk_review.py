@@ -17,7 +17,6 @@ from tests.factories import (
     make_reviewer,
     submitted_article,
     under_review_article,
-    verify_all_claims,
 )
 
 
