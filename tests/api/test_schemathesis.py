@@ -10,6 +10,8 @@ import json
 import pytest
 import schemathesis
 from django.core.cache import cache
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
@@ -30,7 +32,19 @@ schema = schemathesis.openapi.from_wsgi("/api/schema/", application)
 
 
 @pytest.fixture
-def editor_headers(db, settings):
+def keep_test_connection():
+    # The WSGI app is called directly, not through Django's test client, so the
+    # connection would be closed at each request's end (and with it the test's
+    # transaction). Django's test client disconnects the same handlers.
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def editor_headers(db, settings, keep_test_connection):
     # Generous limits: this test is about the contract, not the rate limiter.
     settings.REST_FRAMEWORK = {
         **settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {"anon": "100000/min", "user": "100000/min"},
