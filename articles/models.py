@@ -192,7 +192,7 @@ class Article(ConcurrentTransitionMixin, ArticleWorkflow):
             return cached
         claims = list(
             self.claims.prefetch_related("citations", "reviews").only(
-                "id", "kind", "needs_no_citation", "version"
+                "id", "article", "kind", "needs_no_citation", "version"
             )
         )
         summaries = [claim.summary() for claim in claims]

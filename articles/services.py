@@ -376,8 +376,6 @@ def _write_claims(article: Article, content: ArticleContent, *, by, reason: str)
     if new_claims:
         # SQLite (3.35+) and PostgreSQL both return the new primary keys.
         bulk_create_with_history(new_claims, Claim, default_user=by, default_change_reason=reason[:100])
-    for citation in new_citations:
-        citation.claim_id = citation.claim.pk
     if new_citations:
         bulk_create_with_history(new_citations, Citation, default_user=by, default_change_reason=reason[:100])
     article.forget_cached_content()

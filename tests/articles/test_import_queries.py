@@ -1,0 +1,31 @@
+"""The import's query count depends on the references, never on the number of claims."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from articles.imports import article_import, importer_user
+from tests.factories import sample_content
+
+pytestmark = pytest.mark.django_db
+
+
+def count_import_queries(claims: int, title: str) -> int:
+    by = importer_user()
+    content = sample_content(claims=claims, references=3, title=title)
+    with CaptureQueriesContext(connection) as captured:
+        article_import(content=content, by=by, source_name="bench.txt")
+    return len(captured)
+
+
+def test_import_queries_do_not_grow_with_claims():
+    count_import_queries(2, "Warm-up question?")  # permissions and groups are cached after this
+    small = count_import_queries(5, "Small article?")
+    # A seed page has about 40 claims. (Past ~70 claims SQLite's limit of 999
+    # parameters per statement splits the bulk inserts into batches.)
+    large = count_import_queries(60, "Large article?")
+    assert small == large
+    # Article: slug check, slug pick, unique check, insert + history, contributors (2);
+    # 3 references: lookups, inserts + history; claims and citations: bulk insert + history;
+    # submit: condition check (3), lock, save + history, unique check, audit row.
+    assert small == 38
