@@ -37,10 +37,24 @@ class FollowUpQuestion(models.Model):
         return self.question[:80]
 
 
+# The wording of the professional disclaimer on the source pages, under this site's name;
+# shown whenever no edited text is stored.
+DEFAULT_DISCLAIMER = (
+    "This information is intended for healthcare professionals. Any medical decision-making "
+    "should rely on clinical judgment and independently verified information. The content "
+    "provided herein does not replace professional discretion and should be considered "
+    "supplementary to established clinical guidelines. Healthcare providers should verify all "
+    "information against primary literature and current practice standards before application "
+    "in patient care. Medical Answers assumes no liability for clinical decisions based on "
+    "this content."
+)
+
+
 class SiteText(models.Model):
     """A piece of fixed wording on the public pages that site admins may edit."""
 
     DISCLAIMER = "disclaimer"
+    DEFAULTS = {DISCLAIMER: DEFAULT_DISCLAIMER}
 
     key = models.SlugField(max_length=64, unique=True)
     text = models.TextField(help_text="Plain text; blank lines separate paragraphs.")

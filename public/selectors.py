@@ -104,7 +104,7 @@ def page_furniture() -> PageFurniture:
     disclaimer = SiteText.objects.filter(key=SiteText.DISCLAIMER).first()
     return PageFurniture(
         policy=policy_get_in_force(),
-        disclaimer=disclaimer.text if disclaimer else "",
+        disclaimer=disclaimer.text if disclaimer else SiteText.DEFAULTS[SiteText.DISCLAIMER],
         disclaimer_stamp=disclaimer.updated_at.isoformat() if disclaimer else "-",
     )
 

@@ -238,3 +238,8 @@ def test_the_page_escapes_article_text(client, policy, editor):
     html = html_of(client, article)
     assert "<script>alert(1)" not in html and "<b>bold</b>" not in html
     assert json_ld(html)["name"] == "Is <b>bold</b> safe?"
+
+
+def test_the_default_disclaimer_shows_when_no_text_is_stored(client, policy):
+    SiteText.objects.all().delete()
+    assert "Medical Answers assumes no liability" in html_of(client, submitted_article())
