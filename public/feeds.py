@@ -55,8 +55,14 @@ class ApprovalsFeed(Feed):
 
     def item_description(self, version):
         profile = selectors.reviewer_profile(version.approved_by)
-        who = f"{profile.name}, {profile.credentials}" if profile else version.approved_by.get_full_name()
-        summary = version.change_summary or ("First publication" if version.revision == 1 else "Re-reviewed")
+        who = (
+            f"{profile.name}, {profile.credentials}"
+            if profile
+            else version.approved_by.get_full_name()
+        )
+        summary = version.change_summary or (
+            "First publication" if version.revision == 1 else "Re-reviewed"
+        )
         return f"{summary}. Reviewed by {who}."
 
     def item_link(self, version):

@@ -23,7 +23,9 @@ class FollowUpQuestion(models.Model):
     # Which wording the reader was shown, so editors know whom they are answering.
     audience = models.CharField(max_length=16, blank=True)
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
-    status = models.CharField(max_length=16, choices=Status.choices, default=Status.NEW, db_index=True)
+    status = models.CharField(
+        max_length=16, choices=Status.choices, default=Status.NEW, db_index=True
+    )
     # A keyed hash of the client address: enough to spot floods, never the address itself.
     client_hash = models.CharField(max_length=64, blank=True)
     converted_article = models.ForeignKey(

@@ -81,17 +81,23 @@ def structured_data(*, request, public_article, content, reviewer, audience, url
     }
     if version is not None:
         data["lastReviewed"] = version.approved_at.date().isoformat()
-        person = {"@type": "Person", "name": reviewer.name if reviewer else version.approved_by.get_full_name()}
+        person = {
+            "@type": "Person",
+            "name": reviewer.name if reviewer else version.approved_by.get_full_name(),
+        }
         if reviewer:
             person["honorificSuffix"] = reviewer.credentials
-            person["url"] = request.build_absolute_uri(reverse("public:board")) + f"#member-{reviewer.pk}"
+            person["url"] = (
+                request.build_absolute_uri(reverse("public:board")) + f"#member-{reviewer.pk}"
+            )
         data["reviewedBy"] = person
     return _ld_json(data)
 
 
 def _citation_ld(ref) -> dict:
     work = {
-        "@type": "ScholarlyArticle" if ref.kind.value in ("Research", "Systematic review", "Review")
+        "@type": "ScholarlyArticle"
+        if ref.kind.value in ("Research", "Systematic review", "Review")
         else "CreativeWork",
         "name": ref.title,
         "publisher": ref.source,
@@ -116,14 +122,26 @@ def paragraphs(text: str) -> list[str]:
 
 
 def article_page_context(
-    *, request: HttpRequest, public_article: PublicArticle, audience: str,
-    furniture: selectors.PageFurniture, preview: bool,
+    *,
+    request: HttpRequest,
+    public_article: PublicArticle,
+    audience: str,
+    furniture: selectors.PageFurniture,
+    preview: bool,
 ) -> dict:
     """Everything the cached body fragment shows (queries: see render_body_fragment)."""
-    article, content, version = public_article.article, public_article.content, public_article.version
+    article, content, version = (
+        public_article.article,
+        public_article.content,
+        public_article.version,
+    )
     reviewer = selectors.reviewer_profile(version.approved_by) if version else None
     url = request.build_absolute_uri(article.get_absolute_url())
-    history = selectors.article_list_review_history(article=article) if article.published_version_id else []
+    history = (
+        selectors.article_list_review_history(article=article)
+        if article.published_version_id
+        else []
+    )
     return {
         "article": article,
         "content": content,
@@ -144,8 +162,12 @@ def article_page_context(
         "audience": audience,
         "audiences": AUDIENCES,
         "structured_data": structured_data(
-            request=request, public_article=public_article, content=content,
-            reviewer=reviewer, audience=audience, url=url,
+            request=request,
+            public_article=public_article,
+            content=content,
+            reviewer=reviewer,
+            audience=audience,
+            url=url,
         ),
     }
 
@@ -159,8 +181,13 @@ def _description(content, audience: str) -> str:
 
 
 def render_body_fragment(
-    *, request: HttpRequest, public_article: PublicArticle, audience: str,
-    furniture: selectors.PageFurniture, preview: bool, key: str | None,
+    *,
+    request: HttpRequest,
+    public_article: PublicArticle,
+    audience: str,
+    furniture: selectors.PageFurniture,
+    preview: bool,
+    key: str | None,
 ) -> dict:
     """The page body and its description, from the cache when ``key`` names one there.
 
@@ -172,8 +199,11 @@ def render_body_fragment(
         if cached is not None:
             return cached
     context = article_page_context(
-        request=request, public_article=public_article, audience=audience,
-        furniture=furniture, preview=preview,
+        request=request,
+        public_article=public_article,
+        audience=audience,
+        furniture=furniture,
+        preview=preview,
     )
     fragment = {
         "html": render_to_string("public/_article_body.html", context),
@@ -199,4 +229,3 @@ def etag_for(*, key: str, request: HttpRequest) -> str:
 def safe_fragment(html: str):
     # The fragment was produced by our own autoescaping template.
     return mark_safe(html)  # noqa: S308
-

@@ -61,7 +61,9 @@ class ReaderArticle:
         return self.version is not None
 
 
-def article_get_for_reader(*, article: Article, desk: bool, preview: bool = False) -> ReaderArticle | None:
+def article_get_for_reader(
+    *, article: Article, desk: bool, preview: bool = False
+) -> ReaderArticle | None:
     """What this reader may see of the article, or None when they may see nothing.
 
     The rules of ``articles.selectors.article_get_public_content``, plus the
@@ -187,7 +189,9 @@ def _list_tag(claim: ClaimData) -> str:
 
 def article_body(*, content: ArticleContent, audience: str) -> ArticleBody:
     """Group claims into headings, paragraphs and nested lists; number the citations."""
-    references = [ReferenceEntry(number=i, data=r) for i, r in enumerate(content.references, start=1)]
+    references = [
+        ReferenceEntry(number=i, data=r) for i, r in enumerate(content.references, start=1)
+    ]
     unresolved: list[int] = []
     blocks: list[Block] = []
     # The open lists, outermost first: (level, list block).
@@ -210,8 +214,10 @@ def article_body(*, content: ArticleContent, audience: str) -> ArticleBody:
                 if number not in unresolved:
                     unresolved.append(number)
         block = Block(
-            kind=claim.kind.value, text=claim.plain_text if use_plain else claim.text,
-            cites=cites, plain=use_plain,
+            kind=claim.kind.value,
+            text=claim.plain_text if use_plain else claim.text,
+            cites=cites,
+            plain=use_plain,
         )
         if not claim.kind.is_list_item:
             open_lists.clear()
@@ -237,7 +243,10 @@ def article_body(*, content: ArticleContent, audience: str) -> ArticleBody:
         open_lists.append((claim.level, new_list))
 
     return ArticleBody(
-        blocks=blocks, references=references, unresolved=sorted(unresolved), has_plain_language=has_plain
+        blocks=blocks,
+        references=references,
+        unresolved=sorted(unresolved),
+        has_plain_language=has_plain,
     )
 
 
@@ -274,7 +283,9 @@ def policy_list_effective() -> list[EditorialPolicy]:
     from django.utils import timezone
 
     return list(
-        EditorialPolicy.objects.filter(effective_date__lte=timezone.localdate()).order_by("-version")
+        EditorialPolicy.objects.filter(effective_date__lte=timezone.localdate()).order_by(
+            "-version"
+        )
     )
 
 
@@ -282,7 +293,9 @@ def policy_get_effective(*, version: int) -> EditorialPolicy | None:
     """One policy version, if it has taken effect (future versions are not public yet)."""
     from django.utils import timezone
 
-    return EditorialPolicy.objects.filter(version=version, effective_date__lte=timezone.localdate()).first()
+    return EditorialPolicy.objects.filter(
+        version=version, effective_date__lte=timezone.localdate()
+    ).first()
 
 
 # -- Lists: home, search, sitemap, feed --------------------------------------------
@@ -305,15 +318,26 @@ def article_list_public() -> QuerySet[Article]:
         Article.objects.filter(_visible_filter())
         .annotate(
             shown_title=Coalesce(
-                KeyTextTransform("title", "published_version__content"), F("title"), output_field=TextField()
+                KeyTextTransform("title", "published_version__content"),
+                F("title"),
+                output_field=TextField(),
             ),
             shown_updated=Coalesce(F("published_version__last_updated"), F("last_updated")),
             shown_heading=Coalesce(
-                KeyTextTransform("display_heading", "published_version__content"), F("display_heading"),
+                KeyTextTransform("display_heading", "published_version__content"),
+                F("display_heading"),
                 output_field=TextField(),
             ),
         )
-        .only("pk", "slug", "state", "published_version_id", "title", "last_updated", "display_heading")
+        .only(
+            "pk",
+            "slug",
+            "state",
+            "published_version_id",
+            "title",
+            "last_updated",
+            "display_heading",
+        )
         .order_by("-shown_updated", "-pk")
     )
 
@@ -370,7 +394,8 @@ def _search_postgres(query: str) -> list[Article]:
     # Only the claims' text of the approved snapshot, not its keys or reference list.
     snapshot_text = Cast(
         Func(
-            F("published_version__content"), Value("$.claims[*].text"),
+            F("published_version__content"),
+            Value("$.claims[*].text"),
             function="jsonb_path_query_array",
         ),
         TextField(),
@@ -381,7 +406,9 @@ def _search_postgres(query: str) -> list[Article]:
         output_field=TextField(),
     )
     title = Coalesce(
-        KeyTextTransform("title", "published_version__content"), F("title"), output_field=TextField()
+        KeyTextTransform("title", "published_version__content"),
+        F("title"),
+        output_field=TextField(),
     )
     vector = SearchVector(title, weight="A", config="english") + SearchVector(
         body, weight="B", config="english"

@@ -45,7 +45,9 @@ def followup_rate_limit_take(*, client: str) -> None:
 
 
 @transaction.atomic
-def followup_question_create(*, article: Article, question: str, client: str, audience: str = "") -> FollowUpQuestion:
+def followup_question_create(
+    *, article: Article, question: str, client: str, audience: str = ""
+) -> FollowUpQuestion:
     """A reader asks a follow-up question on an article; it waits in the editors' inbox."""
     question = (question or "").strip()
     if not question:
@@ -54,7 +56,9 @@ def followup_question_create(*, article: Article, question: str, client: str, au
         raise ValidationError(
             {"question": f"Keep your question under {FollowUpQuestion.MAX_LENGTH} characters."}
         )
-    followup = FollowUpQuestion(article=article, question=question, client_hash=client, audience=audience)
+    followup = FollowUpQuestion(
+        article=article, question=question, client_hash=client, audience=audience
+    )
     followup.full_clean()
     followup.save()
     return followup

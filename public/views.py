@@ -20,8 +20,13 @@ HOME_PAGE_SIZE = 20
 
 
 def render_article_page(
-    request: HttpRequest, public_article: PublicArticle | selectors.ReaderArticle, *, preview: bool,
-    form: FollowUpForm | None = None, status: int = 200, notice: str = "",
+    request: HttpRequest,
+    public_article: PublicArticle | selectors.ReaderArticle,
+    *,
+    preview: bool,
+    form: FollowUpForm | None = None,
+    status: int = 200,
+    notice: str = "",
 ) -> HttpResponse:
     """The public article page for ``public_article``, exactly as readers get it.
 
@@ -31,27 +36,49 @@ def render_article_page(
     """
     audience = page.audience_from_request(request)
     furniture = selectors.page_furniture()
-    key = None if preview else selectors.article_page_key(
-        public_article=public_article, audience=audience, furniture=furniture
+    key = (
+        None
+        if preview
+        else selectors.article_page_key(
+            public_article=public_article, audience=audience, furniture=furniture
+        )
     )
     # Only a plain anonymous GET of a public page may be answered from the browser's copy.
-    shared = key is not None and not request.user.is_authenticated and form is None and status == 200
+    shared = (
+        key is not None and not request.user.is_authenticated and form is None and status == 200
+    )
     etag = page.etag_for(key=key, request=request) if shared else None
     if etag and request.method == "GET" and etag in _if_none_match(request):
         response = HttpResponseNotModified()
     else:
         fragment = page.render_body_fragment(
-            request=request, public_article=public_article, audience=audience,
-            furniture=furniture, preview=preview, key=key,
+            request=request,
+            public_article=public_article,
+            audience=audience,
+            furniture=furniture,
+            preview=preview,
+            key=key,
         )
-        response = render(request, "public/article_detail.html", {
-            "article": public_article.article, "fragment": page.safe_fragment(fragment["html"]),
-            "page_title": fragment["title"], "description": fragment["description"],
-            "noindex": preview or not public_article.is_approved, "preview": preview,
-            "is_approved": public_article.is_approved,
-            "canonical_url": request.build_absolute_uri(public_article.article.get_absolute_url()),
-            "form": form or FollowUpForm(), "notice": notice, "audience": audience,
-        }, status=status)
+        response = render(
+            request,
+            "public/article_detail.html",
+            {
+                "article": public_article.article,
+                "fragment": page.safe_fragment(fragment["html"]),
+                "page_title": fragment["title"],
+                "description": fragment["description"],
+                "noindex": preview or not public_article.is_approved,
+                "preview": preview,
+                "is_approved": public_article.is_approved,
+                "canonical_url": request.build_absolute_uri(
+                    public_article.article.get_absolute_url()
+                ),
+                "form": form or FollowUpForm(),
+                "notice": notice,
+                "audience": audience,
+            },
+            status=status,
+        )
         if etag:
             etag = page.etag_for(key=key, request=request)  # a first visit has just got its cookie
     _set_caching(response, etag=etag, public=shared and public_article.is_approved)
@@ -76,12 +103,14 @@ def _set_caching(response: HttpResponse, *, etag: str | None, public: bool) -> N
         patch_cache_control(response, public=True, no_cache=True, max_age=0)
 
 
-def _reader_article(request: HttpRequest, slug: str) -> tuple[selectors.ReaderArticle | None, Article]:
-    """The article at ``slug`` and what this visitor may see of it; 404 when nothing."""
+def _reader_article(
+    request: HttpRequest, slug: str, *, as_reader: bool = False
+) -> tuple[selectors.ReaderArticle | None, Article]:
+    """The article at ``slug`` and what this visitor (or any reader) may see of it."""
     article = selectors.article_get_by_slug(slug=slug)
     if article is None:
         raise Http404("No such article.")
-    desk = has_desk_access(request.user)
+    desk = has_desk_access(request.user) and not as_reader
     preview = desk and request.GET.get("preview") == "1"
     return selectors.article_get_for_reader(article=article, desk=desk, preview=preview), article
 
@@ -96,8 +125,10 @@ def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
     if public_article is None:
         raise Http404("No such article.")
     # A desk user looking at anything not yet approved sees it as a preview.
-    preview = has_desk_access(request.user) and public_article.version is None and (
-        request.GET.get("preview") == "1" or article.state == ArticleState.DRAFT
+    preview = (
+        has_desk_access(request.user)
+        and public_article.version is None
+        and (request.GET.get("preview") == "1" or article.state == ArticleState.DRAFT)
     )
     return render_article_page(request, public_article, preview=preview)
 
@@ -106,8 +137,11 @@ def _choose_audience(request: HttpRequest) -> HttpResponse:
     """The no-JavaScript path of "Personalize": remember the choice, back to the clean URL."""
     choice = request.GET.get("audience", "")
     if choice not in page.AUDIENCES:
-        return HttpResponse("Choose one of the listed audiences.", status=400, content_type="text/plain")
-    response = redirect(request.path + "#personalize", permanent=False)
+        return HttpResponse(
+            "Choose one of the listed audiences.", status=400, content_type="text/plain"
+        )
+    preview = "?preview=1" if request.GET.get("preview") == "1" else ""
+    response = redirect(f"{request.path}{preview}#personalize")
     response.status_code = 303
     response.set_cookie(page.AUDIENCE_COOKIE, choice, max_age=365 * 24 * 3600, samesite="Lax")
     return response
@@ -115,16 +149,24 @@ def _choose_audience(request: HttpRequest) -> HttpResponse:
 
 def _retracted(request: HttpRequest, article) -> HttpResponse:
     retraction = selectors.article_get_retraction(article=article)
-    response = render(request, "public/article_retracted.html", {
-        "article": article, "retraction": retraction, "noindex": True,
-    }, status=410)
+    response = render(
+        request,
+        "public/article_retracted.html",
+        {
+            "article": article,
+            "retraction": retraction,
+            "noindex": True,
+        },
+        status=410,
+    )
     patch_cache_control(response, public=True, max_age=page.BROWSER_MAX_AGE)
     return response
 
 
 @require_POST
 def article_follow_up(request: HttpRequest, slug: str) -> HttpResponse:
-    public_article, article = _reader_article(request, slug)
+    # Questions are taken on what readers can see: never on a draft, even from the desk.
+    public_article, article = _reader_article(request, slug, as_reader=True)
     if public_article is None or article.state == ArticleState.ARCHIVED:
         raise Http404("No such article.")
     form = FollowUpForm(request.POST)
@@ -137,12 +179,16 @@ def article_follow_up(request: HttpRequest, slug: str) -> HttpResponse:
     try:
         services.followup_rate_limit_take(client=client)
         services.followup_question_create(
-            article=article, question=form.cleaned_data["question"], client=client,
+            article=article,
+            question=form.cleaned_data["question"],
+            client=client,
             audience=page.audience_from_request(request),
         )
     except services.RateLimited:
         notice = "You have sent several questions in the last few minutes. Please try again later."
-        return render_article_page(request, public_article, preview=False, form=form, status=429, notice=notice)
+        return render_article_page(
+            request, public_article, preview=False, form=form, status=429, notice=notice
+        )
     except ValidationError as exc:
         form.add_error("question", exc.message_dict.get("question", exc.messages))
         return render_article_page(request, public_article, preview=False, form=form, status=400)
@@ -151,26 +197,36 @@ def article_follow_up(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_GET
 def follow_up_thanks(request: HttpRequest, slug: str) -> HttpResponse:
-    public_article, article = _reader_article(request, slug)
+    public_article, article = _reader_article(request, slug, as_reader=True)
     if public_article is None or article.state == ArticleState.ARCHIVED:
         raise Http404("No such article.")
-    return render(request, "public/follow_up_thanks.html", {
-        "article": article, "title": public_article.content.title, "noindex": True,
-    })
+    return render(
+        request,
+        "public/follow_up_thanks.html",
+        {
+            "article": article,
+            "title": public_article.content.title,
+            "noindex": True,
+        },
+    )
 
 
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
     paginator = Paginator(selectors.article_list_public(), HOME_PAGE_SIZE)
     page_obj = paginator.get_page(request.GET.get("page"))
-    return render(request, "public/home.html", {"page_obj": page_obj, "articles": page_obj.object_list})
+    return render(
+        request, "public/home.html", {"page_obj": page_obj, "articles": page_obj.object_list}
+    )
 
 
 @require_GET
 def search(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()[:200]
     results = selectors.article_search(query=query) if query else []
-    return render(request, "public/search.html", {"query": query, "results": results, "noindex": True})
+    return render(
+        request, "public/search.html", {"query": query, "results": results, "noindex": True}
+    )
 
 
 @require_GET
@@ -191,11 +247,18 @@ def policy_version(request: HttpRequest, version: int) -> HttpResponse:
 
 def _render_policy(request, shown, versions) -> HttpResponse:
     in_force = versions[0] if versions else None
-    return render(request, "public/policy.html", {
-        "policy": shown, "in_force": in_force, "is_in_force": shown == in_force,
-        "paragraphs": page.paragraphs(shown.body), "versions": versions,
-        "canonical_url": request.build_absolute_uri(shown.get_absolute_url()),
-    })
+    return render(
+        request,
+        "public/policy.html",
+        {
+            "policy": shown,
+            "in_force": in_force,
+            "is_in_force": shown == in_force,
+            "paragraphs": page.paragraphs(shown.body),
+            "versions": versions,
+            "canonical_url": request.build_absolute_uri(shown.get_absolute_url()),
+        },
+    )
 
 
 @require_GET

@@ -31,39 +31,74 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def approved_content() -> ArticleContent:
-    """A realistic approved article: nested lists, plain-language versions, identified references."""
+    """A realistic approved article: nested lists, plain-language text, identified references."""
     P, H, B, N = ClaimKind.PARAGRAPH, ClaimKind.HEADING, ClaimKind.BULLET, ClaimKind.NUMBERED
     claims = (
-        ClaimData(kind=P, text="Baclofen is approved for spasticity from multiple sclerosis and spinal cord "
-                  "injury or disease, especially flexor spasms, pain, clonus and rigidity.", citations=(1,),
-                  plain_text="Baclofen relaxes muscles that are stiff or cramping because of multiple "
-                  "sclerosis or a spinal cord injury."),
+        ClaimData(
+            kind=P,
+            text="Baclofen is approved for spasticity from multiple sclerosis and spinal cord "
+            "injury or disease, especially flexor spasms, pain, clonus and rigidity.",
+            citations=(1,),
+            plain_text="Baclofen relaxes muscles that are stiff or cramping because of multiple "
+            "sclerosis or a spinal cord injury.",
+        ),
         ClaimData(kind=H, text="How it is given"),
-        ClaimData(kind=B, text="Oral baclofen, usually 30-80 mg a day in 3-4 doses.", citations=(2,),
-                  plain_text="Tablets, taken three or four times a day."),
-        ClaimData(kind=B, text="Start at 5-10 mg a day and increase slowly.", level=1, citations=(2,)),
-        ClaimData(kind=B, text="Intrathecal baclofen for severe spasticity unresponsive to oral doses.",
-                  citations=(2, 3)),
+        ClaimData(
+            kind=B,
+            text="Oral baclofen, usually 30-80 mg a day in 3-4 doses.",
+            citations=(2,),
+            plain_text="Tablets, taken three or four times a day.",
+        ),
+        ClaimData(
+            kind=B, text="Start at 5-10 mg a day and increase slowly.", level=1, citations=(2,)
+        ),
+        ClaimData(
+            kind=B,
+            text="Intrathecal baclofen for severe spasticity unresponsive to oral doses.",
+            citations=(2, 3),
+        ),
         ClaimData(kind=H, text="Treatment steps"),
         ClaimData(kind=N, text="Stretching, positioning and splinting first.", citations=(3,)),
         ClaimData(kind=N, text="Botulinum toxin for focal spasticity.", citations=(3,)),
         ClaimData(kind=N, text="Oral agents for generalized spasticity.", citations=(1, 3)),
         ClaimData(kind=ClaimKind.SUBHEADING, text="Stopping safely"),
-        ClaimData(kind=P, text="Abrupt discontinuation can cause seizures and hallucinations; taper over "
-                  "weeks.", citations=(2,), plain_text="Never stop suddenly: your doctor will lower the "
-                  "dose slowly."),
+        ClaimData(
+            kind=P,
+            text="Abrupt discontinuation can cause seizures and hallucinations; taper over weeks.",
+            citations=(2,),
+            plain_text="Never stop suddenly: your doctor will lower the dose slowly.",
+        ),
     )
     references = (
-        reference_data(1, kind=ReferenceKind.DRUG_LABEL, title="Baclofen tablets: prescribing information",
-                       source="DailyMed, US National Library of Medicine", year=2024),
-        reference_data(2, kind=ReferenceKind.RESEARCH, title="Intrathecal baclofen therapy for spinal origin spasticity",
-                       source="Neuromodulation", year=1999, doi="10.1046/j.1525-1403.1999.00012.x",
-                       pmid="22151180"),
-        reference_data(3, title="Adult stroke rehabilitation and recovery", source="American Heart Association",
-                       year=2016),
+        reference_data(
+            1,
+            kind=ReferenceKind.DRUG_LABEL,
+            title="Baclofen tablets: prescribing information",
+            source="DailyMed, US National Library of Medicine",
+            year=2024,
+        ),
+        reference_data(
+            2,
+            kind=ReferenceKind.RESEARCH,
+            title="Intrathecal baclofen therapy for spinal origin spasticity",
+            source="Neuromodulation",
+            year=1999,
+            doi="10.1046/j.1525-1403.1999.00012.x",
+            pmid="22151180",
+        ),
+        reference_data(
+            3,
+            title="Adult stroke rehabilitation and recovery",
+            source="American Heart Association",
+            year=2016,
+        ),
     )
-    return ArticleContent(title="How is baclofen used to treat spasticity?", display_heading="Baclofen for Spasticity",
-                          claims=claims, references=references)
+    return ArticleContent(
+        title="How is baclofen used to treat spasticity?",
+        display_heading="Baclofen for Spasticity",
+        claims=claims,
+        references=references,
+    )
 
 
 @pytest.fixture
@@ -86,7 +121,9 @@ def site(transactional_db):
     pages = {
         "approved": approved,
         "submitted": submitted_article(by=editor, title="Is tizanidine sedating?"),
-        "under-review": under_review_article(by=editor, reviewer=reviewer, title="When is dantrolene used?"),
+        "under-review": under_review_article(
+            by=editor, reviewer=reviewer, title="When is dantrolene used?"
+        ),
     }
     try:
         from tests.public.conftest import import_seed
@@ -101,8 +138,14 @@ def site(transactional_db):
 
 def urls_of(site: dict) -> dict[str, str]:
     urls = {f"article {name}": article.get_absolute_url() for name, article in site.items()}
-    urls.update({"home": "/", "policy": "/editorial-policy/",
-                 "board": "/board/", "search": "/search/?q=baclofen"})
+    urls.update(
+        {
+            "home": "/",
+            "policy": "/editorial-policy/",
+            "board": "/board/",
+            "search": "/search/?q=baclofen",
+        }
+    )
     return urls
 
 
@@ -116,7 +159,9 @@ def test_public_pages_are_accessible_and_valid(live_server, site, page, narrow_p
                 documents[name] = response.text()
             assert_no_axe_violations(tab)
             # Nothing may stick out sideways on a small phone.
-            overflow = tab.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
+            overflow = tab.evaluate(
+                "() => document.documentElement.scrollWidth - window.innerWidth"
+            )
             assert overflow <= 0, f"{name} at {label}px is {overflow}px too wide"
     assert_valid_html_many(documents)
 
@@ -139,12 +184,23 @@ def test_a_reader_follows_a_citation_switches_audience_and_asks(live_server, sit
     assert page.locator("text=Abrupt discontinuation can cause seizures").count() == 0
     assert page.locator("input[value=patient]").is_checked()
 
+    # Printed, the article keeps its sources and loses the site's furniture.
+    page.emulate_media(media="print")
+    assert (
+        not page.locator(".personalize").is_visible()
+        and not page.locator(".follow-up").is_visible()
+    )
+    assert page.locator("#references").is_visible() and page.locator(".site-header").is_hidden()
+    page.emulate_media(media="screen")
+
     page.fill("#id_question", "Can baclofen be taken with gabapentin?")
     page.click("text=Send question")
     page.wait_for_url("**/follow-up/thanks/")
     assert "Thank you for your question" in page.content()
     stored = FollowUpQuestion.objects.get()
-    assert stored.question == "Can baclofen be taken with gabapentin?" and stored.audience == "patient"
+    assert (
+        stored.question == "Can baclofen be taken with gabapentin?" and stored.audience == "patient"
+    )
 
 
 def test_invalid_follow_up_is_accessible_and_keeps_the_text(live_server, site, page):
@@ -162,7 +218,9 @@ def test_article_screenshots(live_server, site, new_page):
     """Full-page screenshots of the approved example and the seeds, at 1280 and 360 px."""
     target = os.environ.get("PUBLIC_SCREENSHOT_DIR")
     if not target:
-        pytest.skip("set PUBLIC_SCREENSHOT_DIR (e.g. docs/screenshots) to write the article screenshots")
+        pytest.skip(
+            "set PUBLIC_SCREENSHOT_DIR (e.g. docs/screenshots) to write the article screenshots"
+        )
     out = Path(target)
     out.mkdir(parents=True, exist_ok=True)
     for name, article in site.items():

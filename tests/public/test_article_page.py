@@ -42,14 +42,26 @@ def test_pending_article_shows_every_element_in_the_seed_order(client, policy):
     html = html_of(client, article)
     assert in_order(
         html,
-        "<h1", "What is baclofen used for?</h1>",
-        "Medical Advisory Board", "All articles are reviewed for accuracy by our Medical Advisory Board",
+        "<h1",
+        "What is baclofen used for?</h1>",
+        "Medical Advisory Board",
+        "All articles are reviewed for accuracy by our Medical Advisory Board",
         "Educational purpose only • Exercise caution as content is pending human review",
-        "Article Review Status", "Submitted", "Under Review", "Approved",
-        "Last updated:", "View editorial policy",
-        "Personalize", "Which best describes you?", "Healthcare professional", "Patient or caregiver",
-        'class="display-heading"', "Primary indications", "Claim 1 states a fact.",
-        ">References</h2>", "Guideline number 1",
+        "Article Review Status",
+        "Submitted",
+        "Under Review",
+        "Approved",
+        "Last updated:",
+        "View editorial policy",
+        "Personalize",
+        "Which best describes you?",
+        "Healthcare professional",
+        "Patient or caregiver",
+        'class="display-heading"',
+        "Primary indications",
+        "Claim 1 states a fact.",
+        ">References</h2>",
+        "Guideline number 1",
         "Professional Medical Disclaimer",
         "Have a follow-up question?",
     )
@@ -62,14 +74,24 @@ def test_pending_article_shows_every_element_in_the_seed_order(client, policy):
     ("make", "current"),
     [
         (lambda: submitted_article(), "Submitted"),
-        (lambda: services.article_start_review(article=submitted_article(), by=make_reviewer("r9")), "Under Review"),
+        (
+            lambda: services.article_start_review(
+                article=submitted_article(), by=make_reviewer("r9")
+            ),
+            "Under Review",
+        ),
         (lambda: approved_article(), "Approved"),
     ],
 )
-def test_the_stepper_marks_the_current_step_for_eyes_and_screen_readers(client, policy, make, current):
+def test_the_stepper_marks_the_current_step_for_eyes_and_screen_readers(
+    client, policy, make, current
+):
     html = html_of(client, make())
-    steps = re.findall(r'<li class="step([^"]*)"( aria-current="step")?>\s*<span[^>]*>[^<]*</span>\s*'
-                       r'<span class="step-label">([^<]+)</span>', html)
+    steps = re.findall(
+        r'<li class="step([^"]*)"( aria-current="step")?>\s*<span[^>]*>[^<]*</span>\s*'
+        r'<span class="step-label">([^<]+)</span>',
+        html,
+    )
     assert [label for _, _, label in steps] == ["Submitted", "Under Review", "Approved"]
     marked = [label for _, aria, label in steps if aria]
     assert marked == [current]
@@ -89,18 +111,22 @@ def test_approved_article_has_no_banner_and_a_byline_linking_to_the_board(client
 
 def test_last_updated_reads_like_the_seed(client, policy, editor):
     content = ArticleContent(
-        title="Q?", last_updated=datetime.date(2026, 2, 6),
+        title="Q?",
+        last_updated=datetime.date(2026, 2, 6),
         claims=(ClaimData(kind=ClaimKind.PARAGRAPH, text="A fact.", citations=(1,)),),
         references=(reference_data(1),),
     )
     article = services.article_create(by=editor, title="Q?", content=content)
     services.article_submit(article=article, by=editor)
-    assert 'Last updated: <time datetime="2026-02-06">February 6, 2026</time>' in html_of(client, article)
+    assert 'Last updated: <time datetime="2026-02-06">February 6, 2026</time>' in html_of(
+        client, article
+    )
 
 
 def test_body_nests_lists_and_links_each_citation_to_its_reference_and_back(client, policy, editor):
     content = ArticleContent(
-        title="How is it dosed?", display_heading="Dosing",
+        title="How is it dosed?",
+        display_heading="Dosing",
         claims=(
             ClaimData(kind=ClaimKind.HEADING, text="Steps"),
             ClaimData(kind=ClaimKind.NUMBERED, text="Start low.", citations=(1,)),
@@ -114,18 +140,22 @@ def test_body_nests_lists_and_links_each_citation_to_its_reference_and_back(clie
     article = services.article_create(by=editor, title=content.title, content=content)
     services.article_submit(article=article, by=editor)
     html = html_of(client, article)
-    body = html[html.index('class="article-body"'):html.index('id="references"')]
+    body = html[html.index('class="article-body"') : html.index('id="references"')]
     flat = re.sub(r"\s+", "", body)
     assert "<ol><li>Startlow." in flat
     assert "</sup><ul><li>5mgaday." in flat  # nested under its numbered item
     assert "</ul></li><li>Titrate." in flat
     assert "<h3>Steps" in flat and "<h4>Notes" in flat
-    assert '<sup class="cites"><a href="#ref-1" id="cite-1-2" class="cite">1</a>, ' \
-           '<a href="#ref-2" id="cite-2-1" class="cite">2</a></sup>' in body
-    refs = html[html.index('id="references"'):]
+    assert (
+        '<sup class="cites"><a href="#ref-1" id="cite-1-2" class="cite">1</a>, '
+        '<a href="#ref-2" id="cite-2-1" class="cite">2</a></sup>' in body
+    )
+    refs = html[html.index('id="references"') :]
     assert 'id="ref-1"' in refs and 'href="#cite-1-1"' in refs and 'href="#cite-1-2"' in refs
     assert '<a href="https://doi.org/10.1000/xyz" rel="noopener">DOI: 10.1000/xyz</a>' in refs
-    assert '<a href="https://pubmed.ncbi.nlm.nih.gov/123456/" rel="noopener">PMID: 123456</a>' in refs
+    assert (
+        '<a href="https://pubmed.ncbi.nlm.nih.gov/123456/" rel="noopener">PMID: 123456</a>' in refs
+    )
     assert "Praxis Medical Insights, 2021" in refs
 
 
@@ -139,7 +169,7 @@ def test_unresolved_citations_are_marked_never_linked(client, policy, editor):
     services.article_receive_import(article=article, by=editor, note="Imported")
     html = html_of(client, article)
     assert 'href="#ref-2"' not in html and 'href="#ref-3"' not in html and 'id="ref-2"' not in html
-    assert "2<span class=\"visually-hidden\"> (unresolved citation)</span>" in html
+    assert '2<span class="visually-hidden"> (unresolved citation)</span>' in html
     assert "Unresolved citations" in html
 
 
@@ -148,7 +178,9 @@ def test_the_disclaimer_is_the_site_text_admins_edit(client, policy):
     html = html_of(client, article)
     assert "Medical Answers assumes no liability for clinical decisions" in html
     assert "Dr.Oracle" not in html
-    SiteText.objects.filter(key=SiteText.DISCLAIMER).update(text="First paragraph.\n\nSecond paragraph.")
+    SiteText.objects.filter(key=SiteText.DISCLAIMER).update(
+        text="First paragraph.\n\nSecond paragraph."
+    )
     text = SiteText.objects.get(key=SiteText.DISCLAIMER)
     text.save()  # a save through the admin moves updated_at, and with it the page's cache key
     html = html_of(client, article)
@@ -159,8 +191,12 @@ def plain_content():
     return ArticleContent(
         title="What is it for?",
         claims=(
-            ClaimData(kind=ClaimKind.PARAGRAPH, text="Indicated for spasticity.", citations=(1,),
-                      plain_text="It eases stiff, tight muscles."),
+            ClaimData(
+                kind=ClaimKind.PARAGRAPH,
+                text="Indicated for spasticity.",
+                citations=(1,),
+                plain_text="It eases stiff, tight muscles.",
+            ),
             ClaimData(kind=ClaimKind.BULLET, text="Not for stroke.", citations=(1,)),
         ),
         references=(reference_data(1),),
@@ -174,7 +210,9 @@ def test_patients_see_plain_language_where_the_article_has_it(client, policy, ed
     assert "Indicated for spasticity." in professional and "stiff, tight" not in professional
     client.cookies["audience"] = "patient"
     patient = html_of(client, article)
-    assert "It eases stiff, tight muscles." in patient and "Indicated for spasticity." not in patient
+    assert (
+        "It eases stiff, tight muscles." in patient and "Indicated for spasticity." not in patient
+    )
     assert "Not for stroke." in patient  # no plain version: the original stays
     assert 'value="patient" checked' in patient
     assert json_ld(patient)["audience"]["audienceType"] == "Patient"
@@ -189,7 +227,9 @@ def test_the_audience_form_works_without_javascript(client, policy):
     assert client.get(article.get_absolute_url(), {"audience": "astronaut"}).status_code == 400
 
 
-def test_review_history_lists_each_approved_version_with_its_summary(client, policy, editor, reviewer):
+def test_review_history_lists_each_approved_version_with_its_summary(
+    client, policy, editor, reviewer
+):
     from tests.factories import verify_all_claims
 
     article = approved_article(by=editor, reviewer=reviewer)
@@ -199,7 +239,9 @@ def test_review_history_lists_each_approved_version_with_its_summary(client, pol
     verify_all_claims(article, reviewer)
     services.article_approve(article=article, by=reviewer)
     html = html_of(client, article)
-    history = html[html.index('id="review-history"'):html.index("Professional Medical Disclaimer")]
+    history = html[
+        html.index('id="review-history"') : html.index("Professional Medical Disclaimer")
+    ]
     assert in_order(history, "(this version)", "Corrected the dosing range.", "First publication")
     assert history.count("(this version)") == 1
     assert history.count("Reviewed by <a href=") == 2
@@ -230,7 +272,11 @@ def test_pending_json_ld_claims_no_review(client, policy):
 def test_the_page_escapes_article_text(client, policy, editor):
     content = ArticleContent(
         title="Is <b>bold</b> safe?",
-        claims=(ClaimData(kind=ClaimKind.PARAGRAPH, text="</script><script>alert(1)</script>", citations=(1,)),),
+        claims=(
+            ClaimData(
+                kind=ClaimKind.PARAGRAPH, text="</script><script>alert(1)</script>", citations=(1,)
+            ),
+        ),
         references=(reference_data(1),),
     )
     article = services.article_create(by=editor, title=content.title, content=content)
@@ -243,3 +289,12 @@ def test_the_page_escapes_article_text(client, policy, editor):
 def test_the_default_disclaimer_shows_when_no_text_is_stored(client, policy):
     SiteText.objects.all().delete()
     assert "Medical Answers assumes no liability" in html_of(client, submitted_article())
+
+
+def test_choosing_an_audience_in_a_desk_preview_stays_in_the_preview(client, policy, editor):
+    from tests.factories import draft_article
+
+    article = draft_article(by=editor)
+    client.force_login(editor)
+    response = client.get(article.get_absolute_url(), {"audience": "patient", "preview": "1"})
+    assert response["Location"] == article.get_absolute_url() + "?preview=1#personalize"

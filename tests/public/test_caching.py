@@ -90,7 +90,9 @@ def test_the_etag_follows_the_csrf_cookie_the_page_was_rendered_for(client, poli
     article = approved_article()
     first = client.get(article.get_absolute_url())
     client.cookies["csrftoken"] = "x" * 32
-    assert client.get(article.get_absolute_url(), HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 200
+    assert (
+        client.get(article.get_absolute_url(), HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 200
+    )
 
 
 def test_a_re_approval_shows_the_new_review_date_and_history(client, policy, editor):
@@ -99,7 +101,9 @@ def test_a_re_approval_shows_the_new_review_date_and_history(client, policy, edi
     url = article.get_absolute_url()
     assert client.get(url).content.decode().count('<li id="review-') == 1
     services.article_revise(article=article, by=editor)
-    services.article_submit(article=article, by=editor, summary="Re-checked against the 2026 label.")
+    services.article_submit(
+        article=article, by=editor, summary="Re-checked against the 2026 label."
+    )
     services.article_start_review(article=article, by=reviewer)
     verify_all_claims(article, reviewer)
     services.article_approve(article=article, by=reviewer)

@@ -42,11 +42,16 @@ def test_questions_on_pending_articles_are_accepted(client, policy):
 
 @pytest.mark.parametrize(
     ("question", "message"),
-    [("", "Write your question."), ("   ", "Write your question."),
-     ("x" * 1001, "Keep your question under 1000 characters.")],
+    [
+        ("", "Write your question."),
+        ("   ", "Write your question."),
+        ("x" * 1001, "Keep your question under 1000 characters."),
+    ],
     ids=["empty", "blank", "too-long"],
 )
-def test_invalid_questions_are_refused_with_the_text_kept_and_nothing_stored(client, policy, question, message):
+def test_invalid_questions_are_refused_with_the_text_kept_and_nothing_stored(
+    client, policy, question, message
+):
     article = approved_article()
     response = ask(client, article, question)
     assert response.status_code == 400
@@ -84,7 +89,8 @@ def test_the_form_is_csrf_protected(policy):
     page = client.get(article.get_absolute_url())
     token = page.context["csrf_token"]
     response = client.post(
-        f"{article.get_absolute_url()}follow-up/", {"question": "Q?", "csrfmiddlewaretoken": str(token)}
+        f"{article.get_absolute_url()}follow-up/",
+        {"question": "Q?", "csrfmiddlewaretoken": str(token)},
     )
     assert response.status_code == 302
     assert FollowUpQuestion.objects.count() == 1
@@ -111,4 +117,11 @@ def test_the_service_refuses_what_the_form_would(policy):
         public_services.followup_question_create(article=article, question="  ", client="h")
     with pytest.raises(ValidationError):
         public_services.followup_question_create(article=article, question="x" * 1001, client="h")
+    assert FollowUpQuestion.objects.count() == 0
+
+
+@pytest.mark.parametrize("role", ["editor", "reviewer", "admin"])
+def test_the_desk_cannot_file_questions_on_drafts_either(client, roles, policy, role):
+    client.force_login(roles[role])
+    assert ask(client, draft_article()).status_code == 404
     assert FollowUpQuestion.objects.count() == 0

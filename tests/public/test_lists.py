@@ -12,7 +12,6 @@ from tests.factories import (
     draft_article,
     make_reviewer,
     reference_data,
-    submitted_article,
     under_review_article,
 )
 
@@ -22,7 +21,8 @@ ROLES = ["anonymous", "editor", "other_editor", "reviewer", "admin"]
 
 def body(title, text):
     return ArticleContent(
-        title=title, claims=(ClaimData(kind=ClaimKind.PARAGRAPH, text=text, citations=(1,)),),
+        title=title,
+        claims=(ClaimData(kind=ClaimKind.PARAGRAPH, text=text, citations=(1,)),),
         references=(reference_data(1),),
     )
 
@@ -31,18 +31,46 @@ def body(title, text):
 def library(policy, editor, site_admin):
     """One article in each state, with words only it contains."""
     reviewer = make_reviewer("board1")
-    approved = approved_article(by=editor, reviewer=reviewer, content=body("Is tizanidine sedating?", "Tizanidine causes drowsiness."))
-    revised = approved_article(by=editor, reviewer=reviewer, content=body("Does dantrolene harm the liver?", "Dantrolene hepatotoxicity is dose related."))
+    approved = approved_article(
+        by=editor,
+        reviewer=reviewer,
+        content=body("Is tizanidine sedating?", "Tizanidine causes drowsiness."),
+    )
+    revised = approved_article(
+        by=editor,
+        reviewer=reviewer,
+        content=body(
+            "Does dantrolene harm the liver?", "Dantrolene hepatotoxicity is dose related."
+        ),
+    )
     services.article_revise(article=revised, by=editor)
     services.article_replace_content(
-        article=revised, by=editor, content=body("Does dantrolene harm the liver?", "Unapproved zebrafish wording."),
+        article=revised,
+        by=editor,
+        content=body("Does dantrolene harm the liver?", "Unapproved zebrafish wording."),
         expected_version=revised.content_version,
     )
-    pending = under_review_article(by=editor, reviewer=reviewer, content=body("When is gabapentin used?", "Gabapentin treats neuropathic pain."))
-    draft = draft_article(by=editor, content=body("Is pregabalin addictive?", "Pregabalin misuse occurs."))
-    retracted = approved_article(by=editor, reviewer=reviewer, content=body("Is botulinum toxin safe?", "Botulinum spreads rarely."))
+    pending = under_review_article(
+        by=editor,
+        reviewer=reviewer,
+        content=body("When is gabapentin used?", "Gabapentin treats neuropathic pain."),
+    )
+    draft = draft_article(
+        by=editor, content=body("Is pregabalin addictive?", "Pregabalin misuse occurs.")
+    )
+    retracted = approved_article(
+        by=editor,
+        reviewer=reviewer,
+        content=body("Is botulinum toxin safe?", "Botulinum spreads rarely."),
+    )
     services.article_retract(article=retracted, by=site_admin, comment="Outdated.")
-    return {"approved": approved, "revised": revised, "pending": pending, "draft": draft, "retracted": retracted}
+    return {
+        "approved": approved,
+        "revised": revised,
+        "pending": pending,
+        "draft": draft,
+        "retracted": retracted,
+    }
 
 
 @pytest.mark.parametrize("role", ROLES)
@@ -66,7 +94,8 @@ def test_home_is_most_recently_updated_first_and_paginated(client, policy, edito
     articles = []
     for n in range(HOME_PAGE_SIZE + 2):
         content = ArticleContent(
-            title=f"Question {n}?", last_updated=datetime.date(2025, 1, 1) + datetime.timedelta(days=n),
+            title=f"Question {n}?",
+            last_updated=datetime.date(2025, 1, 1) + datetime.timedelta(days=n),
             claims=(ClaimData(kind=ClaimKind.PARAGRAPH, text="Fact.", citations=(1,)),),
             references=(reference_data(1),),
         )
@@ -108,7 +137,10 @@ def test_search_finds_only_public_text(client, library, query, expected):
 
 
 def test_search_ranks_title_matches_first(client, policy, editor):
-    for title, text in [("Is it about muscles?", "Spasticity matters."), ("What is spasticity?", "Muscles.")]:
+    for title, text in [
+        ("Is it about muscles?", "Spasticity matters."),
+        ("What is spasticity?", "Muscles."),
+    ]:
         article = services.article_create(by=editor, title=title, content=body(title, text))
         services.article_submit(article=article, by=editor)
     html = client.get("/search/", {"q": "spasticity"}).content.decode()
@@ -142,8 +174,12 @@ def test_the_feed_has_one_entry_per_approval_of_published_articles(client, libra
 
 
 def test_policy_pages_show_the_version_in_force_and_earlier_ones(client, policy):
-    EditorialPolicy.objects.create(version=2, body="Para one.\n\nPara two.", effective_date=datetime.date(2025, 6, 1))
-    EditorialPolicy.objects.create(version=3, body="Not yet.", effective_date=datetime.date(2099, 1, 1))
+    EditorialPolicy.objects.create(
+        version=2, body="Para one.\n\nPara two.", effective_date=datetime.date(2025, 6, 1)
+    )
+    EditorialPolicy.objects.create(
+        version=3, body="Not yet.", effective_date=datetime.date(2099, 1, 1)
+    )
     html = client.get("/editorial-policy/").content.decode()
     assert "Version 2, effective <time" in html and "This is the version in force." in html
     assert "<p>Para one.</p>" in html and "<p>Para two.</p>" in html

@@ -1,4 +1,4 @@
-"""Who sees what on /articles/<slug>/: drafts hidden, pending flagged, approved pinned, retracted gone."""
+"""Who sees what on an article page: drafts hidden, pending flagged, retracted gone."""
 
 import pytest
 
@@ -46,7 +46,9 @@ def test_a_draft_is_404_for_readers_and_a_private_preview_for_the_desk(login, po
 
 
 @pytest.mark.parametrize("role", ROLES)
-@pytest.mark.parametrize("make", [submitted_article, under_review_article], ids=["submitted", "under_review"])
+@pytest.mark.parametrize(
+    "make", [submitted_article, under_review_article], ids=["submitted", "under_review"]
+)
 def test_pending_articles_are_shown_with_the_banner_and_noindex(login, policy, editor, role, make):
     article = make(by=editor)
     response = login(role).get(article.get_absolute_url())
@@ -67,7 +69,9 @@ def test_a_setting_hides_pending_articles_from_readers(login, policy, editor, ro
 def revised_content():
     return ArticleContent(
         title="What is baclofen used for?",
-        claims=(ClaimData(kind=ClaimKind.PARAGRAPH, text="UNAPPROVED new wording.", citations=(1,)),),
+        claims=(
+            ClaimData(kind=ClaimKind.PARAGRAPH, text="UNAPPROVED new wording.", citations=(1,)),
+        ),
         references=(reference_data(1),),
     )
 
@@ -81,7 +85,10 @@ def test_an_approved_article_shows_its_approved_version_while_a_revision_is_work
     article = approved_article(by=editor, reviewer=reviewer)
     services.article_revise(article=article, by=editor)
     services.article_replace_content(
-        article=article, by=editor, content=revised_content(), expected_version=article.content_version
+        article=article,
+        by=editor,
+        content=revised_content(),
+        expected_version=article.content_version,
     )
     if stage != "draft":
         services.article_submit(article=article, by=editor, summary="New wording")
@@ -100,7 +107,10 @@ def test_the_desk_previews_the_working_revision_of_an_approved_article(login, po
     article = approved_article(by=editor)
     services.article_revise(article=article, by=editor)
     services.article_replace_content(
-        article=article, by=editor, content=revised_content(), expected_version=article.content_version
+        article=article,
+        by=editor,
+        content=revised_content(),
+        expected_version=article.content_version,
     )
     response = login(role).get(article.get_absolute_url(), {"preview": "1"})
     html = response.content.decode()
@@ -114,7 +124,10 @@ def test_readers_asking_for_a_preview_get_the_public_page(login, policy, editor,
     article = approved_article(by=editor)
     services.article_revise(article=article, by=editor)
     services.article_replace_content(
-        article=article, by=editor, content=revised_content(), expected_version=article.content_version
+        article=article,
+        by=editor,
+        content=revised_content(),
+        expected_version=article.content_version,
     )
     html = login(role).get(article.get_absolute_url(), {"preview": "1"}).content.decode()
     assert "UNAPPROVED" not in html and "Preview." not in html
@@ -122,9 +135,13 @@ def test_readers_asking_for_a_preview_get_the_public_page(login, policy, editor,
 
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize("was_approved", [True, False])
-def test_a_retracted_article_is_gone_with_a_notice(login, policy, editor, site_admin, role, was_approved):
+def test_a_retracted_article_is_gone_with_a_notice(
+    login, policy, editor, site_admin, role, was_approved
+):
     article = approved_article(by=editor) if was_approved else submitted_article(by=editor)
-    services.article_retract(article=article, by=site_admin, comment="Dosing advice found to be unsafe.")
+    services.article_retract(
+        article=article, by=site_admin, comment="Dosing advice found to be unsafe."
+    )
     response = login(role).get(article.get_absolute_url())
     assert response.status_code == 410
     html = response.content.decode()
