@@ -32,6 +32,15 @@ def generated_pages(count: int, seed: int = 7):
         first, rest = text.split("\n", 1)
         # Vary some references so the library grows as it would in real use.
         rest = rest.replace("Praxis Medical Insights", f"Praxis Medical Insights vol. {rng.randint(1, 40)}", 1)
+        # Vary the length: drop some top-level bullet items (not those with
+        # nested items, which need their parent).
+        lines = rest.split("\n")
+        bullets = [
+            i for i, line in enumerate(lines)
+            if line.startswith("  \u2022") and not lines[i + 1].startswith("    ")
+        ]
+        dropped = set(rng.sample(bullets, rng.randint(0, len(bullets) // 2)))
+        rest = "\n".join(line for i, line in enumerate(lines) if i not in dropped)
         yield f"Question {n}: {first}\n{rest}"
 
 
