@@ -20,6 +20,7 @@ from django.utils.text import slugify
 from articles import services
 from articles.content import ArticleContent
 from articles.errors import WorkflowConflict
+from articles.matching import carry_uids
 from articles.models import Article
 from articles.permissions import EDITORS
 from articles.selectors import article_get_content
@@ -63,8 +64,6 @@ def _comparable(content: ArticleContent) -> ArticleContent:
 
 def _carry_over(current: ArticleContent, incoming: ArticleContent) -> ArticleContent:
     """Keep what the incoming format cannot say (uids, plain-language text) from the article."""
-    from desk.body import carry_uids
-
     return dataclasses.replace(incoming, claims=carry_uids(current.claims, incoming.claims, keep_unwritten=True))
 
 

@@ -15,7 +15,7 @@ EVENT_SUBJECTS = {
 }
 
 
-def _users_with_perm(permission: str):
+def users_with_perm(permission: str):
     """Active users holding ``app_label.codename`` through a group or directly, with an email."""
     app_label, codename = permission.split(".")
     through_group = Q(
@@ -39,7 +39,7 @@ def notify_board_of_submission(*, article_id: int) -> int:
     from articles.models import Article
 
     article = Article.objects.get(pk=article_id)
-    recipients = list(_users_with_perm(PERM_REVIEW).values_list("email", flat=True))
+    recipients = list(users_with_perm(PERM_REVIEW).values_list("email", flat=True))
     if not recipients:
         return 0
     body = f'"{article.title}" was submitted for review.\n\n{article.change_summary}'.strip()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.mail import send_mass_mail
 
-from articles.notifications import _users_with_perm
+from articles.notifications import users_with_perm
 from articles.workflow import PERM_REVIEW
 from desk.selectors import article_list_assigned_to, article_list_due_for_rereview, article_list_waiting_for_review
 
@@ -21,7 +21,7 @@ def send_review_reminders() -> int:
     waiting = list(article_list_waiting_for_review())
     due = list(article_list_due_for_rereview())
     messages = []
-    for reviewer in _users_with_perm(PERM_REVIEW):
+    for reviewer in users_with_perm(PERM_REVIEW):
         assigned = list(article_list_assigned_to(reviewer))
         body = [
             *_lines("Your reviews in progress:", assigned),

@@ -15,7 +15,8 @@ from articles import services, workflow
 from articles.content import ArticleContent, ClaimKind, ReferenceData
 from articles.models import Article, Reference
 from articles.selectors import article_get_content, reference_to_data
-from desk.body import carry_uids, parse_body
+from articles.matching import carry_uids
+from desk.body import parse_body
 
 
 def article_save_body(*, article: Article, by, expected_version: int, text: str, fmt: str = "markdown") -> Article:

@@ -1,7 +1,7 @@
 """The pure parts: claims keeping their uid through a re-parsed body, and the word-by-word diff."""
 
 from articles.content import ArticleContent, ClaimData, ClaimKind, ReferenceData, ReferenceKind
-from desk.body import carry_uids
+from articles.matching import carry_uids
 from desk.diff import Segment, content_diff, word_diff
 
 
