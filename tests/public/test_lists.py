@@ -206,3 +206,9 @@ def test_board_lists_active_members_with_credentials_and_disclosures(client, db)
     assert "Consulting fees from Acme Pharma." in html and "Neurology" in html
     assert "Dr. Retired" not in html
     assert BoardMember.objects.count() == 2
+
+
+def test_home_costs_two_queries_however_many_articles(client, library, django_assert_num_queries):
+    # the page count, then the page of articles with their approved titles and dates
+    with django_assert_num_queries(2):
+        assert client.get("/").status_code == 200
