@@ -24,5 +24,9 @@ run: $(STAMP)
 test: $(STAMP)
 	DJANGO_ALLOW_ASYNC_UNSAFE=true $(BIN)/python -m pytest $(PYTEST_ARGS)
 
+# BENCH_ARGS="--articles 10000"; DATABASE_URL=postgres://... for PostgreSQL.
+bench: $(STAMP)
+	$(BIN)/python bench/run.py $(BENCH_ARGS)
+
 clean:
 	rm -rf $(VENV) staticfiles db.sqlite3

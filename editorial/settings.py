@@ -68,6 +68,9 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "editorial.middleware.ContentSecurityPolicyMiddleware",
+    "editorial.middleware.DatabaseUnavailableMiddleware",
+    "editorial.throttle.LoginThrottleMiddleware",
 ]
 
 ROOT_URLCONF = "editorial.urls"
@@ -208,3 +211,69 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
 }
 INSTALLED_APPS += ["drf_spectacular_sidecar"]  # the Redoc bundle for /api/docs/
+
+# -- Production hardening (editorial.middleware, editorial.throttle, docs/deploy.md) --------
+# On unless DJANGO_DEBUG=1. TLS usually ends at the load balancer: set
+# SECURE_PROXY_SSL_HEADER=HTTP_X_FORWARDED_PROTO,https there so Django knows the
+# request was HTTPS, or SECURE_SSL_REDIRECT=0 if the proxy already redirects.
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # load balancers poll over plain HTTP
+if os.environ.get("SECURE_PROXY_SSL_HEADER"):
+    _header, _, _value = os.environ["SECURE_PROXY_SSL_HEADER"].partition(",")
+    SECURE_PROXY_SSL_HEADER = (_header.strip(), _value.strip() or "https")
+SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "0" if DEBUG else "31536000"))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", not DEBUG)
+CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", not DEBUG)
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = CSRF_COOKIE_SAMESITE = "Lax"
+CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
+
+# No inline script or style anywhere: scripts and styles come from our own static
+# files, so injected markup cannot run. JSON-LD is data, read by crawlers, not run.
+CONTENT_SECURITY_POLICY = {
+    "default-src": ["'self'"],
+    "script-src": ["'self'"],
+    "style-src": ["'self'"],
+    "img-src": ["'self'", "data:"],
+    "font-src": ["'self'"],
+    "connect-src": ["'self'"],
+    "object-src": ["'none'"],
+    "base-uri": ["'self'"],
+    "form-action": ["'self'"],
+    "frame-ancestors": ["'none'"],
+}
+CONTENT_SECURITY_POLICY_OVERRIDES = {
+    # Redoc (a third-party bundle served from our static files) injects its styles
+    # and runs its search in a blob: worker; it shows only the public schema.
+    "/api/docs/": {"style-src": ["'self'", "'unsafe-inline'"], "worker-src": ["'self'", "blob:"]},
+}
+
+# Login throttling (editorial.throttle): per username and per client address.
+LOGIN_THROTTLE_ATTEMPTS = int(os.environ.get("LOGIN_THROTTLE_ATTEMPTS", "5"))
+LOGIN_THROTTLE_WINDOW = int(os.environ.get("LOGIN_THROTTLE_WINDOW", "900"))
+LOGIN_THROTTLE_PATHS = {"/accounts/login/", "/admin/login/"}
+
+if not DEBUG:
+    LOGGING["formatters"] = {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(process)d %(message)s"}
+    }
+    LOGGING["handlers"]["console"]["formatter"] = "plain"
+    # Server errors and security events (bad hosts, CSRF failures) are always worth a line.
+    LOGGING["loggers"] = {
+        "django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False},
+        "django.security": {"handlers": ["console"], "level": "WARNING", "propagate": False},
+        "editorial": {"handlers": ["console"], "level": "INFO", "propagate": False},
+    }
+
+# A collectstatic target outside the checkout (the benchmark, read-only images).
+if os.environ.get("STATIC_ROOT"):
+    STATIC_ROOT = Path(os.environ["STATIC_ROOT"])
+
+# The benchmark's baseline: a minimal view, mounted only when BENCH_MODE=1.
+BENCH_MODE = env_bool("BENCH_MODE")

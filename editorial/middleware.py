@@ -1,0 +1,82 @@
+"""Site-wide response hardening: the Content-Security-Policy and the database-outage page.
+
+Django 5.2 sets HSTS, nosniff, Referrer-Policy and X-Frame-Options itself
+(SecurityMiddleware, XFrameOptionsMiddleware); these two fill the gaps.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from django.conf import settings
+from django.db import InterfaceError, OperationalError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.cache import add_never_cache_headers
+
+logger = logging.getLogger("editorial.outage")
+
+
+def build_policy(directives: dict[str, list[str]]) -> str:
+    return "; ".join(f"{name} {' '.join(values)}".strip() for name, values in directives.items())
+
+
+class ContentSecurityPolicyMiddleware:
+    """Send ``settings.CONTENT_SECURITY_POLICY`` on every response that lacks one.
+
+    Paths in ``CONTENT_SECURITY_POLICY_OVERRIDES`` (prefix -> directives merged
+    over the defaults) get their own policy; the only one today is the API's
+    Redoc page, whose bundle injects its styles at run time.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        base = settings.CONTENT_SECURITY_POLICY
+        self.default = build_policy(base)
+        self.overrides = [
+            (prefix, build_policy({**base, **extra}))
+            for prefix, extra in getattr(settings, "CONTENT_SECURITY_POLICY_OVERRIDES", {}).items()
+        ]
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if "Content-Security-Policy" not in response:
+            response["Content-Security-Policy"] = self.policy_for(request.path)
+        return response
+
+    def policy_for(self, path: str) -> str:
+        for prefix, policy in self.overrides:
+            if path.startswith(prefix):
+                return policy
+        return self.default
+
+
+class DatabaseUnavailableMiddleware:
+    """A lost or refused database connection becomes a 503 "try again" page, not a traceback.
+
+    The services run each write in one transaction, so when the connection
+    drops mid-way nothing was half-written: the honest answer is "nothing
+    changed, try again in a moment". Logged at ERROR so the outage is seen.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if not isinstance(exception, (OperationalError, InterfaceError)):
+            return None
+        logger.error("Database unavailable on %s %s: %s", request.method, request.path, exception)
+        if request.path.startswith("/api/"):
+            response = HttpResponse(
+                b'{"error": {"code": "unavailable", "message": "The service is briefly '
+                b'unavailable; nothing was changed. Try again in a moment."}}',
+                status=503, content_type="application/json",
+            )
+        else:
+            response = render(request, "503.html", status=503)
+        response["Retry-After"] = "30"
+        add_never_cache_headers(response)
+        return response
