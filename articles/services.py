@@ -55,10 +55,6 @@ CONDITION_MESSAGES: dict[Callable, str] = {
 # -- Guards ------------------------------------------------------------------------
 
 
-def _transition_meta(bound_method):
-    return bound_method._django_fsm
-
-
 def ensure_can(bound_method, user) -> None:
     """Raise unless ``user`` may take this transition on the article now.
 
@@ -71,7 +67,7 @@ def ensure_can(bound_method, user) -> None:
         raise TransitionNotAllowed(
             f"Cannot {name.replace('_', ' ')}: the article is {article.get_state_display().lower()}."
         )
-    meta = _transition_meta(bound_method)
+    meta = bound_method._django_fsm
     if not meta.has_transition_perm(article, article.state, user):
         raise PermissionDenied(f"You may not {name.replace('_', ' ')} this article.")
     if not has_transition_perm(bound_method, user):
@@ -328,7 +324,7 @@ def _write_claims(article: Article, content: ArticleContent, *, by, reason: str)
     for index, data in enumerate(content.claims):
         _validate_claim(data, index)
     references = _resolve_references(content, by=by)
-    existing = {str(c.uid): c for c in claims_with_citations_for_update(article)}
+    existing = {str(c.uid): c for c in article.claims.prefetch_related("citations")}
     keep: set[str] = set()
     new_claims: list[Claim] = []
     new_citations: list[Citation] = []
@@ -379,10 +375,6 @@ def _write_claims(article: Article, content: ArticleContent, *, by, reason: str)
     if new_citations:
         bulk_create_with_history(new_citations, Citation, default_user=by, default_change_reason=reason[:100])
     article.forget_cached_content()
-
-
-def claims_with_citations_for_update(article: Article):
-    return article.claims.prefetch_related("citations") if article.pk else Claim.objects.none()
 
 
 def _claim_fields(data: ClaimData) -> dict[str, Any]:
@@ -519,7 +511,7 @@ def article_approve(
     previous = article.published_version
     if previous is None or previous.content_hash != content_hash:
         article.last_updated = timezone.localdate(now)
-    elif previous is not None:
+    else:
         article.last_updated = previous.last_updated
     content["last_updated"] = article.last_updated.isoformat()
     version = ArticleVersion.objects.create(
@@ -530,12 +522,9 @@ def article_approve(
     )
     version.reviewers.set(set(signers))
 
-    def publish() -> None:
-        article.published_version = version
-
     source = article.state
     article.approve()
-    publish()
+    article.published_version = version
     _save_article(article, by=by, reason=f"Approved: {comment}" if comment else "Approved")
     _record_transition(article, name="approve", source=source, by=by, comment=comment)
     transaction.on_commit(lambda: notifications.notify_editors(article_id=article.pk, event="approved"))
