@@ -7,7 +7,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotModified
 from django.shortcuts import redirect, render
 from django.utils.cache import patch_cache_control, patch_vary_headers
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from articles.models import Article
 from articles.permissions import has_desk_access
@@ -48,7 +48,7 @@ def render_article_page(
         key is not None and not request.user.is_authenticated and form is None and status == 200
     )
     etag = page.etag_for(key=key, request=request) if shared else None
-    if etag and request.method == "GET" and etag in _if_none_match(request):
+    if etag and request.method in ("GET", "HEAD") and etag in _if_none_match(request):
         response = HttpResponseNotModified()
     else:
         fragment = page.render_body_fragment(
@@ -115,7 +115,7 @@ def _reader_article(
     return selectors.article_get_for_reader(article=article, desk=desk, preview=preview), article
 
 
-@require_GET
+@require_safe
 def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
     if "audience" in request.GET:
         return _choose_audience(request)
@@ -195,7 +195,7 @@ def article_follow_up(request: HttpRequest, slug: str) -> HttpResponse:
     return thanks
 
 
-@require_GET
+@require_safe
 def follow_up_thanks(request: HttpRequest, slug: str) -> HttpResponse:
     public_article, article = _reader_article(request, slug, as_reader=True)
     if public_article is None or article.state == ArticleState.ARCHIVED:
@@ -211,7 +211,7 @@ def follow_up_thanks(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
-@require_GET
+@require_safe
 def home(request: HttpRequest) -> HttpResponse:
     paginator = Paginator(selectors.article_list_public(), HOME_PAGE_SIZE)
     page_obj = paginator.get_page(request.GET.get("page"))
@@ -220,7 +220,7 @@ def home(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_GET
+@require_safe
 def search(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()[:200]
     results = selectors.article_search(query=query) if query else []
@@ -229,7 +229,7 @@ def search(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_GET
+@require_safe
 def policy(request: HttpRequest) -> HttpResponse:
     versions = selectors.policy_list_effective()
     if not versions:
@@ -237,7 +237,7 @@ def policy(request: HttpRequest) -> HttpResponse:
     return _render_policy(request, versions[0], versions)
 
 
-@require_GET
+@require_safe
 def policy_version(request: HttpRequest, version: int) -> HttpResponse:
     shown = selectors.policy_get_effective(version=version)
     if shown is None:
@@ -261,7 +261,7 @@ def _render_policy(request, shown, versions) -> HttpResponse:
     )
 
 
-@require_GET
+@require_safe
 def board(request: HttpRequest) -> HttpResponse:
     members = list(selectors.board_list_active())
     return render(request, "public/board.html", {"members": members})

@@ -109,3 +109,13 @@ def test_a_re_approval_shows_the_new_review_date_and_history(client, policy, edi
     services.article_approve(article=article, by=reviewer)
     html = client.get(url).content.decode()
     assert html.count('<li id="review-') == 2 and "Re-checked against the 2026 label." in html
+
+
+def test_head_requests_are_answered(client, policy):
+    article = approved_article()
+    response = client.head(article.get_absolute_url())
+    assert response.status_code == 200 and response.has_header("ETag")
+    assert (
+        client.head(article.get_absolute_url(), HTTP_IF_NONE_MATCH=response["ETag"]).status_code
+        == 304
+    )
