@@ -336,6 +336,9 @@ def article_review(request, pk):
 def claim_review(request, pk, uid):
     article = _article(pk)
     claim = get_object_or_404(Claim.objects.select_related("article"), article=article, uid=uid)
+    if not workflow.can_review(article, request.user):
+        # Refuse before reading the form, so a non-reviewer never gets the review form back.
+        raise PermissionDenied("Only board reviewers review claims.")
     form = forms.ClaimReviewForm(request.POST)
     status = 400
     if form.is_valid():
