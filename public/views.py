@@ -186,9 +186,11 @@ def article_follow_up(request: HttpRequest, slug: str) -> HttpResponse:
         )
     except services.RateLimited:
         notice = "You have sent several questions in the last few minutes. Please try again later."
-        return render_article_page(
+        response = render_article_page(
             request, public_article, preview=False, form=form, status=429, notice=notice
         )
+        response["Retry-After"] = str(services.RATE_LIMIT_WINDOW_SECONDS)
+        return response
     except ValidationError as exc:
         form.add_error("question", exc.message_dict.get("question", exc.messages))
         return render_article_page(request, public_article, preview=False, form=form, status=400)

@@ -74,7 +74,7 @@ def test_a_client_is_limited_to_five_questions_in_ten_minutes(client, policy):
     for n in range(public_services.RATE_LIMIT_COUNT):
         assert ask(client, article, f"Question {n}?").status_code == 302
     response = ask(client, article, "One more?")
-    assert response.status_code == 429
+    assert response.status_code == 429 and response["Retry-After"] == "600"
     html = response.content.decode()
     assert "Please try again later." in html and "One more?" in html
     assert FollowUpQuestion.objects.count() == public_services.RATE_LIMIT_COUNT
