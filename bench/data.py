@@ -17,12 +17,11 @@ BENCH_PASSWORD = "bench-password-not-secret"  # a throwaway database on loopback
 
 def bench_reviewer():
     """A board reviewer (not the importer, so conflict of interest never applies)."""
+    from django.contrib.auth import get_user_model
     from django.contrib.auth.models import Group
 
     from articles.models import BoardMember
     from articles.permissions import BOARD_REVIEWERS
-
-    from django.contrib.auth import get_user_model
 
     user, created = get_user_model().objects.get_or_create(
         username=BENCH_REVIEWER, defaults={"first_name": "Bench", "last_name": "Reviewer"}

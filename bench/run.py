@@ -277,7 +277,7 @@ def main() -> None:
         status, _ = http_get(base + article, conditional)
         assert status == 304, f"conditional GET answered {status}, not 304"
         pages["conditional_304"] = drive(article, conditional)
-        for name, row in pages.items():
+        for row in pages.values():
             row.setdefault("ratio", round(row["rps"] / pages["minimal"]["rps"], 2))
     finally:
         server.terminate()

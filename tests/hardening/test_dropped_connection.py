@@ -11,7 +11,7 @@ import pytest
 from django.db import OperationalError, connection
 from django.test import Client
 
-from articles.models import Article, ArticleTransition
+from articles.models import ArticleTransition
 from articles.workflow import ArticleState
 
 
