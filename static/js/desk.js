@@ -36,13 +36,19 @@
   });
 
   // A verdict can make "Approve" available: refresh the workflow panel from the page.
+  // Verdicts saved in quick succession race; only the refresh started last has
+  // seen every saved verdict, so earlier ones that answer late are dropped.
+  var latestRefresh = 0;
   function refreshActions() {
     var panel = document.querySelector(".desk-actions");
     if (!panel) return null;
+    var refresh = ++latestRefresh;
     return fetch(window.location.href, { credentials: "same-origin" })
       .then(function (response) { return response.ok ? response.text() : null; })
       .then(function (html) {
-        if (!html) return;
+        if (!html || refresh !== latestRefresh) return;
+        panel = document.querySelector(".desk-actions");
+        if (!panel) return;
         var fresh = new DOMParser().parseFromString(html, "text/html").querySelector(".desk-actions");
         if (fresh) panel.replaceWith(fresh);
       });
