@@ -224,7 +224,8 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 def search(request: HttpRequest) -> HttpResponse:
-    query = request.GET.get("q", "").strip()[:200]
+    # NUL cannot be stored or searched on PostgreSQL (it raised a 500); it is never meaningful.
+    query = request.GET.get("q", "").replace("\x00", "").strip()[:200]
     results = selectors.article_search(query=query) if query else []
     return render(
         request, "public/search.html", {"query": query, "results": results, "noindex": True}

@@ -85,3 +85,9 @@ def test_public_forms(question, website, q, page, editor, db):
     _ok(client.post(f"/articles/{article.slug}/follow-up/", {"question": question, "website": website}))
     _ok(client.get("/search/", {"q": q}))
     _ok(client.get("/", {"page": page}))
+
+
+def test_search_with_a_nul_character_is_not_a_server_error(db):
+    """Found by the fuzzing above: PostgreSQL refuses NUL in text, the search page answered 500."""
+    response = Client(raise_request_exception=False).get("/search/", {"q": "bac\x00lofen"})
+    assert response.status_code == 200
