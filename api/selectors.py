@@ -6,13 +6,13 @@ import datetime
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Prefetch, Q, QuerySet
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from api.models import ApiToken
 from api.services import hash_key
-from articles.models import Article, ArticleTransition
+from articles.models import Article
 from articles.workflow import ArticleState
 
 MAX_ID = 2**63 - 1
@@ -65,14 +65,9 @@ def article_list_public(*, updated_since: datetime.datetime | None = None) -> Qu
     ``updated_at`` is when the public content last changed: the approval of the
     version shown, or for a pending article its latest workflow step.
     """
-    last_step = (
-        ArticleTransition.objects.filter(article=OuterRef("pk"))
-        .order_by("-created_at", "-pk")
-        .values("created_at")[:1]
-    )
     queryset = (
         Article.objects.filter(_public_filter())
-        .annotate(updated_at=Coalesce("published_version__approved_at", Subquery(last_step)))
+        .annotate(updated_at=Coalesce("published_version__approved_at", "last_transition_at"))
         .order_by("-updated_at", "-pk")
     )
     if updated_since is not None:

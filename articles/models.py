@@ -152,6 +152,13 @@ class Article(ConcurrentTransitionMixin, ArticleWorkflow):
     # The editor's one-line account of what this revision changed (given at submit).
     change_summary = models.CharField(max_length=300, blank=True)
 
+    # Where the workflow last moved the article, kept on the row so that the
+    # desk's queues are index scans rather than a search through the audit log.
+    last_transition = models.CharField(max_length=32, blank=True)
+    last_transition_at = models.DateTimeField(null=True, blank=True)
+    # When it last entered the review queue (submitted or imported).
+    queued_at = models.DateTimeField(null=True, blank=True)
+
     # The public "Last updated" date of the content now in the workflow.
     last_updated = models.DateField(default=timezone.localdate)
     published_version = models.ForeignKey(
@@ -162,6 +169,10 @@ class Article(ConcurrentTransitionMixin, ArticleWorkflow):
 
     class Meta:
         ordering = ["-last_updated", "-pk"]
+        indexes = [
+            models.Index(fields=["state", "queued_at"], name="article_queue"),
+            models.Index(fields=["state", "assigned_reviewer"], name="article_review_assignment"),
+        ]
         permissions = [
             ("submit_article", "Can submit, withdraw and revise articles"),
             ("review_article", "Can review articles for the Medical Advisory Board"),

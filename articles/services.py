@@ -123,6 +123,18 @@ def _save_article(article: Article, *, by, reason: str) -> None:
     article.save()
 
 
+# Transitions that put an article in the review queue.
+ENTERS_QUEUE = ("submit", "receive_import")
+
+
+def _note_transition(article: Article, name: str) -> None:
+    """Stamp the article with its latest step (saved with the transition itself)."""
+    article.last_transition = name
+    article.last_transition_at = timezone.now()
+    if name in ENTERS_QUEUE:
+        article.queued_at = article.last_transition_at
+
+
 def _record_transition(article: Article, *, name: str, source: str, by, comment: str) -> None:
     ArticleTransition.objects.create(
         article=article,
@@ -152,6 +164,7 @@ def _take_transition(
     _lock(article, expected_version=expected_version)
     source = article.state
     bound()
+    _note_transition(article, name)
     if before_save:
         before_save()
     why = reason or name.replace("_", " ").capitalize()
@@ -524,6 +537,7 @@ def article_approve(
 
     source = article.state
     article.approve()
+    _note_transition(article, "approve")
     article.published_version = version
     _save_article(article, by=by, reason=f"Approved: {comment}" if comment else "Approved")
     _record_transition(article, name="approve", source=source, by=by, comment=comment)

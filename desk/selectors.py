@@ -6,33 +6,17 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db.models import OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Q, QuerySet, Window
 from django.utils import timezone
 
-from articles.models import Article, ArticleTransition
+from articles.models import Article
 from articles.permissions import is_editor, is_reviewer
 from articles.workflow import ArticleState
 
-# Names of the transitions that put an article in the review queue.
-ENTERED_QUEUE = ("submit", "receive_import")
-
-
-def _last_transition(**filters) -> Subquery:
-    rows = ArticleTransition.objects.filter(article=OuterRef("pk"), **filters).exclude(
-        name="approve_partial"
-    )
-    return rows.order_by("-created_at", "-pk")
-
 
 def desk_articles() -> QuerySet[Article]:
-    """Articles with what every desk list shows: authors, reviewer, last step, queue date."""
-    return Article.objects.select_related(
-        "created_by", "assigned_reviewer", "published_version"
-    ).annotate(
-        last_step=Subquery(_last_transition().values("name")[:1]),
-        last_step_at=Subquery(_last_transition().values("created_at")[:1]),
-        queued_at=Subquery(_last_transition(name__in=ENTERED_QUEUE).values("created_at")[:1]),
-    )
+    """Articles with what every desk list shows: authors, reviewer, approved version."""
+    return Article.objects.select_related("created_by", "assigned_reviewer", "published_version")
 
 
 def rereview_cutoff(now: datetime.datetime | None = None) -> datetime.datetime:
@@ -60,16 +44,44 @@ def article_list_assigned_to(user) -> QuerySet[Article]:
     )
 
 
+# Each dashboard list shows its first rows; the full lists are a click away.
+DASHBOARD_ROWS = 25
+
+
+@dataclass
+class WorkList:
+    """The first rows of one work list, and how many there are in all."""
+
+    rows: list = field(default_factory=list)
+    total: int = 0
+
+    def __iter__(self):
+        return iter(self.rows)
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    @property
+    def more(self) -> int:
+        return self.total - len(self.rows)
+
+
+def _first_rows(queryset: QuerySet, limit: int = DASHBOARD_ROWS) -> WorkList:
+    """The first ``limit`` rows with the list's full length, in one query (a window count)."""
+    rows = list(queryset.annotate(list_total=Window(Count("pk")))[:limit])
+    return WorkList(rows=rows, total=rows[0].list_total if rows else 0)
+
+
 @dataclass
 class Dashboard:
     """The desk's home page: the lists a user's roles call for, in a fixed number of queries."""
 
-    drafts: list[Article] = field(default_factory=list)
-    changes_requested: list[Article] = field(default_factory=list)
-    waiting: list[Article] = field(default_factory=list)
-    assigned: list[Article] = field(default_factory=list)
-    due: list[Article] = field(default_factory=list)
-    questions: list = field(default_factory=list)
+    drafts: WorkList = field(default_factory=WorkList)
+    changes_requested: WorkList = field(default_factory=WorkList)
+    waiting: WorkList = field(default_factory=WorkList)
+    assigned: WorkList = field(default_factory=WorkList)
+    due: WorkList = field(default_factory=WorkList)
+    questions: WorkList = field(default_factory=WorkList)
     show_editor_lists: bool = False
     show_reviewer_lists: bool = False
 
@@ -79,17 +91,17 @@ class Dashboard:
         rows = []
         if self.show_editor_lists:
             rows += [
-                ("drafts", "My drafts", len(self.drafts)),
-                ("changes", "Changes requested of me", len(self.changes_requested)),
+                ("drafts", "My drafts", self.drafts.total),
+                ("changes", "Changes requested of me", self.changes_requested.total),
             ]
         if self.show_reviewer_lists:
             rows += [
-                ("waiting", "Waiting for review", len(self.waiting)),
-                ("assigned", "Reviews assigned to me", len(self.assigned)),
-                ("due", "Due for re-review", len(self.due)),
+                ("waiting", "Waiting for review", self.waiting.total),
+                ("assigned", "Reviews assigned to me", self.assigned.total),
+                ("due", "Due for re-review", self.due.total),
             ]
         if self.show_editor_lists:
-            rows.append(("questions", "Readers' questions", len(self.questions)))
+            rows.append(("questions", "Readers' questions", self.questions.total))
         return rows
 
 
@@ -97,16 +109,14 @@ def dashboard_get(*, user) -> Dashboard:
     """What ``user`` has to do: one query per list, however many articles there are."""
     board = Dashboard(show_editor_lists=is_editor(user), show_reviewer_lists=is_reviewer(user))
     if board.show_editor_lists:
-        mine = list(
-            desk_articles().filter(state=ArticleState.DRAFT, contributors=user).order_by("-pk")
-        )
-        board.changes_requested = [a for a in mine if a.last_step == "request_changes"]
-        board.drafts = [a for a in mine if a.last_step != "request_changes"]
-        board.questions = list(followup_list_new())
+        mine = desk_articles().filter(state=ArticleState.DRAFT, contributors=user).order_by("-pk")
+        board.changes_requested = _first_rows(mine.filter(last_transition="request_changes"))
+        board.drafts = _first_rows(mine.exclude(last_transition="request_changes"))
+        board.questions = _first_rows(followup_list_new())
     if board.show_reviewer_lists:
-        board.waiting = list(article_list_waiting_for_review())
-        board.assigned = list(article_list_assigned_to(user))
-        board.due = list(article_list_due_for_rereview())
+        board.waiting = _first_rows(article_list_waiting_for_review())
+        board.assigned = _first_rows(article_list_assigned_to(user))
+        board.due = _first_rows(article_list_due_for_rereview())
     return board
 
 

@@ -130,3 +130,14 @@ def test_revert_of_an_approved_article_starts_a_revision(editor, reviewer):
     article.refresh_from_db()
     assert (article.state, article.revision) == (ArticleState.DRAFT, 2)
     assert article.published_version.revision == 1
+
+
+def test_the_article_row_knows_its_latest_step_and_when_it_entered_the_queue(editor, reviewer):
+    with time_machine.travel(T1, tick=False):
+        article = draft_article(by=editor)
+        assert (article.last_transition, article.queued_at) == ("", None)
+        services.article_submit(article=article, by=editor)
+    with time_machine.travel(T2, tick=False):
+        services.article_start_review(article=article, by=reviewer)
+    article.refresh_from_db()
+    assert (article.last_transition, article.last_transition_at, article.queued_at) == ("start_review", T2, T1)

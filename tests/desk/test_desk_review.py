@@ -3,6 +3,8 @@
 import datetime
 
 import pytest
+
+from desk.selectors import DASHBOARD_ROWS
 from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
@@ -155,14 +157,14 @@ def test_dashboard_lists_per_role(client, editor, reviewer, other_reviewer, poli
     )
     client.force_login(editor)
     board = client.get(reverse("desk:dashboard")).context["board"]
-    assert [a.pk for a in board.drafts] == [mine.pk] and board.waiting == []
+    assert [a.pk for a in board.drafts] == [mine.pk] and list(board.waiting) == []
     client.force_login(reviewer)
     response = client.get(reverse("desk:dashboard"))
     board = response.context["board"]
     assert [a.pk for a in board.waiting] == [older.pk, newer.pk]
     assert [a.pk for a in board.assigned] == [assigned.pk]
     assert [a.pk for a in board.due] == [old.pk]
-    assert board.drafts == []
+    assert list(board.drafts) == []
     assert '<span class="count">2</span> Waiting for review' in response.content.decode()
 
 
@@ -189,13 +191,17 @@ def test_desk_list_queries_do_not_grow_with_articles(client, editor, reviewer, p
         submitted_article(by=editor, claims=1, references=1, title=f"Question {i}?")
         draft_article(by=editor, claims=1, references=1, title=f"Draft {i}?")
     client.force_login(reviewer)
-    # session, user, user perms, group perms; waiting, assigned, due (one query per list)
+    shown = min(count, DASHBOARD_ROWS)
+    # session, user, user perms, group perms; waiting, assigned, due (one query per list,
+    # its total counted in the same query)
     with django_assert_num_queries(7):
-        assert len(client.get(reverse("desk:dashboard")).context["board"].waiting) == count
+        waiting = client.get(reverse("desk:dashboard")).context["board"].waiting
+    assert (len(waiting), waiting.total) == (shown, count)
     client.force_login(editor)
-    # session, user, user perms, group perms; my drafts, new questions
-    with django_assert_num_queries(6):
-        assert len(client.get(reverse("desk:dashboard")).context["board"].drafts) == count
+    # session, user, user perms, group perms; changes requested, my drafts, new questions
+    with django_assert_num_queries(7):
+        drafts = client.get(reverse("desk:dashboard")).context["board"].drafts
+    assert (len(drafts), drafts.total) == (shown, count)
     # session, user, user perms, group perms; the article list
     with django_assert_num_queries(5):
         assert len(client.get(reverse("desk:articles")).context["articles"]) == 2 * count
