@@ -12,7 +12,8 @@ import hashlib
 import json
 
 from django.core.cache import cache
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.safestring import mark_safe
@@ -31,8 +32,8 @@ DEFAULT_AUDIENCE = "professional"
 # A rendered fragment is keyed by the content it shows, so it never goes stale on
 # a state change; the timeout only bounds staleness of a board member's name.
 FRAGMENT_TIMEOUT = 60 * 60
-# Browsers may reuse an approved page this long before asking again (then: ETag).
-BROWSER_MAX_AGE = 5 * 60
+# A retracted article's notice is final; browsers may keep it this long.
+RETRACTION_MAX_AGE = 5 * 60
 
 STEPS = [
     (ArticleState.SUBMITTED, "Submitted"),
@@ -229,3 +230,23 @@ def etag_for(*, key: str, request: HttpRequest) -> str:
 def safe_fragment(html: str):
     # The fragment was produced by our own autoescaping template.
     return mark_safe(html)  # noqa: S308
+
+
+def if_none_match(request: HttpRequest) -> list[str]:
+    header = request.headers.get("If-None-Match", "")
+    return [tag.strip().removeprefix("W/") for tag in header.split(",") if tag.strip()]
+
+
+def set_caching(response: HttpResponse, *, etag: str | None) -> None:
+    """Cache headers of an article page.
+
+    Readers' copies (browser, CDN) are always revalidated: an approval or a
+    retraction must show at once, and the revalidation is a cheap 304. Pages
+    for signed-in users or previews are never stored.
+    """
+    patch_vary_headers(response, ["Cookie"])
+    if etag is None:
+        patch_cache_control(response, private=True, no_store=True)
+        return
+    response["ETag"] = etag
+    patch_cache_control(response, public=True, no_cache=True, max_age=0)

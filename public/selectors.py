@@ -7,6 +7,8 @@ tests/public/test_article_queries.py).
 
 from __future__ import annotations
 
+import datetime
+
 import hashlib
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -14,7 +16,7 @@ from functools import cached_property
 from django.conf import settings
 from django.db.models import F, Q, QuerySet, TextField, Value
 from django.db.models.fields.json import KeyTextTransform
-from django.db.models.functions import Cast, Coalesce
+from django.db.models.functions import Coalesce
 
 from articles.content import ArticleContent, ClaimData, ClaimKind, ReferenceData, content_from_dict
 from articles.models import Article, ArticleTransition, ArticleVersion, BoardMember, EditorialPolicy
@@ -107,7 +109,7 @@ def page_furniture() -> PageFurniture:
     return PageFurniture(
         policy=policy_get_in_force(),
         disclaimer=disclaimer.text if disclaimer else SiteText.DEFAULTS[SiteText.DISCLAIMER],
-        disclaimer_stamp=disclaimer.updated_at.isoformat() if disclaimer else "-",
+        disclaimer_stamp=time_stamp(disclaimer.updated_at if disclaimer else None),
     )
 
 
@@ -126,14 +128,51 @@ def article_page_key(
     force and the disclaimer's last edit complete it.
     """
     article = public_article.article
-    if public_article.version is not None:
-        shown = f"v{public_article.version.pk}"
-    else:
-        shown = f"c{article.content_version}.{article.state}.{article.last_updated.isoformat()}"
-    policy = furniture.policy.version if furniture.policy else 0
+    return page_key_from_parts(
+        article_pk=article.pk,
+        slug=article.slug,
+        shown=shown_marker(
+            public_article.version.pk if public_article.version else None,
+            content_version=article.content_version,
+            state=article.state,
+            last_updated=article.last_updated,
+        ),
+        audience=audience,
+        policy_version=furniture.policy.version if furniture.policy else 0,
+        disclaimer_stamp=furniture.disclaimer_stamp,
+    )
+
+
+def shown_marker(
+    version_pk: int | None, *, content_version: int, state: str, last_updated: datetime.date | str
+) -> str:
+    """Names the content a page shows: an approved snapshot, or a pending content version.
+
+    ``last_updated`` may come as a date or, from a raw SQLite row, as its ISO text.
+    """
+    if version_pk is not None:
+        return f"v{version_pk}"
+    return f"c{content_version}.{state}.{last_updated}"
+
+
+def time_stamp(value: datetime.datetime | str | None) -> str:
+    """A moment as microseconds since the epoch, from a datetime or SQLite's stored text."""
+    if value is None:
+        return "-"
+    if isinstance(value, str):
+        value = datetime.datetime.fromisoformat(value)
+    if value.tzinfo is None:  # stored in UTC (USE_TZ)
+        value = value.replace(tzinfo=datetime.UTC)
+    return str(round(value.timestamp() * 1_000_000))
+
+
+def page_key_from_parts(
+    *, article_pk: int, slug: str, shown: str, audience: str, policy_version: int,
+    disclaimer_stamp: str,
+) -> str:
     raw = (
-        f"{PAGE_TEMPLATE_VERSION}|{article.pk}|{article.slug}|{shown}|{audience}|p{policy}|"
-        f"{furniture.disclaimer_stamp}"
+        f"{PAGE_TEMPLATE_VERSION}|{article_pk}|{slug}|{shown}|{audience}|p{policy_version}|"
+        f"{disclaimer_stamp}"
     )
     return "article-page:" + hashlib.sha256(raw.encode()).hexdigest()[:40]
 
@@ -349,105 +388,58 @@ def _search_terms(query: str) -> list[str]:
 def article_search(*, query: str) -> list[Article]:
     """Public articles matching the query, best first; only what readers may see is searched.
 
-    Approved articles are searched in their approved snapshot, pending ones in
-    their submitted claims; a draft revision's unapproved text is never searched.
+    Reads the search entries that ``articles.services`` keeps of the text readers
+    are shown: an approved article's approved snapshot, a pending one's
+    submission, never a draft revision's unapproved text (1 query). Which
+    articles are public is decided here, by the rules of ``article_list_public``.
+    Each article carries ``shown_title``, ``shown_heading`` and ``shown_updated``.
     """
     terms = _search_terms(query)
     if not terms:
         return []
-    if settings.IS_POSTGRES:
-        return _search_postgres(" ".join(terms))
-    return _search_simple(terms)
-
-
-def _claims_text_subquery():
-    from django.db.models import OuterRef, Subquery
-
-    from articles.models import Claim
-
-    if settings.IS_POSTGRES:
-        from django.contrib.postgres.aggregates import StringAgg
-
-        agg = StringAgg("text", delimiter=" ")
-    else:
-        from django.db.models import Aggregate
-
-        class GroupConcat(Aggregate):
-            function = "GROUP_CONCAT"
-            output_field = TextField()
-
-        agg = GroupConcat("text")
-    return Subquery(
-        Claim.objects.filter(article=OuterRef("pk"))
-        .order_by()
-        .values("article")
-        .annotate(all_text=agg)
-        .values("all_text")[:1],
-        output_field=TextField(),
-    )
-
-
-def _search_postgres(query: str) -> list[Article]:
-    from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
-    from django.db.models import Case, Func, When
-
-    # Only the claims' text of the approved snapshot, not its keys or reference list.
-    snapshot_text = Cast(
-        Func(
-            F("published_version__content"),
-            Value("$.claims[*].text"),
-            function="jsonb_path_query_array",
-        ),
-        TextField(),
-    )
-    body = Case(
-        When(published_version__isnull=False, then=snapshot_text),
-        default=Coalesce(_claims_text_subquery(), Value("")),
-        output_field=TextField(),
-    )
-    title = Coalesce(
-        KeyTextTransform("title", "published_version__content"),
-        F("title"),
-        output_field=TextField(),
-    )
-    vector = SearchVector(title, weight="A", config="english") + SearchVector(
-        body, weight="B", config="english"
-    )
-    search = SearchQuery(query, search_type="websearch", config="english")
-    return list(
-        article_list_public()
-        .annotate(document=vector, rank=SearchRank(vector, search))
-        .filter(document=search)
-        .order_by("-rank", "-shown_updated", "-pk")[:50]
-    )
-
-
-def _search_simple(terms: list[str]) -> list[Article]:
-    """SQLite: every term in the title or the public body; title matches rank first."""
-    from articles.content import content_from_dict
-
-    candidates = article_list_public().annotate(pending_text=_claims_text_subquery())
-    for term in terms:
-        candidates = candidates.filter(
-            Q(shown_title__icontains=term)
-            | Q(published_version__isnull=False, published_version__content__icontains=term)
-            | Q(published_version__isnull=True, pending_text__icontains=term)
+    matches = (
+        Article.objects.filter(_visible_filter(), search_entry__isnull=False)
+        .annotate(
+            shown_title=F("search_entry__title"),
+            shown_heading=F("search_entry__display_heading"),
+            shown_updated=F("search_entry__shown_updated"),
         )
-    candidates = list(candidates.select_related("published_version")[:200])
-    results = []
-    for article in candidates:
-        if article.published_version is not None:
-            # The JSON text also holds keys and references: check the claims themselves.
-            snapshot = content_from_dict(article.published_version.content)
-            body = " ".join(c.text for c in snapshot.claims)
-        else:
-            body = article.pending_text or ""
-        title, body = article.shown_title.casefold(), body.casefold()
-        if all(t.casefold() in title or t.casefold() in body for t in terms):
-            article.rank = sum(2 if t.casefold() in title else 1 for t in terms)
-            results.append(article)
-    results.sort(key=lambda a: (-a.rank, -a.shown_updated.toordinal(), -a.pk))
-    return results[:50]
+        .only("pk", "slug", "state", "published_version_id")
+    )
+    if settings.IS_POSTGRES:
+        matches = _match_postgres(matches, " ".join(terms))
+    else:
+        matches = _match_simple(matches, terms)
+    return list(matches.order_by("-rank", "-shown_updated", "-pk")[:50])
+
+
+def _match_postgres(matches: QuerySet[Article], query: str) -> QuerySet[Article]:
+    """Full-text match on the entry's GIN-indexed vector, ranked by PostgreSQL."""
+    from django.contrib.postgres.search import SearchQuery, SearchRank
+
+    search = SearchQuery(query, search_type="websearch", config="english")
+    return matches.filter(search_entry__search_vector=search).annotate(
+        rank=SearchRank(F("search_entry__search_vector"), search)
+    )
+
+
+def _match_simple(matches: QuerySet[Article], terms: list[str]) -> QuerySet[Article]:
+    """SQLite: every term somewhere in the entry; a term found in the question scores 2, else 1."""
+    from django.db.models import Case, IntegerField, When
+
+    score = Value(0)
+    for term in terms:
+        matches = matches.filter(
+            Q(search_entry__title__icontains=term)
+            | Q(search_entry__display_heading__icontains=term)
+            | Q(search_entry__body__icontains=term)
+        )
+        score = score + Case(
+            When(search_entry__title__icontains=term, then=Value(2)),
+            default=Value(1),
+            output_field=IntegerField(),
+        )
+    return matches.annotate(rank=score)
 
 
 def article_list_approved() -> QuerySet[Article]:

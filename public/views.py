@@ -6,14 +6,15 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotModified
 from django.shortcuts import redirect, render
-from django.utils.cache import patch_cache_control, patch_vary_headers
+from django.middleware.csrf import get_token
+from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_POST, require_safe
 
 from articles.models import Article
 from articles.permissions import has_desk_access
 from articles.selectors import PublicArticle
 from articles.workflow import ArticleState
-from public import page, selectors, services
+from public import page, selectors, services, wholepage
 from public.forms import FollowUpForm
 
 HOME_PAGE_SIZE = 20
@@ -48,9 +49,13 @@ def render_article_page(
         key is not None and not request.user.is_authenticated and form is None and status == 200
     )
     etag = page.etag_for(key=key, request=request) if shared else None
-    if etag and request.method in ("GET", "HEAD") and etag in _if_none_match(request):
+    if etag and request.method in ("GET", "HEAD") and etag in page.if_none_match(request):
         response = HttpResponseNotModified()
     else:
+        # The whole page is kept for the next anonymous readers with the CSRF
+        # token left as a placeholder, then this reader's token is filled in.
+        keeping = shared and getattr(request, "whole_page_key", None) == key
+        token = get_token(request) if keeping else None
         fragment = page.render_body_fragment(
             request=request,
             public_article=public_article,
@@ -76,31 +81,18 @@ def render_article_page(
                 "form": form or FollowUpForm(),
                 "notice": notice,
                 "audience": audience,
+                **({"csrf_token": wholepage.CSRF_PLACEHOLDER} if keeping else {}),
             },
             status=status,
         )
+        if keeping:
+            html = response.content.decode()
+            wholepage.keep(request, html)
+            response.content = html.replace(wholepage.CSRF_PLACEHOLDER, token)
         if etag:
             etag = page.etag_for(key=key, request=request)  # a first visit has just got its cookie
-    _set_caching(response, etag=etag, public=shared and public_article.is_approved)
+    page.set_caching(response, etag=etag)
     return response
-
-
-def _if_none_match(request: HttpRequest) -> list[str]:
-    header = request.headers.get("If-None-Match", "")
-    return [tag.strip().removeprefix("W/") for tag in header.split(",") if tag.strip()]
-
-
-def _set_caching(response: HttpResponse, *, etag: str | None, public: bool) -> None:
-    patch_vary_headers(response, ["Cookie"])
-    if etag is None:
-        patch_cache_control(response, private=True, no_store=True)
-        return
-    response["ETag"] = etag
-    if public:
-        patch_cache_control(response, public=True, max_age=page.BROWSER_MAX_AGE)
-    else:
-        # Pending content can change at any review step: always ask again (cheap, with the ETag).
-        patch_cache_control(response, public=True, no_cache=True, max_age=0)
 
 
 def _reader_article(
@@ -119,6 +111,10 @@ def _reader_article(
 def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
     if "audience" in request.GET:
         return _choose_audience(request)
+    if wholepage.applies_to(request):
+        kept = wholepage.kept_response(request, slug=slug)
+        if kept is not None:
+            return kept
     public_article, article = _reader_article(request, slug)
     if article.state == ArticleState.ARCHIVED:
         return _retracted(request, article)
@@ -159,7 +155,7 @@ def _retracted(request: HttpRequest, article) -> HttpResponse:
         },
         status=410,
     )
-    patch_cache_control(response, public=True, max_age=page.BROWSER_MAX_AGE)
+    patch_cache_control(response, public=True, max_age=page.RETRACTION_MAX_AGE)
     return response
 
 
