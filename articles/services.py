@@ -21,11 +21,19 @@ from django_fsm import TransitionNotAllowed, can_proceed, has_transition_perm
 from simple_history.utils import bulk_create_with_history
 
 from articles import notifications, workflow
-from articles.content import ArticleContent, ClaimData, ClaimKind, ReferenceData, content_to_dict
+from articles.content import (
+    ArticleContent,
+    ClaimData,
+    ClaimKind,
+    ReferenceData,
+    content_from_dict,
+    content_to_dict,
+)
 from articles.errors import ConditionsNotMet, ContentLocked, EditConflict, WorkflowConflict
 from articles.models import (
     Article,
     ArticleApproval,
+    ArticleSearchEntry,
     ArticleTransition,
     ArticleVersion,
     Citation,
@@ -170,7 +178,44 @@ def _take_transition(
     why = reason or name.replace("_", " ").capitalize()
     _save_article(article, by=by, reason=f"{why}: {comment}" if comment else why)
     _record_transition(article, name=name, source=source, by=by, comment=comment)
+    _refresh_search_entry(article)
     return article
+
+
+# States whose articles readers may see while they await the board (the site may
+# hide them at read time, so they are always indexed).
+PUBLIC_PENDING_STATES = (workflow.ArticleState.SUBMITTED, workflow.ArticleState.UNDER_REVIEW)
+
+
+def _refresh_search_entry(article: Article) -> None:
+    """Bring the article's public search entry in line with what readers now see.
+
+    Readers see the approved snapshot when there is one, else the pending
+    submission; drafts never approved and retracted articles have no entry.
+    Called by every service that changes which version readers see.
+    """
+    approved = article.published_version_id is not None
+    pending = article.state in PUBLIC_PENDING_STATES
+    if article.state == workflow.ArticleState.ARCHIVED or not (approved or pending):
+        ArticleSearchEntry.objects.filter(article_id=article.pk).delete()
+        return
+    if approved:
+        version = article.published_version
+        content = content_from_dict(version.content)
+        title, heading, shown_updated = content.title, content.display_heading, version.last_updated
+        texts = [(claim.text, claim.plain_text) for claim in content.claims]
+    else:
+        title, heading, shown_updated = article.title, article.display_heading, article.last_updated
+        texts = article.claims.order_by("position", "pk").values_list("text", "plain_text")
+    body = "\n".join(line for pair in texts for line in pair if line)
+    fields = {"title": title, "display_heading": heading, "body": body, "shown_updated": shown_updated}
+    if settings.IS_POSTGRES:
+        fields["search_vector"] = ArticleSearchEntry.document(
+            title=title, display_heading=heading, body=body
+        )
+    # Update, else insert: two statements at most, and the same count on both databases.
+    if not ArticleSearchEntry.objects.filter(article_id=article.pk).update(**fields):
+        ArticleSearchEntry.objects.create(article_id=article.pk, **fields)
 
 
 # -- References --------------------------------------------------------------------
@@ -541,6 +586,7 @@ def article_approve(
     article.published_version = version
     _save_article(article, by=by, reason=f"Approved: {comment}" if comment else "Approved")
     _record_transition(article, name="approve", source=source, by=by, comment=comment)
+    _refresh_search_entry(article)
     transaction.on_commit(lambda: notifications.notify_editors(article_id=article.pk, event="approved"))
     return article
 
