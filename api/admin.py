@@ -34,7 +34,9 @@ class ApiTokenAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         if change:
             return
-        token, key = services.api_token_create(user=form.cleaned_data["user"], name=form.cleaned_data["name"])
+        token, key = services.api_token_create(
+            user=form.cleaned_data["user"], name=form.cleaned_data["name"]
+        )
         obj.pk = token.pk
         obj.refresh_from_db()
         self.message_user(

@@ -19,8 +19,14 @@ from articles.models import Article, Reference
 
 # Reference model fields under the name the document gives them.
 REFERENCE_FIELDS = {
-    "kind": "type", "title": "title", "source": "source", "year": "year",
-    "authors": "authors", "doi": "doi", "pmid": "pmid", "url": "url",
+    "kind": "type",
+    "title": "title",
+    "source": "source",
+    "year": "year",
+    "authors": "authors",
+    "doi": "doi",
+    "pmid": "pmid",
+    "url": "url",
 }
 # The claim_level_at_most_5 constraint of articles.Claim.
 MAX_LEVEL = 5
@@ -54,7 +60,9 @@ def _unstorable_text(content: ArticleContent) -> Iterator[ContentError]:
     # refuses them), so they are refused here rather than failing at save time.
     for path, value in _strings(content):
         if "\x00" in value or any("\ud800" <= ch <= "\udfff" for ch in value):
-            yield ContentError("contains characters that cannot be stored (NUL or a lone surrogate)", path=path)
+            yield ContentError(
+                "contains characters that cannot be stored (NUL or a lone surrogate)", path=path
+            )
 
 
 def _max_length(model, field: str) -> int:
@@ -68,7 +76,9 @@ def _article_errors(content: ArticleContent) -> Iterator[ContentError]:
             yield ContentError(f"is longer than {limit} characters", path=f"$.{field}")
     for i, claim in enumerate(content.claims):
         if claim.level > MAX_LEVEL:
-            yield ContentError(f"is nested deeper than {MAX_LEVEL} levels", path=f"$.claims[{i}].level")
+            yield ContentError(
+                f"is nested deeper than {MAX_LEVEL} levels", path=f"$.claims[{i}].level"
+            )
 
 
 def _reference_errors(content: ArticleContent) -> Iterator[ContentError]:
@@ -80,7 +90,9 @@ def _reference_errors(content: ArticleContent) -> Iterator[ContentError]:
         except ValidationError as error:
             for field, messages in error.message_dict.items():
                 for message in messages:
-                    yield ContentError(message, path=f"$.references[{i}].{REFERENCE_FIELDS.get(field, field)}")
+                    yield ContentError(
+                        message, path=f"$.references[{i}].{REFERENCE_FIELDS.get(field, field)}"
+                    )
         for constraint in CHECK_CONSTRAINTS:
             try:
                 constraint.validate(Reference, reference)

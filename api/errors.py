@@ -108,7 +108,9 @@ def _domain_error(exc: Exception) -> tuple[int, dict] | None:
             {"path": e.path or "$", "message": e.message + (f" (line {e.line})" if e.line else "")}
             for e in exc.errors
         ]
-        return 400, error_body("invalid_article", "The article document is not valid.", fields=fields)
+        return 400, error_body(
+            "invalid_article", "The article document is not valid.", fields=fields
+        )
     if isinstance(exc, DjangoValidationError):
         fields = _django_validation_fields(exc)
         message = "; ".join(f["message"] for f in fields) or "Invalid input."

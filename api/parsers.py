@@ -12,7 +12,6 @@ from api.errors import PayloadTooLarge
 from articles.interchange import MAX_INPUT_BYTES
 
 
-
 def max_body_bytes() -> int:
     # The interchange format's own input limit, unless a deployment sets its own.
     return getattr(settings, "API_MAX_BODY_BYTES", MAX_INPUT_BYTES)

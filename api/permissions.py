@@ -15,6 +15,9 @@ class IsEditor(permissions.BasePermission):
     def has_permission(self, request, view) -> bool:
         user = request.user
         return bool(
-            user and user.is_authenticated and user.is_active
-            and user.has_perm(PERM_EDIT) and user.has_perm(PERM_SUBMIT)
+            user
+            and user.is_authenticated
+            and user.is_active
+            and user.has_perm(PERM_EDIT)
+            and user.has_perm(PERM_SUBMIT)
         )

@@ -40,7 +40,9 @@ def _to_openapi(node: Any) -> Any:
         if key in DROPPED_KEYWORDS:
             continue
         if key == "$ref" and value.startswith("#/$defs/"):
-            result["$ref"] = "#/components/schemas/" + _component_name(value.removeprefix("#/$defs/"))
+            result["$ref"] = "#/components/schemas/" + _component_name(
+                value.removeprefix("#/$defs/")
+            )
         elif key == "const":
             result["enum"] = [value]
         elif key == "type" and isinstance(value, list):
@@ -71,11 +73,16 @@ def article_document_components() -> dict[str, dict]:
 
 def add_article_document(result: dict, generator, request, public) -> dict:
     """Postprocessing hook: register the article document's components."""
-    result.setdefault("components", {}).setdefault("schemas", {}).update(article_document_components())
+    result.setdefault("components", {}).setdefault("schemas", {}).update(
+        article_document_components()
+    )
     for operations in result.get("paths", {}).values():
         for operation in operations.values():
             body = operation.get("requestBody", {})
-            if body.get("content", {}).get("application/json", {}).get("schema") == ARTICLE_DOCUMENT:
+            if (
+                body.get("content", {}).get("application/json", {}).get("schema")
+                == ARTICLE_DOCUMENT
+            ):
                 body["required"] = True
     return result
 

@@ -81,14 +81,9 @@ def article_get_public_by_slug(*, slug: str) -> Article | None:
     Visibility itself is decided by ``article_get_public_content``; drafts are
     left out here so their existence is not revealed.
     """
-    return (
-        _with_review_record(
-            Article.objects.filter(slug=slug).filter(
-                _public_filter() | Q(state=ArticleState.ARCHIVED)
-            )
-        )
-        .first()
-    )
+    return _with_review_record(
+        Article.objects.filter(slug=slug).filter(_public_filter() | Q(state=ArticleState.ARCHIVED))
+    ).first()
 
 
 def article_get_for_editing(*, pk: int) -> Article | None:

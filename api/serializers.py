@@ -17,7 +17,9 @@ PUBLIC_STATUSES = ["approved", ArticleState.SUBMITTED.value, ArticleState.UNDER_
 
 
 class ErrorFieldSerializer(serializers.Serializer):
-    path = serializers.CharField(help_text='JSON path of the value at fault, e.g. "$.claims[3].text"')
+    path = serializers.CharField(
+        help_text='JSON path of the value at fault, e.g. "$.claims[3].text"'
+    )
     message = serializers.CharField()
 
 
@@ -26,7 +28,8 @@ class ErrorDetailSerializer(serializers.Serializer):
     message = serializers.CharField()
     fields = ErrorFieldSerializer(many=True)
     reasons = serializers.ListField(
-        child=serializers.CharField(), required=False,
+        child=serializers.CharField(),
+        required=False,
         help_text="Why a transition is refused (code conditions_not_met).",
     )
     current_version = serializers.IntegerField(
@@ -67,7 +70,9 @@ class ReviewRecordSerializer(serializers.Serializer):
     approved_at = serializers.DateTimeField()
     approved_by = PersonSerializer()
     reviewers = PersonSerializer(many=True, source="reviewers.all")
-    policy_version = serializers.IntegerField(source="policy.version", allow_null=True, default=None)
+    policy_version = serializers.IntegerField(
+        source="policy.version", allow_null=True, default=None
+    )
     change_summary = serializers.CharField()
 
 
@@ -130,7 +135,7 @@ class DraftSerializer(serializers.Serializer):
     state = serializers.ChoiceField(choices=ArticleState.values)
     revision = serializers.IntegerField()
     content_version = serializers.IntegerField(
-        help_text="Send it back as If-Match: \"<content_version>\" when updating"
+        help_text='Send it back as If-Match: "<content_version>" when updating'
     )
     etag = serializers.CharField()
     url = serializers.CharField()
@@ -146,7 +151,10 @@ class DraftSerializer(serializers.Serializer):
 
 class SubmitRequestSerializer(serializers.Serializer):
     summary = serializers.CharField(
-        required=False, allow_blank=True, max_length=300, default="",
+        required=False,
+        allow_blank=True,
+        max_length=300,
+        default="",
         help_text="One line on what this revision changes (required for a new revision "
         "of an approved article)",
     )

@@ -8,7 +8,6 @@ approve) are deliberately absent: they happen at the desk, by people.
 from __future__ import annotations
 
 from django.utils.cache import get_conditional_response
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers, status
 from rest_framework.exceptions import NotFound
@@ -66,7 +65,9 @@ class ArticleListView(GenericAPIView):
     def get(self, request):
         query = ArticleListQuery(data=request.query_params)
         query.is_valid(raise_exception=True)
-        articles = selectors.article_list_public(updated_since=query.validated_data.get("updated_since"))
+        articles = selectors.article_list_public(
+            updated_since=query.validated_data.get("updated_since")
+        )
         page = self.paginate_queryset(articles)
         items = [presenters.public_summary(request, article) for article in page]
         return self.get_paginated_response(self.get_serializer(items, many=True).data)
@@ -79,10 +80,14 @@ class ArticleDetailView(APIView):
     @extend_schema(
         operation_id="articles_retrieve",
         summary="One article with claims, references and its review record",
-        parameters=[OpenApiParameter("If-None-Match", str, OpenApiParameter.HEADER, required=False)],
+        parameters=[
+            OpenApiParameter("If-None-Match", str, OpenApiParameter.HEADER, required=False)
+        ],
         responses={
             200: PublicArticleSerializer,
-            304: OpenApiResponse(description="Not modified: the ETag sent still names this content"),
+            304: OpenApiResponse(
+                description="Not modified: the ETag sent still names this content"
+            ),
         },
     )
     def get(self, request, slug: str):
@@ -126,7 +131,10 @@ def draft_response(request, article, *, status_code: int = 200) -> Response:
 
 PK = OpenApiParameter("id", int, OpenApiParameter.PATH, description="The article's id")
 IF_MATCH = OpenApiParameter(
-    "If-Match", str, OpenApiParameter.HEADER, required=True,
+    "If-Match",
+    str,
+    OpenApiParameter.HEADER,
+    required=True,
     description='The draft\'s ETag (its content_version in quotes, e.g. "3") the edit started from.',
 )
 
@@ -155,8 +163,12 @@ class DraftDetailView(APIView):
     parser_classes = [ArticleDocumentParser]
     error_statuses = {"GET": {403, 404}, "PUT": {400, 403, 404, 409, 413, 415, 428}}
 
-    @extend_schema(operation_id="drafts_retrieve", summary="A draft as it now stands",
-                   parameters=[PK], responses={200: DraftSerializer})
+    @extend_schema(
+        operation_id="drafts_retrieve",
+        summary="A draft as it now stands",
+        parameters=[PK],
+        responses={200: DraftSerializer},
+    )
     def get(self, request, pk: str):
         return draft_response(request, editable_article(pk))
 
@@ -174,7 +186,10 @@ class DraftDetailView(APIView):
         version = expected_version(request, article, required=True)
         content = read_document(document_text(request))
         services.article_replace_content(
-            article=article, by=request.user, expected_version=version, content=content,
+            article=article,
+            by=request.user,
+            expected_version=version,
+            content=content,
             reason="Edited through the API",
         )
         return draft_response(request, article)
@@ -198,7 +213,9 @@ class DraftSubmitView(APIView):
         body = SubmitRequestSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         services.article_submit(
-            article=article, by=request.user, summary=body.validated_data["summary"],
+            article=article,
+            by=request.user,
+            summary=body.validated_data["summary"],
             expected_version=expected_version(request, article, required=False),
         )
         return draft_response(request, article)
@@ -211,7 +228,9 @@ def document_text(request) -> str:
 
 def editable_article(pk: str):
     # Ids arrive as text so a malformed one gets this JSON 404, not the site's page.
-    article = selectors.article_get_for_editing(pk=int(pk)) if pk.isascii() and pk.isdigit() else None
+    article = (
+        selectors.article_get_for_editing(pk=int(pk)) if pk.isascii() and pk.isdigit() else None
+    )
     if article is None:
         raise NotFound("No article has this id.")
     return article

@@ -21,11 +21,11 @@ from articles.models import (
     ArticleApproval,
     ArticleTransition,
     ArticleVersion,
+    BoardMember,
     Citation,
     Claim,
     ClaimReview,
     EditorialPolicy,
-    BoardMember,
     Reference,
 )
 
@@ -40,7 +40,8 @@ class OptionalCommentForm(forms.Form):
 
 class SubmitForm(forms.Form):
     summary = forms.CharField(
-        max_length=300, required=False,
+        max_length=300,
+        required=False,
         help_text="One line on what this revision changes (required when revising an approved article).",
     )
 
@@ -82,8 +83,16 @@ class ArticleAdmin(FSMAdminMixin, SimpleHistoryAdmin):
     list_filter = ["state", "last_updated", "assigned_reviewer"]
     search_fields = ["title", "slug", "display_heading"]
     readonly_fields = [
-        "slug", "state", "revision", "content_version", "created_by", "created_at",
-        "assigned_reviewer", "last_updated", "published_version", "change_summary",
+        "slug",
+        "state",
+        "revision",
+        "content_version",
+        "created_by",
+        "created_at",
+        "assigned_reviewer",
+        "last_updated",
+        "published_version",
+        "change_summary",
     ]
     fields = ["title", "display_heading", *readonly_fields]
     inlines = [ClaimInline, TransitionInline]
@@ -106,7 +115,9 @@ class ArticleAdmin(FSMAdminMixin, SimpleHistoryAdmin):
         if editable:
             fresh = Article.objects.get(pk=obj.pk)
             services.article_update(
-                article=fresh, by=request.user, expected_version=fresh.content_version,
+                article=fresh,
+                by=request.user,
+                expected_version=fresh.content_version,
                 **{f: getattr(obj, f) for f in editable},
             )
 
@@ -118,13 +129,20 @@ class ArticleAdmin(FSMAdminMixin, SimpleHistoryAdmin):
         article = Article.objects.get(pk=obj.pk)
         try:
             service(article=article, by=request.user, **(kwargs or {}))
-        except (PermissionDenied, TransitionNotAllowed, ConcurrentTransition, WorkflowConflict) as error:
+        except (
+            PermissionDenied,
+            TransitionNotAllowed,
+            ConcurrentTransition,
+            WorkflowConflict,
+        ) as error:
             self.message_user(request, str(error) or "Not allowed.", messages.ERROR)
             return False
         except ValidationError as error:
             self.message_user(request, "; ".join(error.messages), messages.ERROR)
             return False
-        self.message_user(request, f"{transition_name.replace('_', ' ').capitalize()}: done.", messages.SUCCESS)
+        self.message_user(
+            request, f"{transition_name.replace('_', ' ').capitalize()}: done.", messages.SUCCESS
+        )
         return True
 
 
@@ -140,7 +158,17 @@ class ClaimAdmin(SimpleHistoryAdmin):
     list_display = ["__str__", "article", "kind", "position", "needs_no_citation"]
     list_filter = ["kind", "needs_no_citation"]
     search_fields = ["text", "article__title"]
-    readonly_fields = ["article", "uid", "position", "kind", "level", "text", "plain_text", "needs_no_citation", "version"]
+    readonly_fields = [
+        "article",
+        "uid",
+        "position",
+        "kind",
+        "level",
+        "text",
+        "plain_text",
+        "needs_no_citation",
+        "version",
+    ]
     inlines = [CitationInline]
 
     def has_add_permission(self, request):
@@ -176,7 +204,16 @@ class ArticleTransitionAdmin(admin.ModelAdmin):
     list_display = ["created_at", "article", "name", "source", "target", "actor"]
     list_filter = ["name", "target"]
     search_fields = ["article__title", "comment", "actor__username"]
-    readonly_fields = ["article", "name", "source", "target", "actor", "comment", "revision", "created_at"]
+    readonly_fields = [
+        "article",
+        "name",
+        "source",
+        "target",
+        "actor",
+        "comment",
+        "revision",
+        "created_at",
+    ]
 
     def has_add_permission(self, request):
         return False
@@ -218,7 +255,14 @@ class ClaimReviewAdmin(admin.ModelAdmin):
 @admin.register(ArticleApproval)
 class ArticleApprovalAdmin(admin.ModelAdmin):
     list_display = ["article", "revision", "reviewer", "created_at"]
-    readonly_fields = ["article", "revision", "content_version", "reviewer", "comment", "created_at"]
+    readonly_fields = [
+        "article",
+        "revision",
+        "content_version",
+        "reviewer",
+        "comment",
+        "created_at",
+    ]
 
     def has_add_permission(self, request):
         return False

@@ -16,9 +16,13 @@ def article_content_as_of(*, article: Article, when: datetime.datetime) -> Artic
         past_article = article.history.as_of(when)
     except Article.DoesNotExist:
         return None
-    claims = list(Claim.history.as_of(when).filter(article_id=article.pk).order_by("position", "pk"))
+    claims = list(
+        Claim.history.as_of(when).filter(article_id=article.pk).order_by("position", "pk")
+    )
     citations = list(
-        Citation.history.as_of(when).filter(claim_id__in=[c.pk for c in claims]).order_by("position", "pk")
+        Citation.history.as_of(when)
+        .filter(claim_id__in=[c.pk for c in claims])
+        .order_by("position", "pk")
     )
     references = {
         r.pk: r
@@ -59,7 +63,8 @@ def article_list_timeline(*, article: Article) -> list[TimelineEntry]:
             TimelineEntry(
                 when=record.history_date,
                 who=_name(record.history_user),
-                what=record.history_change_reason or {"+": "Created", "~": "Changed", "-": "Deleted"}[record.history_type],
+                what=record.history_change_reason
+                or {"+": "Created", "~": "Changed", "-": "Deleted"}[record.history_type],
                 detail=f"state: {record.get_state_display()}",
             )
         )

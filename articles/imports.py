@@ -64,7 +64,9 @@ def _comparable(content: ArticleContent) -> ArticleContent:
 
 def _carry_over(current: ArticleContent, incoming: ArticleContent) -> ArticleContent:
     """Keep what the incoming format cannot say (uids, plain-language text) from the article."""
-    return dataclasses.replace(incoming, claims=carry_uids(current.claims, incoming.claims, keep_unwritten=True))
+    return dataclasses.replace(
+        incoming, claims=carry_uids(current.claims, incoming.claims, keep_unwritten=True)
+    )
 
 
 @transaction.atomic
@@ -97,9 +99,14 @@ def article_import(*, content: ArticleContent, by, source_name: str) -> ImportRe
     if existing.state == ArticleState.APPROVED:
         services.article_revise(article=existing, by=by)
     elif existing.state == ArticleState.SUBMITTED:
-        services.article_withdraw(article=existing, by=by, comment=f"A newer version arrived: {source_name}")
+        services.article_withdraw(
+            article=existing, by=by, comment=f"A newer version arrived: {source_name}"
+        )
     services.article_replace_content(
-        article=existing, by=by, expected_version=existing.content_version,
-        content=incoming, reason=f"Imported from {source_name}",
+        article=existing,
+        by=by,
+        expected_version=existing.content_version,
+        content=incoming,
+        reason=f"Imported from {source_name}",
     )
     return ImportResult(existing, ImportOutcome.REVISED)

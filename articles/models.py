@@ -63,14 +63,14 @@ class Reference(models.Model):
     def __str__(self) -> str:
         return f"{self.title} ({self.source}, {self.year})"
 
-    @staticmethod
-    def make_dedup_key(*, title: str, source: str, year: int) -> str:
-        return f"{normalise_text(title)}|{normalise_text(source)}|{year}"
-
     def save(self, *args, **kwargs):
         # Derived, never typed: keeping it in step is the model's own business.
         self.dedup_key = self.make_dedup_key(title=self.title, source=self.source, year=self.year)
         super().save(*args, **kwargs)
+
+    @staticmethod
+    def make_dedup_key(*, title: str, source: str, year: int) -> str:
+        return f"{normalise_text(title)}|{normalise_text(source)}|{year}"
 
 
 class EditorialPolicy(models.Model):
@@ -309,7 +309,9 @@ class ClaimReview(models.Model):
 
     claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="reviews")
     claim_version = models.PositiveIntegerField()
-    reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
     verdict = models.CharField(max_length=16, choices=Verdict.choices)
     comment = models.TextField(blank=True)
     created_at = models.DateTimeField(default=timezone.now)
@@ -327,7 +329,9 @@ class ArticleApproval(models.Model):
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="approvals")
     revision = models.PositiveIntegerField()
     content_version = models.PositiveIntegerField()
-    reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
     comment = models.TextField(blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 
@@ -338,6 +342,9 @@ class ArticleApproval(models.Model):
                 fields=["article", "content_version", "reviewer"], name="approval_once_per_reviewer"
             )
         ]
+
+    def __str__(self) -> str:
+        return f"r{self.revision} approved by {self.reviewer}"
 
 
 class ArticleTransition(models.Model):
@@ -379,7 +386,9 @@ class ArticleVersion(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     reviewers = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="+")
-    policy = models.ForeignKey(EditorialPolicy, on_delete=models.PROTECT, null=True, related_name="+")
+    policy = models.ForeignKey(
+        EditorialPolicy, on_delete=models.PROTECT, null=True, related_name="+"
+    )
     change_summary = models.CharField(max_length=300, blank=True)
     comment = models.TextField(blank=True)
 

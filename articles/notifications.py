@@ -27,7 +27,8 @@ def users_with_perm(permission: str):
         user_permissions__content_type__app_label=app_label,
     )
     return (
-        get_user_model().objects.filter(is_active=True)
+        get_user_model()
+        .objects.filter(is_active=True)
         .filter(through_group | direct | Q(is_superuser=True))
         .exclude(email="")
         .distinct()
@@ -43,7 +44,10 @@ def notify_board_of_submission(*, article_id: int) -> int:
     if not recipients:
         return 0
     body = f'"{article.title}" was submitted for review.\n\n{article.change_summary}'.strip()
-    messages = [(f"Submitted for review: {article.title}", body, settings.DEFAULT_FROM_EMAIL, [r]) for r in recipients]
+    messages = [
+        (f"Submitted for review: {article.title}", body, settings.DEFAULT_FROM_EMAIL, [r])
+        for r in recipients
+    ]
     return send_mass_mail(messages, fail_silently=True)
 
 
@@ -60,4 +64,6 @@ def notify_editors(*, article_id: int, event: str) -> int:
     if last and last.comment:
         body += f"\n\nComment from the board:\n{last.comment}"
     subject = EVENT_SUBJECTS[event].format(title=article.title)
-    return send_mass_mail([(subject, body, settings.DEFAULT_FROM_EMAIL, [r]) for r in recipients], fail_silently=True)
+    return send_mass_mail(
+        [(subject, body, settings.DEFAULT_FROM_EMAIL, [r]) for r in recipients], fail_silently=True
+    )

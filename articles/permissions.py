@@ -77,6 +77,8 @@ def is_reviewer(user) -> bool:
 
 def has_desk_access(user) -> bool:
     """Editors, board reviewers and site admins work at the desk; readers never do."""
-    return user.is_authenticated and user.is_active and (
-        is_editor(user) or is_reviewer(user) or user.has_perm("articles.retract_article")
+    return (
+        user.is_authenticated
+        and user.is_active
+        and (is_editor(user) or is_reviewer(user) or user.has_perm("articles.retract_article"))
     )

@@ -115,7 +115,11 @@ def article_get_public_content(*, article: Article) -> PublicArticle | None:
         return None
     version = article.published_version
     if version is not None:
-        return PublicArticle(article=article, content=content_from_dict(version.content), version=version)
+        return PublicArticle(
+            article=article, content=content_from_dict(version.content), version=version
+        )
     if article.state in (ArticleState.SUBMITTED, ArticleState.UNDER_REVIEW):
-        return PublicArticle(article=article, content=article_get_content(article=article), version=None)
+        return PublicArticle(
+            article=article, content=article_get_content(article=article), version=None
+        )
     return None

@@ -163,8 +163,14 @@ def _require_comment(comment: str, what: str) -> str:
 
 
 def _take_transition(
-    article: Article, name: str, *, by, comment: str = "", reason: str = "",
-    expected_version: int | None = None, before_save: Callable[[], None] | None = None,
+    article: Article,
+    name: str,
+    *,
+    by,
+    comment: str = "",
+    reason: str = "",
+    expected_version: int | None = None,
+    before_save: Callable[[], None] | None = None,
 ) -> Article:
     """Check, change, save, audit: the same steps in the same order for every transition."""
     bound = getattr(article, name)
@@ -208,7 +214,12 @@ def _refresh_search_entry(article: Article) -> None:
         title, heading, shown_updated = article.title, article.display_heading, article.last_updated
         texts = article.claims.order_by("position", "pk").values_list("text", "plain_text")
     body = "\n".join(line for pair in texts for line in pair if line)
-    fields = {"title": title, "display_heading": heading, "body": body, "shown_updated": shown_updated}
+    fields = {
+        "title": title,
+        "display_heading": heading,
+        "body": body,
+        "shown_updated": shown_updated,
+    }
     if settings.IS_POSTGRES:
         fields["search_vector"] = ArticleSearchEntry.document(
             title=title, display_heading=heading, body=body
@@ -234,14 +245,24 @@ def reference_get_or_create(*, data: ReferenceData, by=None) -> Reference:
     doi = _clean_identifier(data.doi).lower()
     pmid = _clean_identifier(data.pmid)
     key = Reference.make_dedup_key(title=data.title, source=data.source, year=data.year)
-    for lookup in ({"doi": doi} if doi else None, {"pmid": pmid} if pmid else None, {"dedup_key": key}):
+    for lookup in (
+        {"doi": doi} if doi else None,
+        {"pmid": pmid} if pmid else None,
+        {"dedup_key": key},
+    ):
         if lookup:
             existing = Reference.objects.filter(**lookup).first()
             if existing is not None:
                 return _complete_reference(existing, data, doi=doi, pmid=pmid, by=by)
     reference = Reference(
-        kind=data.kind.value, title=data.title.strip(), source=data.source.strip(),
-        year=data.year, authors=data.authors.strip(), doi=doi, pmid=pmid, url=data.url.strip(),
+        kind=data.kind.value,
+        title=data.title.strip(),
+        source=data.source.strip(),
+        year=data.year,
+        authors=data.authors.strip(),
+        doi=doi,
+        pmid=pmid,
+        url=data.url.strip(),
     )
     reference._history_user = by
     reference.full_clean(exclude=["dedup_key"])
@@ -249,10 +270,17 @@ def reference_get_or_create(*, data: ReferenceData, by=None) -> Reference:
     return reference
 
 
-def _complete_reference(reference: Reference, data: ReferenceData, *, doi: str, pmid: str, by) -> Reference:
+def _complete_reference(
+    reference: Reference, data: ReferenceData, *, doi: str, pmid: str, by
+) -> Reference:
     """Fill identifiers the library lacks; never overwrite what it already holds."""
     changed = False
-    for field, value in (("doi", doi), ("pmid", pmid), ("authors", data.authors.strip()), ("url", data.url.strip())):
+    for field, value in (
+        ("doi", doi),
+        ("pmid", pmid),
+        ("authors", data.authors.strip()),
+        ("url", data.url.strip()),
+    ):
         if value and not getattr(reference, field):
             setattr(reference, field, value)
             changed = True
@@ -270,7 +298,9 @@ def _complete_reference(reference: Reference, data: ReferenceData, *, doi: str, 
 def unique_slug(title: str, *, exclude_pk: int | None = None) -> str:
     base = slugify(title)[:300].strip("-") or "article"
     taken = set(
-        Article.objects.filter(slug__startswith=base).exclude(pk=exclude_pk).values_list("slug", flat=True)
+        Article.objects.filter(slug__startswith=base)
+        .exclude(pk=exclude_pk)
+        .values_list("slug", flat=True)
     )
     slug, n = base, 2
     while slug in taken:
@@ -280,7 +310,11 @@ def unique_slug(title: str, *, exclude_pk: int | None = None) -> str:
 
 @transaction.atomic
 def article_create(
-    *, by, title: str, display_heading: str = "", content: ArticleContent | None = None,
+    *,
+    by,
+    title: str,
+    display_heading: str = "",
+    content: ArticleContent | None = None,
     reason: str = "Created",
 ) -> Article:
     """An editor starts a new draft from a question, optionally with a whole body."""
@@ -306,8 +340,13 @@ def article_create(
 
 @transaction.atomic
 def article_update(
-    *, article: Article, by, expected_version: int, title: str | None = None,
-    display_heading: str | None = None, reason: str = "Edited",
+    *,
+    article: Article,
+    by,
+    expected_version: int,
+    title: str | None = None,
+    display_heading: str | None = None,
+    reason: str = "Edited",
 ) -> Article:
     """An editor changes the question or display heading of a draft."""
     _ensure_editable(article, by)
@@ -325,7 +364,12 @@ def article_update(
 
 @transaction.atomic
 def article_replace_content(
-    *, article: Article, by, expected_version: int, content: ArticleContent, reason: str = "Body edited",
+    *,
+    article: Article,
+    by,
+    expected_version: int,
+    content: ArticleContent,
+    reason: str = "Body edited",
 ) -> Article:
     """Replace the draft's body with ``content``; claims that keep their uid keep their identity."""
     _ensure_editable(article, by)
@@ -350,7 +394,9 @@ def _resolve_references(content: ArticleContent, *, by) -> list[Reference]:
     return [reference_get_or_create(data=data, by=by) for data in content.references]
 
 
-def _citation_rows(claim: Claim, numbers: Sequence[int], references: list[Reference]) -> list[Citation]:
+def _citation_rows(
+    claim: Claim, numbers: Sequence[int], references: list[Reference]
+) -> list[Citation]:
     rows = []
     for position, number in enumerate(numbers):
         if 1 <= number <= len(references):
@@ -403,8 +449,10 @@ def _write_claims(article: Article, content: ArticleContent, *, by, reason: str)
         wording_changed = citations_changed or any(
             getattr(claim, f) != v for f, v in fields.items() if f in ("text", "kind", "level")
         )
-        changed = wording_changed or claim.position != position or any(
-            getattr(claim, f) != v for f, v in fields.items()
+        changed = (
+            wording_changed
+            or claim.position != position
+            or any(getattr(claim, f) != v for f, v in fields.items())
         )
         if citations_changed:
             stale_citation_claims.append(claim.pk)
@@ -429,9 +477,13 @@ def _write_claims(article: Article, content: ArticleContent, *, by, reason: str)
             citation.delete()
     if new_claims:
         # SQLite (3.35+) and PostgreSQL both return the new primary keys.
-        bulk_create_with_history(new_claims, Claim, default_user=by, default_change_reason=reason[:100])
+        bulk_create_with_history(
+            new_claims, Claim, default_user=by, default_change_reason=reason[:100]
+        )
     if new_citations:
-        bulk_create_with_history(new_citations, Citation, default_user=by, default_change_reason=reason[:100])
+        bulk_create_with_history(
+            new_citations, Citation, default_user=by, default_change_reason=reason[:100]
+        )
     article.forget_cached_content()
 
 
@@ -447,7 +499,9 @@ def _claim_fields(data: ClaimData) -> dict[str, Any]:
 
 
 @transaction.atomic
-def citation_resolve(*, article: Article, by, expected_version: int, number: int, reference: Reference) -> Article:
+def citation_resolve(
+    *, article: Article, by, expected_version: int, number: int, reference: Reference
+) -> Article:
     """Put a library reference behind an unresolved citation number of a draft."""
     content = article_get_content(article=article)
     unresolved = content.unresolved_numbers()
@@ -466,7 +520,10 @@ def citation_resolve(*, article: Article, by, expected_version: int, number: int
         references=(*content.references, reference_to_data(reference)),
     )
     return article_replace_content(
-        article=article, by=by, expected_version=expected_version, content=updated,
+        article=article,
+        by=by,
+        expected_version=expected_version,
+        content=updated,
         reason=f"Citation {number} resolved",
     )
 
@@ -475,13 +532,17 @@ def citation_resolve(*, article: Article, by, expected_version: int, number: int
 
 
 @transaction.atomic
-def article_submit(*, article: Article, by, summary: str = "", expected_version: int | None = None) -> Article:
+def article_submit(
+    *, article: Article, by, summary: str = "", expected_version: int | None = None
+) -> Article:
     """An editor submits a draft for board review, saying what this revision changed."""
     ensure_can(article.submit, by)
     summary = (summary or "").strip()
     if article.published_version_id and not summary:
         raise ValidationError(
-            {"summary": "Say in one line what this revision changes; readers see it in the review history."}
+            {
+                "summary": "Say in one line what this revision changes; readers see it in the review history."
+            }
         )
     if len(summary) > 300:
         raise ValidationError({"summary": "Keep the summary to one line (300 characters at most)."})
@@ -490,8 +551,13 @@ def article_submit(*, article: Article, by, summary: str = "", expected_version:
         article.change_summary = summary
 
     _take_transition(
-        article, "submit", by=by, comment=summary, reason="Submitted for review",
-        expected_version=expected_version, before_save=remember_summary,
+        article,
+        "submit",
+        by=by,
+        comment=summary,
+        reason="Submitted for review",
+        expected_version=expected_version,
+        before_save=remember_summary,
     )
     transaction.on_commit(lambda: notifications.notify_board_of_submission(article_id=article.pk))
     return article
@@ -516,7 +582,9 @@ def article_start_review(*, article: Article, by) -> Article:
     def assign() -> None:
         article.assigned_reviewer = by
 
-    return _take_transition(article, "start_review", by=by, reason="Review started", before_save=assign)
+    return _take_transition(
+        article, "start_review", by=by, reason="Review started", before_save=assign
+    )
 
 
 @transaction.atomic
@@ -526,7 +594,11 @@ def article_request_changes(
     """A board reviewer sends the article back to its editors with a comment."""
     comment = _require_comment(comment, "request changes")
     _take_transition(
-        article, "request_changes", by=by, comment=comment, reason="Changes requested",
+        article,
+        "request_changes",
+        by=by,
+        comment=comment,
+        reason="Changes requested",
         expected_version=expected_version,
     )
     transaction.on_commit(
@@ -549,16 +621,22 @@ def article_approve(
     ensure_can(article.approve, by)
     _lock(article, expected_version=expected_version)
     ArticleApproval.objects.get_or_create(
-        article=article, content_version=article.content_version, reviewer=by,
+        article=article,
+        content_version=article.content_version,
+        reviewer=by,
         defaults={"revision": article.revision, "comment": comment},
     )
     signers = list(
-        ArticleApproval.objects.filter(article=article, content_version=article.content_version)
-        .values_list("reviewer_id", flat=True)
+        ArticleApproval.objects.filter(
+            article=article, content_version=article.content_version
+        ).values_list("reviewer_id", flat=True)
     )
     if len(set(signers)) < settings.REQUIRED_APPROVALS:
         _record_transition(
-            article, name="approve_partial", source=article.state, by=by,
+            article,
+            name="approve_partial",
+            source=article.state,
+            by=by,
             comment=comment or f"Approval {len(set(signers))} of {settings.REQUIRED_APPROVALS}",
         )
         return article
@@ -573,10 +651,16 @@ def article_approve(
         article.last_updated = previous.last_updated
     content["last_updated"] = article.last_updated.isoformat()
     version = ArticleVersion.objects.create(
-        article=article, revision=article.revision, content=content, content_hash=content_hash,
-        last_updated=article.last_updated, approved_at=now, approved_by=by,
+        article=article,
+        revision=article.revision,
+        content=content,
+        content_hash=content_hash,
+        last_updated=article.last_updated,
+        approved_at=now,
+        approved_by=by,
         policy=policy_get_in_force(on=timezone.localdate(now)),
-        change_summary=article.change_summary, comment=comment,
+        change_summary=article.change_summary,
+        comment=comment,
     )
     version.reviewers.set(set(signers))
 
@@ -587,7 +671,9 @@ def article_approve(
     _save_article(article, by=by, reason=f"Approved: {comment}" if comment else "Approved")
     _record_transition(article, name="approve", source=source, by=by, comment=comment)
     _refresh_search_entry(article)
-    transaction.on_commit(lambda: notifications.notify_editors(article_id=article.pk, event="approved"))
+    transaction.on_commit(
+        lambda: notifications.notify_editors(article_id=article.pk, event="approved")
+    )
     return article
 
 
@@ -600,7 +686,9 @@ def article_revise(*, article: Article, by) -> Article:
         article.change_summary = ""
         article.assigned_reviewer = None
 
-    _take_transition(article, "revise", by=by, reason="New revision started", before_save=new_revision)
+    _take_transition(
+        article, "revise", by=by, reason="New revision started", before_save=new_revision
+    )
     # A new revision has new authors: only they are barred from approving it.
     article.contributors.set([by])
     return article
@@ -666,6 +754,9 @@ def article_revert(*, article: Article, by, to, expected_version: int | None = N
     if old is None:
         raise ValidationError({"to": "The article did not exist at that time."})
     return article_replace_content(
-        article=article, by=by, expected_version=article.content_version if expected_version is None else expected_version,
-        content=old, reason=f"Reverted to {to:%Y-%m-%d %H:%M}",
+        article=article,
+        by=by,
+        expected_version=article.content_version if expected_version is None else expected_version,
+        content=old,
+        reason=f"Reverted to {to:%Y-%m-%d %H:%M}",
     )

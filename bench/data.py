@@ -31,7 +31,8 @@ def bench_reviewer():
         user.save()
         user.groups.add(Group.objects.get(name=BOARD_REVIEWERS))
         BoardMember.objects.get_or_create(
-            user=user, defaults={"name": "Dr. Bench Reviewer", "credentials": "MD", "specialty": "Neurology"}
+            user=user,
+            defaults={"name": "Dr. Bench Reviewer", "credentials": "MD", "specialty": "Neurology"},
         )
     return user
 
@@ -48,10 +49,16 @@ def resolved(content):
     count = len(content.references)
     claims = []
     for claim in content.claims:
-        numbers = tuple(dict.fromkeys((n - 1) % count + 1 for n in claim.citations)) if count else ()
-        claims.append(dataclasses.replace(
-            claim, citations=numbers, needs_no_citation=claim.states_fact and not numbers,
-        ))
+        numbers = (
+            tuple(dict.fromkeys((n - 1) % count + 1 for n in claim.citations)) if count else ()
+        )
+        claims.append(
+            dataclasses.replace(
+                claim,
+                citations=numbers,
+                needs_no_citation=claim.states_fact and not numbers,
+            )
+        )
     return dataclasses.replace(content, claims=tuple(claims))
 
 
@@ -97,7 +104,10 @@ def load_articles(*, start: int, stop: int, approve_every: int) -> dict:
         "imported": len(imported),
         "import_seconds": round(import_seconds, 2),
         "import_per_second": round(len(imported) / import_seconds, 1) if imported else 0,
-        "import_queries_per_article": {"min": min(queries, default=0), "max": max(queries, default=0)},
+        "import_queries_per_article": {
+            "min": min(queries, default=0),
+            "max": max(queries, default=0),
+        },
         "approved": len(approved),
         "approve_seconds": round(approve_seconds, 2),
         "approved_slugs": approved,

@@ -31,12 +31,15 @@ def generated_pages(count: int, seed: int = 7):
         text = seeds[n % len(seeds)]
         first, rest = text.split("\n", 1)
         # Vary some references so the library grows as it would in real use.
-        rest = rest.replace("Praxis Medical Insights", f"Praxis Medical Insights vol. {rng.randint(1, 40)}", 1)
+        rest = rest.replace(
+            "Praxis Medical Insights", f"Praxis Medical Insights vol. {rng.randint(1, 40)}", 1
+        )
         # Vary the length: drop some top-level bullet items (not those with
         # nested items, which need their parent).
         lines = rest.split("\n")
         bullets = [
-            i for i, line in enumerate(lines)
+            i
+            for i, line in enumerate(lines)
             if line.startswith("  \u2022") and not lines[i + 1].startswith("    ")
         ]
         dropped = set(rng.sample(bullets, rng.randint(0, len(bullets) // 2)))
@@ -77,7 +80,9 @@ def main() -> None:
         "articles_per_second": round(args.articles / elapsed, 1),
         "ms_per_article": round(1000 * elapsed / args.articles, 2),
         "queries_per_article": {
-            "min": min(queries), "median": statistics.median(queries), "max": max(queries),
+            "min": min(queries),
+            "median": statistics.median(queries),
+            "max": max(queries),
         },
         "queries_by_claim_count": {
             str(c): sorted({q for q, cc in zip(queries, claims, strict=True) if cc == c})

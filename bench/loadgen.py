@@ -61,8 +61,15 @@ class Worker:
         return status
 
 
-async def run(*, base: str, paths: list[str], duration: float, concurrency: int,
-              headers: dict[str, str], each_once: bool) -> dict:
+async def run(
+    *,
+    base: str,
+    paths: list[str],
+    duration: float,
+    concurrency: int,
+    headers: dict[str, str],
+    each_once: bool,
+) -> dict:
     url = urlsplit(base)
     latencies: list[float] = []
     statuses: Counter = Counter()
@@ -121,10 +128,16 @@ def main() -> None:
         with open(args.paths_file) as fh:
             paths += [line.strip() for line in fh if line.strip()]
     headers = dict(h.split(": ", 1) for h in args.header)
-    result = asyncio.run(run(
-        base=args.base, paths=paths, duration=args.duration, concurrency=args.concurrency,
-        headers=headers, each_once=bool(args.paths_file),
-    ))
+    result = asyncio.run(
+        run(
+            base=args.base,
+            paths=paths,
+            duration=args.duration,
+            concurrency=args.concurrency,
+            headers=headers,
+            each_once=bool(args.paths_file),
+        )
+    )
     print(json.dumps(result))
 
 

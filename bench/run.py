@@ -91,21 +91,35 @@ def free_port() -> int:
 def server_env(static_root: str) -> dict[str, str]:
     """Production settings for the run: no DJANGO_DEBUG, a real SECRET_KEY, loopback hosts."""
     env = {k: v for k, v in os.environ.items() if k != "DJANGO_DEBUG"}
-    env.update({
-        "DJANGO_SETTINGS_MODULE": "editorial.settings",
-        "BENCH_MODE": "1",
-        "STATIC_ROOT": static_root,
-        # Plain HTTP on loopback stands for TLS ended at the load balancer.
-        "SECURE_SSL_REDIRECT": "0",
-    })
+    env.update(
+        {
+            "DJANGO_SETTINGS_MODULE": "editorial.settings",
+            "BENCH_MODE": "1",
+            "STATIC_ROOT": static_root,
+            # Plain HTTP on loopback stands for TLS ended at the load balancer.
+            "SECURE_SSL_REDIRECT": "0",
+        }
+    )
     return env
 
 
 def start_server(env: dict[str, str], port: int) -> subprocess.Popen:
-    subprocess.run([PYTHON, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=env, check=True)
+    subprocess.run(
+        [PYTHON, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=env, check=True
+    )
     server = subprocess.Popen(
-        [GUNICORN, "editorial.wsgi", "-w", "2", "-b", f"127.0.0.1:{port}", "--log-level", "warning"],
-        cwd=ROOT, env=env,
+        [
+            GUNICORN,
+            "editorial.wsgi",
+            "-w",
+            "2",
+            "-b",
+            f"127.0.0.1:{port}",
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=env,
     )
     for _ in range(100):
         try:
@@ -129,13 +143,23 @@ def _wrk_ms(text: str) -> float:
 
 
 def drive_wrk(base: str, path: str, *, duration: float, concurrency: int, headers: dict) -> dict:
-    command = ["wrk", "-t1", f"-c{concurrency}", f"-d{int(duration)}s", "--latency", "--timeout", "10s"]
+    command = [
+        "wrk",
+        "-t1",
+        f"-c{concurrency}",
+        f"-d{int(duration)}s",
+        "--latency",
+        "--timeout",
+        "10s",
+    ]
     for name, value in headers.items():
         command += ["-H", f"{name}: {value}"]
     out = subprocess.run([*command, base + path], capture_output=True, text=True, check=True).stdout
     latency = dict(re.findall(r"^\s+(50|99)%\s+(\S+)$", out, re.M))
     if "50" not in latency:  # too few answers for wrk's histogram: measure with our client
-        return drive_python(base, [path], duration=duration, concurrency=concurrency, headers=headers)
+        return drive_python(
+            base, [path], duration=duration, concurrency=concurrency, headers=headers
+        )
     bad = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
     return {
         "tool": "wrk",
@@ -147,15 +171,32 @@ def drive_wrk(base: str, path: str, *, duration: float, concurrency: int, header
     }
 
 
-def drive_python(base: str, paths: list[str], *, duration: float, concurrency: int, headers: dict,
-                 each_once: bool = False) -> dict:
-    command = [PYTHON, str(ROOT / "bench" / "loadgen.py"), "--base", base,
-               "--duration", str(duration), "--concurrency", str(concurrency)]
+def drive_python(
+    base: str,
+    paths: list[str],
+    *,
+    duration: float,
+    concurrency: int,
+    headers: dict,
+    each_once: bool = False,
+) -> dict:
+    command = [
+        PYTHON,
+        str(ROOT / "bench" / "loadgen.py"),
+        "--base",
+        base,
+        "--duration",
+        str(duration),
+        "--concurrency",
+        str(concurrency),
+    ]
     for name, value in headers.items():
         command += ["--header", f"{name}: {value}"]
     with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False) as fh:
         fh.write("\n".join(paths))
-    command += ["--paths-file", fh.name] if each_once else [arg for p in paths for arg in ("--path", p)]
+    command += (
+        ["--paths-file", fh.name] if each_once else [arg for p in paths for arg in ("--path", p)]
+    )
     try:
         out = subprocess.run(command, capture_output=True, text=True, check=True).stdout
     finally:
@@ -182,7 +223,9 @@ def check_goals(pages: dict) -> list[dict]:
             continue
         value = pages[page][measure]
         met = value >= target if op == ">=" else value < target
-        results.append({"page": page, "measure": measure, "goal": f"{op} {target}", "value": value, "met": met})
+        results.append(
+            {"page": page, "measure": measure, "goal": f"{op} {target}", "value": value, "met": met}
+        )
     return results
 
 
@@ -193,12 +236,16 @@ def table(result: dict) -> str:
     ]
     for name, row in result["pages"].items():
         queries = result["queries"]["large"].get(name, "")
-        lines.append(f"{name:<18}{row['rps']:>9.0f}{row['p50_ms']:>9.1f}{row['p99_ms']:>9.1f}"
-                     f"{row.get('ratio', 1.0):>8.2f}{queries!s:>9}")
+        lines.append(
+            f"{name:<18}{row['rps']:>9.0f}{row['p50_ms']:>9.1f}{row['p99_ms']:>9.1f}"
+            f"{row.get('ratio', 1.0):>8.2f}{queries!s:>9}"
+        )
     lines.append(f"import: {result['import']['import_per_second']} articles/s")
     for goal in result["goals"]:
-        lines.append(f"goal {goal['page']} {goal['measure']} {goal['goal']}: {goal['value']} "
-                     f"{'met' if goal['met'] else 'NOT met'}")
+        lines.append(
+            f"goal {goal['page']} {goal['measure']} {goal['goal']}: {goal['value']} "
+            f"{'met' if goal['met'] else 'NOT met'}"
+        )
     lines.append(f"queries independent of data size: {result['queries_flat']}")
     return "\n".join(lines)
 
@@ -210,7 +257,9 @@ def main() -> None:
     parser.add_argument("--concurrency", type=int, default=4)
     parser.add_argument("--tool", choices=["auto", "wrk", "python"], default="auto")
     args = parser.parse_args()
-    tool = "wrk" if args.tool == "wrk" or (args.tool == "auto" and shutil.which("wrk")) else "python"
+    tool = (
+        "wrk" if args.tool == "wrk" or (args.tool == "auto" and shutil.which("wrk")) else "python"
+    )
 
     # The server and this process must share the key: the desk session is made here.
     os.environ.setdefault("SECRET_KEY", secrets.token_urlsafe(50))
@@ -252,22 +301,41 @@ def main() -> None:
     server = start_server(server_env(static_root), port)
     pages = {}
     try:
+
         def drive(path, headers=None, duration=args.duration):
             if tool == "wrk":
-                return drive_wrk(base, path, duration=duration, concurrency=args.concurrency, headers=headers or {})
-            return drive_python(base, [path], duration=duration, concurrency=args.concurrency, headers=headers or {})
+                return drive_wrk(
+                    base,
+                    path,
+                    duration=duration,
+                    concurrency=args.concurrency,
+                    headers=headers or {},
+                )
+            return drive_python(
+                base, [path], duration=duration, concurrency=args.concurrency, headers=headers or {}
+            )
 
         article = f"/articles/{slug}/"
         # Cold first, while no worker has rendered any article: each page exactly once.
         cold_paths = [f"/articles/{s}/" for s in approved[1:]]
-        cold = drive_python(base, cold_paths, duration=0, concurrency=args.concurrency, headers={}, each_once=True)
-        python_minimal = drive_python(base, ["/__bench__/ok"], duration=args.duration,
-                                      concurrency=args.concurrency, headers={})
+        cold = drive_python(
+            base, cold_paths, duration=0, concurrency=args.concurrency, headers={}, each_once=True
+        )
+        python_minimal = drive_python(
+            base,
+            ["/__bench__/ok"],
+            duration=args.duration,
+            concurrency=args.concurrency,
+            headers={},
+        )
         pages["minimal"] = drive("/__bench__/ok")
         drive(article, duration=1)  # both workers render it once
         pages["article_cached"] = drive(article)
-        pages["article_cold"] = {**cold, "ratio": round(cold["rps"] / python_minimal["rps"], 2),
-                                 "baseline_rps": python_minimal["rps"]}
+        pages["article_cold"] = {
+            **cold,
+            "ratio": round(cold["rps"] / python_minimal["rps"], 2),
+            "baseline_rps": python_minimal["rps"],
+        }
         pages["home"] = drive("/")
         pages["search"] = drive("/search/?q=baclofen")
         pages["desk_queue"] = drive("/desk/", {"Cookie": f"sessionid={session}"})
@@ -305,8 +373,10 @@ def main() -> None:
             "queries_per_article": rest["import_queries_per_article"],
         },
         "pages": pages,
-        "queries": {"small": {"articles": small, **queries_small},
-                    "large": {"articles": args.articles, **queries_large}},
+        "queries": {
+            "small": {"articles": small, **queries_small},
+            "large": {"articles": args.articles, **queries_large},
+        },
         "queries_flat": all(queries_small[k] == queries_large[k] for k in queries_small),
     }
     result["goals"] = check_goals(pages)

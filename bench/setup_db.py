@@ -26,8 +26,14 @@ def prepare(tag: str = "bench") -> str:
 
         config = dj_database_url.parse(url)
         name = f"{config['NAME']}_{tag}"
-        admin = dict(host=config["HOST"] or None, port=config["PORT"] or None, user=config["USER"] or None,
-                     password=config["PASSWORD"] or None, dbname="postgres", autocommit=True)
+        admin = dict(
+            host=config["HOST"] or None,
+            port=config["PORT"] or None,
+            user=config["USER"] or None,
+            password=config["PASSWORD"] or None,
+            dbname="postgres",
+            autocommit=True,
+        )
         with psycopg.connect(**{k: v for k, v in admin.items() if v is not None}) as conn:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
             conn.execute(f'CREATE DATABASE "{name}"')

@@ -43,8 +43,12 @@ class ContentDiff:
     def has_changes(self) -> bool:
         counts = self.counts
         return bool(
-            counts["added"] or counts["removed"] or counts["changed"]
-            or self.references_added or self.references_removed or self.title_change
+            counts["added"]
+            or counts["removed"]
+            or counts["changed"]
+            or self.references_added
+            or self.references_removed
+            or self.title_change
         )
 
 
@@ -75,11 +79,17 @@ def _cited_keys(content: ArticleContent, claim: ClaimData) -> tuple[str, ...]:
     """A claim's citations by the work they cite, since numbers shift between versions."""
     keys = []
     for n in claim.citations:
-        keys.append(_reference_key(content.references[n - 1]) if 1 <= n <= len(content.references) else f"?{n}")
+        keys.append(
+            _reference_key(content.references[n - 1])
+            if 1 <= n <= len(content.references)
+            else f"?{n}"
+        )
     return tuple(keys)
 
 
-def _match_claims(old: ArticleContent, new: ArticleContent) -> list[tuple[ClaimData | None, ClaimData | None]]:
+def _match_claims(
+    old: ArticleContent, new: ArticleContent
+) -> list[tuple[ClaimData | None, ClaimData | None]]:
     """Pairs (old, new) in reading order: by uid when both have one, else by aligned text."""
     old_by_uid = {c.uid: c for c in old.claims if c.uid}
     pairs: list[tuple[ClaimData | None, ClaimData | None]] = []
@@ -98,7 +108,9 @@ def _match_claims(old: ArticleContent, new: ArticleContent) -> list[tuple[ClaimD
     for claim in new.claims:
         previous = old_by_uid.get(claim.uid) if claim.uid else None
         # A removed claim is shown where it stood, before the claim that followed it.
-        while removed and previous is not None and old_order[id(removed[0])] < old_order[id(previous)]:
+        while (
+            removed and previous is not None and old_order[id(removed[0])] < old_order[id(previous)]
+        ):
             pairs.append((removed.pop(0), None))
         pairs.append((previous, claim))
     pairs.extend((c, None) for c in removed)
@@ -107,7 +119,9 @@ def _match_claims(old: ArticleContent, new: ArticleContent) -> list[tuple[ClaimD
 
 def _align_by_text(old: tuple[ClaimData, ...], new: tuple[ClaimData, ...]):
     pairs = []
-    matcher = difflib.SequenceMatcher(a=[c.text for c in old], b=[c.text for c in new], autojunk=False)
+    matcher = difflib.SequenceMatcher(
+        a=[c.text for c in old], b=[c.text for c in new], autojunk=False
+    )
     for tag, a0, a1, b0, b1 in matcher.get_opcodes():
         if tag == "equal":
             pairs.extend(zip(old[a0:a1], new[b0:b1], strict=True))
@@ -125,21 +139,36 @@ def content_diff(old: ArticleContent | None, new: ArticleContent) -> ContentDiff
         diff.title_change = word_diff(old.title, new.title)
     for before, after in _match_claims(old, new):
         if before is None:
-            diff.claims.append(ClaimChange("added", after.kind.value, (Segment("ins", after.text),),
-                                           new_citations=after.citations))
+            diff.claims.append(
+                ClaimChange(
+                    "added",
+                    after.kind.value,
+                    (Segment("ins", after.text),),
+                    new_citations=after.citations,
+                )
+            )
         elif after is None:
-            diff.claims.append(ClaimChange("removed", before.kind.value, (Segment("del", before.text),),
-                                           old_citations=before.citations))
+            diff.claims.append(
+                ClaimChange(
+                    "removed",
+                    before.kind.value,
+                    (Segment("del", before.text),),
+                    old_citations=before.citations,
+                )
+            )
         else:
             same = (
-                before.text == after.text and before.kind == after.kind
+                before.text == after.text
+                and before.kind == after.kind
                 and _cited_keys(old, before) == _cited_keys(new, after)
             )
             diff.claims.append(
                 ClaimChange(
-                    "same" if same else "changed", after.kind.value,
+                    "same" if same else "changed",
+                    after.kind.value,
                     (Segment("same", after.text),) if same else word_diff(before.text, after.text),
-                    old_citations=before.citations, new_citations=after.citations,
+                    old_citations=before.citations,
+                    new_citations=after.citations,
                 )
             )
     old_refs = {_reference_key(r): r for r in old.references}

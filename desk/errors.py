@@ -42,7 +42,9 @@ def error_status(error: Exception) -> int:
 def error_messages(error: Exception) -> list[str]:
     """What to tell the user, one sentence per problem."""
     if isinstance(error, ConcurrentTransition):
-        return ["Someone else moved this article at the same moment. Reload it to see where it is now."]
+        return [
+            "Someone else moved this article at the same moment. Reload it to see where it is now."
+        ]
     if isinstance(error, ConditionsNotMet):
         return [str(error).split(":")[0] + ":", *error.reasons]
     if isinstance(error, ValidationError):
@@ -74,7 +76,9 @@ def desk_view(view):
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
         if not has_desk_access(request.user):
-            return render_error(request, PermissionDenied("The desk is for editors and board reviewers."))
+            return render_error(
+                request, PermissionDenied("The desk is for editors and board reviewers.")
+            )
         try:
             return view(request, *args, **kwargs)
         except Http404:

@@ -16,7 +16,8 @@ PMID_RE = re.compile(r"^\d{1,8}$")
 
 class NewArticleForm(forms.Form):
     title = forms.CharField(
-        label="Question", max_length=300,
+        label="Question",
+        max_length=300,
         help_text="The reader's question, as they would ask it. The web address is made from it.",
     )
 
@@ -30,7 +31,9 @@ class VersionedForm(forms.Form):
 class BodyForm(VersionedForm):
     format = forms.ChoiceField(label="Format", choices=FORMATS, initial="markdown")
     body = forms.CharField(
-        label="Body", widget=forms.Textarea(attrs={"rows": 24, "spellcheck": "true"}), strip=False,
+        label="Body",
+        widget=forms.Textarea(attrs={"rows": 24, "spellcheck": "true"}),
+        strip=False,
         help_text="One claim per paragraph or list item; cite references with their numbers, e.g. [1] or [2, 3].",
     )
 
@@ -38,11 +41,15 @@ class BodyForm(VersionedForm):
 class ClaimForm(VersionedForm):
     text = forms.CharField(label="Claim", widget=forms.Textarea(attrs={"rows": 3}))
     plain_text = forms.CharField(
-        label="Plain-language version", required=False, widget=forms.Textarea(attrs={"rows": 3}),
+        label="Plain-language version",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
         help_text="Shown to readers who choose \u201cPatient or caregiver\u201d.",
     )
     citations = forms.CharField(
-        label="Cited reference numbers", required=False, help_text="For example: 1, 3",
+        label="Cited reference numbers",
+        required=False,
+        help_text="For example: 1, 3",
     )
     needs_no_citation = forms.BooleanField(label="This claim needs no reference", required=False)
 
@@ -55,7 +62,9 @@ class ClaimForm(VersionedForm):
 
 
 class ReferenceSearchForm(forms.Form):
-    q = forms.CharField(label="Search the library", required=False, help_text="Title words, DOI or PMID")
+    q = forms.CharField(
+        label="Search the library", required=False, help_text="Title words, DOI or PMID"
+    )
 
 
 class CiteForm(VersionedForm):
@@ -72,7 +81,12 @@ class ReferenceForm(CiteForm):
     source = forms.CharField(label="Source or journal", max_length=300)
     year = forms.IntegerField(label="Year", min_value=1800, max_value=2100)
     authors = forms.CharField(label="Authors", max_length=500, required=False)
-    doi = forms.CharField(label="DOI", max_length=200, required=False, help_text="For example 10.1212/WNL.0000000000001234")
+    doi = forms.CharField(
+        label="DOI",
+        max_length=200,
+        required=False,
+        help_text="For example 10.1212/WNL.0000000000001234",
+    )
     pmid = forms.CharField(label="PMID", max_length=12, required=False, help_text="Digits only")
     url = forms.URLField(label="URL", max_length=500, required=False, assume_scheme="https")
 
@@ -82,7 +96,9 @@ class ReferenceForm(CiteForm):
         doi = self.cleaned_data["doi"].strip()
         doi = re.sub(r"^(https?://(dx\.)?doi\.org/|doi:\s*)", "", doi, flags=re.I)
         if doi and not DOI_RE.match(doi):
-            raise forms.ValidationError("A DOI looks like 10.1000/xyz123: \u201c10.\u201d, a number, a slash, a suffix.")
+            raise forms.ValidationError(
+                "A DOI looks like 10.1000/xyz123: \u201c10.\u201d, a number, a slash, a suffix."
+            )
         return doi
 
     def clean_pmid(self) -> str:
@@ -94,23 +110,37 @@ class ReferenceForm(CiteForm):
     def reference_data(self) -> ReferenceData:
         data = self.cleaned_data
         return ReferenceData(
-            kind=ReferenceKind(data["kind"]), title=data["title"], source=data["source"], year=data["year"],
-            authors=data["authors"], doi=data["doi"], pmid=data["pmid"], url=data["url"],
+            kind=ReferenceKind(data["kind"]),
+            title=data["title"],
+            source=data["source"],
+            year=data["year"],
+            authors=data["authors"],
+            doi=data["doi"],
+            pmid=data["pmid"],
+            url=data["url"],
         )
 
 
 class ClaimReviewForm(forms.Form):
-    verdict = forms.ChoiceField(choices=ClaimReview.Verdict.choices, widget=forms.RadioSelect, label="Verdict")
-    comment = forms.CharField(label="Comment", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    verdict = forms.ChoiceField(
+        choices=ClaimReview.Verdict.choices, widget=forms.RadioSelect, label="Verdict"
+    )
+    comment = forms.CharField(
+        label="Comment", required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
 class CommentForm(VersionedForm):
-    comment = forms.CharField(label="Comment", required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    comment = forms.CharField(
+        label="Comment", required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
 
 
 class SubmitForm(VersionedForm):
     summary = forms.CharField(
-        label="What this revision changes", required=False, max_length=300,
+        label="What this revision changes",
+        required=False,
+        max_length=300,
         help_text="One line; required when revising an approved article.",
     )
 

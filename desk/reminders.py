@@ -7,7 +7,11 @@ from django.core.mail import send_mass_mail
 
 from articles.notifications import users_with_perm
 from articles.workflow import PERM_REVIEW
-from desk.selectors import article_list_assigned_to, article_list_due_for_rereview, article_list_waiting_for_review
+from desk.selectors import (
+    article_list_assigned_to,
+    article_list_due_for_rereview,
+    article_list_waiting_for_review,
+)
 
 
 def _lines(title: str, articles) -> list[str]:
@@ -26,7 +30,10 @@ def send_review_reminders() -> int:
         body = [
             *_lines("Your reviews in progress:", assigned),
             *_lines("Waiting for review (oldest first):", waiting),
-            *_lines(f"Approved more than {settings.REREVIEW_AFTER_DAYS} days ago, due for re-review:", due),
+            *_lines(
+                f"Approved more than {settings.REREVIEW_AFTER_DAYS} days ago, due for re-review:",
+                due,
+            ),
         ]
         if not body:
             continue

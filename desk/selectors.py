@@ -32,15 +32,19 @@ def article_list_due_for_rereview(now: datetime.datetime | None = None) -> Query
     """Approved articles whose last approval is older than REREVIEW_AFTER_DAYS, oldest first."""
     return (
         desk_articles()
-        .filter(state=ArticleState.APPROVED, published_version__approved_at__lt=rereview_cutoff(now))
+        .filter(
+            state=ArticleState.APPROVED, published_version__approved_at__lt=rereview_cutoff(now)
+        )
         .order_by("published_version__approved_at", "pk")
     )
 
 
 def article_list_assigned_to(user) -> QuerySet[Article]:
     """Articles under review by ``user``."""
-    return desk_articles().filter(state=ArticleState.UNDER_REVIEW, assigned_reviewer=user).order_by(
-        "queued_at", "pk"
+    return (
+        desk_articles()
+        .filter(state=ArticleState.UNDER_REVIEW, assigned_reviewer=user)
+        .order_by("queued_at", "pk")
     )
 
 
@@ -155,7 +159,11 @@ class ClaimRow:
     def verdict(self) -> str:
         """The verdict on the claim as it now reads ("" when none, or only on older wording)."""
         review = self.latest_review
-        return review.verdict if review is not None and review.claim_version == self.claim.version else ""
+        return (
+            review.verdict
+            if review is not None and review.claim_version == self.claim.version
+            else ""
+        )
 
     @property
     def unresolved(self) -> list[str]:
@@ -170,15 +178,21 @@ def claim_list_for_desk(*, article: Article) -> list[ClaimRow]:
 
     claims = article.claims.prefetch_related(
         Prefetch("citations", queryset=Citation.objects.select_related("reference")),
-        Prefetch("reviews", queryset=ClaimReview.objects.select_related("reviewer").order_by("created_at", "pk")),
+        Prefetch(
+            "reviews",
+            queryset=ClaimReview.objects.select_related("reviewer").order_by("created_at", "pk"),
+        ),
     )
     rows = []
     for number, claim in enumerate(claims, start=1):
         reviews = list(claim.reviews.all())
         rows.append(
             ClaimRow(
-                claim=claim, number=number, citations=list(claim.citations.all()),
-                latest_review=reviews[-1] if reviews else None, reviews=reviews,
+                claim=claim,
+                number=number,
+                citations=list(claim.citations.all()),
+                latest_review=reviews[-1] if reviews else None,
+                reviews=reviews,
             )
         )
     return rows

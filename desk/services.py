@@ -13,13 +13,15 @@ from django.db import transaction
 
 from articles import services, workflow
 from articles.content import ArticleContent, ClaimKind, ReferenceData
+from articles.matching import carry_uids
 from articles.models import Article, Reference
 from articles.selectors import article_get_content, reference_to_data
-from articles.matching import carry_uids
 from desk.body import parse_body
 
 
-def article_save_body(*, article: Article, by, expected_version: int, text: str, fmt: str = "markdown") -> Article:
+def article_save_body(
+    *, article: Article, by, expected_version: int, text: str, fmt: str = "markdown"
+) -> Article:
     """Replace a draft's body with the text area's content, claims keeping their identity."""
     parsed = parse_body(text, fmt)
     current = article_get_content(article=article)
@@ -42,8 +44,15 @@ def _claim_index(content: ArticleContent, uid: str) -> int:
 
 
 def claim_edit(
-    *, article: Article, by, expected_version: int, uid: str, text: str, plain_text: str,
-    needs_no_citation: bool = False, citations: tuple[int, ...] | None = None,
+    *,
+    article: Article,
+    by,
+    expected_version: int,
+    uid: str,
+    text: str,
+    plain_text: str,
+    needs_no_citation: bool = False,
+    citations: tuple[int, ...] | None = None,
 ) -> Article:
     """Change one claim's wording, plain-language version, citations or need of one."""
     content = article_get_content(article=article)
@@ -56,10 +65,13 @@ def claim_edit(
         needs_no_citation=needs_no_citation,
         citations=claim.citations if citations is None else tuple(citations),
     )
-    claims = (*content.claims[:index], changed, *content.claims[index + 1:])
+    claims = (*content.claims[:index], changed, *content.claims[index + 1 :])
     return services.article_replace_content(
-        article=article, by=by, expected_version=expected_version,
-        content=dataclasses.replace(content, claims=claims), reason="Claim edited",
+        article=article,
+        by=by,
+        expected_version=expected_version,
+        content=dataclasses.replace(content, claims=claims),
+        reason="Claim edited",
     )
 
 
@@ -74,47 +86,75 @@ def _with_reference(content: ArticleContent, data: ReferenceData) -> tuple[Artic
     number = len(content.references) + 1
     shift = {n: n + 1 for n in content.unresolved_numbers()}
     claims = tuple(
-        dataclasses.replace(c, citations=tuple(shift.get(n, n) for n in c.citations)) for c in content.claims
+        dataclasses.replace(c, citations=tuple(shift.get(n, n) for n in c.citations))
+        for c in content.claims
     )
-    return dataclasses.replace(content, claims=claims, references=(*content.references, data)), number
+    return dataclasses.replace(
+        content, claims=claims, references=(*content.references, data)
+    ), number
 
 
 @transaction.atomic
 def article_cite_reference(
-    *, article: Article, by, expected_version: int, reference: Reference, target: str,
+    *,
+    article: Article,
+    by,
+    expected_version: int,
+    reference: Reference,
+    target: str,
 ) -> Article:
     """Cite a library reference: resolve an unresolved number ("n:3") or cite it in a claim ("c:<uid>")."""
     kind, _, value = target.partition(":")
     if kind == "n" and value.isdigit():
         return services.citation_resolve(
-            article=article, by=by, expected_version=expected_version, number=int(value), reference=reference
+            article=article,
+            by=by,
+            expected_version=expected_version,
+            number=int(value),
+            reference=reference,
         )
     if kind != "c":
         raise ValidationError({"target": "Choose where to cite the reference."})
-    content, number = _with_reference(article_get_content(article=article), reference_to_data(reference))
+    content, number = _with_reference(
+        article_get_content(article=article), reference_to_data(reference)
+    )
     index = _claim_index(content, value)
     claim = content.claims[index]
     if ClaimKind(claim.kind).is_heading:
-        raise ValidationError({"target": "Headings state no fact and cite nothing; choose a claim."})
+        raise ValidationError(
+            {"target": "Headings state no fact and cite nothing; choose a claim."}
+        )
     if number not in claim.citations:
         claim = dataclasses.replace(claim, citations=(*claim.citations, number))
-    claims = (*content.claims[:index], claim, *content.claims[index + 1:])
+    claims = (*content.claims[:index], claim, *content.claims[index + 1 :])
     return services.article_replace_content(
-        article=article, by=by, expected_version=expected_version,
-        content=dataclasses.replace(content, claims=claims), reason="Reference cited",
+        article=article,
+        by=by,
+        expected_version=expected_version,
+        content=dataclasses.replace(content, claims=claims),
+        reason="Reference cited",
     )
 
 
 @transaction.atomic
 def reference_add_and_cite(
-    *, article: Article, by, expected_version: int, data: ReferenceData, target: str,
+    *,
+    article: Article,
+    by,
+    expected_version: int,
+    data: ReferenceData,
+    target: str,
 ) -> tuple[Reference, Article]:
     """Add a work to the library (or find it there) and cite it where the editor chose."""
     if not workflow.can_edit(article, by):
         raise PermissionDenied("You may not add references.")
     reference = services.reference_get_or_create(data=data, by=by)
     article = article_cite_reference(
-        article=article, by=by, expected_version=expected_version, reference=reference, target=target
+        article=article,
+        by=by,
+        expected_version=expected_version,
+        reference=reference,
+        target=target,
     )
     return reference, article
 

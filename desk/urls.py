@@ -20,6 +20,10 @@ urlpatterns = [
     path("articles/<int:pk>/timeline/", views.article_timeline, name="timeline"),
     path("articles/<int:pk>/version/", views.article_version, name="version"),
     path("articles/<int:pk>/<slug:name>/", views.article_transition, name="transition"),
-    path("questions/<int:pk>/dismiss/", views.question_handle, {"action": "dismiss"}, name="dismiss"),
-    path("questions/<int:pk>/convert/", views.question_handle, {"action": "convert"}, name="convert"),
+    path(
+        "questions/<int:pk>/dismiss/", views.question_handle, {"action": "dismiss"}, name="dismiss"
+    ),
+    path(
+        "questions/<int:pk>/convert/", views.question_handle, {"action": "convert"}, name="convert"
+    ),
 ]

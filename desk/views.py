@@ -17,7 +17,11 @@ from django.views.decorators.http import require_GET, require_POST
 from articles import services, workflow
 from articles.content import ContentParseError
 from articles.errors import ContentLocked, EditConflict
-from articles.history import article_content_as_of, article_list_changes_since, article_list_timeline
+from articles.history import (
+    article_content_as_of,
+    article_list_changes_since,
+    article_list_timeline,
+)
 from articles.models import Article, Claim, Reference
 from articles.selectors import article_get_content
 from desk import forms, selectors
@@ -28,7 +32,9 @@ from desk.errors import DESK_ERRORS, add_form_errors, desk_view, error_messages,
 
 
 def _article(pk: int) -> Article:
-    return get_object_or_404(Article.objects.select_related("published_version", "assigned_reviewer"), pk=pk)
+    return get_object_or_404(
+        Article.objects.select_related("published_version", "assigned_reviewer"), pk=pk
+    )
 
 
 def _ensure_can_edit(article: Article | None, user) -> None:
@@ -49,7 +55,9 @@ def _is_async(request) -> bool:
 @require_GET
 @desk_view
 def dashboard(request):
-    return render(request, "desk/dashboard.html", {"board": selectors.dashboard_get(user=request.user)})
+    return render(
+        request, "desk/dashboard.html", {"board": selectors.dashboard_get(user=request.user)}
+    )
 
 
 @require_GET
@@ -57,9 +65,16 @@ def dashboard(request):
 def article_list(request):
     state, query = request.GET.get("state", ""), request.GET.get("q", "")
     articles = list(selectors.article_list_all(state=state, query=query)[:200])
-    return render(request, "desk/article_list.html", {
-        "articles": articles, "state": state, "q": query, "states": workflow.ArticleState.choices,
-    })
+    return render(
+        request,
+        "desk/article_list.html",
+        {
+            "articles": articles,
+            "state": state,
+            "q": query,
+            "states": workflow.ArticleState.choices,
+        },
+    )
 
 
 @desk_view
@@ -71,7 +86,9 @@ def article_new(request):
             article = services.article_create(by=request.user, title=form.cleaned_data["title"])
         except DESK_ERRORS as error:
             add_form_errors(form, error)
-            return render(request, "desk/article_new.html", {"form": form}, status=error_status(error))
+            return render(
+                request, "desk/article_new.html", {"form": form}, status=error_status(error)
+            )
         messages.success(request, "Draft created. Write its body below.")
         return redirect("desk:edit", pk=article.pk)
     status = 400 if request.method == "POST" else 200
@@ -82,9 +99,13 @@ def _transition_buttons(article: Article, user) -> list[dict]:
     """The workflow steps this user may take now, as fsm and the predicates say."""
     available = {t.name: t for t in article.get_available_user_state_transitions(user)}
     return [
-        {"name": name, "label": available[name].custom.get("label", name),
-         "comment_required": available[name].custom.get("comment_required", False)}
-        for name in workflow.TRANSITION_NAMES if name in available
+        {
+            "name": name,
+            "label": available[name].custom.get("label", name),
+            "comment_required": available[name].custom.get("comment_required", False),
+        }
+        for name in workflow.TRANSITION_NAMES
+        if name in available
     ]
 
 
@@ -110,7 +131,9 @@ def _detail_context(request, article: Article, **extra) -> dict:
         "blockers": _blockers(article, request.user),
         "can_edit": workflow.can_edit(article, request.user) and article.is_content_editable,
         "can_review": workflow.can_review(article, request.user),
-        "last_comment": article.transitions.exclude(comment="").order_by("-created_at", "-pk").first(),
+        "last_comment": article.transitions.exclude(comment="")
+        .order_by("-created_at", "-pk")
+        .first(),
         "submit_form": forms.SubmitForm(initial={"expected_version": version}),
         "comment_form": forms.CommentForm(initial={"expected_version": version}),
     }
@@ -133,7 +156,12 @@ TRANSITION_FORMS = {"submit": forms.SubmitForm}
 def article_transition(request, pk, name):
     article = _article(pk)
     if name not in services.TRANSITION_SERVICES:
-        return render(request, "desk/error.html", {"status": 404, "messages_list": ["No such step."]}, status=404)
+        return render(
+            request,
+            "desk/error.html",
+            {"status": 404, "messages_list": ["No such step."]},
+            status=404,
+        )
     form = TRANSITION_FORMS.get(name, forms.CommentForm)(request.POST)
     form.is_valid()  # The service judges the values; the form only carries them back.
     data = form.cleaned_data
@@ -179,19 +207,27 @@ def article_edit(request, pk):
     if request.method != "POST":
         fmt = request.GET.get("format", "markdown")
         fmt = fmt if fmt in dict(FORMATS) else "markdown"
-        form = forms.BodyForm(initial={
-            "expected_version": article.content_version, "format": fmt,
-            "body": render_body(article_get_content(article=article), fmt),
-        })
+        form = forms.BodyForm(
+            initial={
+                "expected_version": article.content_version,
+                "format": fmt,
+                "body": render_body(article_get_content(article=article), fmt),
+            }
+        )
         return render(request, "desk/article_edit.html", {"article": article, "form": form})
     form = forms.BodyForm(request.POST)
     if not form.is_valid():
-        return render(request, "desk/article_edit.html", {"article": article, "form": form}, status=400)
+        return render(
+            request, "desk/article_edit.html", {"article": article, "form": form}, status=400
+        )
     data = form.cleaned_data
     try:
         desk_services.article_save_body(
-            article=article, by=request.user, expected_version=data["expected_version"],
-            text=data["body"], fmt=data["format"],
+            article=article,
+            by=request.user,
+            expected_version=data["expected_version"],
+            text=data["body"],
+            fmt=data["format"],
         )
     except DESK_ERRORS as error:
         return _edit_refused(request, article, form, error)
@@ -206,7 +242,9 @@ def _edit_refused(request, article, form, error):
         article.refresh_from_db()
         started = form.cleaned_data["expected_version"]
         context["changes"] = article_list_changes_since(article=article, version=started)
-        context["current_body"] = render_body(article_get_content(article=article), form.cleaned_data["format"])
+        context["current_body"] = render_body(
+            article_get_content(article=article), form.cleaned_data["format"]
+        )
         context["current_version"] = error.current_version
     if isinstance(error, ContentParseError):
         context["parse_errors"] = error.errors
@@ -223,8 +261,11 @@ def claim_edit(request, pk, uid):
     content = article_get_content(article=article)
     data = next(c for c in content.claims if c.uid == str(claim.uid))
     initial = {
-        "expected_version": article.content_version, "text": data.text, "plain_text": data.plain_text,
-        "citations": ", ".join(str(n) for n in data.citations), "needs_no_citation": data.needs_no_citation,
+        "expected_version": article.content_version,
+        "text": data.text,
+        "plain_text": data.plain_text,
+        "citations": ", ".join(str(n) for n in data.citations),
+        "needs_no_citation": data.needs_no_citation,
     }
     form = forms.ClaimForm(request.POST or None, initial=initial)
     context = {"article": article, "claim": claim, "form": form, "references": content.references}
@@ -232,16 +273,23 @@ def claim_edit(request, pk, uid):
         values = form.cleaned_data
         try:
             desk_services.claim_edit(
-                article=article, by=request.user, expected_version=values["expected_version"], uid=str(claim.uid),
-                text=values["text"], plain_text=values["plain_text"],
-                needs_no_citation=values["needs_no_citation"], citations=values["citations"],
+                article=article,
+                by=request.user,
+                expected_version=values["expected_version"],
+                uid=str(claim.uid),
+                text=values["text"],
+                plain_text=values["plain_text"],
+                needs_no_citation=values["needs_no_citation"],
+                citations=values["citations"],
             )
         except DESK_ERRORS as error:
             add_form_errors(form, error)
             return render(request, "desk/claim_edit.html", context, status=error_status(error))
         messages.success(request, "Claim saved.")
         return redirect(reverse("desk:article", kwargs={"pk": article.pk}) + f"#claim-{claim.uid}")
-    return render(request, "desk/claim_edit.html", context, status=400 if request.method == "POST" else 200)
+    return render(
+        request, "desk/claim_edit.html", context, status=400 if request.method == "POST" else 200
+    )
 
 
 def _cite_targets(article: Article) -> list[tuple[str, str]]:
@@ -262,20 +310,30 @@ def article_references(request, pk):
     search = forms.ReferenceSearchForm(request.GET or None)
     query = search.cleaned_data["q"] if search.is_valid() else ""
     cite_form = forms.CiteForm(initial={"expected_version": version}, targets=targets)
-    new_form = forms.ReferenceForm(initial={"expected_version": version}, targets=targets, prefix="new")
+    new_form = forms.ReferenceForm(
+        initial={"expected_version": version}, targets=targets, prefix="new"
+    )
     status = 200
     if request.method == "POST":
         adding = "new-title" in request.POST
-        form = (forms.ReferenceForm(request.POST, targets=targets, prefix="new") if adding
-                else forms.CiteForm(request.POST, targets=targets))
+        form = (
+            forms.ReferenceForm(request.POST, targets=targets, prefix="new")
+            if adding
+            else forms.CiteForm(request.POST, targets=targets)
+        )
         response, status = _cite(request, article, form, adding)
         if response is not None:
             return response
         new_form, cite_form = (form, cite_form) if adding else (new_form, form)
     context = {
-        "article": article, "search": search, "q": query, "targets": targets,
-        "results": list(selectors.reference_search(query=query)), "cite_form": cite_form,
-        "new_form": new_form, "rows": selectors.claim_list_for_desk(article=article),
+        "article": article,
+        "search": search,
+        "q": query,
+        "targets": targets,
+        "results": list(selectors.reference_search(query=query)),
+        "cite_form": cite_form,
+        "new_form": new_form,
+        "rows": selectors.claim_list_for_desk(article=article),
         "content": article_get_content(article=article),
     }
     return render(request, "desk/article_references.html", context, status=status)
@@ -289,14 +347,20 @@ def _cite(request, article, form, adding: bool):
     try:
         if adding:
             desk_services.reference_add_and_cite(
-                article=article, by=request.user, expected_version=values["expected_version"],
-                data=form.reference_data(), target=values["target"],
+                article=article,
+                by=request.user,
+                expected_version=values["expected_version"],
+                data=form.reference_data(),
+                target=values["target"],
             )
         else:
             reference = get_object_or_404(Reference, pk=request.POST.get("reference"))
             desk_services.article_cite_reference(
-                article=article, by=request.user, expected_version=values["expected_version"],
-                reference=reference, target=values["target"],
+                article=article,
+                by=request.user,
+                expected_version=values["expected_version"],
+                reference=reference,
+                target=values["target"],
             )
     except DESK_ERRORS as error:
         add_form_errors(form, error)
@@ -315,9 +379,15 @@ def article_preview(request, pk):
 
     public_article = article_get_for_reader(article=article, desk=True, preview=True)
     if public_article is None:
-        return render(request, "desk/error.html", {
-            "status": 404, "messages_list": ["A retracted article has no public page to preview."],
-        }, status=404)
+        return render(
+            request,
+            "desk/error.html",
+            {
+                "status": 404,
+                "messages_list": ["A retracted article has no public page to preview."],
+            },
+            status=404,
+        )
     return render_article_page(request, public_article, preview=True)
 
 
@@ -349,7 +419,9 @@ def claim_review(request, pk, uid):
             status = error_status(error)
         else:
             if not _is_async(request):
-                return redirect(reverse("desk:review", kwargs={"pk": article.pk}) + f"#claim-{claim.uid}")
+                return redirect(
+                    reverse("desk:review", kwargs={"pk": article.pk}) + f"#claim-{claim.uid}"
+                )
             form, status = forms.ClaimReviewForm(), 200
     row = next(r for r in selectors.claim_list_for_desk(article=article) if r.claim.pk == claim.pk)
     context = {"article": article, "row": row, "review_form": form, "can_review": True}
@@ -367,16 +439,23 @@ def article_diff(request, pk):
         # Rebuilt from the history tables as the article stood when it was approved.
         old = article_content_as_of(article=article, when=approved.approved_at)
     diff = content_diff(old, article_get_content(article=article))
-    return render(request, "desk/article_diff.html", {"article": article, "diff": diff, "approved": approved})
+    return render(
+        request, "desk/article_diff.html", {"article": article, "diff": diff, "approved": approved}
+    )
 
 
 @require_GET
 @desk_view
 def article_timeline(request, pk):
     article = _article(pk)
-    return render(request, "desk/article_timeline.html", {
-        "article": article, "entries": article_list_timeline(article=article),
-    })
+    return render(
+        request,
+        "desk/article_timeline.html",
+        {
+            "article": article,
+            "entries": article_list_timeline(article=article),
+        },
+    )
 
 
 @desk_view
@@ -385,21 +464,41 @@ def article_version(request, pk):
     when = parse_datetime(request.POST.get("at") or request.GET.get("at", ""))
     content = article_content_as_of(article=article, when=when) if when else None
     if content is None:
-        return render(request, "desk/error.html", {
-            "status": 404, "messages_list": ["There is no version of this article at that time."],
-        }, status=404)
+        return render(
+            request,
+            "desk/error.html",
+            {
+                "status": 404,
+                "messages_list": ["There is no version of this article at that time."],
+            },
+            status=404,
+        )
     if request.method == "POST":
         try:
             services.article_revert(article=article, by=request.user, to=when)
         except DESK_ERRORS as error:
-            context = {"article": article, "content": content, "when": when, "errors": error_messages(error)}
+            context = {
+                "article": article,
+                "content": content,
+                "when": when,
+                "errors": error_messages(error),
+            }
             return render(request, "desk/article_version.html", context, status=error_status(error))
-        messages.success(request, f"The version of {when:%Y-%m-%d %H:%M} is restored as the current draft.")
+        messages.success(
+            request, f"The version of {when:%Y-%m-%d %H:%M} is restored as the current draft."
+        )
         return redirect("desk:article", pk=article.pk)
     diff = content_diff(article_get_content(article=article), content)
-    return render(request, "desk/article_version.html", {
-        "article": article, "content": content, "when": when, "diff": diff,
-    })
+    return render(
+        request,
+        "desk/article_version.html",
+        {
+            "article": article,
+            "content": content,
+            "when": when,
+            "diff": diff,
+        },
+    )
 
 
 @require_POST

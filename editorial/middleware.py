@@ -73,7 +73,8 @@ class DatabaseUnavailableMiddleware:
             response = HttpResponse(
                 b'{"error": {"code": "unavailable", "message": "The service is briefly '
                 b'unavailable; nothing was changed. Try again in a moment."}}',
-                status=503, content_type="application/json",
+                status=503,
+                content_type="application/json",
             )
         else:
             response = render(request, "503.html", status=503)

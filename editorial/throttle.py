@@ -75,7 +75,9 @@ class LoginThrottleMiddleware:
             username = request.POST.get("username", "")
             if is_locked(username=username, request=request):
                 minutes = max(1, settings.LOGIN_THROTTLE_WINDOW // 60)
-                response = render(request, "registration/locked.html", {"minutes": minutes}, status=429)
+                response = render(
+                    request, "registration/locked.html", {"minutes": minutes}, status=429
+                )
                 response["Retry-After"] = str(settings.LOGIN_THROTTLE_WINDOW)
                 return response
         return self.get_response(request)

@@ -8,7 +8,6 @@ tests/public/test_article_queries.py).
 from __future__ import annotations
 
 import datetime
-
 import hashlib
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -167,7 +166,12 @@ def time_stamp(value: datetime.datetime | str | None) -> str:
 
 
 def page_key_from_parts(
-    *, article_pk: int, slug: str, shown: str, audience: str, policy_version: int,
+    *,
+    article_pk: int,
+    slug: str,
+    shown: str,
+    audience: str,
+    policy_version: int,
     disclaimer_stamp: str,
 ) -> str:
     raw = (

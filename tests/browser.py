@@ -12,7 +12,6 @@ Fixtures that use these helpers are in tests/e2e/conftest.py.
 from __future__ import annotations
 
 import functools
-
 import json
 import os
 import re
@@ -66,8 +65,7 @@ def is_ci() -> bool:
 def missing_tool(what: str) -> NoReturn:
     """Skip (locally) or fail (on CI) because a browser-test tool is missing."""
     message = (
-        f"BROWSER TEST TOOL MISSING: {what}. "
-        f"Install the browser-test tools with: {INSTALL_COMMAND}"
+        f"BROWSER TEST TOOL MISSING: {what}. Install the browser-test tools with: {INSTALL_COMMAND}"
     )
     if is_ci():
         pytest.fail(message + " (CI=true: the CI setup should have installed it)", pytrace=False)

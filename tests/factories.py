@@ -45,7 +45,12 @@ def make_reviewer(username: str = "reviewer", *, with_profile: bool = True):
     user = UserFactory(username=username, group=BOARD_REVIEWERS)
     if with_profile:
         BoardMember.objects.get_or_create(
-            user=user, defaults={"name": f"Dr. {username.title()}", "credentials": "MD", "specialty": "Neurology"}
+            user=user,
+            defaults={
+                "name": f"Dr. {username.title()}",
+                "credentials": "MD",
+                "specialty": "Neurology",
+            },
         )
     return user
 
@@ -57,7 +62,9 @@ def make_admin(username: str = "admin"):
     return user
 
 
-def make_policy(version: int = 1, effective: datetime.date = datetime.date(2025, 1, 1)) -> EditorialPolicy:
+def make_policy(
+    version: int = 1, effective: datetime.date = datetime.date(2025, 1, 1)
+) -> EditorialPolicy:
     policy, _ = EditorialPolicy.objects.get_or_create(
         version=version, defaults={"body": f"Policy text v{version}.", "effective_date": effective}
     )
@@ -75,14 +82,22 @@ def reference_data(n: int = 1, **overrides) -> ReferenceData:
     return ReferenceData(**values)
 
 
-def sample_content(*, claims: int = 3, references: int = 2, title: str = "What is baclofen used for?") -> ArticleContent:
+def sample_content(
+    *, claims: int = 3, references: int = 2, title: str = "What is baclofen used for?"
+) -> ArticleContent:
     """A ready-to-submit body: a heading, then cited paragraphs and list items."""
     refs = tuple(reference_data(i + 1) for i in range(references))
     body = [ClaimData(kind=ClaimKind.HEADING, text="Primary indications")]
     for i in range(claims):
         kind = ClaimKind.PARAGRAPH if i % 3 == 0 else ClaimKind.BULLET
-        body.append(ClaimData(kind=kind, text=f"Claim {i + 1} states a fact.", citations=((i % references) + 1,)))
-    return ArticleContent(title=title, display_heading=title.title(), claims=tuple(body), references=refs)
+        body.append(
+            ClaimData(
+                kind=kind, text=f"Claim {i + 1} states a fact.", citations=((i % references) + 1,)
+            )
+        )
+    return ArticleContent(
+        title=title, display_heading=title.title(), claims=tuple(body), references=refs
+    )
 
 
 def draft_article(*, by=None, content: ArticleContent | None = None, **kwargs):

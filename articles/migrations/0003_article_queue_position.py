@@ -11,7 +11,9 @@ def backfill_queue_position(apps, schema_editor):
     for article in Article.objects.all():
         log = ArticleTransition.objects.filter(article=article).exclude(name="approve_partial")
         last = log.order_by("-created_at", "-pk").first()
-        queued = log.filter(name__in=("submit", "receive_import")).order_by("-created_at", "-pk").first()
+        queued = (
+            log.filter(name__in=("submit", "receive_import")).order_by("-created_at", "-pk").first()
+        )
         if last is None:
             continue
         Article.objects.filter(pk=article.pk).update(
@@ -22,50 +24,51 @@ def backfill_queue_position(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('articles', '0002_role_groups'),
+        ("articles", "0002_role_groups"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='article',
-            name='last_transition',
+            model_name="article",
+            name="last_transition",
             field=models.CharField(blank=True, max_length=32),
         ),
         migrations.AddField(
-            model_name='article',
-            name='last_transition_at',
+            model_name="article",
+            name="last_transition_at",
             field=models.DateTimeField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='article',
-            name='queued_at',
+            model_name="article",
+            name="queued_at",
             field=models.DateTimeField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='historicalarticle',
-            name='last_transition',
+            model_name="historicalarticle",
+            name="last_transition",
             field=models.CharField(blank=True, max_length=32),
         ),
         migrations.AddField(
-            model_name='historicalarticle',
-            name='last_transition_at',
+            model_name="historicalarticle",
+            name="last_transition_at",
             field=models.DateTimeField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='historicalarticle',
-            name='queued_at',
+            model_name="historicalarticle",
+            name="queued_at",
             field=models.DateTimeField(blank=True, null=True),
         ),
         migrations.AddIndex(
-            model_name='article',
-            index=models.Index(fields=['state', 'queued_at'], name='article_queue'),
+            model_name="article",
+            index=models.Index(fields=["state", "queued_at"], name="article_queue"),
         ),
         migrations.AddIndex(
-            model_name='article',
-            index=models.Index(fields=['state', 'assigned_reviewer'], name='article_review_assignment'),
+            model_name="article",
+            index=models.Index(
+                fields=["state", "assigned_reviewer"], name="article_review_assignment"
+            ),
         ),
         migrations.RunPython(backfill_queue_position, migrations.RunPython.noop),
     ]

@@ -4,8 +4,6 @@ import django.contrib.postgres.search
 import django.db.models.deletion
 from django.db import migrations, models
 
-
-
 PENDING_STATES = ("submitted", "under_review")
 
 
@@ -32,31 +30,39 @@ def build_entries(apps, schema_editor):
         version = article.published_version
         if version is not None:
             content = version.content
-            entries.append(Entry(
-                article_id=article.pk,
-                title=content["title"],
-                display_heading=content.get("display_heading", ""),
-                body=_body((c["text"], c.get("plain_text", "")) for c in content.get("claims", ())),
-                shown_updated=version.last_updated,
-            ))
+            entries.append(
+                Entry(
+                    article_id=article.pk,
+                    title=content["title"],
+                    display_heading=content.get("display_heading", ""),
+                    body=_body(
+                        (c["text"], c.get("plain_text", "")) for c in content.get("claims", ())
+                    ),
+                    shown_updated=version.last_updated,
+                )
+            )
         else:
             claims = Claim.objects.filter(article_id=article.pk).order_by("position", "pk")
-            entries.append(Entry(
-                article_id=article.pk,
-                title=article.title,
-                display_heading=article.display_heading,
-                body=_body(claims.values_list("text", "plain_text")),
-                shown_updated=article.last_updated,
-            ))
+            entries.append(
+                Entry(
+                    article_id=article.pk,
+                    title=article.title,
+                    display_heading=article.display_heading,
+                    body=_body(claims.values_list("text", "plain_text")),
+                    shown_updated=article.last_updated,
+                )
+            )
     Entry.objects.bulk_create(entries, batch_size=500)
     if schema_editor.connection.vendor == "postgresql":
         from django.contrib.postgres.search import SearchVector
 
-        Entry.objects.update(search_vector=(
-            SearchVector("title", weight="A", config="english")
-            + SearchVector("display_heading", weight="B", config="english")
-            + SearchVector("body", weight="C", config="english")
-        ))
+        Entry.objects.update(
+            search_vector=(
+                SearchVector("title", weight="A", config="english")
+                + SearchVector("display_heading", weight="B", config="english")
+                + SearchVector("body", weight="C", config="english")
+            )
+        )
 
 
 # A GIN index is PostgreSQL's; SQLite has neither the index type nor tsvector.
@@ -74,24 +80,35 @@ def drop_gin_index(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('articles', '0003_article_queue_position'),
+        ("articles", "0003_article_queue_position"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ArticleSearchEntry',
+            name="ArticleSearchEntry",
             fields=[
-                ('article', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, primary_key=True, related_name='search_entry', serialize=False, to='articles.article')),
-                ('title', models.TextField()),
-                ('display_heading', models.TextField(blank=True)),
-                ('body', models.TextField(blank=True)),
-                ('shown_updated', models.DateField()),
-                ('search_vector', django.contrib.postgres.search.SearchVectorField(editable=False, null=True)),
+                (
+                    "article",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        primary_key=True,
+                        related_name="search_entry",
+                        serialize=False,
+                        to="articles.article",
+                    ),
+                ),
+                ("title", models.TextField()),
+                ("display_heading", models.TextField(blank=True)),
+                ("body", models.TextField(blank=True)),
+                ("shown_updated", models.DateField()),
+                (
+                    "search_vector",
+                    django.contrib.postgres.search.SearchVectorField(editable=False, null=True),
+                ),
             ],
             options={
-                'verbose_name_plural': 'article search entries',
+                "verbose_name_plural": "article search entries",
             },
         ),
         migrations.RunPython(create_gin_index, drop_gin_index),

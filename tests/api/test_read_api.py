@@ -29,7 +29,9 @@ def articles(editor, reviewer, policy):
     return {
         "approved": approved_article(by=editor, reviewer=reviewer, title="Is approved?"),
         "submitted": submitted_article(by=editor, title="Is submitted?"),
-        "under_review": under_review_article(by=editor, reviewer=reviewer, title="Is under review?"),
+        "under_review": under_review_article(
+            by=editor, reviewer=reviewer, title="Is under review?"
+        ),
         "draft": draft_article(by=editor, title="Is a draft?"),
     }
 
@@ -37,7 +39,9 @@ def articles(editor, reviewer, policy):
 def test_list_shows_approved_and_pending_with_explicit_status_never_drafts(api_client, articles):
     response = api_client.get(LIST)
     assert response.status_code == 200
-    statuses = {item["title"]: (item["status"], item["is_approved"]) for item in response.json()["results"]}
+    statuses = {
+        item["title"]: (item["status"], item["is_approved"]) for item in response.json()["results"]
+    }
     assert statuses == {
         "Is approved?": ("approved", True),
         "Is submitted?": ("submitted", False),
@@ -80,8 +84,18 @@ def test_list_pages(api_client, articles):
 
 def test_updated_since_filters_on_public_changes(api_client, articles):
     now = timezone.now()
-    assert api_client.get(LIST, {"updated_since": (now - datetime.timedelta(hours=1)).isoformat()}).json()["count"] == 3
-    assert api_client.get(LIST, {"updated_since": (now + datetime.timedelta(hours=1)).isoformat()}).json()["count"] == 0
+    assert (
+        api_client.get(
+            LIST, {"updated_since": (now - datetime.timedelta(hours=1)).isoformat()}
+        ).json()["count"]
+        == 3
+    )
+    assert (
+        api_client.get(
+            LIST, {"updated_since": (now + datetime.timedelta(hours=1)).isoformat()}
+        ).json()["count"]
+        == 0
+    )
 
 
 def test_updated_since_must_be_a_time(api_client, db):
@@ -92,10 +106,14 @@ def test_updated_since_must_be_a_time(api_client, db):
     assert error["fields"][0]["path"] == "$.updated_since"
 
 
-def test_an_approved_revision_in_progress_changes_nothing_public(api_client, editor, reviewer, policy):
+def test_an_approved_revision_in_progress_changes_nothing_public(
+    api_client, editor, reviewer, policy
+):
     article = approved_article(by=editor, reviewer=reviewer, title="Original question?")
     services.article_revise(article=article, by=editor)
-    services.article_update(article=article, by=editor, expected_version=article.content_version, title="Changed?")
+    services.article_update(
+        article=article, by=editor, expected_version=article.content_version, title="Changed?"
+    )
     item = api_client.get(LIST).json()["results"][0]
     assert (item["title"], item["status"]) == ("Original question?", "approved")
     assert api_client.get(detail(article)).json()["title"] == "Original question?"
@@ -107,12 +125,18 @@ def test_detail_of_approved_article(api_client, articles, policy):
     body = response.json()
     assert body["status"] == "approved"
     assert body["claims"][0] == {
-        "uid": body["claims"][0]["uid"], "kind": "heading", "text": "Primary indications", "level": 0,
-        "citations": [], "needs_no_citation": False, "plain_text": "",
+        "uid": body["claims"][0]["uid"],
+        "kind": "heading",
+        "text": "Primary indications",
+        "level": 0,
+        "citations": [],
+        "needs_no_citation": False,
+        "plain_text": "",
     }
     assert [c["citations"] for c in body["claims"][1:]] == [[1], [2], [1]]
     assert [(r["number"], r["title"]) for r in body["references"]] == [
-        (1, "Guideline number 1"), (2, "Guideline number 2"),
+        (1, "Guideline number 1"),
+        (2, "Guideline number 2"),
     ]
     assert body["review"]["policy_version"] == policy.version
     assert response["ETag"]
@@ -124,7 +148,9 @@ def test_detail_of_pending_article_says_so(api_client, articles):
     assert len(body["claims"]) == 4
 
 
-def test_detail_of_pending_article_is_404_when_the_site_hides_pending(api_client, articles, settings):
+def test_detail_of_pending_article_is_404_when_the_site_hides_pending(
+    api_client, articles, settings
+):
     settings.SHOW_PENDING_ARTICLES = False
     assert api_client.get(detail(articles["submitted"])).status_code == 404
 
@@ -184,7 +210,9 @@ def _make_public(n, editor, reviewer):
         if i % 2:
             submitted_article(by=editor, title=f"Pending question {i}?", claims=2 + i)
         else:
-            approved_article(by=editor, reviewer=reviewer, title=f"Approved question {i}?", claims=2 + i)
+            approved_article(
+                by=editor, reviewer=reviewer, title=f"Approved question {i}?", claims=2 + i
+            )
 
 
 @pytest.mark.parametrize("n", [2, 9])
@@ -197,7 +225,9 @@ def test_list_query_count_is_fixed(api_client, editor, policy, n, django_assert_
 
 
 @pytest.mark.parametrize("claims", [2, 12])
-def test_detail_query_count_is_fixed(api_client, editor, reviewer, policy, claims, django_assert_num_queries):
+def test_detail_query_count_is_fixed(
+    api_client, editor, reviewer, policy, claims, django_assert_num_queries
+):
     approved = approved_article(by=editor, reviewer=reviewer, title="Approved?", claims=claims)
     pending = submitted_article(by=editor, title="Pending?", claims=claims)
     # article with review record + reviewers; the snapshot holds the content

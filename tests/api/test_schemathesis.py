@@ -23,10 +23,22 @@ from schemathesis.specs.openapi.checks import (
 from api import services
 from articles.interchange import render_json
 from editorial.wsgi import application
-from tests.factories import approved_article, make_editor, make_policy, make_reviewer, sample_content, submitted_article
+from tests.factories import (
+    approved_article,
+    make_editor,
+    make_policy,
+    make_reviewer,
+    sample_content,
+    submitted_article,
+)
 
 MAX_EXAMPLES = 25
-CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
+CHECKS = [
+    not_a_server_error,
+    status_code_conformance,
+    content_type_conformance,
+    response_schema_conformance,
+]
 
 schema = schemathesis.openapi.from_wsgi("/api/schema/", application)
 
@@ -47,7 +59,8 @@ def keep_test_connection():
 def editor_headers(db, settings, keep_test_connection):
     # Generous limits: this test is about the contract, not the rate limiter.
     settings.REST_FRAMEWORK = {
-        **settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {"anon": "100000/min", "user": "100000/min"},
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": {"anon": "100000/min", "user": "100000/min"},
     }
     cache.clear()
     editor = make_editor("contract-editor")
@@ -61,8 +74,14 @@ def editor_headers(db, settings, keep_test_connection):
 
 @schema.parametrize()
 @settings(
-    max_examples=MAX_EXAMPLES, deadline=None, derandomize=True,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.filter_too_much],
+    max_examples=MAX_EXAMPLES,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[
+        HealthCheck.function_scoped_fixture,
+        HealthCheck.too_slow,
+        HealthCheck.filter_too_much,
+    ],
 )
 @pytest.mark.django_db
 def test_api_honours_its_schema(case, editor_headers):
@@ -86,26 +105,42 @@ def test_success_responses_match_the_schema(editor_headers):
     listed = _validate(("GET", "/api/articles/"), editor_headers)
     assert listed.status_code == 200 and len(listed.json()["results"]) == 2
     for article in Article.objects.all():
-        response = _validate(("GET", "/api/articles/{slug}/"), editor_headers, path_parameters={"slug": article.slug})
+        response = _validate(
+            ("GET", "/api/articles/{slug}/"), editor_headers, path_parameters={"slug": article.slug}
+        )
         assert response.status_code == 200
     body = json.loads(render_json(sample_content(title="Contract draft?")))
-    created = _validate(("POST", "/api/drafts/"), editor_headers, body=body, media_type="application/json")
+    created = _validate(
+        ("POST", "/api/drafts/"), editor_headers, body=body, media_type="application/json"
+    )
     assert created.status_code == 201
     draft = created.json()
     pk = {"id": draft["id"]}
-    assert _validate(("GET", "/api/drafts/{id}/"), editor_headers, path_parameters=pk).status_code == 200
+    assert (
+        _validate(("GET", "/api/drafts/{id}/"), editor_headers, path_parameters=pk).status_code
+        == 200
+    )
     updated = _validate(
-        ("PUT", "/api/drafts/{id}/"), {**editor_headers, "If-Match": draft["etag"]},
-        path_parameters=pk, body=draft["document"], media_type="application/json",
+        ("PUT", "/api/drafts/{id}/"),
+        {**editor_headers, "If-Match": draft["etag"]},
+        path_parameters=pk,
+        body=draft["document"],
+        media_type="application/json",
     )
     assert updated.status_code == 200
     submitted = _validate(
-        ("POST", "/api/drafts/{id}/submit/"), editor_headers, path_parameters=pk, body={"summary": "New"},
+        ("POST", "/api/drafts/{id}/submit/"),
+        editor_headers,
+        path_parameters=pk,
+        body={"summary": "New"},
         media_type="application/json",
     )
     assert submitted.status_code == 200
     refused = _validate(
-        ("POST", "/api/drafts/{id}/submit/"), editor_headers, path_parameters=pk, body={},
+        ("POST", "/api/drafts/{id}/submit/"),
+        editor_headers,
+        path_parameters=pk,
+        body={},
         media_type="application/json",
     )
     assert refused.status_code == 409

@@ -84,14 +84,20 @@ def test_only_admins_reach_the_token_admin(client, roles, role):
 
 def test_command_prints_a_working_secret(editor):
     out = StringIO()
-    call_command("create_api_token", "editor", "--name", "drafting tool", stdout=out, stderr=StringIO())
+    call_command(
+        "create_api_token", "editor", "--name", "drafting tool", stdout=out, stderr=StringIO()
+    )
     key = out.getvalue().strip()
-    assert client_with(key).get(reverse("api:draft-detail", args=[1])).status_code == 404  # authenticated
+    assert (
+        client_with(key).get(reverse("api:draft-detail", args=[1])).status_code == 404
+    )  # authenticated
 
 
 def test_command_refuses_unknown_users(db):
     with pytest.raises(CommandError):
-        call_command("create_api_token", "nobody", "--name", "x", stdout=StringIO(), stderr=StringIO())
+        call_command(
+            "create_api_token", "nobody", "--name", "x", stdout=StringIO(), stderr=StringIO()
+        )
 
 
 def test_docs_page_uses_no_cdn_and_the_schema_is_openapi_3(client, db):
@@ -102,6 +108,9 @@ def test_docs_page_uses_no_cdn_and_the_schema_is_openapi_3(client, db):
     schema = client.get(reverse("api:schema"), {"format": "json"}).json()
     assert schema["openapi"].startswith("3.")
     assert set(schema["paths"]) == {
-        "/api/articles/", "/api/articles/{slug}/", "/api/drafts/", "/api/drafts/{id}/",
+        "/api/articles/",
+        "/api/articles/{slug}/",
+        "/api/drafts/",
+        "/api/drafts/{id}/",
         "/api/drafts/{id}/submit/",
     }

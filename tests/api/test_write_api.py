@@ -61,14 +61,19 @@ def test_who_may_create_drafts(roles, role, expected, client_for):
         ("admin", 200, 200, 200),
     ],
 )
-def test_who_may_read_update_and_submit_a_draft(roles, role, read, write, submit, client_for, editor):
+def test_who_may_read_update_and_submit_a_draft(
+    roles, role, read, write, submit, client_for, editor
+):
     article = draft_article(by=editor)
     client = client_for(roles[role])
     url = reverse("api:draft-detail", args=[article.pk])
     assert client.get(url).status_code == read
     updated = put_json(client, url, document(), HTTP_IF_MATCH=f'"{article.content_version}"')
     assert updated.status_code == write
-    assert post_json(client, reverse("api:draft-submit", args=[article.pk]), "{}").status_code == submit
+    assert (
+        post_json(client, reverse("api:draft-submit", args=[article.pk]), "{}").status_code
+        == submit
+    )
 
 
 def test_no_endpoint_can_approve_or_review(client_for, reviewer, editor):
@@ -78,15 +83,27 @@ def test_no_endpoint_can_approve_or_review(client_for, reviewer, editor):
     assert api_routes
     names = {p.name for p in get_resolver("api.urls").url_patterns}
     assert names == {
-        "article-list", "article-detail", "draft-list", "draft-detail", "draft-submit", "schema", "docs",
+        "article-list",
+        "article-detail",
+        "draft-list",
+        "draft-detail",
+        "draft-submit",
+        "schema",
+        "docs",
         "not-found",
     }
-    operations = json.loads(client_for(None).get("/api/schema/", {"format": "json"}).content)["paths"]
+    operations = json.loads(client_for(None).get("/api/schema/", {"format": "json"}).content)[
+        "paths"
+    ]
     assert not [path for path in operations if "approve" in path or "review" in path]
     client = client_for(reviewer)
     for suffix in ("approve", "start_review", "start-review", "request_changes", "review"):
-        assert client.post(f"/api/drafts/{article.pk}/{suffix}/", {}, format="json").status_code == 404
-    assert post_json(client, reverse("api:draft-submit", args=[article.pk]), "{}").status_code == 403
+        assert (
+            client.post(f"/api/drafts/{article.pk}/{suffix}/", {}, format="json").status_code == 404
+        )
+    assert (
+        post_json(client, reverse("api:draft-submit", args=[article.pk]), "{}").status_code == 403
+    )
     article.refresh_from_db()
     assert article.state == ArticleState.SUBMITTED
 
@@ -126,7 +143,12 @@ def test_create_refuses_what_the_library_cannot_store_with_paths(client_for, edi
     response = post_json(client_for(editor), DRAFTS, json.dumps(data))
     assert response.status_code == 400
     paths = {f["path"] for f in error_of(response)["fields"]}
-    assert paths == {"$.title", "$.claims[1].text", "$.references[0].source", "$.references[0].year"}
+    assert paths == {
+        "$.title",
+        "$.claims[1].text",
+        "$.references[0].source",
+        "$.references[0].year",
+    }
 
 
 @pytest.mark.parametrize(
@@ -139,7 +161,9 @@ def test_create_refuses_what_the_library_cannot_store_with_paths(client_for, edi
         ("title=x", "application/x-www-form-urlencoded", 415, "unsupported_media_type"),
     ],
 )
-def test_create_refuses_bodies_that_are_not_documents(client_for, editor, body, content_type, status, code):
+def test_create_refuses_bodies_that_are_not_documents(
+    client_for, editor, body, content_type, status, code
+):
     response = client_for(editor).generic("POST", DRAFTS, body, content_type=content_type)
     assert response.status_code == status
     assert error_of(response)["code"] == code
@@ -180,7 +204,9 @@ def test_update_names_the_version_it_started_from(client_for, editor):
 
 def test_update_without_if_match_is_428(client_for, editor):
     article = draft_article(by=editor)
-    response = put_json(client_for(editor), reverse("api:draft-detail", args=[article.pk]), document())
+    response = put_json(
+        client_for(editor), reverse("api:draft-detail", args=[article.pk]), document()
+    )
     assert response.status_code == 428
     assert error_of(response)["code"] == "precondition_required"
 
@@ -196,7 +222,9 @@ def test_update_with_a_malformed_if_match_is_a_conflict(client_for, editor):
 def test_update_of_a_submitted_article_is_409(client_for, editor):
     article = submitted_article(by=editor)
     url = reverse("api:draft-detail", args=[article.pk])
-    response = put_json(client_for(editor), url, document(), HTTP_IF_MATCH=f'"{article.content_version}"')
+    response = put_json(
+        client_for(editor), url, document(), HTTP_IF_MATCH=f'"{article.content_version}"'
+    )
     assert response.status_code == 409
     assert error_of(response)["code"] == "content_locked"
 
@@ -211,7 +239,9 @@ def test_unknown_drafts_are_404(client_for, editor, pk):
 # -- Submit --------------------------------------------------------------------------
 
 
-def test_a_seed_article_posts_but_cannot_be_submitted_until_its_citations_resolve(client_for, editor):
+def test_a_seed_article_posts_but_cannot_be_submitted_until_its_citations_resolve(
+    client_for, editor
+):
     seed = parse_text(SEED.read_text())
     client = client_for(editor)
     created = post_json(client, DRAFTS, render_json(seed))
@@ -229,7 +259,9 @@ def test_a_complete_article_submits_and_appears_pending(client_for, editor, api_
     client = client_for(editor)
     created = post_json(client, DRAFTS, document()).json()
     response = post_json(
-        client, reverse("api:draft-submit", args=[created["id"]]), '{"summary": "First version"}',
+        client,
+        reverse("api:draft-submit", args=[created["id"]]),
+        '{"summary": "First version"}',
         HTTP_IF_MATCH=created["etag"],
     )
     assert response.status_code == 200
@@ -287,7 +319,10 @@ def test_tokens_of_inactive_users_stop_working(editor, client_for):
 
 
 def test_rate_limits_answer_429_with_retry_after(api_client, db, settings):
-    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {"anon": "2/min", "user": "2/min"}}
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": {"anon": "2/min", "user": "2/min"},
+    }
     statuses = [api_client.get(reverse("api:article-list")).status_code for _ in range(3)]
     assert statuses == [200, 200, 429]
     response = api_client.get(reverse("api:article-list"))

@@ -77,8 +77,12 @@ def test_two_editors_saving_at_once_lose_no_update_silently():
     a, b = Article.objects.get(pk=article.pk), Article.objects.get(pk=article.pk)
 
     outcomes = race(
-        lambda: services.article_update(article=a, by=author, expected_version=version, title="Author's question?"),
-        lambda: services.article_update(article=b, by=colleague, expected_version=version, title="Colleague's question?"),
+        lambda: services.article_update(
+            article=a, by=author, expected_version=version, title="Author's question?"
+        ),
+        lambda: services.article_update(
+            article=b, by=colleague, expected_version=version, title="Colleague's question?"
+        ),
     )
 
     kinds = sorted(kind for kind, _ in outcomes)

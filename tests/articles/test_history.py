@@ -23,7 +23,11 @@ T3 = datetime.datetime(2026, 1, 7, 10, 0, tzinfo=datetime.UTC)
 def test_create_records_the_editor(editor):
     article = draft_article(by=editor)
     first = article.history.earliest()
-    assert (first.history_type, first.history_user, first.history_change_reason) == ("+", editor, "Created")
+    assert (first.history_type, first.history_user, first.history_change_reason) == (
+        "+",
+        editor,
+        "Created",
+    )
     claim_rows = Claim.history.filter(article_id=article.pk)
     assert claim_rows.count() == article.claims.count()
     assert {row.history_user for row in claim_rows} == {editor}
@@ -31,9 +35,15 @@ def test_create_records_the_editor(editor):
 
 def test_edit_records_the_other_editor(editor, other_editor):
     article = draft_article(by=editor)
-    services.article_update(article=article, by=other_editor, expected_version=article.content_version, title="Edited?")
+    services.article_update(
+        article=article, by=other_editor, expected_version=article.content_version, title="Edited?"
+    )
     latest = article.history.latest()
-    assert (latest.history_type, latest.history_user, latest.title) == ("~", other_editor, "Edited?")
+    assert (latest.history_type, latest.history_user, latest.title) == (
+        "~",
+        other_editor,
+        "Edited?",
+    )
     assert article.is_contributor(other_editor)
 
 
@@ -41,21 +51,32 @@ def test_transitions_record_actor_states_and_comment(editor, reviewer):
     article = draft_article(by=editor)
     services.article_submit(article=article, by=editor)
     services.article_start_review(article=article, by=reviewer)
-    services.article_request_changes(article=article, by=reviewer, comment="Cite the label for claim 2.")
-    rows = list(article.history.order_by("history_date").values_list("state", "history_user__username", "history_change_reason"))
+    services.article_request_changes(
+        article=article, by=reviewer, comment="Cite the label for claim 2."
+    )
+    rows = list(
+        article.history.order_by("history_date").values_list(
+            "state", "history_user__username", "history_change_reason"
+        )
+    )
     assert rows[-3:] == [
         (ArticleState.SUBMITTED, "editor", "Submitted for review"),
         (ArticleState.UNDER_REVIEW, "reviewer", "Review started"),
         (ArticleState.DRAFT, "reviewer", "Changes requested: Cite the label for claim 2."),
     ]
-    log = list(article.transitions.values_list("name", "source", "target", "actor__username", "comment"))
+    log = list(
+        article.transitions.values_list("name", "source", "target", "actor__username", "comment")
+    )
     assert log == [
         ("submit", "draft", "submitted", "editor", ""),
         ("start_review", "submitted", "under_review", "reviewer", ""),
         ("request_changes", "under_review", "draft", "reviewer", "Cite the label for claim 2."),
     ]
     timeline = article_list_timeline(article=article)
-    assert any(e.detail == "Cite the label for claim 2." and e.who == reviewer.get_full_name() for e in timeline)
+    assert any(
+        e.detail == "Cite the label for claim 2." and e.who == reviewer.get_full_name()
+        for e in timeline
+    )
 
 
 def test_claims_keep_their_identity_when_edited(editor):
@@ -65,7 +86,9 @@ def test_claims_keep_their_identity_when_edited(editor):
     claims = list(content.claims)
     claims[1] = dataclasses.replace(claims[1], text="Reworded.")
     services.article_replace_content(
-        article=article, by=editor, expected_version=article.content_version,
+        article=article,
+        by=editor,
+        expected_version=article.content_version,
         content=dataclasses.replace(content, claims=tuple(claims)),
     )
     after = article_get_content(article=article)
@@ -83,7 +106,9 @@ def test_content_as_of_rebuilds_the_past(editor):
         claims = list(original.claims)
         claims[1] = dataclasses.replace(claims[1], text="Changed later.", citations=(2,))
         services.article_replace_content(
-            article=article, by=editor, expected_version=article.content_version,
+            article=article,
+            by=editor,
+            expected_version=article.content_version,
             content=dataclasses.replace(original, claims=tuple(claims[:-1])),
         )
     past = article_content_as_of(article=article, when=T1 + datetime.timedelta(hours=1))
@@ -103,11 +128,15 @@ def test_revert_restores_old_content_as_a_new_draft_with_history(editor, other_e
     with time_machine.travel(T2, tick=False):
         services.article_revise(article=article, by=editor)
         services.article_replace_content(
-            article=article, by=editor, expected_version=article.content_version,
+            article=article,
+            by=editor,
+            expected_version=article.content_version,
             content=dataclasses.replace(original, claims=original.claims[:2]),
         )
     with time_machine.travel(T3, tick=False):
-        services.article_revert(article=article, by=other_editor, to=T1 + datetime.timedelta(minutes=1))
+        services.article_revert(
+            article=article, by=other_editor, to=T1 + datetime.timedelta(minutes=1)
+        )
     article.refresh_from_db()
     assert article.state == ArticleState.DRAFT  # never bypasses review
     restored = article_get_content(article=article)
@@ -140,4 +169,8 @@ def test_the_article_row_knows_its_latest_step_and_when_it_entered_the_queue(edi
     with time_machine.travel(T2, tick=False):
         services.article_start_review(article=article, by=reviewer)
     article.refresh_from_db()
-    assert (article.last_transition, article.last_transition_at, article.queued_at) == ("start_review", T2, T1)
+    assert (article.last_transition, article.last_transition_at, article.queued_at) == (
+        "start_review",
+        T2,
+        T1,
+    )

@@ -18,7 +18,11 @@ SEEDS = sorted((Path(__file__).resolve().parents[2] / "data" / "seeds").glob("*.
 
 CHROME_FROM = "Professional Medical Disclaimer"
 CHROME_LINES = {
-    "Article Review Status", "Submitted", "Under Review", "Approved", "Personalize",
+    "Article Review Status",
+    "Submitted",
+    "Under Review",
+    "Approved",
+    "Personalize",
     "Help us tailor your experience",
 }
 
@@ -30,7 +34,13 @@ def seed_body_lines(path: Path) -> list[str]:
         line = " ".join(raw.split())
         if line == CHROME_FROM:
             break
-        if not line or line in CHROME_LINES or line.startswith(("Medical Advisory Board", "Educational purpose only", "Which best describes you?")):
+        if (
+            not line
+            or line in CHROME_LINES
+            or line.startswith(
+                ("Medical Advisory Board", "Educational purpose only", "Which best describes you?")
+            )
+        ):
             continue
         if line.startswith("Last updated:"):
             line = line.removesuffix("View editorial policy")
@@ -59,7 +69,10 @@ def test_there_are_two_seeds():
 def test_both_seeds_import_as_submitted_with_six_shared_references():
     out, _ = import_seeds()
     articles = list(Article.objects.order_by("pk"))
-    assert [a.title for a in articles] == ["What is baclofen used for?", "What is the indication for Baclofen (Lioresal)?"]
+    assert [a.title for a in articles] == [
+        "What is baclofen used for?",
+        "What is the indication for Baclofen (Lioresal)?",
+    ]
     assert all(a.state == ArticleState.SUBMITTED for a in articles)
     assert Reference.objects.count() == 6
     first, second = articles
@@ -81,7 +94,9 @@ def test_trailing_numbers_become_ordered_citations_but_numbers_in_sentences_do_n
     article = Article.objects.get(slug="what-is-baclofen-used-for")
     claim = Claim.objects.get(article=article, text__startswith="Intrathecal baclofen - reserved")
     assert claim.text.endswith("improvement in spasms")
-    assert [c.reference.title if c.reference else c.unresolved_label for c in claim.citations.all()] == [
+    assert [
+        c.reference.title if c.reference else c.unresolved_label for c in claim.citations.all()
+    ] == [
         "Intrathecal baclofen therapy for spinal origin spasticity: spinal cord injury, spinal cord disease, and multiple sclerosis.",
         "Guideline Directed Topic Overview",
         "Baclofen Uses in Clinical Practice",
@@ -104,7 +119,9 @@ def test_round_trip_through_each_format_is_lossless(tmp_path, fmt):
     for article in Article.objects.all():
         before = article_get_content(article=article)
         out, _ = run("export_article", article.slug, "--format", fmt)
-        path = tmp_path / f"{article.slug}.{ {'markdown': 'md', 'json': 'json', 'text': 'txt'}[fmt] }"
+        path = (
+            tmp_path / f"{article.slug}.{ {'markdown': 'md', 'json': 'json', 'text': 'txt'}[fmt] }"
+        )
         path.write_text(out)
         # Importing the export of an unchanged article changes nothing.
         result, _ = run("import_article", str(path))
@@ -114,17 +131,33 @@ def test_round_trip_through_each_format_is_lossless(tmp_path, fmt):
 
 def test_reimporting_the_same_file_changes_nothing():
     import_seeds()
-    counts = (Article.objects.count(), Claim.objects.count(), Reference.objects.count(), Article.history.count())
+    counts = (
+        Article.objects.count(),
+        Claim.objects.count(),
+        Reference.objects.count(),
+        Article.history.count(),
+    )
     out, _ = import_seeds()
     assert out.count("unchanged") == 2
-    assert counts == (Article.objects.count(), Claim.objects.count(), Reference.objects.count(), Article.history.count())
+    assert counts == (
+        Article.objects.count(),
+        Claim.objects.count(),
+        Reference.objects.count(),
+        Article.history.count(),
+    )
 
 
 def test_a_changed_version_becomes_a_new_draft_revision_of_the_same_article(tmp_path):
     import_seeds()
     article = Article.objects.get(slug="what-is-baclofen-used-for")
     uids = {c.text: c.uid for c in article.claims.all()}
-    changed = SEEDS[0].read_text().replace("Stroke (efficacy not established) 1", "Stroke (efficacy not established in trials) 1")
+    changed = (
+        SEEDS[0]
+        .read_text()
+        .replace(
+            "Stroke (efficacy not established) 1", "Stroke (efficacy not established in trials) 1"
+        )
+    )
     path = tmp_path / "baclofen-v2.txt"
     path.write_text(changed)
     out, _ = run("import_article", str(path))
@@ -135,8 +168,14 @@ def test_a_changed_version_becomes_a_new_draft_revision_of_the_same_article(tmp_
     texts = {c.text: c.uid for c in article.claims.all()}
     assert "Stroke (efficacy not established in trials)" in texts
     # Unchanged claims are the same claims, so review comments can follow them.
-    assert texts["Skeletal muscle spasm from rheumatic disorders"] == uids["Skeletal muscle spasm from rheumatic disorders"]
-    assert texts["Stroke (efficacy not established in trials)"] == uids["Stroke (efficacy not established)"]
+    assert (
+        texts["Skeletal muscle spasm from rheumatic disorders"]
+        == uids["Skeletal muscle spasm from rheumatic disorders"]
+    )
+    assert (
+        texts["Stroke (efficacy not established in trials)"]
+        == uids["Stroke (efficacy not established)"]
+    )
     assert article.history.count() > 2
 
 
@@ -144,8 +183,14 @@ BAD_INPUTS = {
     "empty.txt": (b"", "empty"),
     "binary.txt": (b"\x00\x01\x02PNG", "binary"),
     "no-title.txt": (b"\n\n   \n", ""),
-    "no-year.txt": (b"Q?\n\nHeading\n\nA fact. 1\n\nReferences\n\nGuideline\n\nSome title\n\nSome source\n", "year"),
-    "bad-type.txt": (b"Q?\n\nHeading\n\nA fact. 1\n\nReferences\n\nPamphlet\n\nSome title\n\nSome source, 2020\n", "type"),
+    "no-year.txt": (
+        b"Q?\n\nHeading\n\nA fact. 1\n\nReferences\n\nGuideline\n\nSome title\n\nSome source\n",
+        "year",
+    ),
+    "bad-type.txt": (
+        b"Q?\n\nHeading\n\nA fact. 1\n\nReferences\n\nPamphlet\n\nSome title\n\nSome source, 2020\n",
+        "type",
+    ),
     "bad-list.txt": (b"Q?\n\nHeading\n\nA fact. 2,,3\n", "line"),
     "bad.json": (json.dumps({"title": 5}).encode(), "$"),
 }
@@ -158,12 +203,16 @@ def test_bad_input_is_refused_with_a_clear_message_and_nothing_written(tmp_path,
     bad.write_bytes(data)
     good = SEEDS[1]
     with pytest.raises(CommandError, match="1 of 2 file"):
-        call_command("import_article", str(bad), str(good), stdout=StringIO(), stderr=(err := StringIO()))
+        call_command(
+            "import_article", str(bad), str(good), stdout=StringIO(), stderr=(err := StringIO())
+        )
     message = err.getvalue()
     assert message.startswith(f"{bad}: ")
     assert hint.lower() in message.lower()
     # The good file went in; nothing at all from the bad one.
-    assert [a.title for a in Article.objects.all()] == ["What is the indication for Baclofen (Lioresal)?"]
+    assert [a.title for a in Article.objects.all()] == [
+        "What is the indication for Baclofen (Lioresal)?"
+    ]
     assert Reference.objects.count() == 3
 
 
@@ -177,7 +226,12 @@ def test_an_oversized_file_is_refused(tmp_path):
 
 def test_a_missing_file_is_reported(tmp_path):
     with pytest.raises(CommandError):
-        call_command("import_article", str(tmp_path / "nope.txt"), stdout=StringIO(), stderr=(err := StringIO()))
+        call_command(
+            "import_article",
+            str(tmp_path / "nope.txt"),
+            stdout=StringIO(),
+            stderr=(err := StringIO()),
+        )
     assert "nope.txt: cannot read" in err.getvalue()
 
 

@@ -17,5 +17,8 @@ def test_models_and_migrations_are_in_step():
 def test_the_data_migration_creates_the_role_groups_with_their_permissions():
     for name, permissions in GROUP_PERMISSIONS.items():
         group = Group.objects.get(name=name)
-        held = {f"{p.content_type.app_label}.{p.codename}" for p in group.permissions.select_related("content_type")}
+        held = {
+            f"{p.content_type.app_label}.{p.codename}"
+            for p in group.permissions.select_related("content_type")
+        }
         assert held == set(permissions)

@@ -30,7 +30,9 @@ def reword_first_fact(article, editor, text):
     claims = list(content.claims)
     claims[1] = dataclasses.replace(claims[1], text=text)
     services.article_replace_content(
-        article=article, by=editor, expected_version=article.content_version,
+        article=article,
+        by=editor,
+        expected_version=article.content_version,
         content=dataclasses.replace(content, claims=tuple(claims)),
     )
 
@@ -103,13 +105,17 @@ def test_pending_articles_show_live_content_and_say_so(editor, reviewer):
     article = draft_article(by=editor)
     services.article_submit(article=article, by=editor)
     shown = article_get_public_content(article=article)
-    assert not shown.is_approved and len(shown.content.claims) == len(article_get_content(article=article).claims)
+    assert not shown.is_approved and len(shown.content.claims) == len(
+        article_get_content(article=article).claims
+    )
 
 
 def test_a_retracted_article_has_nothing_public(editor, reviewer, site_admin):
     make_policy(1)
     article = draft_article(by=editor)
     review_and_approve(article, reviewer)
-    services.article_retract(article=article, by=site_admin, comment="Withdrawn: outdated guidance.")
+    services.article_retract(
+        article=article, by=site_admin, comment="Withdrawn: outdated guidance."
+    )
     assert article.state == ArticleState.ARCHIVED
     assert article_get_public_content(article=article) is None

@@ -44,14 +44,20 @@ def test_title_is_required(editor):
 def test_submit_needs_every_fact_claim_cited(editor):
     content = sample_content()
     uncited = ClaimData(kind=ClaimKind.PARAGRAPH, text="An uncited statement.")
-    article = draft_article(by=editor, content=dataclasses.replace(content, claims=(*content.claims, uncited)))
-    assert reasons_for_submit(article, editor) == [services.CONDITION_MESSAGES[services.workflow.every_fact_claim_is_cited]]
+    article = draft_article(
+        by=editor, content=dataclasses.replace(content, claims=(*content.claims, uncited))
+    )
+    assert reasons_for_submit(article, editor) == [
+        services.CONDITION_MESSAGES[services.workflow.every_fact_claim_is_cited]
+    ]
 
 
 def test_a_claim_marked_as_needing_no_citation_may_be_submitted(editor):
     content = sample_content()
     exempt = ClaimData(kind=ClaimKind.PARAGRAPH, text="Ask your doctor.", needs_no_citation=True)
-    article = draft_article(by=editor, content=dataclasses.replace(content, claims=(*content.claims, exempt)))
+    article = draft_article(
+        by=editor, content=dataclasses.replace(content, claims=(*content.claims, exempt))
+    )
     services.article_submit(article=article, by=editor)
     assert article.state == ArticleState.SUBMITTED
 
@@ -65,23 +71,35 @@ def test_headings_never_need_a_citation(editor):
 def test_unresolved_citation_blocks_submit_and_is_kept(editor):
     content = sample_content(references=2)
     dangling = ClaimData(kind=ClaimKind.BULLET, text="Cites a missing reference.", citations=(1, 7))
-    article = draft_article(by=editor, content=dataclasses.replace(content, claims=(*content.claims, dangling)))
+    article = draft_article(
+        by=editor, content=dataclasses.replace(content, claims=(*content.claims, dangling))
+    )
     reasons = reasons_for_submit(article, editor)
     assert reasons == [services.CONDITION_MESSAGES[services.workflow.has_no_unresolved_citation]]
     stored = article.claims.get(text="Cites a missing reference.").citations.all()
-    assert [(c.reference is not None, c.unresolved_label) for c in stored] == [(True, ""), (False, "7")]
+    assert [(c.reference is not None, c.unresolved_label) for c in stored] == [
+        (True, ""),
+        (False, "7"),
+    ]
 
 
-def test_imported_article_with_unresolved_citations_is_submitted_but_cannot_be_approved(editor, reviewer):
+def test_imported_article_with_unresolved_citations_is_submitted_but_cannot_be_approved(
+    editor, reviewer
+):
     content = sample_content(references=1)
     dangling = ClaimData(kind=ClaimKind.BULLET, text="Unresolved.", citations=(4,))
-    article = draft_article(by=editor, content=dataclasses.replace(content, claims=(*content.claims, dangling)))
+    article = draft_article(
+        by=editor, content=dataclasses.replace(content, claims=(*content.claims, dangling))
+    )
     services.article_receive_import(article=article, by=editor, note="Imported from seed.txt")
     services.article_start_review(article=article, by=reviewer)
     verify_all_claims(article, reviewer)
     with pytest.raises(ConditionsNotMet) as refused:
         services.article_approve(article=article, by=reviewer)
-    assert services.CONDITION_MESSAGES[services.workflow.has_no_unresolved_citation] in refused.value.reasons
+    assert (
+        services.CONDITION_MESSAGES[services.workflow.has_no_unresolved_citation]
+        in refused.value.reasons
+    )
     article.refresh_from_db()
     assert article.state == ArticleState.UNDER_REVIEW
 
@@ -93,7 +111,9 @@ def test_approve_needs_every_fact_claim_verified_as_it_now_reads(editor, reviewe
         services.claim_review(claim=claim, by=reviewer, verdict=ClaimReview.Verdict.VERIFIED)
     with pytest.raises(ConditionsNotMet):
         services.article_approve(article=article, by=reviewer)
-    services.claim_review(claim=claims[-1], by=reviewer, verdict=ClaimReview.Verdict.NEEDS_CHANGE, comment="Dose?")
+    services.claim_review(
+        claim=claims[-1], by=reviewer, verdict=ClaimReview.Verdict.NEEDS_CHANGE, comment="Dose?"
+    )
     with pytest.raises(ConditionsNotMet):
         services.article_approve(article=article, by=reviewer)
     services.claim_review(claim=claims[-1], by=reviewer, verdict=ClaimReview.Verdict.VERIFIED)
@@ -107,11 +127,15 @@ def test_a_verification_lapses_when_the_claim_is_reworded(editor, reviewer, poli
     services.article_request_changes(article=article, by=reviewer, comment="Tighten claim 1.")
     content = services.article_get_content(article=article)
     reworded = tuple(
-        dataclasses.replace(c, text="Claim 1 states a narrower fact.") if c.text == "Claim 1 states a fact." else c
+        dataclasses.replace(c, text="Claim 1 states a narrower fact.")
+        if c.text == "Claim 1 states a fact."
+        else c
         for c in content.claims
     )
     services.article_replace_content(
-        article=article, by=editor, expected_version=article.content_version,
+        article=article,
+        by=editor,
+        expected_version=article.content_version,
         content=dataclasses.replace(content, claims=reworded),
     )
     services.article_submit(article=article, by=editor)
@@ -126,7 +150,9 @@ def test_a_reviewer_who_edited_the_revision_may_not_approve_it(editor, policy):
     both = make_reviewer("dual")
     both.groups.add(editor.groups.first())
     article = draft_article(by=editor)
-    services.article_update(article=article, by=both, expected_version=article.content_version, display_heading="Edited")
+    services.article_update(
+        article=article, by=both, expected_version=article.content_version, display_heading="Edited"
+    )
     services.article_submit(article=article, by=editor)
     services.article_start_review(article=article, by=both)
     verify_all_claims(article, both)
@@ -137,7 +163,9 @@ def test_a_reviewer_who_edited_the_revision_may_not_approve_it(editor, policy):
     assert article.state == ArticleState.UNDER_REVIEW
 
 
-def test_the_author_of_the_previous_revision_may_approve_a_revision_by_someone_else(editor, other_editor, policy):
+def test_the_author_of_the_previous_revision_may_approve_a_revision_by_someone_else(
+    editor, other_editor, policy
+):
     dual = make_reviewer("dual")
     dual.groups.add(editor.groups.first())
     article = draft_article(by=dual)
@@ -188,7 +216,9 @@ def test_revising_an_approved_article_needs_a_summary_at_submit(editor, reviewer
 
 
 @override_settings(REQUIRED_APPROVALS=2)
-def test_two_required_approvals_need_two_different_reviewers(editor, reviewer, other_reviewer, policy):
+def test_two_required_approvals_need_two_different_reviewers(
+    editor, reviewer, other_reviewer, policy
+):
     article = under_review_article(by=editor, reviewer=reviewer)
     verify_all_claims(article, reviewer)
     services.article_approve(article=article, by=reviewer)
@@ -207,10 +237,15 @@ def test_content_changes_only_in_draft(editor, reviewer):
 
     article = submitted_article(by=editor)
     with pytest.raises(ContentLocked):
-        services.article_update(article=article, by=editor, expected_version=article.content_version, title="New?")
+        services.article_update(
+            article=article, by=editor, expected_version=article.content_version, title="New?"
+        )
     with pytest.raises(ContentLocked):
         services.article_replace_content(
-            article=article, by=editor, expected_version=article.content_version, content=sample_content()
+            article=article,
+            by=editor,
+            expected_version=article.content_version,
+            content=sample_content(),
         )
 
 
@@ -218,7 +253,9 @@ def test_readers_and_reviewers_may_not_edit(editor, reviewer, anonymous):
     article = draft_article(by=editor)
     for user in (reviewer, anonymous):
         with pytest.raises(PermissionDenied):
-            services.article_update(article=article, by=user, expected_version=article.content_version, title="X?")
+            services.article_update(
+                article=article, by=user, expected_version=article.content_version, title="X?"
+            )
         with pytest.raises(PermissionDenied):
             services.article_create(by=user, title="Mine?")
 
@@ -228,9 +265,13 @@ def test_a_stale_edit_is_refused_and_changes_nothing(editor, other_editor):
 
     article = draft_article(by=editor)
     started_from = article.content_version
-    services.article_update(article=article, by=other_editor, expected_version=started_from, title="First save?")
+    services.article_update(
+        article=article, by=other_editor, expected_version=started_from, title="First save?"
+    )
     with pytest.raises(EditConflict) as conflict:
-        services.article_update(article=article, by=editor, expected_version=started_from, title="Second save?")
+        services.article_update(
+            article=article, by=editor, expected_version=started_from, title="Second save?"
+        )
     assert conflict.value.current_version == started_from + 1
     article.refresh_from_db()
     assert article.title == "First save?"

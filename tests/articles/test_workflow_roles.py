@@ -87,7 +87,12 @@ def test_transition_by_role(roles, policy, role, transition, source):
 WRONG_STATE = [
     (name, state)
     for name in TARGET
-    for state in [ArticleState.DRAFT, ArticleState.SUBMITTED, ArticleState.UNDER_REVIEW, ArticleState.APPROVED]
+    for state in [
+        ArticleState.DRAFT,
+        ArticleState.SUBMITTED,
+        ArticleState.UNDER_REVIEW,
+        ArticleState.APPROVED,
+    ]
     if (name, state) not in ALLOWED
 ]
 

@@ -23,7 +23,12 @@ def test_an_edited_claim_continues_the_one_it_replaces():
 
 
 def test_inserted_claim_is_new_and_removed_one_is_gone():
-    new = (claim("Alpha is true."), claim("Delta is new."), claim("Alpha is true, too."), claim("Gamma is true."))
+    new = (
+        claim("Alpha is true."),
+        claim("Delta is new."),
+        claim("Alpha is true, too."),
+        claim("Gamma is true."),
+    )
     uids = [c.uid for c in carry_uids(OLD[:1] + OLD[2:], new)]
     assert uids[0] == "u1" and uids[-1] == "u3"
     assert "" in uids[1:3]
@@ -46,8 +51,12 @@ def test_page_text_keeps_what_it_cannot_write():
 
 def test_word_diff_marks_words_not_lines():
     assert word_diff("take 10 mg daily", "take 20 mg twice daily") == (
-        Segment("same", "take "), Segment("del", "10"), Segment("ins", "20"),
-        Segment("same", " mg "), Segment("ins", "twice "), Segment("same", "daily"),
+        Segment("same", "take "),
+        Segment("del", "10"),
+        Segment("ins", "20"),
+        Segment("same", " mg "),
+        Segment("ins", "twice "),
+        Segment("same", "daily"),
     )
 
 
@@ -58,12 +67,20 @@ def ref(title, **kw):
 def test_content_diff_by_uid_with_references():
     old = ArticleContent(
         title="Q?",
-        claims=(claim("Alpha.", "u1", citations=(1,)), claim("Beta.", "u2", citations=(2,)), claim("Gamma.", "u3")),
+        claims=(
+            claim("Alpha.", "u1", citations=(1,)),
+            claim("Beta.", "u2", citations=(2,)),
+            claim("Gamma.", "u3"),
+        ),
         references=(ref("Old one"), ref("Kept", doi="10.1/k")),
     )
     new = ArticleContent(
         title="Q?",
-        claims=(claim("Alpha, revised.", "u1", citations=(1,)), claim("Gamma.", "u3"), claim("Delta.", citations=(2,))),
+        claims=(
+            claim("Alpha, revised.", "u1", citations=(1,)),
+            claim("Gamma.", "u3"),
+            claim("Delta.", citations=(2,)),
+        ),
         references=(ref("Kept again", doi="10.1/K"), ref("New one")),
     )
     diff = content_diff(old, new)
@@ -77,7 +94,11 @@ def test_content_diff_by_uid_with_references():
 
 
 def test_citation_now_pointing_elsewhere_is_a_change():
-    old = ArticleContent(title="Q", claims=(claim("A.", "u1", citations=(1,)),), references=(ref("R1"), ref("R2")))
-    new = ArticleContent(title="Q", claims=(claim("A.", "u1", citations=(2,)),), references=(ref("R1"), ref("R2")))
+    old = ArticleContent(
+        title="Q", claims=(claim("A.", "u1", citations=(1,)),), references=(ref("R1"), ref("R2"))
+    )
+    new = ArticleContent(
+        title="Q", claims=(claim("A.", "u1", citations=(2,)),), references=(ref("R1"), ref("R2"))
+    )
     assert content_diff(old, new).claims[0].status == "changed"
     assert not content_diff(old, old).has_changes

@@ -71,10 +71,16 @@ TRANSITIONS = [
     ("request_changes", "under_review", (302, 403, 403, 302, 302)),
     ("retract", "draft", (302, 403, 403, 403, 302)),
 ]
-MAKERS = {"draft": draft_article, "submitted": submitted_article, "under_review": under_review_article}
+MAKERS = {
+    "draft": draft_article,
+    "submitted": submitted_article,
+    "under_review": under_review_article,
+}
 
 
-@pytest.mark.parametrize(("name", "state", "expected"), TRANSITIONS, ids=[t[0] for t in TRANSITIONS])
+@pytest.mark.parametrize(
+    ("name", "state", "expected"), TRANSITIONS, ids=[t[0] for t in TRANSITIONS]
+)
 def test_transitions_by_role(client, roles, policy, reviewer, name, state, expected):
     for role, status in zip(ROLES, expected, strict=True):
         kwargs = {"by": roles["editor"]}
@@ -82,7 +88,12 @@ def test_transitions_by_role(client, roles, policy, reviewer, name, state, expec
             kwargs["reviewer"] = reviewer
         article = MAKERS[state](**kwargs)
         url = reverse("desk:transition", kwargs={"pk": article.pk, "name": name})
-        response = _post(client, roles[role], url, {"comment": "Because.", "expected_version": article.content_version})
+        response = _post(
+            client,
+            roles[role],
+            url,
+            {"comment": "Because.", "expected_version": article.content_version},
+        )
         assert response.status_code == status, (role, name)
         article.refresh_from_db()
         moved = article.state != state
@@ -103,7 +114,9 @@ def test_claim_review_by_role(client, roles, policy, reviewer):
 def test_questions_by_role(client, roles, policy, action):
     article = draft_article(by=roles["editor"])
     for role, status in zip(ROLES, (302, 302, 302, 403, 302), strict=True):
-        question = FollowUpQuestion.objects.create(article=article, question=f"Can {role} take it with food?")
+        question = FollowUpQuestion.objects.create(
+            article=article, question=f"Can {role} take it with food?"
+        )
         response = _post(client, roles[role], reverse(f"desk:{action}", kwargs={"pk": question.pk}))
         assert response.status_code == status, role
         question.refresh_from_db()

@@ -3,8 +3,6 @@
 import datetime
 
 import pytest
-
-from desk.selectors import DASHBOARD_ROWS
 from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
@@ -12,6 +10,7 @@ from django.utils import timezone
 from articles import services
 from articles.models import ArticleVersion
 from articles.workflow import ArticleState
+from desk.selectors import DASHBOARD_ROWS
 from tests.factories import (
     approved_article,
     draft_article,
@@ -37,15 +36,18 @@ def verify_through_desk(client, article):
 def test_review_screen_shows_each_claim_beside_its_references(client, editor, reviewer, policy):
     article = submitted_article(by=editor)
     client.force_login(reviewer)
-    assert step(client, article, "start_review")["Location"] == reverse("desk:review", kwargs={"pk": article.pk})
+    assert step(client, article, "start_review")["Location"] == reverse(
+        "desk:review", kwargs={"pk": article.pk}
+    )
     page = client.get(reverse("desk:review", kwargs={"pk": article.pk})).content.decode()
     assert page.count(">Verified</button>") == 3  # the three facts; the heading needs no verdict
     assert page.count(">Needs change</button>") == 3
     assert "Guideline number 1" in page and "Guideline number 2" in page
 
 
-def test_approval_needs_every_claim_verified_then_publishes(client, editor, reviewer, policy, mailoutbox,
-                                                            django_capture_on_commit_callbacks):
+def test_approval_needs_every_claim_verified_then_publishes(
+    client, editor, reviewer, policy, mailoutbox, django_capture_on_commit_callbacks
+):
     article = under_review_article(by=editor, reviewer=reviewer)
     client.force_login(reviewer)
     page = client.get(reverse("desk:review", kwargs={"pk": article.pk})).content.decode()
@@ -59,12 +61,16 @@ def test_approval_needs_every_claim_verified_then_publishes(client, editor, revi
     assert mailoutbox[0].to == [editor.email]
 
 
-def test_request_changes_mails_the_editor_with_the_comment(client, editor, reviewer, policy, mailoutbox,
-                                                           django_capture_on_commit_callbacks):
+def test_request_changes_mails_the_editor_with_the_comment(
+    client, editor, reviewer, policy, mailoutbox, django_capture_on_commit_callbacks
+):
     article = under_review_article(by=editor, reviewer=reviewer)
     client.force_login(reviewer)
     with django_capture_on_commit_callbacks(execute=True):
-        assert step(client, article, "request_changes", comment="Claim 2 overstates.").status_code == 302
+        assert (
+            step(client, article, "request_changes", comment="Claim 2 overstates.").status_code
+            == 302
+        )
     assert mailoutbox[0].subject == f"Changes requested: {article.title}"
     assert "Claim 2 overstates." in mailoutbox[0].body
     client.force_login(editor)
@@ -72,8 +78,9 @@ def test_request_changes_mails_the_editor_with_the_comment(client, editor, revie
     assert [a.pk for a in dashboard.context["board"].changes_requested] == [article.pk]
 
 
-def test_submitting_at_the_desk_mails_the_board(client, editor, reviewer, policy, mailoutbox,
-                                                django_capture_on_commit_callbacks):
+def test_submitting_at_the_desk_mails_the_board(
+    client, editor, reviewer, policy, mailoutbox, django_capture_on_commit_callbacks
+):
     article = draft_article(by=editor)
     client.force_login(editor)
     with django_capture_on_commit_callbacks(execute=True):
@@ -88,9 +95,14 @@ def test_a_reviewer_who_edited_the_revision_may_not_approve_it(client, editor, p
     article = draft_article(by=editor)
     client.force_login(both)
     claim = article.claims.get(text="Claim 1 states a fact.")
-    client.post(reverse("desk:claim", kwargs={"pk": article.pk, "uid": claim.uid}), {
-        "expected_version": article.content_version, "text": "Claim 1 states a fact clearly.", "citations": "1",
-    })
+    client.post(
+        reverse("desk:claim", kwargs={"pk": article.pk, "uid": claim.uid}),
+        {
+            "expected_version": article.content_version,
+            "text": "Claim 1 states a fact clearly.",
+            "citations": "1",
+        },
+    )
     article.refresh_from_db()
     services.article_submit(article=article, by=editor)
     assert step(client, article, "start_review").status_code == 302
@@ -112,14 +124,19 @@ def test_two_approvals_when_required(client, editor, reviewer, other_reviewer, p
     article.refresh_from_db()
     assert article.state == ArticleState.UNDER_REVIEW
     assert article.transitions.filter(name="approve_partial").count() == 1
-    assert step(client, article, "approve").status_code == 302  # the same reviewer again counts once
+    assert (
+        step(client, article, "approve").status_code == 302
+    )  # the same reviewer again counts once
     article.refresh_from_db()
     assert article.state == ArticleState.UNDER_REVIEW
     client.force_login(other_reviewer)
     assert step(client, article, "approve").status_code == 302
     article.refresh_from_db()
     assert article.state == ArticleState.APPROVED
-    assert set(article.published_version.reviewers.values_list("username", flat=True)) == {"reviewer", "reviewer2"}
+    assert set(article.published_version.reviewers.values_list("username", flat=True)) == {
+        "reviewer",
+        "reviewer2",
+    }
 
 
 def test_diff_of_a_revised_article_against_the_approved_one(client, editor, reviewer, policy):
@@ -127,22 +144,34 @@ def test_diff_of_a_revised_article_against_the_approved_one(client, editor, revi
     client.force_login(editor)
     assert step(client, article, "revise").status_code == 302
     article.refresh_from_db()
-    body = client.get(reverse("desk:edit", kwargs={"pk": article.pk})).context["form"].initial["body"]
+    body = (
+        client.get(reverse("desk:edit", kwargs={"pk": article.pk})).context["form"].initial["body"]
+    )
     body = body.replace("Claim 1 states a fact.", "Claim 1 states a firmer fact.")
     body = body.replace("- Claim 3 states a fact.[^1]", "- Claim 4 is new.[^3]")
     body += "[^3]: Research. *A new trial* Neurology, 2024.\n"
-    response = client.post(reverse("desk:edit", kwargs={"pk": article.pk}), {
-        "expected_version": article.content_version, "format": "markdown", "body": body,
-    })
+    response = client.post(
+        reverse("desk:edit", kwargs={"pk": article.pk}),
+        {
+            "expected_version": article.content_version,
+            "format": "markdown",
+            "body": body,
+        },
+    )
     assert response.status_code == 302, response.content.decode()
     diff = client.get(reverse("desk:diff", kwargs={"pk": article.pk}))
     statuses = [c.status for c in diff.context["diff"].claims]
     assert statuses.count("changed") == 2 and statuses.count("same") == 2
     html = diff.content.decode()
-    assert "<del>fact.</del><ins>firmer fact.</ins>" in html or ("<ins>firmer" in html and "<del>" in html)
+    assert "<del>fact.</del><ins>firmer fact.</ins>" in html or (
+        "<ins>firmer" in html and "<del>" in html
+    )
     assert [r.title for r in diff.context["diff"].references_added] == ["A new trial"]
     # Readers keep the approved version while the revision is in progress.
-    assert ArticleVersion.objects.get(pk=article.published_version_id).content["claims"][1]["text"] == "Claim 1 states a fact."
+    assert (
+        ArticleVersion.objects.get(pk=article.published_version_id).content["claims"][1]["text"]
+        == "Claim 1 states a fact."
+    )
 
 
 def test_dashboard_lists_per_role(client, editor, reviewer, other_reviewer, policy, settings):
@@ -168,7 +197,9 @@ def test_dashboard_lists_per_role(client, editor, reviewer, other_reviewer, poli
     assert '<span class="count">2</span> Waiting for review' in response.content.decode()
 
 
-def test_remind_reviews_mails_each_reviewer_their_list(editor, reviewer, other_reviewer, policy, mailoutbox):
+def test_remind_reviews_mails_each_reviewer_their_list(
+    editor, reviewer, other_reviewer, policy, mailoutbox
+):
     waiting = submitted_article(by=editor)
     mine = under_review_article(by=editor, reviewer=reviewer)
     call_command("remind_reviews")
@@ -185,8 +216,9 @@ def test_remind_reviews_is_quiet_with_nothing_to_do(reviewer, mailoutbox):
 
 
 @pytest.mark.parametrize("count", [3, 50])
-def test_desk_list_queries_do_not_grow_with_articles(client, editor, reviewer, policy, count,
-                                                     django_assert_num_queries):
+def test_desk_list_queries_do_not_grow_with_articles(
+    client, editor, reviewer, policy, count, django_assert_num_queries
+):
     for i in range(count):
         submitted_article(by=editor, claims=1, references=1, title=f"Question {i}?")
         draft_article(by=editor, claims=1, references=1, title=f"Draft {i}?")

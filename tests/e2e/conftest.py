@@ -51,10 +51,14 @@ def new_page(browser):
     """Factory for pages, each in its own context (no cookies/storage shared)."""
     contexts = []
 
-    def make(width: int = DESKTOP_VIEWPORT["width"], height: int = DESKTOP_VIEWPORT["height"],
-             **context_options):
-        context = browser.new_context(viewport={"width": width, "height": height},
-                                      **context_options)
+    def make(
+        width: int = DESKTOP_VIEWPORT["width"],
+        height: int = DESKTOP_VIEWPORT["height"],
+        **context_options,
+    ):
+        context = browser.new_context(
+            viewport={"width": width, "height": height}, **context_options
+        )
         # A hung page should fail the test quickly, not stall the run.
         context.set_default_timeout(15_000)
         contexts.append(context)

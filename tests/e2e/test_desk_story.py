@@ -81,7 +81,12 @@ def test_editor_and_reviewer_publish_an_article(live_server, new_page):
     rv.locator("#waiting").get_by_role("link", name=QUESTION).click()
     rv.get_by_role("button", name="Start review").click()
     mark(rv, "approved for spasticity", "Verified")
-    mark(rv, "cures every kind", "Needs change", "Overstated: the label says nothing about ordinary cramps.")
+    mark(
+        rv,
+        "cures every kind",
+        "Needs change",
+        "Overstated: the label says nothing about ordinary cramps.",
+    )
     if os.environ.get("DESK_SCREENSHOTS"):
         rv.screenshot(path=str(SCREENSHOTS / "desk-review.png"), full_page=True)
     assert_no_axe_violations(rv)
@@ -95,7 +100,9 @@ def test_editor_and_reviewer_publish_an_article(live_server, new_page):
     assert "Overstated: the label says nothing about ordinary cramps." in claim.inner_text()
     assert ed.get_by_text("Please correct the second claim.").is_visible()
     claim.get_by_role("link", name="Edit claim").click()
-    ed.get_by_label("Claim", exact=True).fill("Baclofen is not approved for ordinary muscle cramps.")
+    ed.get_by_label("Claim", exact=True).fill(
+        "Baclofen is not approved for ordinary muscle cramps."
+    )
     ed.get_by_role("button", name="Save claim").click()
     ed.get_by_role("button", name="Submit for review").click()
     assert ed.locator(".desk-state").first.inner_text().lower() == "submitted"
@@ -135,11 +142,19 @@ def test_reviewer_reads_the_diff_of_a_revision(live_server, new_page):
     services.article_revise(article=article, by=editor)
     content = article_get_content(article=article)
     claims = list(content.claims)
-    claims[1] = dataclasses.replace(claims[1], text="Claim 1 states a fact, now with the dose: 5 mg three times daily.")
-    claims[3] = ClaimData(kind=ClaimKind.BULLET, text="A new claim cites a new trial.", citations=(3,))
+    claims[1] = dataclasses.replace(
+        claims[1], text="Claim 1 states a fact, now with the dose: 5 mg three times daily."
+    )
+    claims[3] = ClaimData(
+        kind=ClaimKind.BULLET, text="A new claim cites a new trial.", citations=(3,)
+    )
     article = services.article_replace_content(
-        article=article, by=editor, expected_version=article.content_version,
-        content=dataclasses.replace(content, claims=tuple(claims), references=(*content.references, reference_data(7))),
+        article=article,
+        by=editor,
+        expected_version=article.content_version,
+        content=dataclasses.replace(
+            content, claims=tuple(claims), references=(*content.references, reference_data(7))
+        ),
     )
     services.article_submit(article=article, by=editor, summary="Dose added; claim 3 replaced.")
 

@@ -44,8 +44,11 @@ class World:
     @property
     def articles(self) -> dict[str, object]:
         return {
-            "draft": self.draft, "submitted": self.submitted, "under_review": self.under_review,
-            "approved": self.approved, "retracted": self.retracted,
+            "draft": self.draft,
+            "submitted": self.submitted,
+            "under_review": self.under_review,
+            "approved": self.approved,
+            "retracted": self.retracted,
         }
 
 

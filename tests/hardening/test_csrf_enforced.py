@@ -45,12 +45,16 @@ def test_api_writes_ignore_the_browser_session(world, editor):
     """The API authenticates by token only, so a signed-in browser cannot be made to write there."""
     client = Client(enforce_csrf_checks=True)
     client.force_login(editor)
-    response = client.post("/api/drafts/", data={"title": "Forged"}, content_type="application/json")
+    response = client.post(
+        "/api/drafts/", data={"title": "Forged"}, content_type="application/json"
+    )
     assert response.status_code == 401
     assert not Article.objects.filter(title="Forged").exists()
 
 
 def test_login_form_needs_the_token(editor):
     client = Client(enforce_csrf_checks=True)
-    response = client.post("/accounts/login/", {"username": "editor", "password": "pw-for-tests-2026"})
+    response = client.post(
+        "/accounts/login/", {"username": "editor", "password": "pw-for-tests-2026"}
+    )
     assert response.status_code == 403

@@ -18,20 +18,34 @@ ROOT = Path(__file__).resolve().parents[2]
 def _production_env(**extra) -> dict[str, str]:
     # Nothing else from this environment: the test runner's own variables
     # (DJANGO_DEBUG, DJANGO_ALLOW_ASYNC_UNSAFE) would not be set in production.
-    return {"PATH": os.environ.get("PATH", ""), "DJANGO_SETTINGS_MODULE": "editorial.settings", **extra}
+    return {
+        "PATH": os.environ.get("PATH", ""),
+        "DJANGO_SETTINGS_MODULE": "editorial.settings",
+        **extra,
+    }
 
 
 def test_check_deploy_is_clean_with_only_secret_key_and_hosts():
     env = _production_env(SECRET_KEY=secrets.token_urlsafe(50), ALLOWED_HOSTS="answers.example.org")
-    result = subprocess.run([sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-                            cwd=ROOT, env=env, capture_output=True, text=True)
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues" in result.stdout
 
 
 def test_production_refuses_to_start_without_a_secret_key():
-    result = subprocess.run([sys.executable, "manage.py", "check"], cwd=ROOT,
-                            env=_production_env(ALLOWED_HOSTS="x"), capture_output=True, text=True)
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check"],
+        cwd=ROOT,
+        env=_production_env(ALLOWED_HOSTS="x"),
+        capture_output=True,
+        text=True,
+    )
     assert result.returncode != 0
     assert "SECRET_KEY is not set" in result.stderr
 
@@ -54,7 +68,7 @@ def test_templates_have_no_inline_script_or_style():
         if path.parts[-3:-1] == ("api", "templates") or "api/docs" in str(path):
             continue  # the Redoc page has its own policy
         text = path.read_text()
-        for bad in ("style=\"", "<style", " onclick=", " onload=", " onerror=", "javascript:"):
+        for bad in ('style="', "<style", " onclick=", " onload=", " onerror=", "javascript:"):
             if bad in text:
                 offenders.append(f"{path.relative_to(ROOT)}: {bad}")
         for chunk in text.split("<script")[1:]:
@@ -101,7 +115,9 @@ def test_throttle_counts_per_client_address_across_usernames(editor, settings):
     client = Client()
     for name in ("alice", "bob", "carol"):
         client.post("/accounts/login/", {"username": name, "password": "guess"})
-    response = client.post("/accounts/login/", {"username": "editor", "password": "pw-for-tests-2026"})
+    response = client.post(
+        "/accounts/login/", {"username": "editor", "password": "pw-for-tests-2026"}
+    )
     assert response.status_code == 429
 
 
@@ -114,4 +130,7 @@ def test_a_successful_login_clears_the_username_count(editor, settings):
     assert ok.status_code == 302
     other = Client(REMOTE_ADDR="10.0.0.2")  # another address: only the username count applies
     other.post("/accounts/login/", {"username": "editor", "password": "wrong"})
-    assert other.post("/accounts/login/", {"username": "editor", "password": "wrong"}).status_code == 200
+    assert (
+        other.post("/accounts/login/", {"username": "editor", "password": "wrong"}).status_code
+        == 200
+    )

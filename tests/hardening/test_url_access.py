@@ -28,27 +28,54 @@ TOKEN = frozenset()  # the API's writes take an API token, never a browser sessi
 ACCESS: dict[str, frozenset[str]] = {
     "healthz": PUBLIC,
     # public site
-    "public:home": PUBLIC, "public:search": PUBLIC, "public:article": PUBLIC,
-    "public:follow_up": PUBLIC, "public:follow_up_thanks": PUBLIC, "public:policy": PUBLIC,
-    "public:policy_version": PUBLIC, "public:board": PUBLIC, "public:sitemap": PUBLIC,
+    "public:home": PUBLIC,
+    "public:search": PUBLIC,
+    "public:article": PUBLIC,
+    "public:follow_up": PUBLIC,
+    "public:follow_up_thanks": PUBLIC,
+    "public:policy": PUBLIC,
+    "public:policy_version": PUBLIC,
+    "public:board": PUBLIC,
+    "public:sitemap": PUBLIC,
     "public:feed": PUBLIC,
     # accounts (django.contrib.auth.urls)
-    "login": PUBLIC, "logout": PUBLIC, "password_reset": PUBLIC, "password_reset_done": PUBLIC,
-    "password_reset_confirm": PUBLIC, "password_reset_complete": PUBLIC,
-    "password_change": SIGNED_IN, "password_change_done": SIGNED_IN,
+    "login": PUBLIC,
+    "logout": PUBLIC,
+    "password_reset": PUBLIC,
+    "password_reset_done": PUBLIC,
+    "password_reset_confirm": PUBLIC,
+    "password_reset_complete": PUBLIC,
+    "password_change": SIGNED_IN,
+    "password_change_done": SIGNED_IN,
     # desk
-    "desk:dashboard": DESK, "desk:articles": DESK, "desk:article": DESK, "desk:preview": DESK,
-    "desk:diff": DESK, "desk:timeline": DESK, "desk:version": DESK, "desk:transition": DESK,
-    "desk:references": DESK, "desk:review": DESK,
-    "desk:new": EDITORS, "desk:edit": EDITORS, "desk:claim": EDITORS,
+    "desk:dashboard": DESK,
+    "desk:articles": DESK,
+    "desk:article": DESK,
+    "desk:preview": DESK,
+    "desk:diff": DESK,
+    "desk:timeline": DESK,
+    "desk:version": DESK,
+    "desk:transition": DESK,
+    "desk:references": DESK,
+    "desk:review": DESK,
+    "desk:new": EDITORS,
+    "desk:edit": EDITORS,
+    "desk:claim": EDITORS,
     "desk:claim_review": REVIEWERS,
-    "desk:dismiss": EDITORS, "desk:convert": EDITORS,
+    "desk:dismiss": EDITORS,
+    "desk:convert": EDITORS,
     # JSON API
-    "api:article-list": PUBLIC, "api:article-detail": PUBLIC, "api:schema": PUBLIC,
-    "api:docs": PUBLIC, "api:not-found": PUBLIC,
-    "api:draft-list": TOKEN, "api:draft-detail": TOKEN, "api:draft-submit": TOKEN,
+    "api:article-list": PUBLIC,
+    "api:article-detail": PUBLIC,
+    "api:schema": PUBLIC,
+    "api:docs": PUBLIC,
+    "api:not-found": PUBLIC,
+    "api:draft-list": TOKEN,
+    "api:draft-detail": TOKEN,
+    "api:draft-submit": TOKEN,
     # the admin's own log-in and log-out pages are where everyone starts
-    "admin:login": PUBLIC, "admin:logout": PUBLIC,
+    "admin:login": PUBLIC,
+    "admin:logout": PUBLIC,
 }
 # Django's admin names its URLs per model; the whole namespace is staff-only.
 NAMESPACE_ACCESS = {"admin": STAFF}
@@ -61,12 +88,17 @@ def walk(patterns, prefix="", namespace=""):
     for pattern in patterns:
         if isinstance(pattern, URLResolver):
             ns = pattern.namespace or ""
-            yield from walk(pattern.url_patterns, prefix + str(pattern.pattern),
-                            f"{namespace}{ns}:" if ns else namespace)
+            yield from walk(
+                pattern.url_patterns,
+                prefix + str(pattern.pattern),
+                f"{namespace}{ns}:" if ns else namespace,
+            )
         elif isinstance(pattern, URLPattern):
             route = prefix + str(pattern.pattern)
             name = f"{namespace}{pattern.name}" if pattern.name else None
-            params = set(re.findall(r"<(?:\w+:)?(\w+)>", route)) | set(re.findall(r"\(\?P<(\w+)>", route))
+            params = set(re.findall(r"<(?:\w+:)?(\w+)>", route)) | set(
+                re.findall(r"\(\?P<(\w+)>", route)
+            )
             yield name, route, params
 
 
@@ -112,8 +144,10 @@ def requests_for(world) -> list[tuple[str, str]]:
     claim = world.draft.claims.order_by("position").first()
     found = []
     for name, route, params in all_urls():
-        admin_extra = name and name.startswith("admin:") and (
-            params - {"object_id", "app_label"} or re.search(r"\((?!\?P)", route)
+        admin_extra = (
+            name
+            and name.startswith("admin:")
+            and (params - {"object_id", "app_label"} or re.search(r"\((?!\?P)", route))
         )
         if name is None or admin_extra:
             continue  # the admin's catch-all, its per-object redirects and history-record pages
@@ -122,7 +156,9 @@ def requests_for(world) -> list[tuple[str, str]]:
             kwargs = {}
             for param in params:
                 kwargs[param] = {
-                    "pk": world.question.pk if name in ("desk:dismiss", "desk:convert") else article.pk,
+                    "pk": world.question.pk
+                    if name in ("desk:dismiss", "desk:convert")
+                    else article.pk,
                     "slug": article.slug,
                     "uid": claim.uid,
                     "name": "submit",
@@ -142,7 +178,9 @@ def _is_login_redirect(response) -> bool:
     return response.status_code == 302 and response["Location"].startswith(LOGIN_URLS)
 
 
-@pytest.mark.parametrize("role", ["anonymous", "reader", "editor", "other_editor", "reviewer", "admin"])
+@pytest.mark.parametrize(
+    "role", ["anonymous", "reader", "editor", "other_editor", "reviewer", "admin"]
+)
 def test_every_url_for_role(role, world, all_roles):
     client = Client(raise_request_exception=False)
     if role != "anonymous":
@@ -155,14 +193,27 @@ def test_every_url_for_role(role, world, all_roles):
             status = response.status_code
             if status >= 500:
                 problems.append(f"{method.upper()} {path} ({name}): {status}")
-            elif not allowed and not (_is_login_redirect(response) or status in (401, 403, 404, 405)):
+            elif not allowed and not (
+                _is_login_redirect(response) or status in (401, 403, 404, 405)
+            ):
                 problems.append(f"{method.upper()} {path} ({name}): {status} for a refused role")
             elif status == 405:
                 continue  # the wrong method is refused before anything is looked up
-            elif not allowed and role == "anonymous" and name.startswith("desk:") and not _is_login_redirect(response):
+            elif (
+                not allowed
+                and role == "anonymous"
+                and name.startswith("desk:")
+                and not _is_login_redirect(response)
+            ):
                 problems.append(f"{method.upper()} {path} ({name}): anonymous not sent to log in")
             elif not allowed and role == "reader" and name.startswith("desk:") and status != 403:
-                problems.append(f"{method.upper()} {path} ({name}): {status}, readers get 403 at the desk")
-            elif allowed and _is_login_redirect(response) and not path.startswith("/accounts/logout"):
-                problems.append(f"{method.upper()} {path} ({name}): sent to log in, but {role} is allowed")
+                problems.append(
+                    f"{method.upper()} {path} ({name}): {status}, readers get 403 at the desk"
+                )
+            elif (
+                allowed and _is_login_redirect(response) and not path.startswith("/accounts/logout")
+            ):
+                problems.append(
+                    f"{method.upper()} {path} ({name}): sent to log in, but {role} is allowed"
+                )
     assert not problems, f"{role}:\n  " + "\n  ".join(problems)

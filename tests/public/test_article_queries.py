@@ -49,7 +49,9 @@ def test_pending_page_queries(client, policy, django_assert_num_queries, size):
         assert client.get(article.get_absolute_url()).status_code == 200
 
 
-def test_a_reader_with_a_session_cookie_gets_the_full_view_with_its_fragment(client, policy, django_assert_num_queries):
+def test_a_reader_with_a_session_cookie_gets_the_full_view_with_its_fragment(
+    client, policy, django_assert_num_queries
+):
     article = approved_article(**SMALL)
     client.get(article.get_absolute_url())
     client.cookies["sessionid"] = "no-such-session"

@@ -27,9 +27,7 @@ def body(title, text, plain=""):
     return ArticleContent(
         title=title,
         display_heading=f"{title} In short",
-        claims=(
-            ClaimData(kind=ClaimKind.PARAGRAPH, text=text, plain_text=plain, citations=(1,)),
-        ),
+        claims=(ClaimData(kind=ClaimKind.PARAGRAPH, text=text, plain_text=plain, citations=(1,)),),
         references=(reference_data(1),),
     )
 
@@ -56,13 +54,17 @@ def test_entry_follows_what_readers_see_through_a_revision(policy, editor, site_
     approve(article, reviewer)
     entry = ArticleSearchEntry.objects.get(article=article)
     assert (entry.title, entry.display_heading, entry.body) == (
-        "Is baclofen safe?", "Is baclofen safe? In short", "Oldwording applies."
+        "Is baclofen safe?",
+        "Is baclofen safe? In short",
+        "Oldwording applies.",
     )
     assert entry.shown_updated == article.published_version.last_updated
 
     services.article_revise(article=article, by=editor)
     services.article_replace_content(
-        article=article, by=editor, expected_version=article.content_version,
+        article=article,
+        by=editor,
+        expected_version=article.content_version,
         content=body("Is baclofen risky?", "Newwording applies."),
     )
     assert found("oldwording") == [article.pk]  # readers still see the approved version
@@ -99,9 +101,7 @@ def test_plain_language_text_of_the_shown_version_is_searched(policy, editor):
     assert found("liver trouble") == [article.pk]
 
 
-def test_pending_articles_are_hidden_at_read_time_when_the_site_says_so(
-    policy, editor, settings
-):
+def test_pending_articles_are_hidden_at_read_time_when_the_site_says_so(policy, editor, settings):
     pending = submitted_article(by=editor, content=body("Is gabapentin safe?", "Gamma."))
     approved = approved_article(by=editor, content=body("Is pregabalin safe?", "Gamma."))
     assert sorted(found("gamma")) == sorted([pending.pk, approved.pk])
@@ -130,7 +130,9 @@ def test_the_migration_builds_the_entries_the_services_keep(policy, editor, site
     )
     services.article_revise(article=revised, by=editor)
     services.article_replace_content(
-        article=revised, by=editor, expected_version=revised.content_version,
+        article=revised,
+        by=editor,
+        expected_version=revised.content_version,
         content=body("Is baclofen safe now?", "New."),
     )
     submitted_article(by=editor, content=body("Is tizanidine safe?", "Pending."))

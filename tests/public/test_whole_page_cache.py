@@ -9,7 +9,13 @@ from django.core.cache import cache
 from articles import services
 from articles.selectors import article_get_content
 from public.models import SiteText
-from tests.factories import approved_article, make_policy, make_reviewer, submitted_article, verify_all_claims
+from tests.factories import (
+    approved_article,
+    make_policy,
+    make_reviewer,
+    submitted_article,
+    verify_all_claims,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -21,10 +27,14 @@ def without_token(html: str) -> str:
 
 
 def current_step(response) -> str:
-    return re.search(r'aria-current="step">.*?step-label">([^<]+)<', response.content.decode(), re.S).group(1)
+    return re.search(
+        r'aria-current="step">.*?step-label">([^<]+)<', response.content.decode(), re.S
+    ).group(1)
 
 
-def test_the_kept_page_is_the_rendered_page_with_a_fresh_token(client, policy, django_assert_num_queries):
+def test_the_kept_page_is_the_rendered_page_with_a_fresh_token(
+    client, policy, django_assert_num_queries
+):
     article = approved_article()
     cache.clear()
     rendered = client.get(article.get_absolute_url())
@@ -34,7 +44,9 @@ def test_the_kept_page_is_the_rendered_page_with_a_fresh_token(client, policy, d
     assert "\x00" not in kept.content.decode()
     assert TOKEN.search(kept.content.decode())
     assert kept["ETag"] == rendered["ETag"]
-    assert client.get(article.get_absolute_url(), HTTP_IF_NONE_MATCH=kept["ETag"]).status_code == 304
+    assert (
+        client.get(article.get_absolute_url(), HTTP_IF_NONE_MATCH=kept["ETag"]).status_code == 304
+    )
 
 
 def revise_and_approve(article, reviewer, text):
@@ -43,7 +55,9 @@ def revise_and_approve(article, reviewer, text):
     claims = list(content.claims)
     claims[1] = dataclasses.replace(claims[1], text=text)
     services.article_replace_content(
-        article=article, by=article.created_by, expected_version=article.content_version,
+        article=article,
+        by=article.created_by,
+        expected_version=article.content_version,
         content=dataclasses.replace(content, claims=tuple(claims)),
     )
     services.article_submit(article=article, by=article.created_by, summary="Reworded.")
@@ -89,7 +103,9 @@ def test_a_new_policy_in_force_and_a_disclaimer_edit_show_at_once(client, policy
     client.get(article.get_absolute_url())
     make_policy(2)
     assert "/editorial-policy/v2/" in client.get(article.get_absolute_url()).content.decode()
-    SiteText.objects.update_or_create(key=SiteText.DISCLAIMER, defaults={"text": "A rewritten disclaimer."})
+    SiteText.objects.update_or_create(
+        key=SiteText.DISCLAIMER, defaults={"text": "A rewritten disclaimer."}
+    )
     assert "A rewritten disclaimer." in client.get(article.get_absolute_url()).content.decode()
 
 

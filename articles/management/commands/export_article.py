@@ -14,7 +14,9 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("slug")
         parser.add_argument("--format", choices=list(FORMATS), default="text")
-        parser.add_argument("--published", action="store_true", help="Export the approved version readers see.")
+        parser.add_argument(
+            "--published", action="store_true", help="Export the approved version readers see."
+        )
 
     def handle(self, *args, slug, format, published, **options):
         try:

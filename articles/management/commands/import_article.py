@@ -22,8 +22,12 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("files", nargs="+", metavar="FILE")
-        parser.add_argument("--format", choices=list(FORMATS), help="Override detection by extension.")
-        parser.add_argument("--user", help="Record the import under this user (default: 'importer').")
+        parser.add_argument(
+            "--format", choices=list(FORMATS), help="Override detection by extension."
+        )
+        parser.add_argument(
+            "--user", help="Record the import under this user (default: 'importer')."
+        )
 
     def handle(self, *args, files, format=None, user=None, **options):
         by = self._user(user)
@@ -37,10 +41,16 @@ class Command(BaseCommand):
                 continue
             self.stdout.write(
                 f"{name}: {result.outcome} {result.article.slug} ({result.article.get_state_display()})"
-                + (f"; unresolved citations: {', '.join(map(str, unresolved))}" if unresolved else "")
+                + (
+                    f"; unresolved citations: {', '.join(map(str, unresolved))}"
+                    if unresolved
+                    else ""
+                )
             )
         if failures:
-            raise CommandError(f"{failures} of {len(files)} file(s) failed; nothing was written for them.")
+            raise CommandError(
+                f"{failures} of {len(files)} file(s) failed; nothing was written for them."
+            )
 
     def _user(self, username):
         if not username:

@@ -59,7 +59,11 @@ class Command(BaseCommand):
         for username, first, last, group_name, superuser in DEMO_USERS:
             user, created = User.objects.get_or_create(
                 username=username,
-                defaults={"first_name": first, "last_name": last, "email": f"{username}@example.org"},
+                defaults={
+                    "first_name": first,
+                    "last_name": last,
+                    "email": f"{username}@example.org",
+                },
             )
             if created:
                 user.set_password(DEMO_PASSWORD)
@@ -78,8 +82,8 @@ class Command(BaseCommand):
             },
         )
         self._import_seed_articles()
-        self.stdout.write("Demo logins (password for all: %s):" % DEMO_PASSWORD)
-        for username, first, last, group_name, _ in DEMO_USERS:
+        self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
+        for username, _first, _last, group_name, _ in DEMO_USERS:
             self.stdout.write(f"  {username:<10} {group_name}")
 
     def _import_seed_articles(self):
