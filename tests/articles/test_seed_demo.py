@@ -1,0 +1,77 @@
+"""`seed_demo` gives a newcomer the demo users, board, policy and seed articles, once."""
+
+from io import StringIO
+
+import pytest
+from django.contrib.auth import authenticate, get_user_model
+from django.core.management import call_command
+
+from articles.management.commands.seed_demo import DEMO_PASSWORD
+from articles.models import Article, BoardMember, EditorialPolicy, Reference
+from articles.workflow import ArticleState
+
+pytestmark = pytest.mark.django_db
+
+
+def seed() -> str:
+    out = StringIO()
+    call_command("seed_demo", stdout=out)
+    return out.getvalue()
+
+
+def test_seed_demo_is_idempotent_and_prints_the_logins():
+    first = seed()
+    counts = (
+        get_user_model().objects.count(),
+        BoardMember.objects.count(),
+        Article.objects.count(),
+        Reference.objects.count(),
+    )
+    second = seed()
+    assert counts == (
+        get_user_model().objects.count(),
+        BoardMember.objects.count(),
+        Article.objects.count(),
+        Reference.objects.count(),
+    )
+    assert counts[2:] == (2, 6)
+    for output in (first, second):
+        assert f"password for all: {DEMO_PASSWORD}" in output
+        for username in ("editor", "editor2", "reviewer", "reviewer2", "admin"):
+            assert username in output
+    assert "Imported" in first and "Imported" not in second
+
+
+@pytest.mark.parametrize(
+    ("username", "group", "superuser"),
+    [
+        ("editor", "Editors", False),
+        ("editor2", "Editors", False),
+        ("reviewer", "Board reviewers", False),
+        ("reviewer2", "Board reviewers", False),
+        ("admin", "Site admins", True),
+    ],
+)
+def test_each_demo_user_logs_in_with_the_documented_password(username, group, superuser):
+    seed()
+    user = authenticate(username=username, password=DEMO_PASSWORD)
+    assert user is not None and user.groups.filter(name=group).exists()
+    assert user.is_superuser is superuser
+
+
+def test_demo_board_policy_and_seed_articles():
+    seed()
+    assert set(BoardMember.objects.values_list("credentials", flat=True)) == {"MD", "PharmD"}
+    assert EditorialPolicy.objects.get().version == 1
+    assert set(Article.objects.values_list("state", flat=True)) == {ArticleState.SUBMITTED}
+
+
+def test_seed_demo_leaves_articles_as_the_demo_users_left_them(reviewer):
+    from articles import services
+
+    seed()
+    article = Article.objects.get(slug="what-is-baclofen-used-for")
+    services.article_start_review(article=article, by=reviewer)
+    seed()
+    article.refresh_from_db()
+    assert article.state == ArticleState.UNDER_REVIEW
