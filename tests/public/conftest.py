@@ -7,8 +7,8 @@ from django.core.cache import cache
 from articles import services
 from tests.factories import UserFactory, make_policy
 
-SEEDS_DIR = Path(__file__).resolve().parents[3] / "shared" / "seeds"
-SEED_FILES = sorted(SEEDS_DIR.glob("*.txt")) if SEEDS_DIR.is_dir() else []
+SEEDS_DIR = Path(__file__).resolve().parents[2] / "data" / "seeds"
+SEED_FILES = sorted(SEEDS_DIR.glob("*.txt"))
 
 
 @pytest.fixture(autouse=True)
@@ -31,8 +31,7 @@ def reader(db):
 
 
 def seed_text(index: int) -> str:
-    if len(SEED_FILES) <= index:
-        pytest.skip(f"seed article {index} not found under {SEEDS_DIR}")
+    assert len(SEED_FILES) > index, f"seed article {index} missing from {SEEDS_DIR}"
     return SEED_FILES[index].read_text(encoding="utf-8")
 
 
