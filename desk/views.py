@@ -8,7 +8,7 @@ Views parse a form, call one service or selector and answer; the rules are in
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.dateparse import parse_datetime
@@ -166,13 +166,20 @@ def article_transition(request, pk, name):
     form.is_valid()  # The service judges the values; the form only carries them back.
     data = form.cleaned_data
     kwargs = {"article": article, "by": request.user}
-    if name in ("submit", "request_changes", "approve"):
+    if name in ("submit", "request_changes"):
         kwargs["expected_version"] = data.get("expected_version") or article.content_version
+    elif name == "approve":
+        # An approval names the content the reviewer saw, never "whatever is there now".
+        kwargs["expected_version"] = data.get("expected_version")
     if name == "submit":
         kwargs["summary"] = data.get("summary", "")
     elif name in ("withdraw", "request_changes", "approve", "retract"):
         kwargs["comment"] = data.get("comment", "")
     try:
+        if name == "approve" and not kwargs["expected_version"]:
+            raise ValidationError(
+                "Reload the article and approve again: the version you reviewed was not sent."
+            )
         services.TRANSITION_SERVICES[name](**kwargs)
     except DESK_ERRORS as error:
         add_form_errors(form, error)

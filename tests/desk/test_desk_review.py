@@ -237,3 +237,20 @@ def test_desk_list_queries_do_not_grow_with_articles(
     # session, user, user perms, group perms; the article list
     with django_assert_num_queries(5):
         assert len(client.get(reverse("desk:articles")).context["articles"]) == 2 * count
+
+
+def test_an_approval_applies_only_to_the_version_the_reviewer_saw(client, editor, reviewer, policy):
+    article = under_review_article(by=editor, reviewer=reviewer)
+    client.force_login(reviewer)
+    verify_through_desk(client, article)
+    # A form that names other content than the article now has.
+    assert (
+        step(client, article, "approve", expected_version=article.content_version + 1).status_code
+        == 409
+    )
+    # A post that names no version at all is refused too.
+    url = reverse("desk:transition", kwargs={"pk": article.pk, "name": "approve"})
+    assert client.post(url, {"comment": "Looks right."}).status_code == 400
+    article.refresh_from_db()
+    assert article.state == ArticleState.UNDER_REVIEW
+    assert step(client, article, "approve").status_code == 302
