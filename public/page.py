@@ -13,6 +13,7 @@ import json
 
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.cache import patch_cache_control, patch_vary_headers
@@ -250,3 +251,44 @@ def set_caching(response: HttpResponse, *, etag: str | None) -> None:
         return
     response["ETag"] = etag
     patch_cache_control(response, public=True, no_cache=True, max_age=0)
+
+
+def render_page(
+    request: HttpRequest,
+    *,
+    public_article: PublicArticle,
+    furniture: selectors.PageFurniture,
+    preview: bool,
+    key: str | None,
+    context: dict,
+    status: int = 200,
+) -> HttpResponse:
+    """The whole article page: the (cached) body fragment inside the site's frame.
+
+    ``context`` holds the per-visitor parts: the follow-up form, a notice, the audience.
+    """
+    fragment = render_body_fragment(
+        request=request,
+        public_article=public_article,
+        audience=context["audience"],
+        furniture=furniture,
+        preview=preview,
+        key=key,
+    )
+    article = public_article.article
+    return render(
+        request,
+        "public/article_detail.html",
+        {
+            "article": article,
+            "fragment": safe_fragment(fragment["html"]),
+            "page_title": fragment["title"],
+            "description": fragment["description"],
+            "noindex": preview or not public_article.is_approved,
+            "preview": preview,
+            "is_approved": public_article.is_approved,
+            "canonical_url": request.build_absolute_uri(article.get_absolute_url()),
+            **context,
+        },
+        status=status,
+    )

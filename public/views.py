@@ -5,7 +5,6 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotModified
-from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_POST, require_safe
@@ -37,13 +36,11 @@ def render_article_page(
     """
     audience = page.audience_from_request(request)
     furniture = selectors.page_furniture()
-    key = (
-        None
-        if preview
-        else selectors.article_page_key(
+    key = None
+    if not preview:
+        key = selectors.article_page_key(
             public_article=public_article, audience=audience, furniture=furniture
         )
-    )
     # Only a plain anonymous GET of a public page may be answered from the browser's copy.
     shared = (
         key is not None and not request.user.is_authenticated and form is None and status == 200
@@ -52,43 +49,14 @@ def render_article_page(
     if etag and request.method in ("GET", "HEAD") and etag in page.if_none_match(request):
         response = HttpResponseNotModified()
     else:
-        # The whole page is kept for the next anonymous readers with the CSRF
-        # token left as a placeholder, then this reader's token is filled in.
-        keeping = shared and getattr(request, "whole_page_key", None) == key
-        token = get_token(request) if keeping else None
-        fragment = page.render_body_fragment(
-            request=request,
-            public_article=public_article,
-            audience=audience,
-            furniture=furniture,
-            preview=preview,
-            key=key,
-        )
-        response = render(
-            request,
-            "public/article_detail.html",
-            {
-                "article": public_article.article,
-                "fragment": page.safe_fragment(fragment["html"]),
-                "page_title": fragment["title"],
-                "description": fragment["description"],
-                "noindex": preview or not public_article.is_approved,
-                "preview": preview,
-                "is_approved": public_article.is_approved,
-                "canonical_url": request.build_absolute_uri(
-                    public_article.article.get_absolute_url()
-                ),
-                "form": form or FollowUpForm(),
-                "notice": notice,
-                "audience": audience,
-                **({"csrf_token": wholepage.CSRF_PLACEHOLDER} if keeping else {}),
-            },
-            status=status,
-        )
-        if keeping:
-            html = response.content.decode()
-            wholepage.keep(request, html)
-            response.content = html.replace(wholepage.CSRF_PLACEHOLDER, token)
+        context = {"form": form or FollowUpForm(), "notice": notice, "audience": audience}
+        page_context = dict(public_article=public_article, furniture=furniture, preview=preview)
+        if shared and getattr(request, "whole_page_key", None) == key:
+            response = wholepage.render_and_keep(request, key=key, context=context, **page_context)
+        else:
+            response = page.render_page(
+                request, key=key, context=context, status=status, **page_context
+            )
         if etag:
             etag = page.etag_for(key=key, request=request)  # a first visit has just got its cookie
     page.set_caching(response, etag=etag)

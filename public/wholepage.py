@@ -109,8 +109,19 @@ def kept_response(request: HttpRequest, *, slug: str) -> HttpResponse | None:
     return response
 
 
-def keep(request: HttpRequest, html: str) -> None:
-    """Keep a page the full view rendered for a visitor ``kept_response`` sent on."""
-    key = getattr(request, "whole_page_key", None)
-    if key is not None and CSRF_PLACEHOLDER in html:
-        cache.set(f"whole:{key}", html, page.FRAGMENT_TIMEOUT)
+def render_and_keep(
+    request: HttpRequest, *, key: str, context: dict, **page_context
+) -> HttpResponse:
+    """Render the page for a reader ``kept_response`` sent on, and keep it for the next ones.
+
+    The page is rendered once with the CSRF token left as a placeholder; the
+    kept copy holds the placeholder, this reader's copy gets their token.
+    """
+    token = get_token(request)
+    response = page.render_page(
+        request, key=key, context={**context, "csrf_token": CSRF_PLACEHOLDER}, **page_context
+    )
+    html = response.content.decode()
+    cache.set(f"whole:{key}", html, page.FRAGMENT_TIMEOUT)
+    response.content = html.replace(CSRF_PLACEHOLDER, token)
+    return response
