@@ -48,6 +48,19 @@ def test_production_refuses_to_start_without_a_secret_key():
     )
     assert result.returncode != 0
     assert "SECRET_KEY is not set" in result.stderr
+    assert "Traceback" not in result.stderr  # one clear line, not a stack
+
+
+def test_every_command_refuses_the_same_way_without_a_secret_key():
+    result = subprocess.run(
+        [sys.executable, "manage.py", "makemigrations", "--check", "--dry-run"],
+        cwd=ROOT,
+        env=_production_env(),
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 1
+    assert result.stderr.startswith("manage.py: SECRET_KEY is not set")
 
 
 def test_security_headers_on_a_public_page(db):
