@@ -1,23 +1,16 @@
-"""Who may use the write API: editors, with the same permissions as at the desk."""
+"""Who may use the write API: editors, as ``articles.policy`` defines them."""
 
 from __future__ import annotations
 
 from rest_framework import permissions
 
-from articles.workflow import PERM_EDIT, PERM_SUBMIT
+from articles import policy
 
 
 class IsEditor(permissions.BasePermission):
-    """Writing drafts needs both editing and submitting rights; reviewers get 403."""
+    """Drafting and submitting are for editors; reviewers' and readers' tokens get 403."""
 
     message = "Only editors may draft and submit articles through the API."
 
     def has_permission(self, request, view) -> bool:
-        user = request.user
-        return bool(
-            user
-            and user.is_authenticated
-            and user.is_active
-            and user.has_perm(PERM_EDIT)
-            and user.has_perm(PERM_SUBMIT)
-        )
+        return policy.is_editor(request.user)

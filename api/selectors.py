@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db.models import Prefetch, Q, QuerySet
 from django.db.models.functions import Coalesce
@@ -13,10 +12,10 @@ from django.utils import timezone
 from api.models import ApiToken
 from api.services import hash_key
 from articles.models import Article
-from articles.workflow import ArticleState
+from articles.states import ArticleState
+from articles.visibility import visible_q
 
 MAX_ID = 2**63 - 1
-PENDING_STATES = (ArticleState.SUBMITTED, ArticleState.UNDER_REVIEW)
 # How often last_used_at is written: once a minute is precise enough and spares
 # a write on every request.
 LAST_USED_RESOLUTION = datetime.timedelta(minutes=1)
@@ -38,16 +37,6 @@ def api_token_get_active(*, key: str) -> ApiToken | None:
     return token
 
 
-def _public_filter() -> Q:
-    # The same rule as articles.selectors.article_get_public_content: an approved
-    # snapshot is public whatever revision is in progress; otherwise only a
-    # pending submission is, and only while the site shows pending articles.
-    visible = Q(published_version__isnull=False)
-    if settings.SHOW_PENDING_ARTICLES:
-        visible |= Q(state__in=PENDING_STATES)
-    return visible & ~Q(state=ArticleState.ARCHIVED)
-
-
 def _with_review_record(queryset: QuerySet[Article]) -> QuerySet[Article]:
     return queryset.select_related(
         "published_version__policy", "published_version__approved_by__board_profile"
@@ -66,7 +55,7 @@ def article_list_public(*, updated_since: datetime.datetime | None = None) -> Qu
     version shown, or for a pending article its latest workflow step.
     """
     queryset = (
-        Article.objects.filter(_public_filter())
+        Article.objects.filter(visible_q())
         .annotate(updated_at=Coalesce("published_version__approved_at", "last_transition_at"))
         .order_by("-updated_at", "-pk")
     )
@@ -82,7 +71,7 @@ def article_get_public_by_slug(*, slug: str) -> Article | None:
     left out here so their existence is not revealed.
     """
     return _with_review_record(
-        Article.objects.filter(slug=slug).filter(_public_filter() | Q(state=ArticleState.ARCHIVED))
+        Article.objects.filter(slug=slug).filter(visible_q() | Q(state=ArticleState.RETRACTED))
     ).first()
 
 

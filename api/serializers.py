@@ -11,7 +11,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from articles.content import ClaimKind, ReferenceKind
-from articles.workflow import ArticleState
+from articles.states import ArticleState
 
 PUBLIC_STATUSES = ["approved", ArticleState.SUBMITTED.value, ArticleState.UNDER_REVIEW.value]
 
@@ -155,6 +155,14 @@ class SubmitRequestSerializer(serializers.Serializer):
         allow_blank=True,
         max_length=300,
         default="",
-        help_text="One line on what this revision changes (required for a new revision "
-        "of an approved article)",
+        help_text="Public: one line on what this revision changes, shown to readers in the "
+        "review history and the feed (required for a new revision of an approved article)",
+    )
+    note = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=5000,
+        default="",
+        help_text="Private: a note to the board (for example a reply to their comments), "
+        "shown only at the desk",
     )

@@ -29,10 +29,10 @@ from api.serializers import (
     PublicArticleSummarySerializer,
     SubmitRequestSerializer,
 )
-from articles import services
+from articles import actions, services
 from articles.errors import EditConflict
 from articles.selectors import article_get_content, article_get_public_content
-from articles.workflow import ArticleState
+from articles.states import ArticleState
 
 
 class ArticlePagination(PageNumberPagination):
@@ -92,7 +92,7 @@ class ArticleDetailView(APIView):
     )
     def get(self, request, slug: str):
         article = selectors.article_get_public_by_slug(slug=slug)
-        if article is not None and article.state == ArticleState.ARCHIVED:
+        if article is not None and article.state == ArticleState.RETRACTED:
             raise Gone()
         public = article_get_public_content(article=article) if article is not None else None
         if public is None:
@@ -212,11 +212,13 @@ class DraftSubmitView(APIView):
         article = editable_article(pk)
         body = SubmitRequestSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        services.article_submit(
+        actions.get("submit", door=actions.API).run(
             article=article,
             by=request.user,
-            summary=body.validated_data["summary"],
-            expected_version=expected_version(request, article, required=False),
+            data={
+                **body.validated_data,
+                "expected_version": expected_version(request, article, required=False),
+            },
         )
         return draft_response(request, article)
 

@@ -1,8 +1,11 @@
 """The Django admin, for site admins: every model, its history, and workflow buttons.
 
-Transition buttons come from django-fsm's admin integration, but every click is
-carried out by the services, so the admin obeys the same rules, permissions and
-audit trail as the desk.
+The admin is no side door. Content (articles, claims, citations) changes only
+through the services and the desk's rules; workflow buttons come from
+``articles.actions`` and are carried out by the services, with the same
+permissions, checks and audit trail as the desk; cited library references
+change copy-on-write; audit records (transitions, verdicts, approvals,
+published versions, history rows) are read-only.
 """
 
 from __future__ import annotations
@@ -10,11 +13,14 @@ from __future__ import annotations
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import redirect
 from django_fsm import ConcurrentTransition, TransitionNotAllowed
 from django_fsm.admin import FSMAdminMixin
 from simple_history.admin import SimpleHistoryAdmin
+from simple_history.models import DeletedObject
+from simple_history.template_utils import HistoricalRecordContextHelper
 
-from articles import services
+from articles import actions, policy, services
 from articles.errors import WorkflowConflict
 from articles.models import (
     Article,
@@ -28,33 +34,117 @@ from articles.models import (
     EditorialPolicy,
     Reference,
 )
+from articles.reviewed import content_fingerprint
+from articles.selectors import article_get_content
+
+ADMIN_ERRORS = (
+    PermissionDenied,
+    TransitionNotAllowed,
+    ConcurrentTransition,
+    WorkflowConflict,
+    ValidationError,
+)
 
 
-class RequiredCommentForm(forms.Form):
-    comment = forms.CharField(widget=forms.Textarea, max_length=5000)
+def error_text(error: Exception) -> str:
+    if isinstance(error, ValidationError):
+        return "; ".join(error.messages)
+    return str(error) or "Not allowed."
 
 
-class OptionalCommentForm(forms.Form):
-    comment = forms.CharField(widget=forms.Textarea, max_length=5000, required=False)
+class HistoryAdmin(SimpleHistoryAdmin):
+    """History pages that only show: restoring a past version is the desk's, through review."""
+
+    def revert_disabled(self, request, obj=None):
+        return True
+
+    def has_change_history_permission(self, request, obj=None):
+        return False
+
+    def get_historical_record_context_helper(self, request, historical_record):
+        return HistoryContext(self.model, historical_record)
 
 
-class SubmitForm(forms.Form):
-    summary = forms.CharField(
-        max_length=300,
-        required=False,
-        help_text="One line on what this revision changes (required when revising an approved article).",
+class HistoryContext(HistoricalRecordContextHelper):
+    def prepare_delta_change_value(self, change, value):
+        # A link that was empty (an unassigned reviewer) is no deleted object: show "—".
+        if isinstance(value, DeletedObject) and value.pk is None:
+            return "—"
+        return super().prepare_delta_change_value(change, value)
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Audit records: shown, never added, changed or deleted from the admin."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+def transition_form(action: actions.Action) -> type[forms.ModelForm] | None:
+    """The admin form of one workflow step: the inputs the step takes (None when it takes none)."""
+    if not (
+        action.inputs and (action.takes_comment or action.takes_summary or action.names_content)
+    ):
+        return None
+    fields: dict[str, forms.Field] = {}
+    if action.takes_summary:
+        fields["summary"] = forms.CharField(
+            label="Public change summary",
+            max_length=300,
+            required=False,
+            help_text="Readers see it in the review history and the feed (required when "
+            "revising an approved article).",
+        )
+        fields["note"] = forms.CharField(
+            label="Note to the board (private)",
+            widget=forms.Textarea,
+            max_length=5000,
+            required=False,
+        )
+    if action.takes_comment:
+        fields["comment"] = forms.CharField(
+            widget=forms.Textarea, max_length=5000, required=action.comment_required
+        )
+    if action.names_content:
+        fields["expected_hash"] = forms.CharField(widget=forms.HiddenInput, max_length=64)
+
+    def __init__(self, *args, **kwargs):
+        forms.ModelForm.__init__(self, *args, **kwargs)
+        if "expected_hash" in self.fields and self.instance.pk:
+            # The step names the content this page shows; a later change refuses it.
+            self.fields["expected_hash"].initial = content_fingerprint(
+                article_get_content(article=self.instance)
+            )
+
+    meta = type("Meta", (), {"model": Article, "fields": []})
+    return type(
+        f"{action.name.title().replace('_', '')}Form",
+        (forms.ModelForm,),
+        {**fields, "Meta": meta, "__init__": __init__},
     )
 
 
 class ClaimInline(admin.TabularInline):
     model = Claim
-    fields = ["position", "kind", "level", "text", "needs_no_citation", "version"]
+    fields = ["position", "kind", "level", "text", "plain_text", "needs_no_citation", "version"]
     readonly_fields = fields
     extra = 0
     can_delete = False
     show_change_link = True
 
     def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
         return False
 
 
@@ -68,17 +158,17 @@ class TransitionInline(admin.TabularInline):
     def has_add_permission(self, request, obj=None):
         return False
 
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
 
 @admin.register(Article)
-class ArticleAdmin(FSMAdminMixin, SimpleHistoryAdmin):
+class ArticleAdmin(FSMAdminMixin, HistoryAdmin):
     fsm_fields = ["state"]
-    fsm_forms = {
-        "submit": SubmitForm,
-        "request_changes": RequiredCommentForm,
-        "retract": RequiredCommentForm,
-        "approve": OptionalCommentForm,
-        "withdraw": OptionalCommentForm,
-    }
+    fsm_forms = {action.name: transition_form(action) for action in actions.for_door(actions.ADMIN)}
     list_display = ["title", "state", "revision", "last_updated", "assigned_reviewer", "created_by"]
     list_filter = ["state", "last_updated", "assigned_reviewer"]
     search_fields = ["title", "slug", "display_heading"]
@@ -98,63 +188,87 @@ class ArticleAdmin(FSMAdminMixin, SimpleHistoryAdmin):
     inlines = [ClaimInline, TransitionInline]
     date_hierarchy = "last_updated"
 
+    def has_delete_permission(self, request, obj=None):
+        # Articles are retracted, never deleted: their audit trail must survive.
+        return False
+
     def get_readonly_fields(self, request, obj=None):
         readonly = list(super().get_readonly_fields(request, obj))
-        if obj is not None and not obj.is_content_editable:
+        if obj is not None and not policy.can(request.user, policy.EDIT, obj):
             readonly += ["title", "display_heading"]
         return readonly
 
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except ADMIN_ERRORS as error:
+            # Refused by the rules (content locked in review, an edit conflict...): nothing
+            # was saved; say why on the page the user came from.
+            self.message_user(request, error_text(error), messages.ERROR)
+            return redirect(request.get_full_path())
+
     def save_model(self, request, obj, form, change):
-        editable = [f for f in ("title", "display_heading") if f in form.changed_data]
         if not change:
             created = services.article_create(
                 by=request.user, title=obj.title, display_heading=obj.display_heading
             )
             obj.pk = created.pk
             return
-        if editable:
+        edited = [f for f in ("title", "display_heading") if f in form.changed_data]
+        if edited:
             fresh = Article.objects.get(pk=obj.pk)
             services.article_update(
                 article=fresh,
                 by=request.user,
                 expected_version=fresh.content_version,
-                **{f: getattr(obj, f) for f in editable},
+                **{f: getattr(obj, f) for f in edited},
             )
 
+    def is_fsm_transition_visible(self, transition) -> bool:
+        return actions.get(transition.name, door=actions.ADMIN) is not None
+
+    def get_help_text(self, transition) -> str:
+        action = actions.get(transition.name, door=actions.ADMIN)
+        return action.help_text if action else ""
+
+    def get_fsm_label(self, transition) -> str:
+        action = actions.get(transition.name, door=actions.ADMIN)
+        return action.label if action else transition.name
+
     def _apply_fsm_transition(self, *, obj, transition_name, request, kwargs=None):
-        service = services.TRANSITION_SERVICES.get(transition_name)
-        if service is None:
-            self.message_user(request, f"Unknown transition {transition_name}.", messages.ERROR)
+        action = actions.get(transition_name, door=actions.ADMIN)
+        if action is None:
+            self.message_user(request, "This step is not taken in the admin.", messages.ERROR)
             return False
         article = Article.objects.get(pk=obj.pk)
         try:
-            service(article=article, by=request.user, **(kwargs or {}))
-        except (
-            PermissionDenied,
-            TransitionNotAllowed,
-            ConcurrentTransition,
-            WorkflowConflict,
-        ) as error:
-            self.message_user(request, str(error) or "Not allowed.", messages.ERROR)
+            action.run(article=article, by=request.user, data=dict(kwargs or {}))
+        except ADMIN_ERRORS as error:
+            self.message_user(request, error_text(error), messages.ERROR)
             return False
-        except ValidationError as error:
-            self.message_user(request, "; ".join(error.messages), messages.ERROR)
-            return False
-        self.message_user(
-            request, f"{transition_name.replace('_', ' ').capitalize()}: done.", messages.SUCCESS
-        )
+        self.message_user(request, action.done, messages.SUCCESS)
         return True
 
 
 class CitationInline(admin.TabularInline):
     model = Citation
     fields = ["position", "reference", "unresolved_label"]
-    raw_id_fields = ["reference"]
+    readonly_fields = fields
     extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(Claim)
-class ClaimAdmin(SimpleHistoryAdmin):
+class ClaimAdmin(HistoryAdmin):
     list_display = ["__str__", "article", "kind", "position", "needs_no_citation"]
     list_filter = ["kind", "needs_no_citation"]
     search_fields = ["text", "article__title"]
@@ -171,19 +285,57 @@ class ClaimAdmin(SimpleHistoryAdmin):
     ]
     inlines = [CitationInline]
 
+    # Claims are written through the desk, the API or an import, which keep the
+    # review rules, versions and history; the admin only shows them.
     def has_add_permission(self, request):
-        # Claims are written through the desk or an import, which keep versions and history.
         return False
 
     def has_change_permission(self, request, obj=None):
         return False
 
+    def has_delete_permission(self, request, obj=None):
+        return False
+
 
 @admin.register(Reference)
-class ReferenceAdmin(SimpleHistoryAdmin):
-    list_display = ["title", "kind", "source", "year", "doi", "pmid"]
-    list_filter = ["kind", "year"]
+class ReferenceAdmin(HistoryAdmin):
+    list_display = ["title", "kind", "source", "year", "doi", "pmid", "is_current"]
+    list_filter = ["is_current", "kind", "year"]
     search_fields = ["title", "source", "authors", "doi", "pmid"]
+    readonly_fields = ["is_current", "replaces"]
+
+    def has_change_permission(self, request, obj=None):
+        # Only the library's current version of a work takes changes.
+        if obj is not None and not obj.is_current:
+            return False
+        return super().has_change_permission(request, obj)
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except ADMIN_ERRORS as error:
+            self.message_user(request, error_text(error), messages.ERROR)
+            return redirect(request.get_full_path())
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj._history_user = request.user
+            obj.save()
+            return
+        # A reference cited in review or published is changed copy-on-write.
+        original = Reference.objects.get(pk=obj.pk)
+        changes = {field: getattr(obj, field) for field in form.changed_data}
+        successor = services.reference_update(
+            reference=original, by=request.user, changes=changes, reason="Changed in the admin"
+        )
+        if successor.pk != original.pk:
+            obj.pk = successor.pk
+            self.message_user(
+                request,
+                "This reference is cited by an article in review or published, so it was kept "
+                "as reviewed; your change is a new version of it in the library.",
+                messages.WARNING,
+            )
 
 
 @admin.register(EditorialPolicy)
@@ -200,7 +352,7 @@ class BoardMemberAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(ArticleTransition)
-class ArticleTransitionAdmin(admin.ModelAdmin):
+class ArticleTransitionAdmin(ReadOnlyAdmin):
     list_display = ["created_at", "article", "name", "source", "target", "actor"]
     list_filter = ["name", "target"]
     search_fields = ["article__title", "comment", "actor__username"]
@@ -215,54 +367,39 @@ class ArticleTransitionAdmin(admin.ModelAdmin):
         "created_at",
     ]
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(ArticleVersion)
-class ArticleVersionAdmin(admin.ModelAdmin):
+class ArticleVersionAdmin(ReadOnlyAdmin):
     list_display = ["article", "revision", "approved_at", "approved_by", "last_updated", "policy"]
     list_filter = ["approved_at"]
     search_fields = ["article__title", "change_summary"]
     readonly_fields = [f.name for f in ArticleVersion._meta.fields] + ["reviewers"]
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(ClaimReview)
-class ClaimReviewAdmin(admin.ModelAdmin):
+class ClaimReviewAdmin(ReadOnlyAdmin):
     list_display = ["claim", "verdict", "reviewer", "created_at"]
     list_filter = ["verdict"]
-    readonly_fields = ["claim", "claim_version", "reviewer", "verdict", "comment", "created_at"]
-
-    def has_add_permission(self, request):
-        return False
+    readonly_fields = [
+        "claim",
+        "claim_version",
+        "content_hash",
+        "reviewer",
+        "verdict",
+        "comment",
+        "created_at",
+    ]
 
 
 @admin.register(ArticleApproval)
-class ArticleApprovalAdmin(admin.ModelAdmin):
+class ArticleApprovalAdmin(ReadOnlyAdmin):
     list_display = ["article", "revision", "reviewer", "created_at"]
     readonly_fields = [
         "article",
         "revision",
         "content_version",
+        "content_hash",
         "reviewer",
         "comment",
         "created_at",
     ]
-
-    def has_add_permission(self, request):
-        return False

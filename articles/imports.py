@@ -24,7 +24,7 @@ from articles.matching import carry_uids
 from articles.models import Article
 from articles.permissions import EDITORS
 from articles.selectors import article_get_content
-from articles.workflow import ArticleState
+from articles.states import ArticleState
 
 IMPORTER_USERNAME = "importer"
 
@@ -94,7 +94,7 @@ def article_import(*, content: ArticleContent, by, source_name: str) -> ImportRe
             f'"{existing.title}" is under review; the board must send it back before a new '
             "version can be imported."
         )
-    if existing.state == ArticleState.ARCHIVED:
+    if existing.state == ArticleState.RETRACTED:
         raise WorkflowConflict(f'"{existing.title}" was retracted; it cannot be imported again.')
     if existing.state == ArticleState.APPROVED:
         services.article_revise(article=existing, by=by)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
-import json
 import re
 import uuid
 from dataclasses import dataclass
@@ -17,8 +15,10 @@ from django.utils import timezone
 from django_fsm import ConcurrentTransitionMixin
 from simple_history.models import HistoricalRecords
 
+from articles import reviewed
 from articles.content import ClaimKind, ReferenceKind
-from articles.workflow import ArticleState, ArticleWorkflow
+from articles.states import ArticleState
+from articles.workflow import ArticleWorkflow
 
 
 def normalise_text(value: str) -> str:
@@ -42,18 +42,36 @@ class Reference(models.Model):
     # Normalised title + source + year: the same work entered twice meets here.
     dedup_key = models.CharField(max_length=900, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
+    # Copy-on-write: a reference cited by an article in review, approved or
+    # retracted never changes under it. A change makes a new current version
+    # that ``replaces`` this one; this row stays, exactly as it was reviewed.
+    is_current = models.BooleanField(default=True, editable=False)
+    replaces = models.OneToOneField(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="replaced_by",
+    )
 
     history = HistoricalRecords()
 
     class Meta:
         ordering = ["title", "year"]
         constraints = [
-            models.UniqueConstraint(fields=["dedup_key"], name="reference_unique_work"),
             models.UniqueConstraint(
-                fields=["doi"], condition=~Q(doi=""), name="reference_unique_doi"
+                fields=["dedup_key"], condition=Q(is_current=True), name="reference_unique_work"
             ),
             models.UniqueConstraint(
-                fields=["pmid"], condition=~Q(pmid=""), name="reference_unique_pmid"
+                fields=["doi"],
+                condition=~Q(doi="") & Q(is_current=True),
+                name="reference_unique_doi",
+            ),
+            models.UniqueConstraint(
+                fields=["pmid"],
+                condition=~Q(pmid="") & Q(is_current=True),
+                name="reference_unique_pmid",
             ),
             models.CheckConstraint(
                 condition=Q(year__gte=1800) & Q(year__lte=2100), name="reference_year_plausible"
@@ -125,6 +143,8 @@ class ClaimSummary:
     lacks_citation: bool
     unresolved: bool
     verified: bool
+    fingerprint: str
+    verified_by: int | None = None  # the reviewer whose verdict counts, when verified
 
 
 class Article(ConcurrentTransitionMixin, ArticleWorkflow):
@@ -198,16 +218,19 @@ class Article(ConcurrentTransitionMixin, ArticleWorkflow):
         return self.contributors.filter(pk=user.pk).exists()
 
     def claim_summaries(self) -> list[ClaimSummary]:
-        """Per-claim facts for the workflow conditions, cached on the instance."""
+        """Per-claim facts for the workflow conditions, cached on the instance (4 queries)."""
         cached = getattr(self, "_claim_summaries", None)
         if cached is not None:
             return cached
         claims = list(
-            self.claims.prefetch_related("citations", "reviews").only(
-                "id", "article", "kind", "needs_no_citation", "version"
+            self.claims.prefetch_related(
+                models.Prefetch("citations", queryset=Citation.objects.select_related("reference")),
+                "reviews",
             )
         )
-        summaries = [claim.summary() for claim in claims]
+        # Verdicts of anyone who wrote this revision do not count (conflict of interest).
+        writers = set(self.contributors.values_list("pk", flat=True)) if claims else set()
+        summaries = [claim.summary(exclude_reviewers=writers) for claim in claims]
         self._claim_summaries = summaries
         return summaries
 
@@ -235,8 +258,8 @@ class Claim(models.Model):
     needs_no_citation = models.BooleanField(
         default=False, help_text="The editor states this claim needs no reference"
     )
-    # Bumped whenever the text or citations change, so a verification made on
-    # older wording no longer counts.
+    # Bumped whenever anything readers see of the claim changes; verdicts are
+    # bound to the claim's fingerprint (``articles.reviewed``), this is for people.
     version = models.PositiveIntegerField(default=1)
 
     history = HistoricalRecords()
@@ -256,16 +279,38 @@ class Claim(models.Model):
     def states_fact(self) -> bool:
         return not ClaimKind(self.kind).is_heading
 
-    def summary(self) -> ClaimSummary:
-        """Needs ``citations`` and ``reviews`` prefetched to stay at a fixed query count."""
+    def fingerprint(self) -> str:
+        """The fingerprint of what readers see of this claim (citations' references loaded)."""
+        return reviewed.claim_fingerprint(
+            kind=self.kind,
+            level=self.level,
+            text=self.text,
+            plain_text=self.plain_text,
+            needs_no_citation=self.needs_no_citation,
+            cited=[
+                reviewed.reference_details(c.reference) if c.reference_id else reviewed.UNRESOLVED
+                for c in self.citations.all()
+            ],
+        )
+
+    def summary(self, *, exclude_reviewers: set[int] = frozenset()) -> ClaimSummary:
+        """Needs ``citations__reference`` and ``reviews`` prefetched (no query of its own)."""
         citations = list(self.citations.all())
-        reviews = [r for r in self.reviews.all() if r.claim_version == self.version]
+        fingerprint = self.fingerprint()
+        reviews = [
+            r
+            for r in self.reviews.all()
+            if r.content_hash == fingerprint and r.reviewer_id not in exclude_reviewers
+        ]
         latest = max(reviews, key=lambda r: (r.created_at, r.pk), default=None)
+        verified = latest is not None and latest.verdict == ClaimReview.Verdict.VERIFIED
         return ClaimSummary(
             states_fact=self.states_fact,
             lacks_citation=self.states_fact and not citations and not self.needs_no_citation,
             unresolved=any(c.reference_id is None for c in citations),
-            verified=latest is not None and latest.verdict == ClaimReview.Verdict.VERIFIED,
+            verified=verified,
+            fingerprint=fingerprint,
+            verified_by=latest.reviewer_id if verified else None,
         )
 
 
@@ -309,6 +354,9 @@ class ClaimReview(models.Model):
 
     claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="reviews")
     claim_version = models.PositiveIntegerField()
+    # The fingerprint of everything the reviewer saw of the claim (``articles.reviewed``):
+    # the verdict counts only while the claim still reads exactly so.
+    content_hash = models.CharField(max_length=64, blank=True)
     reviewer = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
@@ -329,6 +377,8 @@ class ArticleApproval(models.Model):
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="approvals")
     revision = models.PositiveIntegerField()
     content_version = models.PositiveIntegerField()
+    # The fingerprint of the whole reviewed content the reviewer signed off.
+    content_hash = models.CharField(max_length=64)
     reviewer = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
@@ -339,7 +389,7 @@ class ArticleApproval(models.Model):
         ordering = ["created_at", "pk"]
         constraints = [
             models.UniqueConstraint(
-                fields=["article", "content_version", "reviewer"], name="approval_once_per_reviewer"
+                fields=["article", "content_hash", "reviewer"], name="approval_once_per_reviewer"
             )
         ]
 
@@ -379,6 +429,8 @@ class ArticleVersion(models.Model):
     revision = models.PositiveIntegerField()
     # ArticleContent as the interchange JSON format writes it.
     content = models.JSONField()
+    # The fingerprint of the reviewed content (``articles.reviewed``): the same as
+    # every approval of this version names.
     content_hash = models.CharField(max_length=64)
     last_updated = models.DateField()
     approved_at = models.DateTimeField()
@@ -398,12 +450,6 @@ class ArticleVersion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.article} r{self.revision} approved {self.approved_at:%Y-%m-%d}"
-
-    @staticmethod
-    def hash_content(content: dict) -> str:
-        # "Last updated" is a consequence of the content, not part of it.
-        material = {k: v for k, v in content.items() if k != "last_updated"}
-        return hashlib.sha256(json.dumps(material, sort_keys=True).encode()).hexdigest()
 
 
 class ArticleSearchEntry(models.Model):

@@ -7,7 +7,7 @@ from django.contrib.auth import get_user_model
 from django.core.mail import send_mass_mail
 from django.db.models import Q
 
-from articles.workflow import PERM_REVIEW
+from articles.policy import PERM_REVIEW
 
 EVENT_SUBJECTS = {
     "changes_requested": "Changes requested: {title}",

@@ -1,8 +1,7 @@
 """Roles as Django groups, and the permissions each one holds.
 
-The groups are created by a data migration and kept in step by ``seed_demo``;
-per-article rules (conflict of interest, who may withdraw) live in
-``articles.workflow`` as transition permissions.
+The groups are created by a data migration and kept in step by ``seed_demo``.
+Whether a user may do something is asked of ``articles.policy``, never here.
 """
 
 from __future__ import annotations
@@ -65,20 +64,3 @@ def sync_groups(group_model, permission_model) -> None:
                 permission_model.objects.get(content_type__app_label=app_label, codename=codename)
             )
         group.permissions.set(wanted)
-
-
-def is_editor(user) -> bool:
-    return user.is_authenticated and user.has_perm("articles.change_article")
-
-
-def is_reviewer(user) -> bool:
-    return user.is_authenticated and user.has_perm("articles.review_article")
-
-
-def has_desk_access(user) -> bool:
-    """Editors, board reviewers and site admins work at the desk; readers never do."""
-    return (
-        user.is_authenticated
-        and user.is_active
-        and (is_editor(user) or is_reviewer(user) or user.has_perm("articles.retract_article"))
-    )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db.models import Prefetch, QuerySet
+from django.utils import timezone
 
 from articles.content import (
     ArticleContent,
@@ -12,10 +13,10 @@ from articles.content import (
     ClaimKind,
     ReferenceData,
     ReferenceKind,
-    content_from_dict,
 )
+from articles.interchange.jsonformat import content_from_document
 from articles.models import Article, ArticleVersion, Citation, Claim, EditorialPolicy, Reference
-from articles.workflow import ArticleState
+from articles.visibility import Shown, shown_for
 
 
 def claims_with_citations(article: Article) -> QuerySet[Claim]:
@@ -86,8 +87,6 @@ def article_get_content(*, article: Article) -> ArticleContent:
 
 def policy_get_in_force(*, on=None) -> EditorialPolicy | None:
     """The editorial policy version in force: the latest already effective."""
-    from django.utils import timezone
-
     day = on or timezone.localdate()
     return EditorialPolicy.objects.filter(effective_date__lte=day).order_by("-version").first()
 
@@ -106,19 +105,19 @@ class PublicArticle:
 
 
 def article_get_public_content(*, article: Article) -> PublicArticle | None:
-    """The content readers may see: the approved snapshot, else the pending submission.
+    """The content readers may see (``articles.visibility``): the approved snapshot, else the
+    pending submission while the site shows those, else None.
 
-    Drafts never approved have nothing public (None). Once a version is approved,
-    readers see exactly that snapshot while any later revision is in progress.
+    Once a version is approved, readers see exactly that snapshot while any
+    later revision is in progress.
     """
-    if article.state == ArticleState.ARCHIVED:
-        return None
-    version = article.published_version
-    if version is not None:
+    shown = shown_for(article)
+    if shown == Shown.APPROVED:
+        version = article.published_version
         return PublicArticle(
-            article=article, content=content_from_dict(version.content), version=version
+            article=article, content=content_from_document(version.content), version=version
         )
-    if article.state in (ArticleState.SUBMITTED, ArticleState.UNDER_REVIEW):
+    if shown == Shown.PENDING:
         return PublicArticle(
             article=article, content=article_get_content(article=article), version=None
         )

@@ -2,106 +2,80 @@
 
 Draft -> Submitted -> Under review -> Approved, with changes sent back to the
 editor, a new revision started from an approved article, and retraction by a
-site admin. Transition bodies stay empty: the rules are the named predicates
-below, and the services in ``articles.services`` are the only callers.
+site admin. Transition bodies stay empty: the conditions are the named
+predicates below (each says in words what it asks for), the permissions are
+the per-article rules of ``articles.policy``, and the services in
+``articles.services`` are the only callers.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import django_fsm as fsm
 from django.db import models
 
-if TYPE_CHECKING:
-    from django.contrib.auth.models import AbstractBaseUser
+from articles import policy
+from articles.states import PENDING_STATES, ArticleState
 
+if TYPE_CHECKING:
     from articles.models import Article
 
-
-class ArticleState(models.TextChoices):
-    DRAFT = "draft", "Draft"
-    SUBMITTED = "submitted", "Submitted"
-    UNDER_REVIEW = "under_review", "Under review"
-    APPROVED = "approved", "Approved"
-    ARCHIVED = "archived", "Retracted"
+__all__ = ["PENDING_STATES", "ArticleState", "ArticleWorkflow"]
 
 
-# Permission codenames (app label "articles"); granted to groups by a data migration.
-PERM_EDIT = "articles.change_article"
-PERM_SUBMIT = "articles.submit_article"
-PERM_REVIEW = "articles.review_article"
-PERM_RETRACT = "articles.retract_article"
+def condition(message: str) -> Callable[[Callable], Callable]:
+    """Mark a predicate as a transition condition, with what it asks for in words."""
+
+    def mark(predicate: Callable) -> Callable:
+        predicate.message = message
+        return predicate
+
+    return mark
 
 
 # -- Conditions: what the article must be like for a transition to apply ------------
 
 
+@condition("The article has no question (title).")
 def has_title(article: Article) -> bool:
     return bool(article.title.strip())
 
 
+@condition("The article has no claims yet.")
 def has_claims(article: Article) -> bool:
     return bool(article.claim_summaries())
 
 
+@condition(
+    "Some claims state a fact without citing a reference; cite one or mark the claim as "
+    "needing none."
+)
 def every_fact_claim_is_cited(article: Article) -> bool:
     """Each fact-stating claim cites a reference or is marked as needing none."""
     return not any(c.lacks_citation for c in article.claim_summaries())
 
 
+@condition("Some citations point to a number with no reference behind it.")
 def has_no_unresolved_citation(article: Article) -> bool:
     return not any(c.unresolved for c in article.claim_summaries())
 
 
-def every_fact_claim_is_verified(article: Article) -> bool:
-    """A board reviewer verified each fact-stating claim as it now reads."""
-    return all(c.verified for c in article.claim_summaries() if c.states_fact)
+@condition(
+    "Not every claim and heading has been verified by a board reviewer as it now reads "
+    "(wording, plain-language version, citations and the cited references' details)."
+)
+def every_claim_is_verified(article: Article) -> bool:
+    """A board reviewer who did not write this revision verified each item as it now reads.
+
+    Headings count: readers see them, so the board signs them off too.
+    """
+    return all(c.verified for c in article.claim_summaries())
 
 
 SUBMIT_CONDITIONS = [has_title, has_claims, every_fact_claim_is_cited, has_no_unresolved_citation]
-APPROVE_CONDITIONS = [*SUBMIT_CONDITIONS, every_fact_claim_is_verified]
-
-
-# -- Permissions: who may take a transition on this article ------------------------
-
-
-def _is_active(user: AbstractBaseUser) -> bool:
-    return bool(user and user.is_authenticated and user.is_active)
-
-
-def can_edit(article: Article, user: AbstractBaseUser) -> bool:
-    return _is_active(user) and user.has_perm(PERM_EDIT)
-
-
-def can_submit(article: Article, user: AbstractBaseUser) -> bool:
-    return _is_active(user) and user.has_perm(PERM_SUBMIT)
-
-
-def is_its_editor(article: Article, user: AbstractBaseUser) -> bool:
-    """Withdrawing is for the editors who wrote this revision (or a site admin)."""
-    if not can_submit(article, user):
-        return False
-    return user.is_superuser or article.is_contributor(user)
-
-
-def can_review(article: Article, user: AbstractBaseUser) -> bool:
-    return _is_active(user) and user.has_perm(PERM_REVIEW)
-
-
-def can_approve(article: Article, user: AbstractBaseUser) -> bool:
-    # Conflict of interest: nobody signs off content they drafted or edited in
-    # this revision, whatever their other roles.
-    return can_review(article, user) and not article.is_contributor(user)
-
-
-def can_retract(article: Article, user: AbstractBaseUser) -> bool:
-    return _is_active(user) and user.has_perm(PERM_RETRACT)
-
-
-def is_content_editable(article: Article) -> bool:
-    """Content changes only in draft, so an approval covers exactly what was reviewed."""
-    return article.state == ArticleState.DRAFT
+APPROVE_CONDITIONS = [*SUBMIT_CONDITIONS, every_claim_is_verified]
 
 
 class ArticleWorkflow(models.Model):
@@ -119,8 +93,7 @@ class ArticleWorkflow(models.Model):
         source=ArticleState.DRAFT,
         target=ArticleState.SUBMITTED,
         conditions=SUBMIT_CONDITIONS,
-        permission=can_submit,
-        custom={"label": "Submit for review", "admin": True},
+        permission=policy.may_edit,
     )
     def submit(self) -> None:
         """An editor hands the draft to the Medical Advisory Board."""
@@ -130,8 +103,7 @@ class ArticleWorkflow(models.Model):
         source=ArticleState.DRAFT,
         target=ArticleState.SUBMITTED,
         conditions=[has_title, has_claims],
-        permission=can_submit,
-        custom={"label": "Import as submitted"},
+        permission=policy.may_edit,
     )
     def receive_import(self) -> None:
         """An article drafted elsewhere arrives in the review queue as it was submitted there.
@@ -143,8 +115,7 @@ class ArticleWorkflow(models.Model):
         field=state,
         source=ArticleState.SUBMITTED,
         target=ArticleState.DRAFT,
-        permission=is_its_editor,
-        custom={"label": "Withdraw", "admin": True},
+        permission=policy.may_withdraw,
     )
     def withdraw(self) -> None:
         """The editor takes a submitted article back before review starts."""
@@ -153,8 +124,7 @@ class ArticleWorkflow(models.Model):
         field=state,
         source=ArticleState.SUBMITTED,
         target=ArticleState.UNDER_REVIEW,
-        permission=can_review,
-        custom={"label": "Start review", "admin": True},
+        permission=policy.may_review,
     )
     def start_review(self) -> None:
         """A board reviewer takes the article and becomes its assigned reviewer."""
@@ -163,8 +133,7 @@ class ArticleWorkflow(models.Model):
         field=state,
         source=ArticleState.UNDER_REVIEW,
         target=ArticleState.DRAFT,
-        permission=can_review,
-        custom={"label": "Request changes", "admin": True, "comment_required": True},
+        permission=policy.may_review,
     )
     def request_changes(self) -> None:
         """The board sends the article back to its editor with a comment."""
@@ -174,8 +143,7 @@ class ArticleWorkflow(models.Model):
         source=ArticleState.UNDER_REVIEW,
         target=ArticleState.APPROVED,
         conditions=APPROVE_CONDITIONS,
-        permission=can_approve,
-        custom={"label": "Approve", "admin": True},
+        permission=policy.may_sign_off,
     )
     def approve(self) -> None:
         """Board sign-off: this revision becomes the published version."""
@@ -184,8 +152,7 @@ class ArticleWorkflow(models.Model):
         field=state,
         source=ArticleState.APPROVED,
         target=ArticleState.DRAFT,
-        permission=can_edit,
-        custom={"label": "Revise", "admin": True},
+        permission=policy.may_edit,
     )
     def revise(self) -> None:
         """Start a new revision; readers keep the approved version meanwhile."""
@@ -198,21 +165,8 @@ class ArticleWorkflow(models.Model):
             ArticleState.UNDER_REVIEW,
             ArticleState.APPROVED,
         ],
-        target=ArticleState.ARCHIVED,
-        permission=can_retract,
-        custom={"label": "Retract", "admin": True, "comment_required": True},
+        target=ArticleState.RETRACTED,
+        permission=policy.may_retract,
     )
     def retract(self) -> None:
         """A site admin withdraws the article from publication for good."""
-
-
-# The transitions people take by name (desk, admin, API), with their labels.
-TRANSITION_NAMES = (
-    "submit",
-    "withdraw",
-    "start_review",
-    "request_changes",
-    "approve",
-    "revise",
-    "retract",
-)

@@ -18,7 +18,7 @@ from django_fsm import ConcurrentTransition, TransitionNotAllowed
 
 from articles.content import ContentParseError
 from articles.errors import ConditionsNotMet, WorkflowConflict
-from articles.permissions import has_desk_access
+from articles.policy import has_desk_access
 
 DESK_ERRORS = (
     PermissionDenied,

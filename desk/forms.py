@@ -128,22 +128,29 @@ class ClaimReviewForm(forms.Form):
     comment = forms.CharField(
         label="Comment", required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
+    # The fingerprint of the claim as the reviewer was shown it.
+    expected_hash = forms.CharField(widget=forms.HiddenInput, max_length=64, required=False)
 
 
-class CommentForm(VersionedForm):
+class TransitionForm(forms.Form):
+    """Every input a workflow step may take (``articles.actions``); the step reads its own."""
+
+    expected_version = forms.IntegerField(widget=forms.HiddenInput, min_value=1, required=False)
+    expected_hash = forms.CharField(widget=forms.HiddenInput, max_length=64, required=False)
     comment = forms.CharField(
-        label="Comment", required=False, widget=forms.Textarea(attrs={"rows": 3})
+        label="Comment", required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 3})
     )
-
-
-class SubmitForm(VersionedForm):
     summary = forms.CharField(
-        label="What this revision changes",
+        label="Public change summary",
         required=False,
         max_length=300,
-        help_text="One line; required when revising an approved article.",
+        help_text="Readers see this line in the review history and the feed; required when "
+        "revising an approved article.",
     )
-
-
-class RestoreForm(forms.Form):
-    at = forms.DateTimeField(widget=forms.HiddenInput)
+    note = forms.CharField(
+        label="Note to the board (private)",
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Only the desk shows this: for example your reply to the reviewer's comments.",
+    )

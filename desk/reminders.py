@@ -6,7 +6,7 @@ from django.conf import settings
 from django.core.mail import send_mass_mail
 
 from articles.notifications import users_with_perm
-from articles.workflow import PERM_REVIEW
+from articles.policy import PERM_REVIEW
 from desk.selectors import (
     article_list_assigned_to,
     article_list_due_for_rereview,

@@ -6,12 +6,14 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db.models import Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
-from articles.models import Article
-from articles.permissions import is_editor, is_reviewer
-from articles.workflow import ArticleState
+from articles.identifiers import normalise_doi, normalise_pmid
+from articles.models import Article, Citation, ClaimReview, Reference
+from articles.policy import is_editor, is_reviewer
+from articles.states import ArticleState
+from public.models import FollowUpQuestion
 
 
 def desk_articles() -> QuerySet[Article]:
@@ -139,8 +141,6 @@ def article_list_all(*, state: str = "", query: str = "") -> QuerySet[Article]:
 
 def followup_list_new():
     """Readers' follow-up questions nobody has handled yet, oldest first, with their article."""
-    from public.models import FollowUpQuestion
-
     return (
         FollowUpQuestion.objects.filter(status=FollowUpQuestion.Status.NEW)
         .select_related("article")
@@ -150,23 +150,41 @@ def followup_list_new():
 
 @dataclass
 class ClaimRow:
-    """One claim as the desk shows it: its citations, and the board's latest word on it."""
+    """One claim as the desk shows it: its citations, and the board's word on it as it now reads."""
 
     claim: object
     number: int
     citations: list
-    latest_review: object | None
     reviews: list
+    fingerprint: str  # of what readers see of the claim now (``articles.reviewed``)
+    writers: set = field(
+        default_factory=set
+    )  # who wrote this revision: their verdicts do not count
+
+    @property
+    def current_reviews(self) -> list:
+        """Verdicts on the claim exactly as it now reads, by reviewers free of conflict."""
+        return [
+            r
+            for r in self.reviews
+            if r.content_hash == self.fingerprint and r.reviewer_id not in self.writers
+        ]
+
+    @property
+    def latest_review(self):
+        current = self.current_reviews
+        return current[-1] if current else None
 
     @property
     def verdict(self) -> str:
-        """The verdict on the claim as it now reads ("" when none, or only on older wording)."""
+        """The verdict on the claim as it now reads ("" when none, or only on what it said before)."""
         review = self.latest_review
-        return (
-            review.verdict
-            if review is not None and review.claim_version == self.claim.version
-            else ""
-        )
+        return review.verdict if review is not None else ""
+
+    @property
+    def changed_since_review(self) -> bool:
+        """Reviewed before, but it (or a reference it cites) has changed since."""
+        return bool(self.reviews) and not self.current_reviews
 
     @property
     def unresolved(self) -> list[str]:
@@ -174,11 +192,7 @@ class ClaimRow:
 
 
 def claim_list_for_desk(*, article: Article) -> list[ClaimRow]:
-    """The article's claims with citations, references and reviews (4 queries in all)."""
-    from django.db.models import Prefetch
-
-    from articles.models import Citation, ClaimReview
-
+    """The article's claims with citations, references and reviews (5 queries in all)."""
     claims = article.claims.prefetch_related(
         Prefetch("citations", queryset=Citation.objects.select_related("reference")),
         Prefetch(
@@ -186,31 +200,31 @@ def claim_list_for_desk(*, article: Article) -> list[ClaimRow]:
             queryset=ClaimReview.objects.select_related("reviewer").order_by("created_at", "pk"),
         ),
     )
-    rows = []
-    for number, claim in enumerate(claims, start=1):
-        reviews = list(claim.reviews.all())
-        rows.append(
-            ClaimRow(
-                claim=claim,
-                number=number,
-                citations=list(claim.citations.all()),
-                latest_review=reviews[-1] if reviews else None,
-                reviews=reviews,
-            )
+    writers = set(article.contributors.values_list("pk", flat=True))
+    return [
+        ClaimRow(
+            claim=claim,
+            number=number,
+            citations=list(claim.citations.all()),
+            reviews=list(claim.reviews.all()),
+            fingerprint=claim.fingerprint(),
+            writers=writers,
         )
-    return rows
+        for number, claim in enumerate(claims, start=1)
+    ]
 
 
 def reference_search(*, query: str, limit: int = 20):
     """Library entries matching a DOI, a PMID or all the words given, in one query."""
-    from articles.models import Reference
-
     query = query.strip()
     if not query:
         return Reference.objects.none()
-    doi = query.lower().removeprefix("https://doi.org/").removeprefix("doi:").strip()
-    found = Reference.objects.filter(Q(doi=doi) | Q(pmid=query))
+    current = Reference.objects.filter(is_current=True)
+    doi, pmid = normalise_doi(query), normalise_pmid(query)
+    found = current.filter(
+        (Q(doi=doi) if doi else Q(pk__in=[])) | (Q(pmid=pmid) if pmid else Q(pk__in=[]))
+    )
     words = Q()
     for word in query.split():
         words &= Q(title__icontains=word) | Q(source__icontains=word) | Q(authors__icontains=word)
-    return (found | Reference.objects.filter(words)).distinct().order_by("title", "year")[:limit]
+    return (found | current.filter(words)).distinct().order_by("title", "year")[:limit]

@@ -11,12 +11,14 @@ import dataclasses
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
-from articles import services, workflow
+from articles import policy, services
 from articles.content import ArticleContent, ClaimKind, ReferenceData
+from articles.errors import WorkflowConflict
 from articles.matching import carry_uids
 from articles.models import Article, Reference
 from articles.selectors import article_get_content, reference_to_data
 from desk.body import parse_body
+from public.models import FollowUpQuestion
 
 
 def article_save_body(
@@ -146,8 +148,7 @@ def reference_add_and_cite(
     target: str,
 ) -> tuple[Reference, Article]:
     """Add a work to the library (or find it there) and cite it where the editor chose."""
-    if not workflow.can_edit(article, by):
-        raise PermissionDenied("You may not add references.")
+    policy.ensure(by, policy.EDIT, article)
     reference = services.reference_get_or_create(data=data, by=by)
     article = article_cite_reference(
         article=article,
@@ -163,17 +164,13 @@ def reference_add_and_cite(
 
 
 def _ensure_editor(by) -> None:
-    if not workflow.can_edit(None, by):
+    if not policy.is_editor(by):
         raise PermissionDenied("Only editors handle readers' questions.")
 
 
 def _lock_new_question(question):
-    from public.models import FollowUpQuestion
-
     locked = FollowUpQuestion.objects.select_for_update().get(pk=question.pk)
     if locked.status != FollowUpQuestion.Status.NEW:
-        from articles.errors import WorkflowConflict
-
         raise WorkflowConflict("Someone has already handled this question.")
     return locked
 
@@ -181,8 +178,6 @@ def _lock_new_question(question):
 @transaction.atomic
 def followup_dismiss(*, question, by):
     """An editor sets a reader's question aside."""
-    from public.models import FollowUpQuestion
-
     _ensure_editor(by)
     question = _lock_new_question(question)
     question.status = FollowUpQuestion.Status.DISMISSED
@@ -193,8 +188,6 @@ def followup_dismiss(*, question, by):
 @transaction.atomic
 def followup_convert(*, question, by) -> Article:
     """An editor starts a new draft whose question is the reader's question."""
-    from public.models import FollowUpQuestion
-
     _ensure_editor(by)
     question = _lock_new_question(question)
     article = services.article_create(

@@ -20,7 +20,7 @@ from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.safestring import mark_safe
 
 from articles.selectors import PublicArticle
-from articles.workflow import ArticleState
+from articles.states import ArticleState
 from public import selectors
 
 AUDIENCE_COOKIE = "audience"
@@ -65,7 +65,7 @@ def _ld_json(data: dict) -> str:
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
-def structured_data(*, request, public_article, content, reviewer, audience, url) -> str:
+def structured_data(*, request, public_article, content, credits, audience, url) -> str:
     """schema.org MedicalWebPage for the page, as JSON-LD text."""
     version = public_article.version
     data = {
@@ -83,17 +83,20 @@ def structured_data(*, request, public_article, content, reviewer, audience, url
     }
     if version is not None:
         data["lastReviewed"] = version.approved_at.date().isoformat()
-        person = {
-            "@type": "Person",
-            "name": reviewer.name if reviewer else version.approved_by.get_full_name(),
-        }
-        if reviewer:
-            person["honorificSuffix"] = reviewer.credentials
-            person["url"] = (
-                request.build_absolute_uri(reverse("public:board")) + f"#member-{reviewer.pk}"
-            )
-        data["reviewedBy"] = person
+        board = request.build_absolute_uri(reverse("public:board"))
+        data["reviewedBy"] = [_reviewer_ld(credit, board) for credit in credits]
     return _ld_json(data)
+
+
+def _reviewer_ld(credit, board_url: str) -> dict:
+    person = {"@type": "Person"}
+    if credit.profile is not None:
+        person["name"] = credit.profile.name
+        person["honorificSuffix"] = credit.profile.credentials
+        person["url"] = f"{board_url}#member-{credit.profile.pk}"
+    else:
+        person["name"] = credit.user.get_full_name() or credit.user.get_username()
+    return person
 
 
 def _citation_ld(ref) -> dict:
@@ -137,7 +140,7 @@ def article_page_context(
         public_article.content,
         public_article.version,
     )
-    reviewer = selectors.reviewer_profile(version.approved_by) if version else None
+    credits = selectors.version_list_credits(version=version) if version else []
     url = request.build_absolute_uri(article.get_absolute_url())
     history = (
         selectors.article_list_review_history(article=article)
@@ -151,8 +154,7 @@ def article_page_context(
         "is_approved": version is not None,
         "is_draft_preview": preview and version is None and article.state == ArticleState.DRAFT,
         "preview": preview,
-        "reviewer": reviewer,
-        "reviewer_user": version.approved_by if version else None,
+        "credits": credits,
         "steps": review_steps(public_article),
         "last_updated": content.last_updated or article.last_updated,
         "policy": furniture.policy,
@@ -167,7 +169,7 @@ def article_page_context(
             request=request,
             public_article=public_article,
             content=content,
-            reviewer=reviewer,
+            credits=credits,
             audience=audience,
             url=url,
         ),

@@ -16,15 +16,15 @@ from django.conf import settings
 from django.db.models import F, Q, QuerySet, TextField, Value
 from django.db.models.fields.json import KeyTextTransform
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 
-from articles.content import ArticleContent, ClaimData, ClaimKind, ReferenceData, content_from_dict
+from articles.content import ArticleContent, ClaimData, ClaimKind, ReferenceData
+from articles.interchange.jsonformat import content_from_document
 from articles.models import Article, ArticleTransition, ArticleVersion, BoardMember, EditorialPolicy
-from articles.selectors import PublicArticle, article_get_content
-from articles.workflow import ArticleState
+from articles.selectors import PublicArticle, article_get_content, policy_get_in_force
+from articles.states import ArticleState
+from articles.visibility import Shown, approved_visible_q, shown_for, visible_q
 from public.models import SiteText
-
-PENDING_STATES = (ArticleState.SUBMITTED, ArticleState.UNDER_REVIEW)
-
 
 # -- Which article, and which of its contents, a reader gets ----------------------
 
@@ -55,7 +55,7 @@ class ReaderArticle:
     def content(self) -> ArticleContent:
         if self._working:
             return article_get_content(article=self.article)
-        return content_from_dict(self.version.content)
+        return content_from_document(self.version.content)
 
     @property
     def is_approved(self) -> bool:
@@ -67,20 +67,18 @@ def article_get_for_reader(
 ) -> ReaderArticle | None:
     """What this reader may see of the article, or None when they may see nothing.
 
-    The rules of ``articles.selectors.article_get_public_content``, plus the
-    site's setting that hides pending articles and the desk's previews: readers
-    get the approved snapshot, else the pending submission; desk users asking
-    for a preview, or looking at a draft, get the working content as it stands.
+    Readers get what ``articles.visibility`` allows; desk users asking for a
+    preview, or looking at an article readers cannot see, get the working
+    content as it stands. Nobody gets a retracted article's content.
     """
-    if article.state == ArticleState.ARCHIVED:
+    if article.state == ArticleState.RETRACTED:
         return None
     if desk and preview:
         return ReaderArticle(article=article, version=None, working=True)
-    if article.published_version_id is not None:
+    shown = shown_for(article, pending_shown=True if desk else None)
+    if shown == Shown.APPROVED:
         return ReaderArticle(article=article, version=article.published_version, working=False)
-    if article.state in PENDING_STATES and (desk or settings.SHOW_PENDING_ARTICLES):
-        return ReaderArticle(article=article, version=None, working=True)
-    if desk:
+    if shown == Shown.PENDING or desk:
         return ReaderArticle(article=article, version=None, working=True)
     return None
 
@@ -102,8 +100,6 @@ class PageFurniture:
 
 def page_furniture() -> PageFurniture:
     """The policy in force and the disclaimer text (2 queries)."""
-    from articles.selectors import policy_get_in_force
-
     disclaimer = SiteText.objects.filter(key=SiteText.DISCLAIMER).first()
     return PageFurniture(
         policy=policy_get_in_force(),
@@ -306,6 +302,28 @@ def article_list_review_history(*, article: Article) -> list[ArticleVersion]:
     )
 
 
+@dataclass(frozen=True)
+class ReviewerCredit:
+    """A board reviewer credited on a published version: who verified or approved it."""
+
+    user: object
+    profile: BoardMember | None
+
+    @property
+    def name(self) -> str:
+        if self.profile is not None:
+            return f"{self.profile.name}, {self.profile.credentials}"
+        return self.user.get_full_name() or self.user.get_username()
+
+
+def version_list_credits(*, version: ArticleVersion) -> list[ReviewerCredit]:
+    """Every board reviewer who verified or approved ``version``, the final approver first (1 query)."""
+    users = version.reviewers.select_related("board_profile").order_by("last_name", "pk")
+    credits = [ReviewerCredit(user=user, profile=reviewer_profile(user)) for user in users]
+    credits.sort(key=lambda credit: credit.user.pk != version.approved_by_id)
+    return credits
+
+
 def reviewer_profile(user) -> BoardMember | None:
     """The board profile of a reviewer, when joined in already (no query)."""
     if user is None:
@@ -323,8 +341,6 @@ def board_list_active() -> QuerySet[BoardMember]:
 
 def policy_list_effective() -> list[EditorialPolicy]:
     """Policy versions already in effect, newest first; the first is the one in force."""
-    from django.utils import timezone
-
     return list(
         EditorialPolicy.objects.filter(effective_date__lte=timezone.localdate()).order_by(
             "-version"
@@ -334,21 +350,12 @@ def policy_list_effective() -> list[EditorialPolicy]:
 
 def policy_get_effective(*, version: int) -> EditorialPolicy | None:
     """One policy version, if it has taken effect (future versions are not public yet)."""
-    from django.utils import timezone
-
     return EditorialPolicy.objects.filter(
         version=version, effective_date__lte=timezone.localdate()
     ).first()
 
 
 # -- Lists: home, search, sitemap, feed --------------------------------------------
-
-
-def _visible_filter() -> Q:
-    visible = Q(published_version__isnull=False)
-    if settings.SHOW_PENDING_ARTICLES:
-        visible |= Q(state__in=PENDING_STATES)
-    return visible & ~Q(state=ArticleState.ARCHIVED)
 
 
 def article_list_public() -> QuerySet[Article]:
@@ -358,7 +365,7 @@ def article_list_public() -> QuerySet[Article]:
     revision's working ones.
     """
     return (
-        Article.objects.filter(_visible_filter())
+        Article.objects.filter(visible_q())
         .annotate(
             shown_title=Coalesce(
                 KeyTextTransform("title", "published_version__content"),
@@ -402,7 +409,7 @@ def article_search(*, query: str) -> list[Article]:
     if not terms:
         return []
     matches = (
-        Article.objects.filter(_visible_filter(), search_entry__isnull=False)
+        Article.objects.filter(visible_q(), search_entry__isnull=False)
         .annotate(
             shown_title=F("search_entry__title"),
             shown_heading=F("search_entry__display_heading"),
@@ -449,8 +456,7 @@ def _match_simple(matches: QuerySet[Article], terms: list[str]) -> QuerySet[Arti
 def article_list_approved() -> QuerySet[Article]:
     """Articles with an approved version readers see, for the sitemap."""
     return (
-        Article.objects.filter(published_version__isnull=False)
-        .exclude(state=ArticleState.ARCHIVED)
+        Article.objects.filter(approved_visible_q())
         .select_related("published_version")
         .defer("published_version__content")
         .order_by("-published_version__approved_at", "-pk")
@@ -460,7 +466,7 @@ def article_list_approved() -> QuerySet[Article]:
 def version_list_recent_approvals(*, limit: int = 50) -> QuerySet[ArticleVersion]:
     """The latest approvals of articles still published, newest first, for the feed."""
     return (
-        ArticleVersion.objects.exclude(article__state=ArticleState.ARCHIVED)
+        ArticleVersion.objects.exclude(article__state=ArticleState.RETRACTED)
         .select_related("article", "approved_by__board_profile")
         .annotate(shown_title=KeyTextTransform("title", "content"))
         .defer("content")

@@ -10,9 +10,9 @@ from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_POST, require_safe
 
 from articles.models import Article
-from articles.permissions import has_desk_access
+from articles.policy import has_desk_access
 from articles.selectors import PublicArticle
-from articles.workflow import ArticleState
+from articles.states import ArticleState
 from public import page, selectors, services, wholepage
 from public.forms import FollowUpForm
 
@@ -84,7 +84,7 @@ def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
         if kept is not None:
             return kept
     public_article, article = _reader_article(request, slug)
-    if article.state == ArticleState.ARCHIVED:
+    if article.state == ArticleState.RETRACTED:
         return _retracted(request, article)
     if public_article is None:
         raise Http404("No such article.")
@@ -131,7 +131,7 @@ def _retracted(request: HttpRequest, article) -> HttpResponse:
 def article_follow_up(request: HttpRequest, slug: str) -> HttpResponse:
     # Questions are taken on what readers can see: never on a draft, even from the desk.
     public_article, article = _reader_article(request, slug, as_reader=True)
-    if public_article is None or article.state == ArticleState.ARCHIVED:
+    if public_article is None or article.state == ArticleState.RETRACTED:
         raise Http404("No such article.")
     form = FollowUpForm(request.POST)
     if not form.is_valid():
@@ -164,7 +164,7 @@ def article_follow_up(request: HttpRequest, slug: str) -> HttpResponse:
 @require_safe
 def follow_up_thanks(request: HttpRequest, slug: str) -> HttpResponse:
     public_article, article = _reader_article(request, slug, as_reader=True)
-    if public_article is None or article.state == ArticleState.ARCHIVED:
+    if public_article is None or article.state == ArticleState.RETRACTED:
         raise Http404("No such article.")
     return render(
         request,

@@ -20,13 +20,12 @@ from django.middleware.csrf import get_token
 from django.utils import timezone
 
 from articles.models import Article, EditorialPolicy
-from articles.workflow import ArticleState
+from articles.visibility import shown_to_readers
 from public import page, selectors
 from public.models import SiteText
 
 # Stands in for the CSRF token in a kept page; no template text can contain it.
 CSRF_PLACEHOLDER = "\x00csrf-token\x00"
-PENDING_STATES = (ArticleState.SUBMITTED, ArticleState.UNDER_REVIEW)
 
 
 def applies_to(request: HttpRequest) -> bool:
@@ -72,10 +71,7 @@ def page_key(*, slug: str, audience: str) -> str | None:
     if row is None:
         return None
     pk, state, version_pk, content_version, last_updated, policy_version, disclaimer_updated = row
-    if state == ArticleState.ARCHIVED:
-        return None
-    pending_shown = settings.SHOW_PENDING_ARTICLES and state in PENDING_STATES
-    if version_pk is None and not pending_shown:
+    if shown_to_readers(state=state, has_approved_version=version_pk is not None) is None:
         return None
     return selectors.page_key_from_parts(
         article_pk=pk,

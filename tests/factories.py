@@ -119,9 +119,9 @@ def under_review_article(*, by=None, reviewer=None, **kwargs):
 
 
 def verify_all_claims(article, reviewer) -> None:
+    """Verify every item readers see, headings included, as it now reads."""
     for claim in article.claims.all():
-        if claim.states_fact:
-            services.claim_review(claim=claim, by=reviewer, verdict=ClaimReview.Verdict.VERIFIED)
+        services.claim_review(claim=claim, by=reviewer, verdict=ClaimReview.Verdict.VERIFIED)
 
 
 def approved_article(*, by=None, reviewer=None, **kwargs):

@@ -84,7 +84,12 @@ def parse_json(text: str) -> ArticleContent:
 
 def render_json(content: ArticleContent) -> str:
     """Write an article as JSON that ``parse_json`` reads back unchanged."""
-    data = {
+    return json.dumps(document_from_content(content), ensure_ascii=False, indent=2) + "\n"
+
+
+def document_from_content(content: ArticleContent) -> dict[str, Any]:
+    """The article as a document of the format (a JSON-ready dict; published snapshots keep it)."""
+    return {
         "format": FORMAT,
         "title": content.title,
         "display_heading": content.display_heading,
@@ -95,7 +100,11 @@ def render_json(content: ArticleContent) -> str:
             for number, reference in enumerate(content.references, start=1)
         ],
     }
-    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+
+
+def content_from_document(data: dict[str, Any]) -> ArticleContent:
+    """The content of a document this application wrote itself (not validated again)."""
+    return _content(data)
 
 
 def _load(text: str) -> Any:

@@ -59,7 +59,7 @@ def test_a_comment_is_asked_for_before_retracting(client, site_admin, editor):
     assert article.state == ArticleState.SUBMITTED
     client.post(url, {"comment": "Superseded by a newer article."})
     article.refresh_from_db()
-    assert article.state == ArticleState.ARCHIVED
+    assert article.state == ArticleState.RETRACTED
 
 
 @pytest.mark.parametrize("role", ["editor", "reviewer"])

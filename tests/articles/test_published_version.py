@@ -117,5 +117,5 @@ def test_a_retracted_article_has_nothing_public(editor, reviewer, site_admin):
     services.article_retract(
         article=article, by=site_admin, comment="Withdrawn: outdated guidance."
     )
-    assert article.state == ArticleState.ARCHIVED
+    assert article.state == ArticleState.RETRACTED
     assert article_get_public_content(article=article) is None

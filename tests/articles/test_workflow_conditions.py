@@ -6,10 +6,11 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import override_settings
 
-from articles import services
+from articles import services, workflow
 from articles.content import ClaimData, ClaimKind
 from articles.errors import ConditionsNotMet
 from articles.models import ArticleApproval, ClaimReview
+from articles.selectors import article_get_content
 from articles.workflow import ArticleState
 from tests.factories import (
     draft_article,
@@ -47,9 +48,7 @@ def test_submit_needs_every_fact_claim_cited(editor):
     article = draft_article(
         by=editor, content=dataclasses.replace(content, claims=(*content.claims, uncited))
     )
-    assert reasons_for_submit(article, editor) == [
-        services.CONDITION_MESSAGES[services.workflow.every_fact_claim_is_cited]
-    ]
+    assert reasons_for_submit(article, editor) == [workflow.every_fact_claim_is_cited.message]
 
 
 def test_a_claim_marked_as_needing_no_citation_may_be_submitted(editor):
@@ -75,7 +74,7 @@ def test_unresolved_citation_blocks_submit_and_is_kept(editor):
         by=editor, content=dataclasses.replace(content, claims=(*content.claims, dangling))
     )
     reasons = reasons_for_submit(article, editor)
-    assert reasons == [services.CONDITION_MESSAGES[services.workflow.has_no_unresolved_citation]]
+    assert reasons == [workflow.has_no_unresolved_citation.message]
     stored = article.claims.get(text="Cites a missing reference.").citations.all()
     assert [(c.reference is not None, c.unresolved_label) for c in stored] == [
         (True, ""),
@@ -96,17 +95,15 @@ def test_imported_article_with_unresolved_citations_is_submitted_but_cannot_be_a
     verify_all_claims(article, reviewer)
     with pytest.raises(ConditionsNotMet) as refused:
         services.article_approve(article=article, by=reviewer)
-    assert (
-        services.CONDITION_MESSAGES[services.workflow.has_no_unresolved_citation]
-        in refused.value.reasons
-    )
+    assert workflow.has_no_unresolved_citation.message in refused.value.reasons
     article.refresh_from_db()
     assert article.state == ArticleState.UNDER_REVIEW
 
 
-def test_approve_needs_every_fact_claim_verified_as_it_now_reads(editor, reviewer, policy):
+def test_approve_needs_every_claim_and_heading_verified_as_it_now_reads(editor, reviewer, policy):
     article = under_review_article(by=editor, reviewer=reviewer)
-    claims = [c for c in article.claims.all() if c.states_fact]
+    claims = list(article.claims.all())
+    assert not claims[0].states_fact  # the heading is signed off like the rest
     for claim in claims[:-1]:
         services.claim_review(claim=claim, by=reviewer, verdict=ClaimReview.Verdict.VERIFIED)
     with pytest.raises(ConditionsNotMet):
@@ -125,7 +122,7 @@ def test_a_verification_lapses_when_the_claim_is_reworded(editor, reviewer, poli
     article = under_review_article(by=editor, reviewer=reviewer)
     verify_all_claims(article, reviewer)
     services.article_request_changes(article=article, by=reviewer, comment="Tighten claim 1.")
-    content = services.article_get_content(article=article)
+    content = article_get_content(article=article)
     reworded = tuple(
         dataclasses.replace(c, text="Claim 1 states a narrower fact.")
         if c.text == "Claim 1 states a fact."
@@ -140,7 +137,7 @@ def test_a_verification_lapses_when_the_claim_is_reworded(editor, reviewer, poli
     )
     services.article_submit(article=article, by=editor)
     services.article_start_review(article=article, by=reviewer)
-    assert [s.verified for s in article.claim_summaries() if s.states_fact].count(False) == 1
+    assert [s.verified for s in article.claim_summaries()].count(False) == 1
     with pytest.raises(ConditionsNotMet):
         services.article_approve(article=article, by=reviewer)
 
@@ -155,7 +152,12 @@ def test_a_reviewer_who_edited_the_revision_may_not_approve_it(editor, policy):
     )
     services.article_submit(article=article, by=editor)
     services.article_start_review(article=article, by=both)
-    verify_all_claims(article, both)
+    # Conflict of interest covers verification too: not one item can be verified by them.
+    for claim in article.claims.all():
+        with pytest.raises(PermissionDenied):
+            services.claim_review(claim=claim, by=both, verdict=ClaimReview.Verdict.VERIFIED)
+    assert not ClaimReview.objects.filter(claim__article=article).exists()
+    verify_all_claims(article, make_reviewer("independent"))
     with pytest.raises(PermissionDenied):
         services.article_approve(article=article, by=both)
     assert "approve" not in {t.name for t in article.get_available_user_state_transitions(both)}

@@ -4,7 +4,7 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django_fsm import TransitionNotAllowed
 
-from articles import services
+from articles import actions, services
 from articles.models import Article, ArticleTransition
 from articles.workflow import ArticleState
 from tests.factories import (
@@ -35,7 +35,7 @@ def call(transition: str, article: Article, user):
     kwargs = {"article": article, "by": user}
     if transition in ("request_changes", "retract"):
         kwargs["comment"] = "A reason."
-    return services.TRANSITION_SERVICES[transition](**kwargs)
+    return actions.ACTIONS[transition].service(**kwargs)
 
 
 # (transition, source state) -> roles allowed. "editor" wrote the article.
@@ -58,7 +58,7 @@ TARGET = {
     "request_changes": ArticleState.DRAFT,
     "approve": ArticleState.APPROVED,
     "revise": ArticleState.DRAFT,
-    "retract": ArticleState.ARCHIVED,
+    "retract": ArticleState.RETRACTED,
 }
 
 
@@ -115,7 +115,7 @@ def test_nothing_leaves_a_retracted_article(roles, policy):
         with pytest.raises(TransitionNotAllowed):
             call(name, article, roles["admin"])
     article.refresh_from_db()
-    assert article.state == ArticleState.ARCHIVED
+    assert article.state == ArticleState.RETRACTED
 
 
 @pytest.mark.django_db

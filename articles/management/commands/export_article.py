@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
-from articles.content import content_from_dict
+from articles.interchange.jsonformat import content_from_document
 from articles.interchange import FORMATS, render
 from articles.models import Article
 from articles.selectors import article_get_content
@@ -26,7 +26,7 @@ class Command(BaseCommand):
         if published:
             if article.published_version is None:
                 raise CommandError(f"{slug!r} has no approved version yet.")
-            content = content_from_dict(article.published_version.content)
+            content = content_from_document(article.published_version.content)
         else:
             content = article_get_content(article=article)
         output = render(content, format)

@@ -1,0 +1,203 @@
+"""Who may do what to an article, and what stands in the way: the one place every door asks.
+
+The desk, the API, the admin and the templates ask this module; nothing else
+calls ``has_perm``. Roles are Django groups holding permissions (see
+``articles.permissions``); the per-article rules (conflict of interest, who may
+withdraw, content that changes only in draft) are the predicates below, which
+the state graph in ``articles.workflow`` names as its transition permissions.
+
+Actions are the transition names of ``articles.workflow`` plus ``EDIT``
+(change the content) and ``VERIFY`` (give a verdict on a claim).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.core.exceptions import PermissionDenied
+from django_fsm import TransitionNotAllowed, can_proceed, has_transition_perm
+
+from articles.errors import ConditionsNotMet, ContentLocked
+from articles.states import ArticleState
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AbstractBaseUser
+
+    from articles.models import Article
+
+# Permission codenames (app label "articles"); granted to groups by a data migration.
+PERM_EDIT = "articles.change_article"
+PERM_SUBMIT = "articles.submit_article"
+PERM_REVIEW = "articles.review_article"
+PERM_RETRACT = "articles.retract_article"
+
+EDIT = "edit"
+VERIFY = "verify"
+
+
+# -- Roles ---------------------------------------------------------------------------
+
+
+def _active(user) -> bool:
+    return bool(user is not None and user.is_authenticated and user.is_active)
+
+
+def is_editor(user) -> bool:
+    """Editors draft, edit, submit and revise articles (the Editors group holds both rights)."""
+    return _active(user) and user.has_perm(PERM_EDIT) and user.has_perm(PERM_SUBMIT)
+
+
+def is_reviewer(user) -> bool:
+    """Medical Advisory Board reviewers."""
+    return _active(user) and user.has_perm(PERM_REVIEW)
+
+
+def is_site_admin(user) -> bool:
+    """Site admins retract articles and keep the policy, the board and the site texts."""
+    return _active(user) and user.has_perm(PERM_RETRACT)
+
+
+def has_desk_access(user) -> bool:
+    """Editors, board reviewers and site admins work at the desk; readers never do."""
+    return is_editor(user) or is_reviewer(user) or is_site_admin(user)
+
+
+# -- Per-article rules (the workflow's transition permissions) -------------------------
+
+
+def wrote_this_revision(article: Article, user) -> bool:
+    """Drafted or edited the revision now in the workflow."""
+    return article.is_contributor(user)
+
+
+def may_edit(article: Article | None, user: AbstractBaseUser) -> bool:
+    return is_editor(user)
+
+
+def may_withdraw(article: Article, user: AbstractBaseUser) -> bool:
+    """Taking a submission back is for the editors who wrote this revision (or a superuser)."""
+    return is_editor(user) and (user.is_superuser or wrote_this_revision(article, user))
+
+
+def may_review(article: Article, user: AbstractBaseUser) -> bool:
+    return is_reviewer(user)
+
+
+def may_sign_off(article: Article, user: AbstractBaseUser) -> bool:
+    # Conflict of interest: nobody verifies or approves content they drafted or
+    # edited in this revision, whatever their other roles.
+    return is_reviewer(user) and not wrote_this_revision(article, user)
+
+
+def may_retract(article: Article, user: AbstractBaseUser) -> bool:
+    return is_site_admin(user)
+
+
+def is_content_editable(article: Article) -> bool:
+    """Content changes only in draft, so an approval covers exactly what was reviewed."""
+    return article.state == ArticleState.DRAFT
+
+
+COI_MESSAGE = (
+    "You drafted or edited this revision, so another board member must verify and approve it."
+)
+
+
+# -- Questions the doors ask -----------------------------------------------------------
+
+
+def ensure(user, action: str, article: Article | None) -> None:
+    """Raise unless ``user`` may take ``action`` on ``article`` now.
+
+    Not allowed for this user -> PermissionDenied (403); wrong state ->
+    TransitionNotAllowed or ContentLocked (409); article not ready ->
+    ConditionsNotMet (409), with every reason in words.
+    """
+    if action == EDIT:
+        _ensure_edit(user, article)
+    elif action == VERIFY:
+        _ensure_verify(user, article)
+    else:
+        _ensure_transition(user, action, article)
+
+
+def can(user, action: str, article: Article | None) -> bool:
+    """Whether ``ensure`` would let ``user`` take ``action`` on ``article`` now."""
+    try:
+        ensure(user, action, article)
+    except (PermissionDenied, TransitionNotAllowed, ContentLocked):
+        return False
+    return True
+
+
+def blockers(user, action: str, article: Article) -> list[str]:
+    """What keeps ``user`` from ``action``, in words, when it is otherwise theirs to take.
+
+    Empty when the action is open, or when it is not this user's at all (a
+    button they are not offered needs no explanation).
+    """
+    try:
+        ensure(user, action, article)
+    except ConditionsNotMet as error:
+        return list(error.reasons)
+    except PermissionDenied as error:
+        if action in ("approve", VERIFY) and is_reviewer(user) and _at_edge(article, action):
+            return [str(error)]
+        return []
+    except (TransitionNotAllowed, ContentLocked):
+        return []
+    return []
+
+
+def available_transitions(user, article: Article, names) -> list[str]:
+    """Of ``names``, the transitions ``user`` may take on ``article`` now, in that order."""
+    return [name for name in names if can(user, name, article)]
+
+
+def _at_edge(article: Article, action: str) -> bool:
+    if action == VERIFY:
+        return article.state == ArticleState.UNDER_REVIEW
+    return can_proceed(getattr(article, action), check_conditions=False)
+
+
+def _ensure_edit(user, article: Article | None) -> None:
+    if not may_edit(article, user):
+        raise PermissionDenied("Only editors write articles.")
+    if article is not None and not is_content_editable(article):
+        raise ContentLocked(
+            f"The article is {article.get_state_display().lower()}; its content changes only in "
+            "draft (withdraw it, or start a new revision with “Revise”)."
+        )
+
+
+def _ensure_verify(user, article: Article) -> None:
+    if not is_reviewer(user):
+        raise PermissionDenied("Only board reviewers review claims.")
+    if article.state != ArticleState.UNDER_REVIEW:
+        raise TransitionNotAllowed("Claims are reviewed only while the article is under review.")
+    if wrote_this_revision(article, user):
+        raise PermissionDenied(COI_MESSAGE)
+
+
+def _ensure_transition(user, name: str, article: Article) -> None:
+    bound = getattr(article, name, None)
+    meta = getattr(bound, "_django_fsm", None)
+    if meta is None:
+        raise TransitionNotAllowed(f"There is no step called {name!r}.")
+    words = name.replace("_", " ")
+    if not can_proceed(bound, check_conditions=False):
+        raise TransitionNotAllowed(
+            f"Cannot {words}: the article is {article.get_state_display().lower()}."
+        )
+    if not meta.has_transition_perm(article, article.state, user):
+        if name == "approve" and is_reviewer(user):
+            raise PermissionDenied(COI_MESSAGE)
+        raise PermissionDenied(f"You may not {words} this article.")
+    if not has_transition_perm(bound, user):
+        transition = meta.get_transition(article.state)
+        reasons = [
+            getattr(condition, "message", condition.__name__)
+            for condition in transition.conditions
+            if not condition(article)
+        ]
+        raise ConditionsNotMet(f"Cannot {words} yet: " + " ".join(reasons), reasons=reasons)

@@ -1,0 +1,100 @@
+"""Fingerprints of reviewed content: what a verdict or an approval vouches for.
+
+The *reviewed content* of a revision is everything a reader can see of it: the
+question, the display heading, and for each claim its kind, nesting level,
+text, plain-language text, "needs no citation" mark and its citations in order,
+each with every detail of the cited reference. A verdict stores the
+fingerprint of the claim it verified and an approval the fingerprint of the
+whole content, so any later change, through whatever door and even to a
+reference shared with another article, leaves them naming something else: the
+verdict is stale and the approval no longer counts.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Sequence
+
+from articles.content import ArticleContent, ClaimData, ReferenceData
+
+REFERENCE_FIELDS = ("kind", "title", "source", "year", "authors", "doi", "pmid", "url")
+
+# A citation with no reference behind it: it blocks approval whatever its number.
+UNRESOLVED: dict = {"unresolved": True}
+
+
+def reference_details(reference) -> dict:
+    """Every detail readers see of a reference (a model instance or ``ReferenceData``)."""
+    details = {field: getattr(reference, field) for field in REFERENCE_FIELDS}
+    details["kind"] = str(details["kind"])
+    details["year"] = int(details["year"])
+    return details
+
+
+def claim_material(
+    *,
+    kind: str,
+    level: int,
+    text: str,
+    plain_text: str,
+    needs_no_citation: bool,
+    cited: Sequence[dict],
+) -> dict:
+    return {
+        "kind": str(kind),
+        "level": int(level),
+        "text": text,
+        "plain_text": plain_text,
+        "needs_no_citation": bool(needs_no_citation),
+        "cited": list(cited),
+    }
+
+
+def _digest(material) -> str:
+    text = json.dumps(material, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def claim_fingerprint(**material) -> str:
+    """The fingerprint of one claim's reviewed content (arguments as ``claim_material``)."""
+    return _digest(claim_material(**material))
+
+
+def cited_details(claim: ClaimData, references: Sequence[ReferenceData]) -> list[dict]:
+    return [
+        reference_details(references[n - 1]) if 1 <= n <= len(references) else UNRESOLVED
+        for n in claim.citations
+    ]
+
+
+def claim_data_fingerprint(claim: ClaimData, references: Sequence[ReferenceData]) -> str:
+    return claim_fingerprint(
+        kind=claim.kind,
+        level=claim.level,
+        text=claim.text,
+        plain_text=claim.plain_text,
+        needs_no_citation=claim.needs_no_citation,
+        cited=cited_details(claim, references),
+    )
+
+
+def content_fingerprint(content: ArticleContent) -> str:
+    """The fingerprint of a whole revision as readers would see it (no ids, no dates)."""
+    return _digest(
+        {
+            "title": content.title,
+            "display_heading": content.display_heading,
+            "claims": [
+                claim_material(
+                    kind=c.kind,
+                    level=c.level,
+                    text=c.text,
+                    plain_text=c.plain_text,
+                    needs_no_citation=c.needs_no_citation,
+                    cited=cited_details(c, content.references),
+                )
+                for c in content.claims
+            ],
+        }
+    )

@@ -1,0 +1,61 @@
+"""Writes: the only code that creates, edits or moves articles and library references.
+
+Every service takes keyword-only arguments, runs in one transaction, asks
+``articles.policy`` whether the acting user may act (django-fsm checks
+permissions only when asked), records who and why for the history, and defers
+notifications until the transaction commits. By subject:
+
+- ``transitions``: the workflow steps, each through the same sequence;
+- ``content``: drafts, their body, restoring a past version;
+- ``review``: verdicts on claims;
+- ``references``: the shared library, copy-on-write once a reference is reviewed;
+- ``search``: the public search entries.
+"""
+
+from articles.services.content import (
+    article_create,
+    article_replace_content,
+    article_revert,
+    article_update,
+    citation_resolve,
+    unique_slug,
+)
+from articles.services.references import (
+    reference_get_or_create,
+    reference_is_frozen,
+    reference_update,
+)
+from articles.services.review import claim_review
+from articles.services.search import search_entry_refresh
+from articles.services.transitions import (
+    article_approve,
+    article_receive_import,
+    article_request_changes,
+    article_retract,
+    article_revise,
+    article_start_review,
+    article_submit,
+    article_withdraw,
+)
+
+__all__ = [
+    "article_approve",
+    "article_create",
+    "article_receive_import",
+    "article_replace_content",
+    "article_request_changes",
+    "article_retract",
+    "article_revert",
+    "article_revise",
+    "article_start_review",
+    "article_submit",
+    "article_update",
+    "article_withdraw",
+    "citation_resolve",
+    "claim_review",
+    "reference_get_or_create",
+    "reference_is_frozen",
+    "reference_update",
+    "search_entry_refresh",
+    "unique_slug",
+]

@@ -1,0 +1,277 @@
+"""Writing content: creating drafts, editing them, replacing their body, restoring a past one.
+
+Content changes only in draft (``articles.policy``), so an approval covers
+exactly what was reviewed; every change bumps the article's content version,
+which edits name to detect conflicting saves.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Sequence
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.text import slugify
+from simple_history.utils import bulk_create_with_history
+
+from articles import policy
+from articles.content import ArticleContent, ClaimData, ClaimKind
+from articles.history import article_content_as_of
+from articles.models import Article, Citation, Claim, Reference
+from articles.selectors import article_get_content, reference_to_data
+from articles.services.references import reference_get_or_create
+from articles.services.steps import lock_article, save_article
+from articles.services.transitions import article_revise
+from articles.states import ArticleState
+
+# What readers see of a claim besides its citations: a change to any of them
+# bumps the claim's version (verdicts are bound to the fingerprint anyway).
+CLAIM_SHOWN_FIELDS = ("kind", "level", "text", "plain_text", "needs_no_citation")
+
+
+def unique_slug(title: str, *, exclude_pk: int | None = None) -> str:
+    base = slugify(title)[:300].strip("-") or "article"
+    taken = set(
+        Article.objects.filter(slug__startswith=base)
+        .exclude(pk=exclude_pk)
+        .values_list("slug", flat=True)
+    )
+    slug, n = base, 2
+    while slug in taken:
+        slug, n = f"{base}-{n}", n + 1
+    return slug
+
+
+@transaction.atomic
+def article_create(
+    *,
+    by,
+    title: str,
+    display_heading: str = "",
+    content: ArticleContent | None = None,
+    reason: str = "Created",
+) -> Article:
+    """An editor starts a new draft from a question, optionally with a whole body."""
+    policy.ensure(by, policy.EDIT, None)
+    title = (title or "").strip()
+    if not title:
+        raise ValidationError({"title": "Give the reader's question."})
+    article = Article(
+        title=title,
+        slug=unique_slug(title),
+        display_heading=(display_heading or (content.display_heading if content else "")).strip(),
+        created_by=by,
+    )
+    if content is not None and content.last_updated:
+        article.last_updated = content.last_updated
+    save_article(article, by=by, reason=reason)
+    article.contributors.add(by)
+    if content is not None:
+        _write_claims(article, content, by=by, reason=reason)
+    return article
+
+
+@transaction.atomic
+def article_update(
+    *,
+    article: Article,
+    by,
+    expected_version: int,
+    title: str | None = None,
+    display_heading: str | None = None,
+    reason: str = "Edited",
+) -> Article:
+    """An editor changes the question or display heading of a draft."""
+    policy.ensure(by, policy.EDIT, article)
+    lock_article(article, expected_version=expected_version)
+    if title is not None:
+        title = title.strip()
+        if not title:
+            raise ValidationError({"title": "Give the reader's question."})
+        article.title = title
+    if display_heading is not None:
+        article.display_heading = display_heading.strip()
+    _bump_content(article, by=by, reason=reason)
+    return article
+
+
+@transaction.atomic
+def article_replace_content(
+    *,
+    article: Article,
+    by,
+    expected_version: int,
+    content: ArticleContent,
+    reason: str = "Body edited",
+) -> Article:
+    """Replace the draft's body with ``content``; claims that keep their uid keep their identity."""
+    policy.ensure(by, policy.EDIT, article)
+    lock_article(article, expected_version=expected_version)
+    if content.title.strip():
+        article.title = content.title.strip()
+    article.display_heading = content.display_heading.strip()
+    _write_claims(article, content, by=by, reason=reason)
+    _bump_content(article, by=by, reason=reason)
+    return article
+
+
+def _bump_content(article: Article, *, by, reason: str) -> None:
+    article.content_version += 1
+    article.last_updated = timezone.localdate()
+    article.forget_cached_content()
+    save_article(article, by=by, reason=reason)
+    article.contributors.add(by)
+
+
+def _citation_rows(
+    claim: Claim, numbers: Sequence[int], references: list[Reference]
+) -> list[Citation]:
+    rows = []
+    for position, number in enumerate(numbers):
+        if 1 <= number <= len(references):
+            rows.append(Citation(claim=claim, position=position, reference=references[number - 1]))
+        else:
+            rows.append(Citation(claim=claim, position=position, unresolved_label=str(number)))
+    return rows
+
+
+def _citation_key(citation: Citation) -> tuple:
+    return (citation.reference_id, citation.unresolved_label)
+
+
+def _validate_claim(data: ClaimData, index: int) -> None:
+    if not data.text.strip():
+        raise ValidationError({"body": f"Claim {index + 1} is empty."})
+    if data.level > 5:
+        raise ValidationError({"body": f"Claim {index + 1} is nested deeper than 5 levels."})
+
+
+def _write_claims(article: Article, content: ArticleContent, *, by, reason: str) -> None:
+    """Bring the article's claims and citations in line with ``content``.
+
+    A claim whose uid matches an existing one is updated in place (and its
+    version bumped when anything readers see of it changes); the rest are
+    created; claims no longer present are deleted. The query count depends on
+    the number of changed claims, not on the size of the article.
+    """
+    for index, data in enumerate(content.claims):
+        _validate_claim(data, index)
+    references = [reference_get_or_create(data=data, by=by) for data in content.references]
+    existing = {str(c.uid): c for c in article.claims.prefetch_related("citations")}
+    keep: set[str] = set()
+    new_claims: list[Claim] = []
+    new_citations: list[Citation] = []
+    stale_citation_claims: list[int] = []
+    for position, data in enumerate(content.claims):
+        claim = existing.get(data.uid) if data.uid else None
+        if claim is None or data.uid in keep:
+            claim = Claim(article=article, position=position, **_claim_fields(data))
+            new_claims.append(claim)
+            new_citations.extend(_citation_rows(claim, data.citations, references))
+            continue
+        keep.add(data.uid)
+        wanted = _citation_rows(claim, data.citations, references)
+        citations_changed = [_citation_key(c) for c in claim.citations.all()] != [
+            _citation_key(c) for c in wanted
+        ]
+        fields = _claim_fields(data)
+        shown_changed = citations_changed or any(
+            getattr(claim, f) != fields[f] for f in CLAIM_SHOWN_FIELDS
+        )
+        if citations_changed:
+            stale_citation_claims.append(claim.pk)
+            new_citations.extend(wanted)
+        if shown_changed or claim.position != position:
+            for f, v in fields.items():
+                setattr(claim, f, v)
+            claim.position = position
+            if shown_changed:
+                claim.version += 1
+            claim._history_user = by
+            claim._change_reason = reason[:100]
+            claim.save()
+    removed = [c for uid, c in existing.items() if uid not in keep]
+    for claim in removed:
+        claim._history_user = by
+        claim._change_reason = reason[:100]
+        claim.delete()
+    if stale_citation_claims:
+        for citation in Citation.objects.filter(claim_id__in=stale_citation_claims):
+            citation._history_user = by
+            citation.delete()
+    if new_claims:
+        # SQLite (3.35+) and PostgreSQL both return the new primary keys.
+        bulk_create_with_history(
+            new_claims, Claim, default_user=by, default_change_reason=reason[:100]
+        )
+    if new_citations:
+        bulk_create_with_history(
+            new_citations, Citation, default_user=by, default_change_reason=reason[:100]
+        )
+    article.forget_cached_content()
+
+
+def _claim_fields(data: ClaimData) -> dict[str, Any]:
+    kind = ClaimKind(data.kind)
+    return {
+        "kind": kind.value,
+        "level": data.level if kind.is_list_item else 0,
+        "text": data.text.strip(),
+        "plain_text": data.plain_text.strip(),
+        "needs_no_citation": data.needs_no_citation and not kind.is_heading,
+    }
+
+
+@transaction.atomic
+def citation_resolve(
+    *, article: Article, by, expected_version: int, number: int, reference: Reference
+) -> Article:
+    """Put a library reference behind an unresolved citation number of a draft."""
+    content = article_get_content(article=article)
+    unresolved = content.unresolved_numbers()
+    if number not in unresolved:
+        raise ValidationError({"number": f"Citation {number} is not unresolved in this article."})
+    # The reference joins the list as n+1; the other unresolved numbers follow it.
+    new_number = len(content.references) + 1
+    others = [n for n in unresolved if n != number]
+    renumber = {number: new_number, **{n: new_number + 1 + i for i, n in enumerate(others)}}
+    updated = dataclasses.replace(
+        content,
+        claims=tuple(
+            dataclasses.replace(c, citations=tuple(renumber.get(n, n) for n in c.citations))
+            for c in content.claims
+        ),
+        references=(*content.references, reference_to_data(reference)),
+    )
+    return article_replace_content(
+        article=article,
+        by=by,
+        expected_version=expected_version,
+        content=updated,
+        reason=f"Citation {number} resolved",
+    )
+
+
+@transaction.atomic
+def article_revert(*, article: Article, by, to, expected_version: int | None = None) -> Article:
+    """Restore the content the article had at ``to`` (a datetime) as a new draft.
+
+    Never bypasses review: an approved article first starts a new revision, and
+    an article in review must be withdrawn or sent back before it can be reverted.
+    """
+    if article.state == ArticleState.APPROVED:
+        article_revise(article=article, by=by)
+    policy.ensure(by, policy.EDIT, article)
+    old = article_content_as_of(article=article, when=to)
+    if old is None:
+        raise ValidationError({"to": "The article did not exist at that time."})
+    return article_replace_content(
+        article=article,
+        by=by,
+        expected_version=article.content_version if expected_version is None else expected_version,
+        content=old,
+        reason=f"Reverted to {to:%Y-%m-%d %H:%M}",
+    )

@@ -1,0 +1,130 @@
+"""The shared reference library: finding, adding and changing references.
+
+A reference cited by an article that is submitted, under review, approved or
+retracted is frozen: what the board reviewed (and what the approved snapshot
+says) must not change under it. Changing a frozen reference makes a new current
+version that replaces it in the library; articles citing the old row keep it,
+exactly as it was reviewed. Every change is recorded with who made it.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+
+from articles import policy
+from articles.content import ReferenceData
+from articles.identifiers import normalise_doi, normalise_pmid
+from articles.models import Reference
+from articles.states import ArticleState
+
+# The details a change may touch (the dedup key follows from title, source and year).
+EDITABLE_FIELDS = ("kind", "title", "source", "year", "authors", "doi", "pmid", "url")
+
+
+def reference_is_frozen(reference: Reference) -> bool:
+    """Cited by an article past drafting: its details are part of a review or an approval."""
+    return reference.citations.exclude(claim__article__state=ArticleState.DRAFT).exists()
+
+
+def _current(**lookup) -> Reference | None:
+    return Reference.objects.filter(is_current=True, **lookup).first()
+
+
+@transaction.atomic
+def reference_get_or_create(*, data: ReferenceData, by=None) -> Reference:
+    """The library entry for this work, created if new.
+
+    Same DOI, same PMID, or same normalised title + source + year is the same
+    work. Identifiers the library lacks are filled in from ``data`` (through
+    ``reference_update``, so a frozen reference gets a new version instead).
+    """
+    doi, pmid = normalise_doi(data.doi), normalise_pmid(data.pmid)
+    key = Reference.make_dedup_key(title=data.title, source=data.source, year=data.year)
+    for lookup in (
+        {"doi": doi} if doi else None,
+        {"pmid": pmid} if pmid else None,
+        {"dedup_key": key},
+    ):
+        if lookup and (existing := _current(**lookup)) is not None:
+            missing = {
+                field: value
+                for field, value in (
+                    ("doi", doi),
+                    ("pmid", pmid),
+                    ("authors", data.authors.strip()),
+                    ("url", data.url.strip()),
+                )
+                if value and not getattr(existing, field)
+            }
+            if not missing:
+                return existing
+            return reference_update(
+                reference=existing, by=by, changes=missing, reason="Identifiers completed"
+            )
+    reference = Reference(
+        kind=data.kind.value,
+        title=data.title.strip(),
+        source=data.source.strip(),
+        year=data.year,
+        authors=data.authors.strip(),
+        doi=doi,
+        pmid=pmid,
+        url=data.url.strip(),
+    )
+    reference._history_user = by
+    reference.full_clean(exclude=["dedup_key"])
+    reference.save()
+    return reference
+
+
+@transaction.atomic
+def reference_update(
+    *, reference: Reference, by, changes: dict, reason: str = "Reference changed"
+) -> Reference:
+    """Change a library reference's details; a frozen one gets a new version instead.
+
+    Returns the reference that now carries the details: ``reference`` itself,
+    or the new current version that replaces it.
+    """
+    if by is not None and not policy.may_edit(None, by):
+        raise PermissionDenied("Only editors change library references.")
+    unknown = set(changes) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise ValueError(f"Not a reference detail: {', '.join(sorted(unknown))}")
+    changes = dict(changes)
+    if "doi" in changes:
+        changes["doi"] = normalise_doi(changes["doi"])
+    if "pmid" in changes:
+        changes["pmid"] = normalise_pmid(changes["pmid"])
+    locked = Reference.objects.select_for_update().get(pk=reference.pk)
+    if not any(getattr(locked, field) != value for field, value in changes.items()):
+        return locked
+    if not locked.is_current:
+        # Only the library's current version of a work takes changes.
+        current = Reference.objects.filter(replaces=locked).first()
+        return reference_update(reference=current, by=by, changes=changes, reason=reason)
+    if not reference_is_frozen(locked):
+        for field, value in changes.items():
+            setattr(locked, field, value)
+        locked._history_user = by
+        locked._change_reason = reason[:100]
+        locked.full_clean(exclude=["dedup_key"])
+        locked.save()
+        return locked
+    # Copy-on-write: retire the reviewed row first so the new one may take its identifiers.
+    locked.is_current = False
+    locked._history_user = by
+    locked._change_reason = f"Replaced by a new version: {reason}"[:100]
+    locked.save()
+    successor = Reference(
+        **{field: getattr(locked, field) for field in EDITABLE_FIELDS},
+        replaces=locked,
+    )
+    for field, value in changes.items():
+        setattr(successor, field, value)
+    successor._history_user = by
+    successor._change_reason = reason[:100]
+    successor.full_clean(exclude=["dedup_key", "replaces"])
+    successor.save()
+    return successor

@@ -1,0 +1,52 @@
+"""Claim-by-claim review: a board reviewer's verdict on one claim as it reads now."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Prefetch
+
+from articles import policy
+from articles.errors import EditConflict
+from articles.models import Citation, Claim, ClaimReview
+
+
+@transaction.atomic
+def claim_review(
+    *, claim: Claim, by, verdict: str, comment: str = "", expected_hash: str | None = None
+) -> ClaimReview:
+    """A board reviewer marks one item of an article under review Verified or Needs change.
+
+    The verdict is bound to the claim's fingerprint: everything readers see of
+    it, down to the details of the references it cites, so any later change
+    makes it stale. ``expected_hash`` is the fingerprint of the claim as the
+    reviewer was shown it; a claim that changed meanwhile is refused. Nobody who
+    drafted or edited the revision may give a verdict.
+    """
+    article = claim.article
+    policy.ensure(by, policy.VERIFY, article)
+    if verdict not in ClaimReview.Verdict.values:
+        raise ValidationError({"verdict": "Choose Verified or Needs change."})
+    comment = (comment or "").strip()
+    if verdict == ClaimReview.Verdict.NEEDS_CHANGE and not comment:
+        raise ValidationError({"comment": "Say what needs to change."})
+    current = Claim.objects.prefetch_related(
+        Prefetch("citations", queryset=Citation.objects.select_related("reference"))
+    ).get(pk=claim.pk)
+    fingerprint = current.fingerprint()
+    if expected_hash and expected_hash != fingerprint:
+        raise EditConflict(
+            "This claim or a reference it cites changed since you opened it. "
+            "Read it again before giving your verdict.",
+            current_version=article.content_version,
+        )
+    review = ClaimReview.objects.create(
+        claim=current,
+        claim_version=current.version,
+        content_hash=fingerprint,
+        reviewer=by,
+        verdict=verdict,
+        comment=comment,
+    )
+    article.forget_cached_content()
+    return review

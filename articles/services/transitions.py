@@ -1,0 +1,294 @@
+"""Moving articles through the workflow: every transition takes the same steps in the same order.
+
+Check (``articles.policy``: the edge, the user's right, the conditions), lock
+the row and check it is the version the user saw, change the state, save with
+who and why for the history, write the audit row, refresh the public search
+entry, and defer notifications until the transaction commits.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from articles import notifications, policy
+from articles.errors import EditConflict
+from articles.interchange.jsonformat import document_from_content
+from articles.models import (
+    Article,
+    ArticleApproval,
+    ArticleTransition,
+    ArticleVersion,
+)
+from articles.reviewed import content_fingerprint
+from articles.selectors import article_get_content, policy_get_in_force
+from articles.services.search import search_entry_refresh
+from articles.services.steps import lock_article, save_article
+
+# Transitions that put an article in the review queue.
+ENTERS_QUEUE = ("submit", "receive_import")
+
+
+def _record_transition(article: Article, *, name: str, source: str, by, comment: str) -> None:
+    ArticleTransition.objects.create(
+        article=article,
+        name=name,
+        source=source,
+        target=article.state,
+        actor=by if by is not None and by.is_authenticated else None,
+        comment=comment,
+        revision=article.revision,
+    )
+
+
+def _require_comment(comment: str, what: str) -> str:
+    comment = (comment or "").strip()
+    if not comment:
+        raise ValidationError({"comment": f"A comment is required to {what}."})
+    return comment
+
+
+def _take_transition(
+    article: Article,
+    name: str,
+    *,
+    by,
+    comment: str = "",
+    reason: str = "",
+    expected_version: int | None = None,
+    before_save: Callable[[], None] | None = None,
+    checked: bool = False,
+) -> Article:
+    """Check, lock, change, save, audit: the same steps in the same order for every transition.
+
+    ``checked`` says the caller has already checked and locked (approval does,
+    to count sign-offs before it moves the article).
+    """
+    if not checked:
+        policy.ensure(by, name, article)
+        lock_article(article, expected_version=expected_version)
+    source = article.state
+    getattr(article, name)()
+    article.last_transition = name
+    article.last_transition_at = timezone.now()
+    if name in ENTERS_QUEUE:
+        article.queued_at = article.last_transition_at
+    if before_save:
+        before_save()
+    why = reason or name.replace("_", " ").capitalize()
+    save_article(article, by=by, reason=f"{why}: {comment}" if comment else why)
+    _record_transition(article, name=name, source=source, by=by, comment=comment)
+    search_entry_refresh(article)
+    return article
+
+
+@transaction.atomic
+def article_submit(
+    *,
+    article: Article,
+    by,
+    summary: str = "",
+    note: str = "",
+    expected_version: int | None = None,
+) -> Article:
+    """An editor submits a draft for board review.
+
+    ``summary`` is the public change summary (readers see it in the review
+    history and the feed); ``note`` is a private note to the board, kept in the
+    audit log and shown only at the desk.
+    """
+    policy.ensure(by, "submit", article)
+    summary = (summary or "").strip()
+    if article.published_version_id and not summary:
+        raise ValidationError(
+            {
+                "summary": "Say in one line what this revision changes; readers see it in the "
+                "review history."
+            }
+        )
+    if len(summary) > 300:
+        raise ValidationError({"summary": "Keep the summary to one line (300 characters at most)."})
+
+    def remember_summary() -> None:
+        article.change_summary = summary
+
+    lock_article(article, expected_version=expected_version)
+    _take_transition(
+        article,
+        "submit",
+        by=by,
+        comment=(note or "").strip(),
+        reason="Submitted for review",
+        before_save=remember_summary,
+        checked=True,
+    )
+    transaction.on_commit(lambda: notifications.notify_board_of_submission(article_id=article.pk))
+    return article
+
+
+@transaction.atomic
+def article_receive_import(*, article: Article, by, note: str) -> Article:
+    """An imported article enters the review queue as its source shows it: submitted."""
+    return _take_transition(article, "receive_import", by=by, comment=note, reason="Imported")
+
+
+@transaction.atomic
+def article_withdraw(*, article: Article, by, comment: str = "") -> Article:
+    """The editor takes a submitted article back to draft before review starts."""
+    return _take_transition(article, "withdraw", by=by, comment=comment, reason="Withdrawn")
+
+
+@transaction.atomic
+def article_start_review(*, article: Article, by) -> Article:
+    """A board reviewer takes a submitted article and becomes its assigned reviewer."""
+
+    def assign() -> None:
+        article.assigned_reviewer = by
+
+    return _take_transition(
+        article, "start_review", by=by, reason="Review started", before_save=assign
+    )
+
+
+@transaction.atomic
+def article_request_changes(
+    *, article: Article, by, comment: str, expected_version: int | None = None
+) -> Article:
+    """A board reviewer sends the article back to its editors with a comment."""
+    comment = _require_comment(comment, "request changes")
+    _take_transition(
+        article,
+        "request_changes",
+        by=by,
+        comment=comment,
+        reason="Changes requested",
+        expected_version=expected_version,
+    )
+    transaction.on_commit(
+        lambda: notifications.notify_editors(article_id=article.pk, event="changes_requested")
+    )
+    return article
+
+
+@transaction.atomic
+def article_approve(
+    *,
+    article: Article,
+    by,
+    comment: str = "",
+    expected_hash: str | None = None,
+    expected_version: int | None = None,
+) -> Article:
+    """A board reviewer signs off the reviewed content; with enough sign-offs it is published.
+
+    ``expected_hash`` is the fingerprint of the content the reviewer was shown
+    (``articles.reviewed``): an approval names what it approves, so content
+    that changed meanwhile, through any door, is refused. The snapshot stored
+    for readers is exactly that content. "Last updated" moves only when it
+    differs from the previously approved version; a re-review that changes
+    nothing updates the review date alone.
+    """
+    comment = (comment or "").strip()
+    policy.ensure(by, "approve", article)
+    lock_article(article, expected_version=expected_version)
+    content = article_get_content(article=article)
+    fingerprint = content_fingerprint(content)
+    if expected_hash is not None and expected_hash != fingerprint:
+        raise EditConflict(
+            "The article changed since you reviewed it (its text, a citation or a cited "
+            "reference). Reload it and review what it says now.",
+            current_version=article.content_version,
+        )
+    ArticleApproval.objects.get_or_create(
+        article=article,
+        content_hash=fingerprint,
+        reviewer=by,
+        defaults={
+            "revision": article.revision,
+            "content_version": article.content_version,
+            "comment": comment,
+        },
+    )
+    signers = set(
+        ArticleApproval.objects.filter(article=article, content_hash=fingerprint).values_list(
+            "reviewer_id", flat=True
+        )
+    )
+    if len(signers) < settings.REQUIRED_APPROVALS:
+        _record_transition(
+            article,
+            name="approve_partial",
+            source=article.state,
+            by=by,
+            comment=comment or f"Approval {len(signers)} of {settings.REQUIRED_APPROVALS}",
+        )
+        return article
+
+    # Everyone who vouched for this content: the verifiers of its claims and the approvers.
+    verifiers = {s.verified_by for s in article.claim_summaries() if s.verified_by}
+
+    def publish() -> None:
+        now = timezone.now()
+        previous = article.published_version
+        if previous is None or previous.content_hash != fingerprint:
+            article.last_updated = timezone.localdate(now)
+        else:
+            article.last_updated = previous.last_updated
+        document = document_from_content(content)
+        document["last_updated"] = article.last_updated.isoformat()
+        version = ArticleVersion.objects.create(
+            article=article,
+            revision=article.revision,
+            content=document,
+            content_hash=fingerprint,
+            last_updated=article.last_updated,
+            approved_at=now,
+            approved_by=by,
+            policy=policy_get_in_force(on=timezone.localdate(now)),
+            change_summary=article.change_summary,
+            comment=comment,
+        )
+        version.reviewers.set(signers | verifiers)
+        article.published_version = version
+
+    _take_transition(
+        article,
+        "approve",
+        by=by,
+        comment=comment,
+        reason="Approved",
+        before_save=publish,
+        checked=True,
+    )
+    transaction.on_commit(
+        lambda: notifications.notify_editors(article_id=article.pk, event="approved")
+    )
+    return article
+
+
+@transaction.atomic
+def article_revise(*, article: Article, by) -> Article:
+    """An editor starts a new revision of an approved article; readers keep the approved one."""
+
+    def new_revision() -> None:
+        article.revision += 1
+        article.change_summary = ""
+        article.assigned_reviewer = None
+
+    _take_transition(
+        article, "revise", by=by, reason="New revision started", before_save=new_revision
+    )
+    # A new revision has new authors: only they are barred from signing it off.
+    article.contributors.set([by])
+    return article
+
+
+@transaction.atomic
+def article_retract(*, article: Article, by, comment: str) -> Article:
+    """A site admin withdraws the article from publication for good."""
+    comment = _require_comment(comment, "retract an article")
+    return _take_transition(article, "retract", by=by, comment=comment, reason="Retracted")

@@ -1,0 +1,32 @@
+"""The editorial desk: pages for editors and board reviewers, one module per screen.
+
+Views parse a form, call one service or selector and answer; who may do what
+is asked of ``articles.policy``, the workflow steps come from
+``articles.actions``, and errors are answered through ``desk.errors``.
+"""
+
+from desk.views.article import article_detail, article_transition
+from desk.views.editing import article_edit, article_new, claim_edit
+from desk.views.history import article_diff, article_timeline, article_version
+from desk.views.lists import article_list, dashboard, question_handle
+from desk.views.preview import article_preview
+from desk.views.references import article_references
+from desk.views.review import article_review, claim_review
+
+__all__ = [
+    "article_detail",
+    "article_diff",
+    "article_edit",
+    "article_list",
+    "article_new",
+    "article_preview",
+    "article_references",
+    "article_review",
+    "article_timeline",
+    "article_transition",
+    "article_version",
+    "claim_edit",
+    "claim_review",
+    "dashboard",
+    "question_handle",
+]

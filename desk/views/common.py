@@ -1,0 +1,59 @@
+"""What every desk screen shares: finding the article, and the workflow panel's context."""
+
+from __future__ import annotations
+
+from django.shortcuts import get_object_or_404
+
+from articles import actions, policy
+from articles.models import Article
+from articles.reviewed import content_fingerprint
+from articles.selectors import article_get_content
+from articles.states import ArticleState
+from desk import forms, selectors
+
+
+def get_article(pk: int) -> Article:
+    return get_object_or_404(
+        Article.objects.select_related("published_version", "assigned_reviewer"), pk=pk
+    )
+
+
+def is_async(request) -> bool:
+    return request.headers.get("X-Requested-With") == "fetch"
+
+
+def workflow_buttons(article: Article, user) -> list[actions.Action]:
+    """The workflow steps this user may take now, as the policy says."""
+    return [a for a in actions.for_door(actions.DESK) if policy.can(user, a.name, article)]
+
+
+def workflow_blockers(article: Article, user) -> list[str]:
+    """Why "Submit for review" or "Approve" is not offered, when it would otherwise be the user's."""
+    if article.state == ArticleState.DRAFT:
+        return policy.blockers(user, "submit", article)
+    if article.state == ArticleState.UNDER_REVIEW:
+        return policy.blockers(user, "approve", article)
+    return []
+
+
+def detail_context(request, article: Article, **extra) -> dict:
+    """The article screen: claims, the workflow panel, and what the approval would name."""
+    content = article_get_content(article=article)
+    context = {
+        "article": article,
+        "content": content,
+        "rows": selectors.claim_list_for_desk(article=article),
+        "buttons": workflow_buttons(article, request.user),
+        "blockers": workflow_blockers(article, request.user),
+        "can_edit": policy.can(request.user, policy.EDIT, article),
+        "can_review": policy.can(request.user, policy.VERIFY, article),
+        "is_reviewer": policy.is_reviewer(request.user),
+        "last_comment": article.transitions.exclude(comment="")
+        .order_by("-created_at", "-pk")
+        .first(),
+        # An approval names the reviewed content it was shown (``articles.reviewed``).
+        "reviewed_hash": content_fingerprint(content),
+        "transition_form": forms.TransitionForm(),
+    }
+    context.update(extra)
+    return context

@@ -1,0 +1,47 @@
+"""Work lists: the dashboard, every article, readers' questions."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_POST
+
+from articles.states import ArticleState
+from desk import selectors
+from desk import services as desk_services
+from desk.errors import desk_view
+from public.models import FollowUpQuestion
+
+
+@require_GET
+@desk_view
+def dashboard(request):
+    return render(
+        request, "desk/dashboard.html", {"board": selectors.dashboard_get(user=request.user)}
+    )
+
+
+@require_GET
+@desk_view
+def article_list(request):
+    state, query = request.GET.get("state", ""), request.GET.get("q", "")
+    articles = list(selectors.article_list_all(state=state, query=query)[:200])
+    return render(
+        request,
+        "desk/article_list.html",
+        {"articles": articles, "state": state, "q": query, "states": ArticleState.choices},
+    )
+
+
+@require_POST
+@desk_view
+def question_handle(request, pk, action):
+    question = get_object_or_404(FollowUpQuestion, pk=pk)
+    if action == "convert":
+        article = desk_services.followup_convert(question=question, by=request.user)
+        messages.success(request, "A new draft was started from the reader's question.")
+        return redirect("desk:edit", pk=article.pk)
+    desk_services.followup_dismiss(question=question, by=request.user)
+    messages.success(request, "Question dismissed.")
+    return redirect(reverse("desk:dashboard") + "#questions")
