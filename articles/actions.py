@@ -14,7 +14,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 
-from articles import services
+from articles import policy, services
 
 # What a step may take. Every step gets ``article`` and ``by``.
 COMMENT = "comment"  # a comment recorded in the audit log
@@ -52,8 +52,17 @@ class Action:
 
     def run(self, *, article, by, data: dict[str, Any]):
         """Call the service with the inputs this step takes, read from ``data``."""
-        kwargs = {name: data.get(name) for name in self.inputs if data.get(name) not in (None, "")}
+        kwargs = {}
+        for name in self.inputs:
+            value = data.get(name)
+            if name in (EXPECTED_VERSION, EXPECTED_HASH):
+                if value not in (None, ""):
+                    kwargs[name] = value
+            else:
+                kwargs[name] = value or ""
         if self.names_content and not kwargs.get(EXPECTED_HASH):
+            # Who may not take the step at all hears that first.
+            policy.ensure(by, self.name, article)
             raise ValidationError(
                 "Reload the article and try again: the version you were shown was not sent."
             )

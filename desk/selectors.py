@@ -176,6 +176,15 @@ class ClaimRow:
         return current[-1] if current else None
 
     @property
+    def last_review(self):
+        """The board's latest word on the claim, current or given on what it said before."""
+        return self.reviews[-1] if self.reviews else None
+
+    @property
+    def last_review_is_current(self) -> bool:
+        return self.last_review is not None and self.last_review in self.current_reviews
+
+    @property
     def verdict(self) -> str:
         """The verdict on the claim as it now reads ("" when none, or only on what it said before)."""
         review = self.latest_review

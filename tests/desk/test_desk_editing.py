@@ -4,6 +4,8 @@ import pytest
 from django.urls import reverse
 
 from articles.models import Article, ClaimReview, Reference
+from articles.reviewed import content_fingerprint
+from articles.selectors import article_get_content
 from articles.workflow import ArticleState
 from public.models import FollowUpQuestion
 from tests.factories import approved_article, draft_article, under_review_article
@@ -129,7 +131,7 @@ def test_review_comments_follow_a_claim_through_a_body_edit(client, editor, revi
     edited = article.claims.get(text__startswith="Claim 1")
     assert edited.uid == claim.uid and edited.version == claim.version + 1
     page = client.get(reverse("desk:article", kwargs={"pk": article.pk})).content.decode()
-    assert "Say which guideline." in page and "(on earlier wording)" in page
+    assert "Say which guideline." in page and "(before it changed: it needs a new verdict)" in page
     assert "See claim 1." in page
 
 
@@ -234,11 +236,16 @@ def test_transition_refusals_keep_the_comment(client, editor, reviewer, policy):
     assert empty.status_code == 400 and "A comment is required" in empty.content.decode()
     approve = reverse("desk:transition", kwargs={"pk": article.pk, "name": "approve"})
     early = client.post(
-        approve, {"comment": "Looks right to me.", "expected_version": article.content_version}
+        approve,
+        {
+            "comment": "Looks right to me.",
+            "expected_version": article.content_version,
+            "expected_hash": content_fingerprint(article_get_content(article=article)),
+        },
     )
     assert early.status_code == 409
     assert "Looks right to me." in early.content.decode()
-    assert "Not every claim has been verified" in early.content.decode()
+    assert "Not every claim and heading has been verified" in early.content.decode()
 
 
 def test_only_an_editor_of_the_revision_withdraws_and_withdrawn_articles_edit_again(

@@ -1,9 +1,11 @@
 """Board reviewers at the desk: review, conflict of interest, two approvals, the diff, mail, lists."""
 
 import datetime
+import re
 
 import pytest
 from django.core.management import call_command
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -21,16 +23,24 @@ from tests.factories import (
 )
 
 
+def shown_hash(client, article) -> str:
+    """The reviewed-content fingerprint the article screen's Approve button carries."""
+    page = client.get(reverse("desk:article", kwargs={"pk": article.pk})).content.decode()
+    found = re.search(r'name="expected_hash" value="([0-9a-f]{64})"', page)
+    return found.group(1) if found else ""
+
+
 def step(client, article, name, **data):
     data.setdefault("expected_version", article.content_version)
+    if name == "approve":
+        data.setdefault("expected_hash", shown_hash(client, article))
     return client.post(reverse("desk:transition", kwargs={"pk": article.pk, "name": name}), data)
 
 
 def verify_through_desk(client, article):
     for claim in article.claims.all():
-        if claim.states_fact:
-            url = reverse("desk:claim_review", kwargs={"pk": article.pk, "uid": claim.uid})
-            assert client.post(url, {"verdict": "verified"}).status_code == 302
+        url = reverse("desk:claim_review", kwargs={"pk": article.pk, "uid": claim.uid})
+        assert client.post(url, {"verdict": "verified"}).status_code == 302
 
 
 def test_review_screen_shows_each_claim_beside_its_references(client, editor, reviewer, policy):
@@ -40,8 +50,8 @@ def test_review_screen_shows_each_claim_beside_its_references(client, editor, re
         "desk:review", kwargs={"pk": article.pk}
     )
     page = client.get(reverse("desk:review", kwargs={"pk": article.pk})).content.decode()
-    assert page.count(">Verified</button>") == 3  # the three facts; the heading needs no verdict
-    assert page.count(">Needs change</button>") == 3
+    assert page.count(">Verified</button>") == 4  # the three facts and the heading
+    assert page.count(">Needs change</button>") == 4
     assert "Guideline number 1" in page and "Guideline number 2" in page
 
 
@@ -51,7 +61,9 @@ def test_approval_needs_every_claim_verified_then_publishes(
     article = under_review_article(by=editor, reviewer=reviewer)
     client.force_login(reviewer)
     page = client.get(reverse("desk:review", kwargs={"pk": article.pk})).content.decode()
-    assert ">Approve</button>" not in page and "Not every claim has been verified" in page
+    assert (
+        ">Approve</button>" not in page and "Not every claim and heading has been verified" in page
+    )
     verify_through_desk(client, article)
     with django_capture_on_commit_callbacks(execute=True):
         assert step(client, article, "approve").status_code == 302
@@ -106,10 +118,18 @@ def test_a_reviewer_who_edited_the_revision_may_not_approve_it(client, editor, p
     article.refresh_from_db()
     services.article_submit(article=article, by=editor)
     assert step(client, article, "start_review").status_code == 302
-    verify_through_desk(client, article)
+    # Conflict of interest covers verification: the review screen offers no verdicts,
+    # and a verdict posted anyway is refused.
+    page = client.get(reverse("desk:review", kwargs={"pk": article.pk})).content.decode()
+    assert ">Verified</button>" not in page
+    claim_url = reverse("desk:claim_review", kwargs={"pk": article.pk, "uid": claim.uid})
+    assert client.post(claim_url, {"verdict": "verified"}).status_code == 403
+    independent = Client()
+    independent.force_login(make_reviewer("independent"))
+    verify_through_desk(independent, article)
     page = client.get(reverse("desk:review", kwargs={"pk": article.pk})).content.decode()
     assert ">Approve</button>" not in page
-    assert "another board member must approve it" in page
+    assert "another board member must verify and approve it" in page
     assert step(client, article, "approve").status_code == 403
     article.refresh_from_db()
     assert article.state == ArticleState.UNDER_REVIEW

@@ -257,7 +257,7 @@ def test_json_ld_describes_the_reviewed_medical_page(client, policy, reviewer):
     assert data["url"] == "http://testserver" + article.get_absolute_url()
     assert data["dateModified"] == article.last_updated.isoformat()
     assert data["lastReviewed"] == article.published_version.approved_at.date().isoformat()
-    assert data["reviewedBy"]["name"] == "Dr. Reviewer"
+    assert [person["name"] for person in data["reviewedBy"]] == ["Dr. Reviewer"]
     assert data["audience"]["audienceType"] == "Clinician"
     assert [c["name"] for c in data["citation"]] == ["Guideline number 1", "Guideline number 2"]
     assert f'<link rel="canonical" href="http://testserver{article.get_absolute_url()}">' in html

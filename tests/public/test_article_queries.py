@@ -14,9 +14,10 @@ LARGE = {"claims": 200, "references": 60}
 #   the kept-page probe (article state, policy in force, disclaimer edit)       = 1
 #   article joined with its published version, reviewer, board profile, policy = 1
 #   policy in force + disclaimer text (both name the cached render)              = 2
-#   approved: review history (versions with reviewers)                          = 1 -> 5
+#   approved: review history (versions with reviewers)                          = 1
+#             every reviewer credited (verified or approved), with profiles      = 1 -> 6
 #   pending: claims + citations with their references (prefetch)                = 2 -> 6
-APPROVED_COLD = 5
+APPROVED_COLD = 6
 PENDING_COLD = 6
 # Warm cache: the probe names the kept page; nothing else is read.
 WARM = 1

@@ -2,8 +2,8 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
-from articles.interchange.jsonformat import content_from_document
 from articles.interchange import FORMATS, render
+from articles.interchange.jsonformat import content_from_document
 from articles.models import Article
 from articles.selectors import article_get_content
 
