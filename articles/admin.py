@@ -37,13 +37,9 @@ from articles.models import (
 from articles.reviewed import content_fingerprint
 from articles.selectors import article_get_content
 
-ADMIN_ERRORS = (
-    PermissionDenied,
-    TransitionNotAllowed,
-    ConcurrentTransition,
-    WorkflowConflict,
-    ValidationError,
-)
+# Refusals by the rules, told to the user on the page (a plain 403 stays a 403).
+RULE_ERRORS = (TransitionNotAllowed, ConcurrentTransition, WorkflowConflict, ValidationError)
+ADMIN_ERRORS = (PermissionDenied, *RULE_ERRORS)
 
 
 def error_text(error: Exception) -> str:
@@ -60,6 +56,11 @@ class HistoryAdmin(SimpleHistoryAdmin):
 
     def has_change_history_permission(self, request, obj=None):
         return False
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        if request.method != "GET":
+            raise PermissionDenied("Past versions are restored at the desk, through review.")
+        return super().history_form_view(request, object_id, version_id, extra_context)
 
     def get_historical_record_context_helper(self, request, historical_record):
         return HistoryContext(self.model, historical_record)
@@ -201,7 +202,7 @@ class ArticleAdmin(FSMAdminMixin, HistoryAdmin):
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         try:
             return super().changeform_view(request, object_id, form_url, extra_context)
-        except ADMIN_ERRORS as error:
+        except RULE_ERRORS as error:
             # Refused by the rules (content locked in review, an edit conflict...): nothing
             # was saved; say why on the page the user came from.
             self.message_user(request, error_text(error), messages.ERROR)
@@ -313,7 +314,7 @@ class ReferenceAdmin(HistoryAdmin):
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         try:
             return super().changeform_view(request, object_id, form_url, extra_context)
-        except ADMIN_ERRORS as error:
+        except RULE_ERRORS as error:
             self.message_user(request, error_text(error), messages.ERROR)
             return redirect(request.get_full_path())
 

@@ -23,6 +23,10 @@ class ClaimChange:
     segments: tuple[Segment, ...]
     old_citations: tuple[int, ...] = ()
     new_citations: tuple[int, ...] = ()
+    # The plain-language version, word by word, when it changed (patients read it).
+    plain_segments: tuple[Segment, ...] = ()
+    # Other changes readers see: the "needs no citation" mark, nesting, cited details.
+    notes: tuple[str, ...] = ()
 
 
 @dataclass
@@ -30,7 +34,10 @@ class ContentDiff:
     claims: list[ClaimChange] = field(default_factory=list)
     references_added: list[ReferenceData] = field(default_factory=list)
     references_removed: list[ReferenceData] = field(default_factory=list)
+    # Same work, other details (authors, DOI, URL...): (before, after).
+    references_changed: list[tuple[ReferenceData, ReferenceData]] = field(default_factory=list)
     title_change: tuple[Segment, ...] = ()
+    heading_change: tuple[Segment, ...] = ()
 
     @property
     def counts(self) -> dict[str, int]:
@@ -48,7 +55,9 @@ class ContentDiff:
             or counts["changed"]
             or self.references_added
             or self.references_removed
+            or self.references_changed
             or self.title_change
+            or self.heading_change
         )
 
 
@@ -137,6 +146,8 @@ def content_diff(old: ArticleContent | None, new: ArticleContent) -> ContentDiff
     diff = ContentDiff()
     if old.title and old.title != new.title:
         diff.title_change = word_diff(old.title, new.title)
+    if old.title and old.display_heading != new.display_heading:
+        diff.heading_change = word_diff(old.display_heading, new.display_heading)
     for before, after in _match_claims(old, new):
         if before is None:
             diff.claims.append(
@@ -157,9 +168,13 @@ def content_diff(old: ArticleContent | None, new: ArticleContent) -> ContentDiff
                 )
             )
         else:
+            notes = _other_changes(old, before, new, after)
+            plain_changed = before.plain_text != after.plain_text
             same = (
                 before.text == after.text
                 and before.kind == after.kind
+                and not plain_changed
+                and not notes
                 and _cited_keys(old, before) == _cited_keys(new, after)
             )
             diff.claims.append(
@@ -169,10 +184,43 @@ def content_diff(old: ArticleContent | None, new: ArticleContent) -> ContentDiff
                     (Segment("same", after.text),) if same else word_diff(before.text, after.text),
                     old_citations=before.citations,
                     new_citations=after.citations,
+                    plain_segments=word_diff(before.plain_text, after.plain_text)
+                    if plain_changed
+                    else (),
+                    notes=notes,
                 )
             )
     old_refs = {_reference_key(r): r for r in old.references}
     new_refs = {_reference_key(r): r for r in new.references}
     diff.references_added = [r for k, r in new_refs.items() if k not in old_refs]
     diff.references_removed = [r for k, r in old_refs.items() if k not in new_refs]
+    diff.references_changed = [
+        (old_refs[k], r) for k, r in new_refs.items() if k in old_refs and old_refs[k] != r
+    ]
     return diff
+
+
+def _cited_details(content: ArticleContent, claim: ClaimData) -> tuple:
+    return tuple(
+        content.references[n - 1] if 1 <= n <= len(content.references) else None
+        for n in claim.citations
+    )
+
+
+def _other_changes(
+    old: ArticleContent, before: ClaimData, new: ArticleContent, after: ClaimData
+) -> tuple[str, ...]:
+    notes = []
+    if before.needs_no_citation != after.needs_no_citation:
+        notes.append(
+            "now marked as needing no citation"
+            if after.needs_no_citation
+            else "no longer marked as needing no citation"
+        )
+    if before.level != after.level:
+        notes.append(f"nesting level {before.level} → {after.level}")
+    if _cited_keys(old, before) == _cited_keys(new, after) and _cited_details(
+        old, before
+    ) != _cited_details(new, after):
+        notes.append("details of a cited reference changed")
+    return tuple(notes)
