@@ -51,6 +51,10 @@ def detail_context(request, article: Article, **extra) -> dict:
         "last_comment": article.transitions.exclude(comment="")
         .order_by("-created_at", "-pk")
         .first(),
+        # The editor's private note to the board with the submission now in review.
+        "submission": article.transitions.filter(name="submit", revision=article.revision)
+        .order_by("-created_at", "-pk")
+        .first(),
         # An approval names the reviewed content it was shown (``articles.reviewed``).
         "reviewed_hash": content_fingerprint(content),
         "transition_form": forms.TransitionForm(),
