@@ -6,6 +6,7 @@ from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions
 
 from api.selectors import api_token_get_active
+from api.services import api_token_note_use
 
 
 class BearerTokenAuthentication(authentication.BaseAuthentication):
@@ -26,6 +27,7 @@ class BearerTokenAuthentication(authentication.BaseAuthentication):
         token = api_token_get_active(key=key)
         if token is None or not token.user.is_active:
             raise exceptions.AuthenticationFailed("The token is not valid or was revoked.")
+        api_token_note_use(token=token)
         return token.user, token
 
     def authenticate_header(self, request) -> str:

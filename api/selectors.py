@@ -7,7 +7,6 @@ import datetime
 from django.contrib.auth import get_user_model
 from django.db.models import Prefetch, Q, QuerySet
 from django.db.models.functions import Coalesce
-from django.utils import timezone
 
 from api.models import ApiToken
 from api.services import hash_key
@@ -16,25 +15,15 @@ from articles.states import ArticleState
 from articles.visibility import visible_q
 
 MAX_ID = 2**63 - 1
-# How often last_used_at is written: once a minute is precise enough and spares
-# a write on every request.
-LAST_USED_RESOLUTION = datetime.timedelta(minutes=1)
 
 
 def api_token_get_active(*, key: str) -> ApiToken | None:
-    """The unrevoked token with this secret, with its user (1 query, +1 to note the use)."""
-    token = (
+    """The unrevoked token with this secret, with its user (1 query)."""
+    return (
         ApiToken.objects.select_related("user")
         .filter(key_hash=hash_key(key), revoked_at__isnull=True)
         .first()
     )
-    if token is None:
-        return None
-    now = timezone.now()
-    if token.last_used_at is None or now - token.last_used_at >= LAST_USED_RESOLUTION:
-        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
-        token.last_used_at = now
-    return token
 
 
 def _with_review_record(queryset: QuerySet[Article]) -> QuerySet[Article]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import secrets
 
@@ -40,3 +41,16 @@ def api_token_revoke(*, token: ApiToken) -> ApiToken:
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at"])
     return token
+
+
+# How often last_used_at is written: once a minute is precise enough and spares
+# a write on every request.
+LAST_USED_RESOLUTION = datetime.timedelta(minutes=1)
+
+
+def api_token_note_use(*, token: ApiToken) -> None:
+    """Record that the token was just used (at most one write a minute per token)."""
+    now = timezone.now()
+    if token.last_used_at is None or now - token.last_used_at >= LAST_USED_RESOLUTION:
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+        token.last_used_at = now

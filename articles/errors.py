@@ -14,8 +14,6 @@ from django_fsm import TransitionNotAllowed
 class WorkflowConflict(Exception):
     """The request no longer fits the article: it moved or changed meanwhile (409)."""
 
-    status_code = 409
-
 
 class ContentLocked(WorkflowConflict):
     """Content changes only in draft; the article is in review, approved or retracted."""

@@ -206,10 +206,6 @@ class Article(ConcurrentTransitionMixin, ArticleWorkflow):
     def get_absolute_url(self) -> str:
         return reverse("public:article", kwargs={"slug": self.slug})
 
-    @property
-    def is_content_editable(self) -> bool:
-        return self.state == ArticleState.DRAFT
-
     def is_contributor(self, user) -> bool:
         if not user or not user.is_authenticated:
             return False

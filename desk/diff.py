@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass, field
 
 from articles.content import ArticleContent, ClaimData, ReferenceData
+from articles.identifiers import normalise_doi, normalise_pmid
 from articles.models import Reference
 
 
@@ -78,9 +79,9 @@ def word_diff(old: str, new: str) -> tuple[Segment, ...]:
 
 def _reference_key(ref: ReferenceData) -> str:
     if ref.doi:
-        return f"doi:{ref.doi.lower()}"
+        return f"doi:{normalise_doi(ref.doi)}"
     if ref.pmid:
-        return f"pmid:{ref.pmid}"
+        return f"pmid:{normalise_pmid(ref.pmid)}"
     return Reference.make_dedup_key(title=ref.title, source=ref.source, year=ref.year)
 
 

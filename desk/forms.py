@@ -7,6 +7,7 @@ import re
 from django import forms
 
 from articles.content import ReferenceData, ReferenceKind
+from articles.identifiers import normalise_doi, normalise_pmid
 from articles.models import ClaimReview
 from desk.body import FORMATS
 
@@ -93,8 +94,7 @@ class ReferenceForm(CiteForm):
     field_order = ["kind", "title", "source", "year", "authors", "doi", "pmid", "url", "target"]
 
     def clean_doi(self) -> str:
-        doi = self.cleaned_data["doi"].strip()
-        doi = re.sub(r"^(https?://(dx\.)?doi\.org/|doi:\s*)", "", doi, flags=re.I)
+        doi = normalise_doi(self.cleaned_data["doi"])
         if doi and not DOI_RE.match(doi):
             raise forms.ValidationError(
                 "A DOI looks like 10.1000/xyz123: \u201c10.\u201d, a number, a slash, a suffix."
@@ -102,7 +102,7 @@ class ReferenceForm(CiteForm):
         return doi
 
     def clean_pmid(self) -> str:
-        pmid = self.cleaned_data["pmid"].strip()
+        pmid = normalise_pmid(self.cleaned_data["pmid"])
         if pmid and not PMID_RE.match(pmid):
             raise forms.ValidationError("A PMID is a number of up to 8 digits.")
         return pmid

@@ -2,10 +2,19 @@ import os
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
+from django.core.cache import cache
 
 from tests.factories import make_admin, make_editor, make_policy, make_reviewer
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture(autouse=True)
+def fresh_cache():
+    # Kept pages, rate limits and log-in failure counts must not leak between tests.
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture

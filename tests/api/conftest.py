@@ -1,16 +1,7 @@
 import pytest
-from django.core.cache import cache
 from rest_framework.test import APIClient
 
 from api import services
-
-
-@pytest.fixture(autouse=True)
-def fresh_rate_limits():
-    # Throttle counters live in the cache; each test starts with a clean slate.
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture

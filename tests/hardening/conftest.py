@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pytest
-from django.core.cache import cache
 
 from articles import services
 from public import services as public_services
@@ -16,14 +15,6 @@ from tests.factories import (
     submitted_article,
     under_review_article,
 )
-
-
-@pytest.fixture(autouse=True)
-def _fresh_cache():
-    # Page fragments, rate limits and login-failure counts must not leak between tests.
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture

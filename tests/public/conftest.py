@@ -2,21 +2,12 @@ import datetime
 from pathlib import Path
 
 import pytest
-from django.core.cache import cache
 
 from articles import services
 from tests.factories import UserFactory, make_policy
 
 SEEDS_DIR = Path(__file__).resolve().parents[2] / "data" / "seeds"
 SEED_FILES = sorted(SEEDS_DIR.glob("*.txt"))
-
-
-@pytest.fixture(autouse=True)
-def empty_cache():
-    # Rendered pages and rate-limit counters live in the cache; each test starts clean.
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture
