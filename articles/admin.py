@@ -131,39 +131,33 @@ def transition_form(action: actions.Action) -> type[forms.ModelForm] | None:
     )
 
 
-class ClaimInline(admin.TabularInline):
+class ReadOnlyInline(admin.TabularInline):
+    """Rows shown beside their article, written only by the services."""
+
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class ClaimInline(ReadOnlyInline):
     model = Claim
     fields = ["position", "kind", "level", "text", "plain_text", "needs_no_citation", "version"]
     readonly_fields = fields
-    extra = 0
-    can_delete = False
     show_change_link = True
 
-    def has_add_permission(self, request, obj=None):
-        return False
 
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-class TransitionInline(admin.TabularInline):
+class TransitionInline(ReadOnlyInline):
     model = ArticleTransition
     fields = ["created_at", "name", "source", "target", "actor", "comment"]
     readonly_fields = fields
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Article)
@@ -251,21 +245,10 @@ class ArticleAdmin(FSMAdminMixin, HistoryAdmin):
         return True
 
 
-class CitationInline(admin.TabularInline):
+class CitationInline(ReadOnlyInline):
     model = Citation
     fields = ["position", "reference", "unresolved_label"]
     readonly_fields = fields
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Claim)

@@ -12,6 +12,7 @@ from articles import services
 from articles.content import ArticleContent, ClaimData, ClaimKind, ReferenceData, ReferenceKind
 from articles.models import BoardMember, ClaimReview, EditorialPolicy
 from articles.permissions import BOARD_REVIEWERS, EDITORS, SITE_ADMINS, sync_groups
+from articles.states import ArticleState
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -129,3 +130,16 @@ def approved_article(*, by=None, reviewer=None, **kwargs):
     article = under_review_article(by=by, reviewer=reviewer, **kwargs)
     verify_all_claims(article, reviewer)
     return services.article_approve(article=article, by=reviewer)
+
+
+def article_in_state(state: str, *, editor, reviewer, verifier=None):
+    """An article by ``editor`` in ``state``; under review it is verified (by ``verifier``)."""
+    if state == ArticleState.DRAFT:
+        return draft_article(by=editor)
+    if state == ArticleState.SUBMITTED:
+        return submitted_article(by=editor)
+    if state == ArticleState.UNDER_REVIEW:
+        article = under_review_article(by=editor, reviewer=reviewer)
+        verify_all_claims(article, verifier or reviewer)
+        return article
+    return approved_article(by=editor, reviewer=reviewer)

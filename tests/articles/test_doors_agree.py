@@ -18,13 +18,7 @@ from articles import actions
 from articles import policy as article_policy
 from articles.models import Article
 from articles.workflow import ArticleState
-from tests.factories import (
-    approved_article,
-    draft_article,
-    submitted_article,
-    under_review_article,
-    verify_all_claims,
-)
+from tests.factories import article_in_state
 
 pytestmark = pytest.mark.django_db
 
@@ -43,16 +37,9 @@ EDGES = [
 
 
 def article_in(state, roles) -> Article:
-    editor, reviewer = roles["editor"], roles["reviewer"]
-    if state == ArticleState.DRAFT:
-        return draft_article(by=editor)
-    if state == ArticleState.SUBMITTED:
-        return submitted_article(by=editor)
-    if state == ArticleState.UNDER_REVIEW:
-        article = under_review_article(by=editor, reviewer=reviewer)
-        verify_all_claims(article, roles["other_reviewer"])
-        return article
-    return approved_article(by=editor, reviewer=reviewer)
+    return article_in_state(
+        state, editor=roles["editor"], reviewer=roles["reviewer"], verifier=roles["other_reviewer"]
+    )
 
 
 def fingerprint_on(page: str) -> str:

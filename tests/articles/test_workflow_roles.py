@@ -9,26 +9,16 @@ from articles.models import Article, ArticleTransition
 from articles.workflow import ArticleState
 from tests.factories import (
     approved_article,
+    article_in_state,
     draft_article,
     submitted_article,
-    under_review_article,
-    verify_all_claims,
 )
 
 ROLES = ["anonymous", "editor", "other_editor", "reviewer", "admin"]
 
 
 def article_in(state: str, roles) -> Article:
-    editor, reviewer = roles["editor"], roles["reviewer"]
-    if state == ArticleState.DRAFT:
-        return draft_article(by=editor)
-    if state == ArticleState.SUBMITTED:
-        return submitted_article(by=editor)
-    if state == ArticleState.UNDER_REVIEW:
-        article = under_review_article(by=editor, reviewer=reviewer)
-        verify_all_claims(article, reviewer)
-        return article
-    return approved_article(by=editor, reviewer=reviewer)
+    return article_in_state(state, editor=roles["editor"], reviewer=roles["reviewer"])
 
 
 def call(transition: str, article: Article, user):
