@@ -61,18 +61,24 @@ from articles.content import (
     ReferenceData,
     ReferenceKind,
 )
-from articles.interchange.text import MAX_CITATION_DIGITS, list_layout, split_lines
+from articles.interchange.text import (
+    ISO_DATE,
+    LAST_UPDATED,
+    MAX_CITATION_DIGITS,
+    REFERENCE_KINDS,
+    YEAR,
+    list_layout,
+    split_lines,
+)
 
 _INLINE_SPECIALS = frozenset("\\`*_[<~")
 _BLOCK_STARTS = frozenset("#>-+=|")
-_LAST_UPDATED_PREFIX = "Last updated:"
 _NO_CITATION = "no-citation"
 _PLAIN_PREFIX = "Plain language:"
 _FIELDS = {"Authors": "authors", "DOI": "doi", "PMID": "pmid", "URL": "url"}
 
 _ATX_OPENING = re.compile(r" {0,3}(?P<hashes>#{1,6})(?=[ \t]|$)")
 _DATE_LINE = re.compile(r"Last updated:\s*(?P<date>.*)")
-_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _QUOTE = re.compile(r"\s*>\s?(?P<text>.*)")
 _LIST_ITEM = re.compile(
     r"(?P<indent> *)(?P<marker>[-*+]|[0-9]{1,9}[.)])(?:(?P<gap>[ \t]+)(?P<text>.*))?"
@@ -80,7 +86,6 @@ _LIST_ITEM = re.compile(
 _DEFINITION = re.compile(r"\[\^(?P<label>[^\]]*)\]:[ \t]*(?P<body>.*)")
 _DEFINITION_FIELD = re.compile(r"\s+(?P<name>[A-Za-z]+):[ \t]*(?P<value>.*)")
 _REFERENCE = re.compile(r"(?P<kind>[^.]+)\.\s+\*(?P<title>(?:\\.|[^\\*])+)\*(?:\s+(?P<tail>.*))?")
-_YEAR = re.compile(r"[1-9][0-9]{3}")
 # Bounded so that a line full of unclosed "[^" or "<!--" is read in linear time.
 _TOKEN = re.compile(
     r"\\(?P<escaped>[!-/:-@\[-`{-~])|\[\^(?P<ref>[^\]]{0,40})\]|<!--(?P<comment>.{0,400}?)-->"
@@ -88,7 +93,6 @@ _TOKEN = re.compile(
 _UNESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
 _UUID = re.compile(r"[0-9a-fA-F]{8}-(?:[0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}")
 _AUTOLINK = re.compile(r"[A-Za-z][A-Za-z0-9+.-]{1,31}:[^\s<>\x00-\x1f\x7f]*")
-_REFERENCE_KINDS = {kind.value.casefold(): kind for kind in ReferenceKind}
 
 
 class _LineError(Exception):
@@ -129,7 +133,7 @@ def render_markdown(content: ArticleContent) -> str:
     """Write an article as Markdown that ``parse_markdown`` reads back unchanged."""
     out = [f"# {_escape(content.title)}", ""]
     if content.last_updated:
-        out += [f"{_LAST_UPDATED_PREFIX} {content.last_updated.isoformat()}", ""]
+        out += [f"{LAST_UPDATED} {content.last_updated.isoformat()}", ""]
     if content.display_heading:
         out += [f"## {_escape(content.display_heading)}", ""]
     out += _render_claims(content.claims)
@@ -201,8 +205,8 @@ def _escape(text: str, *, block: bool = True) -> str:
             positions.add(len(text) - 1)
         if match := re.match(r"[0-9]+[.)]", text):
             positions.add(match.end() - 1)
-        if text.startswith(_LAST_UPDATED_PREFIX):
-            positions.add(len(_LAST_UPDATED_PREFIX) - 1)
+        if text.startswith(LAST_UPDATED):
+            positions.add(len(LAST_UPDATED) - 1)
     return "".join("\\" + char if index in positions else char for index, char in enumerate(text))
 
 
@@ -479,12 +483,12 @@ def _read_reference(body: str) -> tuple[ReferenceKind, str, str, int]:
     match = _REFERENCE.fullmatch(body.strip())
     if match is None:
         raise _LineError("a reference must read like: Guideline. *Title* Source, 2026.")
-    kind = _REFERENCE_KINDS.get(match["kind"].strip().casefold())
+    kind = REFERENCE_KINDS.get(match["kind"].strip().casefold())
     if kind is None:
         expected = ", ".join(k.value for k in ReferenceKind)
         raise _LineError(f"unknown reference type {match['kind']!r}; expected one of: {expected}")
     source, _, year = (match["tail"] or "").removesuffix(".").rpartition(",")
-    if not _YEAR.fullmatch(year.strip()):
+    if not YEAR.fullmatch(year.strip()):
         raise _LineError(
             "the reference must end with its source and a four-digit year: 'Source, 2026.'"
         )
@@ -496,7 +500,7 @@ def _read_reference(body: str) -> tuple[ReferenceKind, str, str, int]:
 
 def _read_date(value: str) -> datetime.date:
     """An ISO date such as 2026-02-06."""
-    if _ISO_DATE.fullmatch(value.strip()):
+    if ISO_DATE.fullmatch(value.strip()):
         try:
             return datetime.date.fromisoformat(value.strip())
         except ValueError:

@@ -82,17 +82,17 @@ _STATUS_HEADER = "Article Review Status"
 _STATUS_LINES = frozenset({"Submitted", "Under Review", "Approved"})
 _END_OF_CONTENT = frozenset({"Professional Medical Disclaimer", "Have a follow-up question?"})
 
-_LAST_UPDATED = "Last updated:"
+LAST_UPDATED = "Last updated:"
 _EDITORIAL_POLICY_LINK = "View editorial policy"
 _LONG_DATE = re.compile(r"(?P<month>[A-Za-z]+)\.?\s+(?P<day>[0-9]{1,2}),?\s+(?P<year>[0-9]{4})")
-_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _LIST_ITEM = re.compile(r"(?P<indent>\s*)(?P<marker>•|[0-9]{1,9}\.)(?:\s+(?P<text>.*))?")
 _SENTENCE_END = re.compile(r"[.!?](?:\s|$)")
 _NUMBER_BREAK = re.compile(r"(?<=[0-9]) +(?=[0-9])")
 _CITATION_LIST = re.compile(r"[0-9]+(?:\s*,\s*[0-9]+)*")
 _THOUSANDS = re.compile(r"[0-9]{1,3}(?:,[0-9]{3})+")
-_YEAR = re.compile(r"[1-9][0-9]{3}")
-_REFERENCE_KINDS = {kind.value.casefold(): kind for kind in ReferenceKind}
+YEAR = re.compile(r"[1-9][0-9]{3}")
+REFERENCE_KINDS = {kind.value.casefold(): kind for kind in ReferenceKind}
 
 
 class _LineError(Exception):
@@ -147,7 +147,7 @@ def render_text(content: ArticleContent) -> str:
     """Write an article as page-text without site chrome."""
     out = [content.title, ""]
     if content.last_updated:
-        out += [f"{_LAST_UPDATED} {format_long_date(content.last_updated)}", ""]
+        out += [f"{LAST_UPDATED} {format_long_date(content.last_updated)}", ""]
     if content.display_heading:
         out += [content.display_heading, ""]
     out += _render_claims(content.claims)
@@ -211,9 +211,9 @@ def _read_preamble(
         in_status_block = line.text == _STATUS_HEADER
         if in_status_block or line.text in _CHROME_LINES or line.text.startswith(_CHROME_PREFIXES):
             continue
-        if not line.text.startswith(_LAST_UPDATED):
+        if not line.text.startswith(LAST_UPDATED):
             return last_updated, index
-        date = line.text.removeprefix(_LAST_UPDATED).removesuffix(_EDITORIAL_POLICY_LINK)
+        date = line.text.removeprefix(LAST_UPDATED).removesuffix(_EDITORIAL_POLICY_LINK)
         try:
             last_updated = read_date(date.strip())
         except _LineError as error:
@@ -224,7 +224,7 @@ def _read_preamble(
 def read_date(value: str) -> datetime.date:
     """Read "February 6, 2026" or "2026-02-06"."""
     try:
-        if _ISO_DATE.fullmatch(value):
+        if ISO_DATE.fullmatch(value):
             return datetime.date.fromisoformat(value)
         match = _LONG_DATE.fullmatch(value)
         if match:
@@ -329,7 +329,7 @@ def _read_references(
             errors.append(ContentError(message, block[0].number))
             break
         kind_line, title_line, source_line = block
-        kind = _REFERENCE_KINDS.get(kind_line.text.casefold())
+        kind = REFERENCE_KINDS.get(kind_line.text.casefold())
         if kind is None:
             expected = ", ".join(k.value for k in ReferenceKind)
             message = f"unknown reference type {kind_line.text!r}; expected one of: {expected}"
@@ -347,7 +347,7 @@ def _read_references(
 def _read_source_year(text: str) -> tuple[str, int]:
     """Split "Source, 2026" at its last comma; the year alone is also accepted."""
     source, _, year = text.rpartition(",")
-    if not _YEAR.fullmatch(year.strip()):
+    if not YEAR.fullmatch(year.strip()):
         raise _LineError(f"expected 'source, year' with a four-digit year, found {text!r}")
     return source.strip(), int(year)
 
