@@ -1,0 +1,27 @@
+"""The editorial content model: articles made of claims that cite references.
+
+By subject: ``library`` (references, policy versions, board members),
+``article`` (articles, claims, citations), ``review`` (verdicts, approvals,
+transitions, published versions) and ``search`` (public search entries).
+"""
+
+from articles.models.article import Article, Citation, Claim, ClaimSummary
+from articles.models.library import BoardMember, EditorialPolicy, Reference, normalise_text
+from articles.models.review import ArticleApproval, ArticleTransition, ArticleVersion, ClaimReview
+from articles.models.search import ArticleSearchEntry
+
+__all__ = [
+    "Article",
+    "ArticleApproval",
+    "ArticleSearchEntry",
+    "ArticleTransition",
+    "ArticleVersion",
+    "BoardMember",
+    "Citation",
+    "Claim",
+    "ClaimReview",
+    "ClaimSummary",
+    "EditorialPolicy",
+    "Reference",
+    "normalise_text",
+]

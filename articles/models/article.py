@@ -1,0 +1,226 @@
+"""Articles made of claims that cite references, and the facts the workflow reads of them."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django_fsm import ConcurrentTransitionMixin
+from simple_history.models import HistoricalRecords
+
+from articles import reviewed
+from articles.content import ClaimKind
+from articles.models.library import Reference
+from articles.models.review import ClaimReview
+from articles.workflow import ArticleWorkflow
+
+
+@dataclass(frozen=True)
+class ClaimSummary:
+    """What the workflow needs to know about one claim, computed once per check."""
+
+    states_fact: bool
+    lacks_citation: bool
+    unresolved: bool
+    verified: bool
+    fingerprint: str
+    verified_by: int | None = None  # the reviewer whose verdict counts, when verified
+
+
+class Article(ConcurrentTransitionMixin, ArticleWorkflow):
+    """A reader's question answered by ordered, cited claims."""
+
+    title = models.CharField("question", max_length=300)
+    slug = models.SlugField(max_length=320, unique=True)
+    display_heading = models.CharField(max_length=300, blank=True)
+
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    # Who drafted or edited the revision now in the workflow: they may not approve it.
+    contributors = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, related_name="contributed_articles", blank=True
+    )
+    assigned_reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    # Counts revisions: 1 for the first draft, +1 at each "revise".
+    revision = models.PositiveIntegerField(default=1)
+    # Bumped by every content change; edits name the version they started from.
+    content_version = models.PositiveIntegerField(default=1)
+    # The editor's one-line account of what this revision changed (given at submit).
+    change_summary = models.CharField(max_length=300, blank=True)
+
+    # Where the workflow last moved the article, kept on the row so that the
+    # desk's queues are index scans rather than a search through the audit log.
+    last_transition = models.CharField(max_length=32, blank=True)
+    last_transition_at = models.DateTimeField(null=True, blank=True)
+    # When it last entered the review queue (submitted or imported).
+    queued_at = models.DateTimeField(null=True, blank=True)
+
+    # The public "Last updated" date of the content now in the workflow.
+    last_updated = models.DateField(default=timezone.localdate)
+    published_version = models.ForeignKey(
+        "ArticleVersion", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    history = HistoricalRecords(excluded_fields=["published_version"])
+
+    class Meta:
+        ordering = ["-last_updated", "-pk"]
+        indexes = [
+            models.Index(fields=["state", "queued_at"], name="article_queue"),
+            models.Index(fields=["state", "assigned_reviewer"], name="article_review_assignment"),
+        ]
+        permissions = [
+            ("submit_article", "Can submit, withdraw and revise articles"),
+            ("review_article", "Can review articles for the Medical Advisory Board"),
+            ("retract_article", "Can retract published articles"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("public:article", kwargs={"slug": self.slug})
+
+    def is_contributor(self, user) -> bool:
+        if not user or not user.is_authenticated:
+            return False
+        if "contributors" in getattr(self, "_prefetched_objects_cache", {}):
+            return any(u.pk == user.pk for u in self.contributors.all())
+        return self.contributors.filter(pk=user.pk).exists()
+
+    def claim_summaries(self) -> list[ClaimSummary]:
+        """Per-claim facts for the workflow conditions, cached on the instance (4 queries)."""
+        cached = getattr(self, "_claim_summaries", None)
+        if cached is not None:
+            return cached
+        claims = list(
+            self.claims.prefetch_related(
+                models.Prefetch("citations", queryset=Citation.objects.select_related("reference")),
+                "reviews",
+            )
+        )
+        # Verdicts of anyone who wrote this revision do not count (conflict of interest).
+        writers = set(self.contributors.values_list("pk", flat=True)) if claims else set()
+        summaries = [claim.summary(exclude_reviewers=writers) for claim in claims]
+        self._claim_summaries = summaries
+        return summaries
+
+    def forget_cached_content(self) -> None:
+        self.__dict__.pop("_claim_summaries", None)
+
+    def refresh_from_db(self, *args, **kwargs) -> None:
+        self.forget_cached_content()
+        super().refresh_from_db(*args, **kwargs)
+
+
+class Claim(models.Model):
+    """One unit of an article's body: a heading, a paragraph or a list item."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="claims")
+    # Stable identity across revisions: an edited claim is the same claim, changed.
+    uid = models.UUIDField(default=uuid.uuid4, editable=False)
+    position = models.PositiveIntegerField()
+    kind = models.CharField(max_length=16, choices=[(k.value, k.name.title()) for k in ClaimKind])
+    level = models.PositiveSmallIntegerField(default=0, help_text="Nesting depth of a list item")
+    text = models.TextField()
+    plain_text = models.TextField(
+        "plain-language version", blank=True, help_text="Shown to patients and caregivers"
+    )
+    needs_no_citation = models.BooleanField(
+        default=False, help_text="The editor states this claim needs no reference"
+    )
+    # Bumped whenever anything readers see of the claim changes; verdicts are
+    # bound to the claim's fingerprint (``articles.reviewed``), this is for people.
+    version = models.PositiveIntegerField(default=1)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["position", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["article", "uid"], name="claim_unique_uid"),
+            models.CheckConstraint(condition=Q(level__lte=5), name="claim_level_at_most_5"),
+        ]
+        indexes = [models.Index(fields=["article", "position"])]
+
+    def __str__(self) -> str:
+        return self.text[:80]
+
+    @property
+    def states_fact(self) -> bool:
+        return not ClaimKind(self.kind).is_heading
+
+    def fingerprint(self) -> str:
+        """The fingerprint of what readers see of this claim (citations' references loaded)."""
+        return reviewed.claim_fingerprint(
+            kind=self.kind,
+            level=self.level,
+            text=self.text,
+            plain_text=self.plain_text,
+            needs_no_citation=self.needs_no_citation,
+            cited=[
+                reviewed.reference_details(c.reference) if c.reference_id else reviewed.UNRESOLVED
+                for c in self.citations.all()
+            ],
+        )
+
+    def summary(self, *, exclude_reviewers: set[int] = frozenset()) -> ClaimSummary:
+        """Needs ``citations__reference`` and ``reviews`` prefetched (no query of its own)."""
+        citations = list(self.citations.all())
+        fingerprint = self.fingerprint()
+        reviews = [
+            r
+            for r in self.reviews.all()
+            if r.content_hash == fingerprint and r.reviewer_id not in exclude_reviewers
+        ]
+        latest = max(reviews, key=lambda r: (r.created_at, r.pk), default=None)
+        verified = latest is not None and latest.verdict == ClaimReview.Verdict.VERIFIED
+        return ClaimSummary(
+            states_fact=self.states_fact,
+            lacks_citation=self.states_fact and not citations and not self.needs_no_citation,
+            unresolved=any(c.reference_id is None for c in citations),
+            verified=verified,
+            fingerprint=fingerprint,
+            verified_by=latest.reviewer_id if verified else None,
+        )
+
+
+class Citation(models.Model):
+    """A claim's citation of a reference, or of a number nothing stands behind yet."""
+
+    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="citations")
+    position = models.PositiveSmallIntegerField()
+    reference = models.ForeignKey(
+        Reference, on_delete=models.PROTECT, null=True, blank=True, related_name="citations"
+    )
+    # The number as the source wrote it, kept while no reference stands behind it.
+    unresolved_label = models.CharField(max_length=20, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["position", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(reference__isnull=False) & Q(unresolved_label=""))
+                | (Q(reference__isnull=True) & ~Q(unresolved_label="")),
+                name="citation_resolved_xor_labelled",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.reference or f"[unresolved {self.unresolved_label}]")
+
+    @property
+    def is_resolved(self) -> bool:
+        return self.reference_id is not None
