@@ -42,6 +42,7 @@ from articles.models import (
     Reference,
 )
 from articles.selectors import article_get_content, policy_get_in_force, reference_to_data
+from editorial import observability
 
 # What each unmet condition means to the person who asked for the transition.
 CONDITION_MESSAGES: dict[Callable, str] = {
@@ -152,6 +153,9 @@ def _record_transition(article: Article, *, name: str, source: str, by, comment:
         actor=by if by is not None and by.is_authenticated else None,
         comment=comment,
         revision=article.revision,
+    )
+    observability.workflow_event_record(
+        article=article, name=name, source=source, target=article.state, actor=by
     )
 
 
