@@ -17,11 +17,11 @@ Behaviour while Redis is unreachable, by caller:
 
 - pages, fragments, the API's rate limits: rendered or counted without the cache
   (the API's rate limits are not enforced until Redis is back);
-- log-in throttling (``editorial.throttle``): failures are not counted, so log-in
-  keeps working and no one is locked out, but guessing is not slowed down until
-  Redis is back;
-- the follow-up question limit: counted per process (``counter_store``), so it
-  still holds, per process, until Redis is back.
+- log-in throttling (``editorial.throttle``): it reads its counts with
+  ``get_many``, which misses, so log-in keeps working and no one is locked out,
+  but guessing is not slowed down until Redis is back;
+- the follow-up question limit (``add`` then ``incr``): counted in this
+  process's memory, so it still holds, per process, until Redis is back.
 """
 
 from __future__ import annotations
@@ -31,6 +31,7 @@ import threading
 import time
 
 from django.core.cache import caches
+from django.core.cache.backends.base import DEFAULT_TIMEOUT
 from django.core.cache.backends.locmem import LocMemCache
 from django.core.cache.backends.redis import RedisCache
 from redis.exceptions import ConnectionError as RedisConnectionError
@@ -117,6 +118,12 @@ def breaker_for(location: str, open_seconds: float) -> CircuitBreaker:
         return _breakers[location]
 
 
+# Counters (``add`` then ``incr``) go to this process's own memory while Redis is
+# away, so a limit built on them (the follow-up question limit) still holds, per
+# process. Nothing else is kept there, and it is not read while Redis answers.
+_local_counters = LocMemCache("editorial-counter-fallback", {"OPTIONS": {"MAX_ENTRIES": 10000}})
+
+
 class ResilientRedisCache(RedisCache):
     """Django's Redis cache, answering "miss" and "not stored" while Redis is unreachable.
 
@@ -186,9 +193,11 @@ class ResilientRedisCache(RedisCache):
             lambda: super(ResilientRedisCache, self).set_many(data, *args, **kwargs),
         )
 
-    def add(self, *args, **kwargs):
+    def add(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
         return self._guarded(
-            "add", lambda: False, lambda: super(ResilientRedisCache, self).add(*args, **kwargs)
+            "add",
+            lambda: _local_counters.add(key, value, timeout, version),
+            lambda: super(ResilientRedisCache, self).add(key, value, timeout, version),
         )
 
     def touch(self, *args, **kwargs):
@@ -211,10 +220,9 @@ class ResilientRedisCache(RedisCache):
         )
 
     def incr(self, key, delta=1, version=None):
-        # Callers already treat ValueError as "the key is gone" and start again.
         return self._guarded(
             "incr",
-            _missing(key),
+            lambda: _local_counters.incr(key, delta, version),
             lambda: super(ResilientRedisCache, self).incr(key, delta, version),
         )
 
@@ -222,26 +230,6 @@ class ResilientRedisCache(RedisCache):
         return self._guarded(
             "clear", lambda: False, lambda: super(ResilientRedisCache, self).clear()
         )
-
-
-def _missing(key):
-    def fallback():
-        raise ValueError(f"Key '{key}' not found (the cache is unreachable)")
-
-    return fallback
-
-
-# Counters that must still hold while the shared cache is away (the follow-up
-# question limit) fall back to this process's own memory until it is back.
-_local_counters = LocMemCache("editorial-counter-fallback", {"OPTIONS": {"MAX_ENTRIES": 10000}})
-
-
-def counter_store():
-    """The shared cache, or this process's own memory while the shared one is unreachable."""
-    shared = caches["default"]
-    if getattr(shared, "is_reachable", True):
-        return shared
-    return _local_counters
 
 
 def cache_status() -> tuple[str, str]:

@@ -6,11 +6,11 @@ import hashlib
 import hmac
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from articles.models import Article
-from editorial.cache import counter_store
 from public.models import FollowUpQuestion
 
 # Per client: this many questions per window; more are refused with 429.
@@ -31,16 +31,14 @@ def followup_rate_limit_take(*, client: str) -> None:
     """Count one question against the client's allowance, or raise RateLimited.
 
     The counter lives in the shared cache (Redis in production), so the limit
-    holds across processes and servers; while that cache is unreachable it is
-    counted in this process's memory, so the limit still holds per process.
+    holds across processes and servers.
     """
-    store = counter_store()
     key = f"followup-rate:{client}"
-    store.add(key, 0, RATE_LIMIT_WINDOW_SECONDS)
+    cache.add(key, 0, RATE_LIMIT_WINDOW_SECONDS)
     try:
-        count = store.incr(key)
-    except ValueError:  # expired between add and incr, or the cache just became unreachable
-        store.set(key, 1, RATE_LIMIT_WINDOW_SECONDS)
+        count = cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, RATE_LIMIT_WINDOW_SECONDS)
         count = 1
     if count > RATE_LIMIT_COUNT:
         raise RateLimited

@@ -1,0 +1,93 @@
+import json
+import subprocess
+import sys
+
+import pytest
+from django.conf import settings
+from django.core.cache import caches
+
+from editorial.cache import _local_counters as local_counters
+from tests.operations.processes import ROOT, RedisServer, app_environment, free_port, program
+
+
+@pytest.fixture
+def redis_server():
+    """A redis-server of this test's own, stopped at the end whatever happened."""
+    server = RedisServer(program("redis-server"), free_port())
+    server.start()
+    yield server
+    server.resume()
+    server.stop()
+
+
+@pytest.fixture
+def resilient_cache(settings, redis_server):
+    """The production cache backend on the test's own Redis, retrying after 0.2 s."""
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "editorial.cache.ResilientRedisCache",
+            "LOCATION": redis_server.url,
+            "OPTIONS": {"socket_connect_timeout": 0.25, "socket_timeout": 0.25},
+            "CIRCUIT_OPEN_SECONDS": 0.2,
+        }
+    }
+    local_counters.clear()  # the per-process fallback outlives a test
+    yield caches["default"]
+    local_counters.clear()
+
+
+@pytest.fixture(scope="session")
+def process_database(tmp_path_factory):
+    """A database of its own for app servers run as separate processes, migrated once.
+
+    PostgreSQL when the suite runs on it (``<test database>_procs``), else an
+    SQLite file: the servers cannot see the suite's own test database, whose
+    rows live in a transaction they are not part of.
+    """
+    default = settings.DATABASES["default"]
+    if default["ENGINE"].endswith("postgresql"):
+        import psycopg
+
+        name = f"{default['NAME']}_procs"
+        params = dict(
+            host=default["HOST"] or "127.0.0.1",
+            port=default["PORT"] or 5432,
+            user=default["USER"],
+            password=default["PASSWORD"] or None,
+        )
+        with psycopg.connect(dbname="postgres", autocommit=True, **params) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            conn.execute(f'CREATE DATABASE "{name}"')
+        password = f":{params['password']}" if params["password"] else ""
+        database = {
+            "DATABASE_URL": f"postgres://{params['user']}{password}@{params['host']}:"
+            f"{params['port']}/{name}"
+        }
+    else:
+        database = {"SQLITE_PATH": str(tmp_path_factory.mktemp("procs") / "db.sqlite3")}
+    subprocess.run(
+        [sys.executable, "manage.py", "migrate", "--noinput", "-v0"],
+        cwd=ROOT,
+        env=app_environment(database),
+        check=True,
+    )
+    return database
+
+
+def run_in_app(database: dict, code: str) -> dict:
+    """Run ``code`` with Django set up on ``database``; it leaves its answer in ``result``."""
+    script = (
+        "import django, json\ndjango.setup()\nresult = {}\n"
+        + code
+        + "\nprint('RESULT ' + json.dumps(result))\n"
+    )
+    finished = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=ROOT,
+        env=app_environment(database),
+        capture_output=True,
+        text=True,
+    )
+    assert finished.returncode == 0, finished.stderr[-3000:]
+    line = [x for x in finished.stdout.splitlines() if x.startswith("RESULT ")][-1]
+    return json.loads(line.removeprefix("RESULT "))
