@@ -12,7 +12,6 @@ from __future__ import annotations
 import os
 
 from prometheus_client import (
-    CONTENT_TYPE_LATEST,
     REGISTRY,
     CollectorRegistry,
     Counter,
@@ -20,6 +19,9 @@ from prometheus_client import (
     generate_latest,
 )
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
+
+# The classic text format: every Prometheus version reads it.
+from prometheus_client.exposition import CONTENT_TYPE_PLAIN_0_0_4
 
 REQUEST_LATENCY = Histogram(
     "editorial_request_duration_seconds",
@@ -99,4 +101,4 @@ def exposition() -> tuple[bytes, str]:
         counted = REGISTRY
     read = CollectorRegistry()
     read.register(DatabaseCollector())
-    return generate_latest(counted) + generate_latest(read), CONTENT_TYPE_LATEST
+    return generate_latest(counted) + generate_latest(read), CONTENT_TYPE_PLAIN_0_0_4
