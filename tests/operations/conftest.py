@@ -1,3 +1,4 @@
+import contextlib
 import json
 import subprocess
 import sys
@@ -91,3 +92,16 @@ def run_in_app(database: dict, code: str) -> dict:
     assert finished.returncode == 0, finished.stderr[-3000:]
     line = [x for x in finished.stdout.splitlines() if x.startswith("RESULT ")][-1]
     return json.loads(line.removeprefix("RESULT "))
+
+
+def query_app_database(database: dict, sql: str, params: tuple = ()) -> list[tuple]:
+    """Rows from the app servers' database, read directly (no Django start-up)."""
+    if "DATABASE_URL" in database:
+        import psycopg
+
+        with psycopg.connect(database["DATABASE_URL"]) as conn:
+            return conn.execute(sql.replace("?", "%s"), params).fetchall()
+    import sqlite3
+
+    with contextlib.closing(sqlite3.connect(database["SQLITE_PATH"])) as conn:
+        return conn.execute(sql, params).fetchall()

@@ -14,7 +14,9 @@ import subprocess
 import sys
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
+from email.message import Message
 from pathlib import Path
 
 import pytest
@@ -94,25 +96,28 @@ class RedisServer:
 
 def http(
     url: str, *, data: bytes | None = None, headers: dict | None = None, timeout: float = 10
-) -> tuple[int, dict, bytes]:
-    """(status, headers, body) of one request; HTTP errors are answers, not exceptions."""
+) -> tuple[int, Message, bytes]:
+    """(status, headers, body) of one request; HTTP errors are answers, not exceptions.
+
+    Header names are matched case-insensitively (HAProxy sends them in lower case).
+    """
     request = urllib.request.Request(url, data=data, headers=headers or {})
     try:
         with urllib.request.urlopen(request, timeout=timeout) as response:
-            return response.status, dict(response.headers), response.read()
+            return response.status, response.headers, response.read()
     except urllib.error.HTTPError as error:
-        return error.code, dict(error.headers), error.read()
+        return error.code, error.headers, error.read()
 
 
 def app_environment(database: dict, **extra: str) -> dict:
-    """The environment of an app server: production settings, plain HTTP, JSON logs."""
+    """The environment of an app server: the test settings (fast password hashing), JSON logs."""
     env = {
         key: value
         for key, value in os.environ.items()
         if key not in {"DATABASE_URL", "CACHE_URL", "DJANGO_DEBUG", "SQLITE_PATH"}
     }
     env.update(
-        DJANGO_SETTINGS_MODULE="editorial.settings",
+        DJANGO_SETTINGS_MODULE="editorial.settings_test",
         DJANGO_DEBUG="1",  # static files from the app directories, no collectstatic
         LOG_FORMAT="json",
         LOG_LEVEL="WARNING",
@@ -125,9 +130,16 @@ def app_environment(database: dict, **extra: str) -> dict:
     return env
 
 
-def start_gunicorn(
+def start_gunicorn(env: dict, *, port: int, **options) -> subprocess.Popen:
+    process = launch_gunicorn(env, port=port, **options)
+    wait_for_port(port, process=process, timeout=30)
+    return process
+
+
+def launch_gunicorn(
     env: dict, *, port: int, workers: int = 1, config: Path | None = None, log: Path
 ) -> subprocess.Popen:
+    """A gunicorn server on ``port``, not yet waited for (start several at once)."""
     command = [
         sys.executable, "-m", "gunicorn", "editorial.wsgi", "-b", f"127.0.0.1:{port}",
         "-w", str(workers), "--timeout", "30", "--graceful-timeout", "5",
@@ -135,6 +147,44 @@ def start_gunicorn(
     if config is not None:
         command += ["-c", str(config)]
     handle = log.open("ab")
-    process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=handle, stderr=handle)
-    wait_for_port(port, process=process, timeout=30)
-    return process
+    return subprocess.Popen(command, cwd=ROOT, env=env, stdout=handle, stderr=handle)
+
+
+class _NoRedirects(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None  # a redirect is the answer under test
+
+
+class Browser:
+    """A signed-in (or anonymous) visitor of one base URL: cookies kept, CSRF token sent."""
+
+    def __init__(self, base: str):
+        import http.cookiejar
+
+        self.base = base
+        self.cookies = http.cookiejar.CookieJar()
+        self.opener = urllib.request.build_opener(
+            urllib.request.HTTPCookieProcessor(self.cookies), _NoRedirects()
+        )
+
+    def request(self, path: str, form: dict | None = None, timeout: float = 15):
+        data = headers = None
+        if form is not None:
+            data = urllib.parse.urlencode(form).encode()
+            headers = {"X-CSRFToken": self.cookie("csrftoken") or ""}
+        request = urllib.request.Request(self.base + path, data=data, headers=headers or {})
+        try:
+            with self.opener.open(request, timeout=timeout) as response:
+                return response.status, response.headers, response.read().decode()
+        except urllib.error.HTTPError as error:
+            return error.code, error.headers, error.read().decode()
+
+    def cookie(self, name: str) -> str | None:
+        return next((c.value for c in self.cookies if c.name == name), None)
+
+    def log_in(self, username: str, password: str) -> None:
+        self.request("/accounts/login/")  # sets the CSRF cookie
+        status, headers, _ = self.request(
+            "/accounts/login/", {"username": username, "password": password}
+        )
+        assert status == 302, f"log-in as {username} answered {status}"
