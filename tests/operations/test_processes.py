@@ -96,8 +96,8 @@ def written(database: dict, pk: int) -> tuple[str, int, int]:
     [(history,)] = query_app_database(
         database,
         "SELECT count(*) FROM articles_historicalarticle WHERE id = ? "
-        "AND history_change_reason LIKE 'Submit%'",
-        (pk,),
+        "AND history_change_reason LIKE ?",
+        (pk, "Submit%"),
     )
     return state, transitions, history
 
