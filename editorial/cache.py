@@ -29,6 +29,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from urllib.parse import urlsplit, urlunsplit
 
 from django.core.cache import caches
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
@@ -106,6 +107,15 @@ class CircuitBreaker:
         )
 
 
+def _without_password(url: str) -> str:
+    # The location is logged; a Redis URL may carry a password.
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    host = parts.hostname + (f":{parts.port}" if parts.port else "")
+    return urlunsplit(parts._replace(netloc=host))
+
+
 _breakers: dict[str, CircuitBreaker] = {}
 _breakers_lock = threading.Lock()
 
@@ -134,7 +144,8 @@ class ResilientRedisCache(RedisCache):
 
     def __init__(self, server, params):
         super().__init__(server, params)
-        location = server if isinstance(server, str) else ",".join(server)
+        servers = [server] if isinstance(server, str) else list(server)
+        location = ",".join(_without_password(url) for url in servers)
         self.breaker = breaker_for(location, float(params.get("CIRCUIT_OPEN_SECONDS", 5)))
 
     def _guarded(self, operation: str, fallback, call):

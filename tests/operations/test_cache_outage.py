@@ -10,6 +10,7 @@ import logging
 import time
 
 import pytest
+from django.core.cache import caches
 from django.test import Client
 from prometheus_client import REGISTRY
 
@@ -26,6 +27,7 @@ from tests.factories import (
     submitted_article,
     verify_all_claims,
 )
+from tests.operations.processes import free_port
 
 pytestmark = pytest.mark.django_db
 
@@ -156,3 +158,17 @@ def test_the_follow_up_limit_holds_per_process_without_redis(client, resilient_c
         assert response.status_code == 302
     assert client.post(url, {"question": "One more?", "website": ""}).status_code == 429
     assert FollowUpQuestion.objects.count() == public_services.RATE_LIMIT_COUNT
+
+
+def test_the_logged_cache_location_never_shows_a_redis_password(settings, caplog):
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "editorial.cache.ResilientRedisCache",
+            "LOCATION": f"redis://:s3cret@127.0.0.1:{free_port()}/0",
+            "OPTIONS": {"socket_connect_timeout": 0.25, "socket_timeout": 0.25},
+        }
+    }
+    caplog.set_level(logging.WARNING, logger="editorial.cache")
+    assert caches["default"].get("anything") is None
+    [line] = outage_lines(caplog, "cache_down")
+    assert line.cache_location.startswith("redis://127.0.0.1:") and "s3cret" not in caplog.text
