@@ -4,8 +4,8 @@ import subprocess
 import sys
 
 import pytest
-from django.conf import settings
 from django.core.cache import caches
+from django.db import connections
 
 from editorial.cache import _local_counters as local_counters
 from tests.operations.processes import ROOT, RedisServer, app_environment, free_port, program
@@ -38,14 +38,15 @@ def resilient_cache(settings, redis_server):
 
 
 @pytest.fixture(scope="session")
-def process_database(tmp_path_factory):
+def process_database(tmp_path_factory, django_db_setup):
     """A database of its own for app servers run as separate processes, migrated once.
 
-    PostgreSQL when the suite runs on it (``<test database>_procs``), else an
+    PostgreSQL when the suite runs on it (``<test database>_procs``, dropped at the end), else an
     SQLite file: the servers cannot see the suite's own test database, whose
     rows live in a transaction they are not part of.
     """
-    default = settings.DATABASES["default"]
+    default = connections["default"].settings_dict  # the test database's, once set up
+    drop = None
     if default["ENGINE"].endswith("postgresql"):
         import psycopg
 
@@ -56,8 +57,13 @@ def process_database(tmp_path_factory):
             user=default["USER"],
             password=default["PASSWORD"] or None,
         )
+
+        def drop():
+            with psycopg.connect(dbname="postgres", autocommit=True, **params) as conn:
+                conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+        drop()
         with psycopg.connect(dbname="postgres", autocommit=True, **params) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
             conn.execute(f'CREATE DATABASE "{name}"')
         password = f":{params['password']}" if params["password"] else ""
         database = {
@@ -72,7 +78,9 @@ def process_database(tmp_path_factory):
         env=app_environment(database),
         check=True,
     )
-    return database
+    yield database
+    if drop is not None:
+        drop()
 
 
 def run_in_app(database: dict, code: str) -> dict:
