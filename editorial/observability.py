@@ -48,6 +48,10 @@ _current: contextvars.ContextVar[HttpRequest | None] = contextvars.ContextVar(
 REQUEST_ID_PATTERN = re.compile(r"[\w.:@+=/-]{1,200}", re.ASCII)
 
 
+# Any other method a client makes up is counted as "other": labels must stay few.
+KNOWN_METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
+
+
 @lru_cache(maxsize=8)
 def _networks(entries: tuple[str, ...]) -> tuple:
     return tuple(ipaddress.ip_network(entry, strict=False) for entry in entries)
@@ -97,7 +101,8 @@ class RequestObservabilityMiddleware:
             response = self.get_response(request)
             elapsed = time.perf_counter() - started
             view = view_name(request)
-            metrics.REQUEST_LATENCY.labels(view=view, method=request.method).observe(elapsed)
+            method = request.method if request.method in KNOWN_METHODS else "other"
+            metrics.REQUEST_LATENCY.labels(view=view, method=method).observe(elapsed)
             metrics.RESPONSES.labels(
                 view=view, status_class=f"{response.status_code // 100}xx"
             ).inc()

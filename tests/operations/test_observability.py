@@ -209,6 +209,13 @@ def test_the_metrics_name_latency_per_view_errors_transitions_states_and_the_que
     assert "editorial_task_queue_waiting" not in text  # no task backend installed here
 
 
+def test_made_up_methods_do_not_make_new_series(client, metrics_on):
+    client.generic("BREW", "/healthz")
+    text = scrape()
+    assert 'method="BREW"' not in text
+    assert 'editorial_request_duration_seconds_count{method="other",view="healthz"}' in text
+
+
 def test_server_errors_are_counted_per_view(metrics_on, monkeypatch):
     from editorial import health
 
