@@ -22,14 +22,20 @@ def redis_server():
 
 
 @pytest.fixture
-def resilient_cache(settings, redis_server):
-    """The production cache backend on the test's own Redis, retrying after 0.2 s."""
+def circuit_open_seconds():
+    """How long the breaker leaves Redis alone; a test may parametrize it."""
+    return 0.2
+
+
+@pytest.fixture
+def resilient_cache(settings, redis_server, circuit_open_seconds):
+    """The production cache backend on the test's own Redis, with short timeouts."""
     settings.CACHES = {
         "default": {
             "BACKEND": "editorial.cache.ResilientRedisCache",
             "LOCATION": redis_server.url,
             "OPTIONS": {"socket_connect_timeout": 0.25, "socket_timeout": 0.25},
-            "CIRCUIT_OPEN_SECONDS": 0.2,
+            "CIRCUIT_OPEN_SECONDS": circuit_open_seconds,
         }
     }
     local_counters.clear()  # the per-process fallback outlives a test

@@ -117,6 +117,7 @@ defaults
     timeout connect 1s
     timeout client 10s
     timeout server 10s
+    timeout check 3s
     retries 3
     option redispatch
     retry-on conn-failure empty-response
