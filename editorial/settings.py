@@ -59,6 +59,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "editorial.observability.RequestObservabilityMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -154,8 +155,15 @@ CACHE_URL = os.environ.get("CACHE_URL", "")
 if CACHE_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Redis as an optional speed-up: unreachable or slow, it reads as a miss
+            # and the page is rendered from the database (editorial/cache.py).
+            "BACKEND": "editorial.cache.ResilientRedisCache",
             "LOCATION": CACHE_URL,
+            "OPTIONS": {
+                "socket_connect_timeout": float(os.environ.get("CACHE_CONNECT_TIMEOUT", "0.25")),
+                "socket_timeout": float(os.environ.get("CACHE_TIMEOUT", "0.5")),
+            },
+            "CIRCUIT_OPEN_SECONDS": float(os.environ.get("CACHE_RETRY_AFTER", "5")),
         }
     }
 else:
@@ -174,10 +182,26 @@ REQUIRED_APPROVALS = int(os.environ.get("REQUIRED_APPROVALS", "1"))
 REREVIEW_AFTER_DAYS = int(os.environ.get("REREVIEW_AFTER_DAYS", "365"))
 SHOW_PENDING_ARTICLES = env_bool("SHOW_PENDING_ARTICLES", True)
 
+# Logs: one JSON object per line in production (LOG_FORMAT=json), plain text in
+# development; every line carries the request id and user id (editorial/observability.py).
+LOG_FORMAT = os.environ.get("LOG_FORMAT", "plain" if DEBUG else "json")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_context": {"()": "editorial.observability.RequestContextFilter"}},
+    "formatters": {
+        "json": {"()": "editorial.observability.JsonFormatter"},
+        "plain": {
+            "format": "%(asctime)s %(levelname)s %(name)s %(process)d [%(request_id)s] %(message)s"
+        },
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["request_context"],
+            "formatter": "json" if LOG_FORMAT == "json" else "plain",
+        }
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
 
@@ -223,7 +247,7 @@ INSTALLED_APPS += ["drf_spectacular_sidecar"]  # the Redoc bundle for /api/docs/
 # SECURE_PROXY_SSL_HEADER=HTTP_X_FORWARDED_PROTO,https there so Django knows the
 # request was HTTPS, or SECURE_SSL_REDIRECT=0 if the proxy already redirects.
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
-SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # load balancers poll over plain HTTP
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$", r"^metrics$"]  # polled over plain HTTP
 if os.environ.get("SECURE_PROXY_SSL_HEADER"):
     _header, _, _value = os.environ["SECURE_PROXY_SSL_HEADER"].partition(",")
     SECURE_PROXY_SSL_HEADER = (_header.strip(), _value.strip() or "https")
@@ -266,16 +290,24 @@ LOGIN_THROTTLE_WINDOW = int(os.environ.get("LOGIN_THROTTLE_WINDOW", "900"))
 LOGIN_THROTTLE_PATHS = {"/accounts/login/", "/admin/login/"}
 
 if not DEBUG:
-    LOGGING["formatters"] = {
-        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(process)d %(message)s"}
-    }
-    LOGGING["handlers"]["console"]["formatter"] = "plain"
-    # Server errors and security events (bad hosts, CSRF failures) are always worth a line.
+    # Server errors, security events (bad hosts, CSRF failures), outages, one line per
+    # request and the workflow events are always worth a line.
     LOGGING["loggers"] = {
         "django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False},
         "django.security": {"handlers": ["console"], "level": "WARNING", "propagate": False},
         "editorial": {"handlers": ["console"], "level": "INFO", "propagate": False},
     }
+
+# -- Operations (editorial/health.py, editorial/observability.py, docs/deploy.md) ----------
+# The load balancers' addresses or networks: only a request from one of them may name
+# its own X-Request-ID (e.g. "10.0.0.5,10.0.1.0/24").
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES")
+# /metrics answers a scraper that sends "Authorization: Bearer <METRICS_TOKEN>" or
+# comes from METRICS_ALLOWED_ADDRESSES (addresses or CIDRs); with neither set it is off (404).
+METRICS_TOKEN = os.environ.get("METRICS_TOKEN", "")
+METRICS_ALLOWED_ADDRESSES = env_list("METRICS_ALLOWED_ADDRESSES")
+# /readyz says "degraded" when the oldest waiting task has waited longer (seconds).
+TASK_QUEUE_MAX_WAIT = int(os.environ.get("TASK_QUEUE_MAX_WAIT", "300"))
 
 # A collectstatic target outside the checkout (the benchmark, read-only images).
 if os.environ.get("STATIC_ROOT"):

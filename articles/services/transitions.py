@@ -28,6 +28,7 @@ from articles.reviewed import content_fingerprint
 from articles.selectors import article_get_content, policy_get_in_force
 from articles.services.search import search_entry_refresh
 from articles.services.steps import lock_article, save_article
+from editorial import observability
 
 # Transitions that put an article in the review queue.
 ENTERS_QUEUE = ("submit", "receive_import")
@@ -42,6 +43,9 @@ def _record_transition(article: Article, *, name: str, source: str, by, comment:
         actor=by if by is not None and by.is_authenticated else None,
         comment=comment,
         revision=article.revision,
+    )
+    observability.workflow_event_record(
+        article=article, name=name, source=source, target=article.state, actor=by
     )
 
 

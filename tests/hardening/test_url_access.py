@@ -27,6 +27,8 @@ TOKEN = frozenset()  # the API's writes take an API token, never a browser sessi
 # url name -> roles that may use it. Add your new URL here (and say why if it is not DESK).
 ACCESS: dict[str, frozenset[str]] = {
     "healthz": PUBLIC,
+    "readyz": PUBLIC,  # names each dependency and its status, no secrets (load balancers)
+    "metrics": TOKEN,  # a scraper's token or address, never a browser session
     # public site
     "public:home": PUBLIC,
     "public:search": PUBLIC,
