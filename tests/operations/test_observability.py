@@ -11,6 +11,7 @@ import subprocess
 import sys
 
 import pytest
+from django.core.exceptions import PermissionDenied
 from django.test import Client
 
 from articles import services
@@ -112,7 +113,7 @@ def test_a_transition_is_its_own_log_record_tied_to_the_request(editor, json_lin
 
 def test_a_transition_that_rolls_back_logs_nothing(editor, reviewer, json_lines):
     article = submitted_article(by=editor)
-    with pytest.raises(services.PermissionDenied):
+    with pytest.raises(PermissionDenied):
         services.article_retract(article=article, by=reviewer, comment="Not allowed.")
     assert not [e for e in json_lines() if e["logger"] == "editorial.workflow"]
 

@@ -8,6 +8,7 @@ database of their own (``process_database``), with JSON logs.
 from __future__ import annotations
 
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -209,7 +210,12 @@ def test_two_servers_behind_haproxy_share_approvals_and_survive_losing_one(
         reviewer = Browser(a)
         reviewer.log_in("lb-reviewer", PASSWORD)
         approve = f"/desk/articles/{made['pk']}/approve/"
-        status, _, _ = reviewer.request(approve, {"expected_version": made["version"]})
+        # The approval names the reviewed content the article screen showed.
+        _, _, screen = reviewer.request(f"/desk/articles/{made['pk']}/")
+        shown = re.search(r'name="expected_hash" value="([0-9a-f]{64})"', screen).group(1)
+        status, _, _ = reviewer.request(
+            approve, {"expected_version": made["version"], "expected_hash": shown}
+        )
         assert status == 302
         status, _, body = http(b + page)
         assert status == 200 and PENDING.encode() not in body
