@@ -2,8 +2,8 @@
 
 Every service takes keyword-only arguments, runs in one transaction, checks
 both the workflow edge and the acting user's permission (django-fsm checks
-permissions only when asked), records who and why for the history, and defers
-notifications until the transaction commits.
+permissions only when asked), records who and why for the history, and queues
+notifications in the same transaction (outbox), so they are sent only if it commits.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from django.utils.text import slugify
 from django_fsm import TransitionNotAllowed, can_proceed, has_transition_perm
 from simple_history.utils import bulk_create_with_history
 
-from articles import notifications, workflow
+from articles import limits, notifications, workflow
 from articles.content import (
     ArticleContent,
     ClaimData,
@@ -425,6 +425,7 @@ def _write_claims(article: Article, content: ArticleContent, *, by, reason: str)
     claims no longer present are deleted. The query count depends on the number
     of changed claims, not on the size of the article.
     """
+    limits.ensure_within(content)
     for index, data in enumerate(content.claims):
         _validate_claim(data, index)
     references = _resolve_references(content, by=by)
@@ -559,7 +560,7 @@ def article_submit(
         expected_version=expected_version,
         before_save=remember_summary,
     )
-    transaction.on_commit(lambda: notifications.notify_board_of_submission(article_id=article.pk))
+    notifications.notify_board_of_submission(article_id=article.pk)
     return article
 
 
@@ -601,9 +602,7 @@ def article_request_changes(
         reason="Changes requested",
         expected_version=expected_version,
     )
-    transaction.on_commit(
-        lambda: notifications.notify_editors(article_id=article.pk, event="changes_requested")
-    )
+    notifications.notify_editors(article_id=article.pk, event="changes_requested")
     return article
 
 
@@ -671,9 +670,7 @@ def article_approve(
     _save_article(article, by=by, reason=f"Approved: {comment}" if comment else "Approved")
     _record_transition(article, name="approve", source=source, by=by, comment=comment)
     _refresh_search_entry(article)
-    transaction.on_commit(
-        lambda: notifications.notify_editors(article_id=article.pk, event="approved")
-    )
+    notifications.notify_editors(article_id=article.pk, event="approved")
     return article
 
 

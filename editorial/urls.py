@@ -7,7 +7,7 @@ from editorial.health import healthz
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
-    path("accounts/", include("django.contrib.auth.urls")),
+    path("accounts/", include("accounts.urls")),
     path("desk/", include("desk.urls")),
     path("api/", include("api.urls")),
     path("", include("public.urls")),

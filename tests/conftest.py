@@ -53,3 +53,15 @@ def roles(anonymous, editor, other_editor, reviewer, site_admin):
         "reviewer": reviewer,
         "admin": site_admin,
     }
+
+
+@pytest.fixture
+def deliver_mail(mailoutbox):
+    """Deliver the queued mail as the worker does (``db_worker``, in this process); the sent mail."""
+    from django.core.management import call_command
+
+    def deliver():
+        call_command("db_worker", batch=True, reload=False, startup_delay=False, verbosity=0)
+        return mailoutbox
+
+    return deliver
