@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 
 from django.conf import settings
+from django.contrib.auth import SESSION_KEY
 from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -111,8 +112,9 @@ class PrivateResponseMiddleware:
         # requests never load a session here.
         if settings.SESSION_COOKIE_NAME not in request.COOKIES:
             return False
-        user = getattr(request, "user", None)
-        return bool(user is not None and user.is_authenticated)
+        # The session, not request.user: the API replaces request.user with its token's user.
+        session = getattr(request, "session", None)
+        return bool(session is not None and session.get(SESSION_KEY))
 
 
 def _drop_directive(response: HttpResponse, name: str) -> None:
