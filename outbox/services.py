@@ -137,3 +137,15 @@ def email_retry(*, emails) -> int:
     for email_id in ids:
         _enqueue_delivery(email_id)
     return len(ids)
+
+
+@transaction.atomic
+def requeue_waiting(*, emails) -> int:
+    """Enqueue delivery again for queued emails (their task was lost); how many.
+
+    A second task for one email is harmless: whichever runs first claims it.
+    """
+    ids = list(emails.filter(status=Status.QUEUED).values_list("pk", flat=True))
+    for email_id in ids:
+        _enqueue_delivery(email_id)
+    return len(ids)

@@ -87,3 +87,19 @@ def test_a_message_is_sent_once_however_often_its_task_runs(db, mailoutbox):
     assert email_deliver(email_id=email.pk) == "skipped"
     assert email_retry(emails=OutboundEmail.objects.all()) == 0  # a sent one is never resent
     assert len(mailoutbox) == 1
+
+
+def test_requeue_enqueues_long_waiting_mail_again_and_it_still_goes_once(db, mailoutbox):
+    import datetime
+
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    email = email_enqueue(subject="Hello", body="Body", to="a@example.org", kind="test")
+    OutboundEmail.objects.filter(pk=email.pk).update(
+        created_at=timezone.now() - datetime.timedelta(hours=1)
+    )
+    call_command("outbox_requeue", "--minutes", "15")
+    assert DBTaskResult.objects.count() == 2
+    results = [email_deliver(email_id=email.pk) for _ in range(2)]
+    assert results == ["sent", "skipped"] and len(mailoutbox) == 1
