@@ -16,11 +16,11 @@ from django.core.exceptions import ValidationError
 
 from articles.content import ArticleContent, ContentError
 
-# A long, heavily referenced article today has about 60 claims, 25 references,
-# 6 citations on a claim and 600 characters in its longest claim.
-MAX_CLAIMS = 500
-MAX_REFERENCES = 300
-MAX_CITATIONS_PER_CLAIM = 30
+# Chosen so that an article at every limit still fits the 1 MB input limit and every desk
+# page of it answers in well under a second (bench/largest_article.py).
+MAX_CLAIMS = 250
+MAX_REFERENCES = 150
+MAX_CITATIONS_PER_CLAIM = 10
 MAX_CLAIM_CHARS = 2000
 
 
