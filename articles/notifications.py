@@ -1,13 +1,19 @@
-"""Email to the people a workflow step concerns; called after the transaction commits."""
+"""Email to the people a workflow step concerns, queued in the caller's transaction.
+
+The services call these inside the transaction of the change: each message is
+stored in the outbox with its delivery task, so it is sent only if the change
+commits, and is retried until the mail server takes it (outbox/services.py).
+"""
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.mail import send_mass_mail
 from django.db.models import Q
+from django.urls import reverse
 
 from articles.policy import PERM_REVIEW
+from editorial.urls_absolute import absolute_url
+from outbox.services import email_enqueue
 
 EVENT_SUBJECTS = {
     "changes_requested": "Changes requested: {title}",
@@ -35,35 +41,40 @@ def users_with_perm(permission: str):
     )
 
 
+def desk_link(article_id: int) -> str:
+    return absolute_url(reverse("desk:article", args=[article_id]))
+
+
 def notify_board_of_submission(*, article_id: int) -> int:
-    """Tell the board a new article waits for review."""
+    """Tell the board a new article waits for review; how many mails were queued."""
     from articles.models import Article
 
     article = Article.objects.get(pk=article_id)
     recipients = list(users_with_perm(PERM_REVIEW).values_list("email", flat=True))
-    if not recipients:
-        return 0
     body = f'"{article.title}" was submitted for review.\n\n{article.change_summary}'.strip()
-    messages = [
-        (f"Submitted for review: {article.title}", body, settings.DEFAULT_FROM_EMAIL, [r])
-        for r in recipients
-    ]
-    return send_mass_mail(messages, fail_silently=True)
+    body += f"\n\n{desk_link(article.pk)}"
+    for recipient in recipients:
+        email_enqueue(
+            subject=f"Submitted for review: {article.title}",
+            body=body,
+            to=recipient,
+            kind="submitted",
+        )
+    return len(recipients)
 
 
 def notify_editors(*, article_id: int, event: str) -> int:
-    """Tell the article's editors the board's decision."""
+    """Tell the article's editors the board's decision; how many mails were queued."""
     from articles.models import Article
 
     article = Article.objects.get(pk=article_id)
     recipients = list(article.contributors.exclude(email="").values_list("email", flat=True))
-    if not recipients:
-        return 0
     last = article.transitions.order_by("-created_at", "-pk").first()
     body = f'"{article.title}": {event.replace("_", " ")}.'
     if last and last.comment:
         body += f"\n\nComment from the board:\n{last.comment}"
+    body += f"\n\n{desk_link(article.pk)}"
     subject = EVENT_SUBJECTS[event].format(title=article.title)
-    return send_mass_mail(
-        [(subject, body, settings.DEFAULT_FROM_EMAIL, [r]) for r in recipients], fail_silently=True
-    )
+    for recipient in recipients:
+        email_enqueue(subject=subject, body=body, to=recipient, kind=event)
+    return len(recipients)

@@ -6,8 +6,10 @@ import re
 
 from django import forms
 
+from articles import limits
 from articles.content import ReferenceData, ReferenceKind
 from articles.identifiers import normalise_doi, normalise_pmid
+from articles.interchange import MAX_INPUT_BYTES
 from articles.models import ClaimReview
 from desk.body import FORMATS
 
@@ -35,15 +37,19 @@ class BodyForm(VersionedForm):
         label="Body",
         widget=forms.Textarea(attrs={"rows": 24, "spellcheck": "true"}),
         strip=False,
+        max_length=MAX_INPUT_BYTES,
         help_text="One claim per paragraph or list item; cite references with their numbers, e.g. [1] or [2, 3].",
     )
 
 
 class ClaimForm(VersionedForm):
-    text = forms.CharField(label="Claim", widget=forms.Textarea(attrs={"rows": 3}))
+    text = forms.CharField(
+        label="Claim", max_length=limits.MAX_CLAIM_CHARS, widget=forms.Textarea(attrs={"rows": 3})
+    )
     plain_text = forms.CharField(
         label="Plain-language version",
         required=False,
+        max_length=limits.MAX_CLAIM_CHARS,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="Shown to readers who choose \u201cPatient or caregiver\u201d.",
     )
@@ -59,7 +65,10 @@ class ClaimForm(VersionedForm):
         parts = [p for p in re.split(r"[\s,]+", raw) if p]
         if not all(p.isdigit() and int(p) > 0 for p in parts):
             raise forms.ValidationError("Give reference numbers separated by commas, e.g. 1, 3.")
-        return tuple(dict.fromkeys(int(p) for p in parts))
+        numbers = tuple(dict.fromkeys(int(p) for p in parts))
+        if len(numbers) > limits.MAX_CITATIONS_PER_CLAIM:
+            raise forms.ValidationError(limits.citations_message().capitalize() + ".")
+        return numbers
 
 
 class ReferenceSearchForm(forms.Form):

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.core.mail import send_mass_mail
+from django.db import transaction
+from django.urls import reverse
 
 from articles.notifications import users_with_perm
 from articles.policy import PERM_REVIEW
@@ -12,19 +13,29 @@ from desk.selectors import (
     article_list_due_for_rereview,
     article_list_waiting_for_review,
 )
+from editorial.urls_absolute import absolute_url
+from outbox.services import email_enqueue
 
 
 def _lines(title: str, articles) -> list[str]:
     if not articles:
         return []
-    return [title, *(f"  - {a.title} (/desk/articles/{a.pk}/)" for a in articles), ""]
+    return [
+        title,
+        *(
+            f"  - {a.title} ({absolute_url(reverse('desk:article', args=[a.pk]))})"
+            for a in articles
+        ),
+        "",
+    ]
 
 
+@transaction.atomic
 def send_review_reminders() -> int:
-    """One mail per reviewer who has something to do; returns how many were sent."""
+    """One mail per reviewer who has something to do, queued in the outbox; how many."""
     waiting = list(article_list_waiting_for_review())
     due = list(article_list_due_for_rereview())
-    messages = []
+    sent = 0
     for reviewer in users_with_perm(PERM_REVIEW):
         assigned = list(article_list_assigned_to(reviewer))
         body = [
@@ -39,5 +50,6 @@ def send_review_reminders() -> int:
             continue
         count = len(assigned) + len(waiting) + len(due)
         subject = f"{count} article{'s' if count != 1 else ''} for the board to review"
-        messages.append((subject, "\n".join(body), settings.DEFAULT_FROM_EMAIL, [reviewer.email]))
-    return send_mass_mail(messages, fail_silently=False) if messages else 0
+        email_enqueue(subject=subject, body="\n".join(body), to=reviewer.email, kind="reminder")
+        sent += 1
+    return sent

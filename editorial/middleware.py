@@ -9,10 +9,11 @@ from __future__ import annotations
 import logging
 
 from django.conf import settings
+from django.contrib.auth import SESSION_KEY
 from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils.cache import add_never_cache_headers
+from django.utils.cache import add_never_cache_headers, patch_cache_control
 
 logger = logging.getLogger("editorial.outage")
 
@@ -81,3 +82,47 @@ class DatabaseUnavailableMiddleware:
         response["Retry-After"] = "30"
         add_never_cache_headers(response)
         return response
+
+
+class PrivateResponseMiddleware:
+    """``Cache-Control: private, no-store`` on every response for a signed-in user or a token.
+
+    What a signed-in user sees (the desk, previews, their own follow-up form) and
+    what the token-only API returns (``/api/drafts/``) must never be kept by a
+    shared cache or a CDN, nor by the browser once the user has left.
+    """
+
+    PRIVATE_PREFIXES = ("/api/drafts/",)
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if self.is_private(request):
+            patch_cache_control(response, private=True, no_store=True)
+            for directive in ("public", "max-age", "s-maxage"):
+                _drop_directive(response, directive)
+        return response
+
+    def is_private(self, request: HttpRequest) -> bool:
+        if request.path.startswith(self.PRIVATE_PREFIXES) or "HTTP_AUTHORIZATION" in request.META:
+            return True
+        # Only a request with a session cookie can be signed in: anonymous readers'
+        # requests never load a session here.
+        if settings.SESSION_COOKIE_NAME not in request.COOKIES:
+            return False
+        # The session, not request.user: the API replaces request.user with its token's user.
+        session = getattr(request, "session", None)
+        return bool(session is not None and session.get(SESSION_KEY))
+
+
+def _drop_directive(response: HttpResponse, name: str) -> None:
+    if "Cache-Control" not in response:
+        return
+    kept = [
+        part.strip()
+        for part in response["Cache-Control"].split(",")
+        if part.strip() and part.strip().split("=", 1)[0].lower() != name
+    ]
+    response["Cache-Control"] = ", ".join(kept)

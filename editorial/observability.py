@@ -35,6 +35,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from editorial import metrics
+from editorial.clientip import is_trusted_proxy
 
 request_logger = logging.getLogger("editorial.request")
 workflow_logger = logging.getLogger("editorial.workflow")
@@ -70,7 +71,7 @@ def address_in(address: str, entries) -> bool:
 
 def is_from_trusted_proxy(request: HttpRequest) -> bool:
     """The request's direct peer is one of ``TRUSTED_PROXIES`` (the load balancers)."""
-    return address_in(request.META.get("REMOTE_ADDR", ""), settings.TRUSTED_PROXIES)
+    return is_trusted_proxy(request.META.get("REMOTE_ADDR", ""))
 
 
 def request_id_for(request: HttpRequest) -> str:

@@ -7,6 +7,7 @@ and refuse to start without a SECRET_KEY.
 
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -36,7 +37,23 @@ if not SECRET_KEY:
         )
     SECRET_KEY = "insecure-development-key-never-use-in-production"
 
+# The origin readers use, such as https://answers.example.org. Emails, password-reset
+# links and pages kept for everyone build their absolute URLs from it, never from the
+# request's Host header (editorial/urls_absolute.py).
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000" if DEBUG else "").strip().rstrip("/")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost" if DEBUG else "")
+if SITE_URL:
+    _site = urlsplit(SITE_URL)
+    if _site.scheme not in ("http", "https") or not _site.hostname or _site.path:
+        raise ImproperlyConfigured(
+            f"SITE_URL must be a scheme and host such as https://answers.example.org, "
+            f"not {SITE_URL!r}"
+        )
+    # The site's own host is always served; ALLOWED_HOSTS adds others (a health-check name).
+    if _site.hostname not in ALLOWED_HOSTS:
+        ALLOWED_HOSTS.append(_site.hostname)
+elif ALLOWED_HOSTS and not ALLOWED_HOSTS[0].startswith((".", "*")):
+    SITE_URL = f"https://{ALLOWED_HOSTS[0]}"
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -52,6 +69,10 @@ INSTALLED_APPS = [
     "django_fsm",
     "rest_framework",
     "drf_spectacular",
+    "django_tasks",
+    "django_tasks_db",
+    "accounts",
+    "outbox",
     "articles",
     "public",
     "desk",
@@ -71,7 +92,8 @@ MIDDLEWARE = [
     "simple_history.middleware.HistoryRequestMiddleware",
     "editorial.middleware.ContentSecurityPolicyMiddleware",
     "editorial.middleware.DatabaseUnavailableMiddleware",
-    "editorial.throttle.LoginThrottleMiddleware",
+    "accounts.throttle.LoginThrottleMiddleware",
+    "editorial.middleware.PrivateResponseMiddleware",
 ]
 
 ROOT_URLCONF = "editorial.urls"
@@ -242,7 +264,7 @@ SPECTACULAR_SETTINGS = {
 }
 INSTALLED_APPS += ["drf_spectacular_sidecar"]  # the Redoc bundle for /api/docs/
 
-# -- Production hardening (editorial.middleware, editorial.throttle, docs/deploy.md) --------
+# -- Production hardening (editorial.middleware, accounts.throttle, docs/deploy.md) ---------
 # On unless DJANGO_DEBUG=1. TLS usually ends at the load balancer: set
 # SECURE_PROXY_SSL_HEADER=HTTP_X_FORWARDED_PROTO,https there so Django knows the
 # request was HTTPS, or SECURE_SSL_REDIRECT=0 if the proxy already redirects.
@@ -284,10 +306,30 @@ CONTENT_SECURITY_POLICY_OVERRIDES = {
     "/api/docs/": {"style-src": ["'self'", "'unsafe-inline'"], "worker-src": ["'self'", "blob:"]},
 }
 
-# Login throttling (editorial.throttle): per username and per client address.
-LOGIN_THROTTLE_ATTEMPTS = int(os.environ.get("LOGIN_THROTTLE_ATTEMPTS", "5"))
+# The proxies (load balancers) allowed to tell the client's address in X-Forwarded-For:
+# addresses or networks, comma-separated. Empty: REMOTE_ADDR is the client (editorial/clientip.py).
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES")
+
+# Log-in throttling (accounts/throttle.py), counted in the database within the window.
 LOGIN_THROTTLE_WINDOW = int(os.environ.get("LOGIN_THROTTLE_WINDOW", "900"))
+LOGIN_THROTTLE_ATTEMPTS = int(os.environ.get("LOGIN_THROTTLE_ATTEMPTS", "5"))  # username+client
+LOGIN_THROTTLE_CLIENT_ATTEMPTS = int(os.environ.get("LOGIN_THROTTLE_CLIENT_ATTEMPTS", "20"))
+LOGIN_THROTTLE_USERNAME_ATTEMPTS = int(os.environ.get("LOGIN_THROTTLE_USERNAME_ATTEMPTS", "10"))
+LOGIN_THROTTLE_USERNAME_INTERVAL = int(os.environ.get("LOGIN_THROTTLE_USERNAME_INTERVAL", "10"))
 LOGIN_THROTTLE_PATHS = {"/accounts/login/", "/admin/login/"}
+# Password-reset requests per client address and per address mailed, within the window.
+PASSWORD_RESET_THROTTLE_WINDOW = int(os.environ.get("PASSWORD_RESET_THROTTLE_WINDOW", "3600"))
+PASSWORD_RESET_THROTTLE_CLIENT = int(os.environ.get("PASSWORD_RESET_THROTTLE_CLIENT", "10"))
+PASSWORD_RESET_THROTTLE_EMAIL = int(os.environ.get("PASSWORD_RESET_THROTTLE_EMAIL", "3"))
+
+# Background tasks (django-tasks): mail goes through the outbox (outbox/services.py) and is
+# delivered by `manage.py db_worker`. The database queue is the default, so a task is
+# enqueued in the same transaction as the change that causes it; docs/deploy.md shows how
+# to move to Redis or RabbitMQ.
+TASKS = {"default": {"BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}
+OUTBOX_MAX_ATTEMPTS = int(os.environ.get("OUTBOX_MAX_ATTEMPTS", "10"))
+OUTBOX_RETRY_SECONDS = float(os.environ.get("OUTBOX_RETRY_SECONDS", "30"))
+OUTBOX_RETRY_MAX_SECONDS = float(os.environ.get("OUTBOX_RETRY_MAX_SECONDS", "3600"))
 
 if not DEBUG:
     # Server errors, security events (bad hosts, CSRF failures), outages, one line per
@@ -299,9 +341,7 @@ if not DEBUG:
     }
 
 # -- Operations (editorial/health.py, editorial/observability.py, docs/deploy.md) ----------
-# The load balancers' addresses or networks: only a request from one of them may name
-# its own X-Request-ID (e.g. "10.0.0.5,10.0.1.0/24").
-TRUSTED_PROXIES = env_list("TRUSTED_PROXIES")
+# TRUSTED_PROXIES (above) also decides who may name a request's X-Request-ID.
 # /metrics answers a scraper that sends "Authorization: Bearer <METRICS_TOKEN>" or
 # comes from METRICS_ALLOWED_ADDRESSES (addresses or CIDRs); with neither set it is off (404).
 METRICS_TOKEN = os.environ.get("METRICS_TOKEN", "")

@@ -10,7 +10,7 @@ urlpatterns = [
     path("readyz", readyz, name="readyz"),
     path("metrics", metrics_view, name="metrics"),
     path("admin/", admin.site.urls),
-    path("accounts/", include("django.contrib.auth.urls")),
+    path("accounts/", include("accounts.urls")),
     path("desk/", include("desk.urls")),
     path("api/", include("api.urls")),
     path("", include("public.urls")),

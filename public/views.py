@@ -13,6 +13,7 @@ from articles.models import Article
 from articles.policy import has_desk_access
 from articles.selectors import PublicArticle
 from articles.states import ArticleState
+from editorial.clientip import client_address
 from public import page, selectors, services, wholepage
 from public.forms import FollowUpForm
 
@@ -139,7 +140,7 @@ def article_follow_up(request: HttpRequest, slug: str) -> HttpResponse:
     thanks = redirect("public:follow_up_thanks", slug=article.slug)
     if form.is_spam:
         return thanks  # tell a bot nothing; store nothing
-    client = services.client_hash(request.META.get("REMOTE_ADDR", ""))
+    client = services.client_hash(client_address(request))
     try:
         services.followup_rate_limit_take(client=client)
         services.followup_question_create(

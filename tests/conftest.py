@@ -62,3 +62,21 @@ def roles(anonymous, editor, other_editor, reviewer, site_admin):
         "reviewer": reviewer,
         "admin": site_admin,
     }
+
+
+@pytest.fixture
+def deliver_mail(mailoutbox, monkeypatch):
+    """Deliver the queued mail as the worker does (``db_worker``, in this process); the sent mail."""
+    from django.core.management import call_command
+
+    # The worker closes stale connections between tasks; here that would close the test's
+    # own connection, and its transaction with it.
+    monkeypatch.setattr(
+        "django_tasks_db.management.commands.db_worker.close_old_connections", lambda: None
+    )
+
+    def deliver():
+        call_command("db_worker", batch=True, reload=False, startup_delay=False, verbosity=0)
+        return mailoutbox
+
+    return deliver

@@ -50,7 +50,7 @@ from articles.content import (
 
 FORMAT = "editorial-article/1"
 SCHEMA_FILE = "article.schema.json"
-_OWN_MESSAGE_VALIDATORS = frozenset({"pattern", "not", "minLength", "maxLength"})
+_OWN_MESSAGE_VALIDATORS = frozenset({"pattern", "not", "minLength", "maxLength", "maxItems"})
 
 
 class _DuplicateKey(ValueError):

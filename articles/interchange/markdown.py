@@ -52,6 +52,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from articles import limits
 from articles.content import (
     ArticleContent,
     ClaimData,
@@ -240,8 +241,15 @@ class _Reader:
             self.errors.append(
                 ContentError("the article has no title: begin with '# ' and the question")
             )
-        claims = tuple(claim for draft in self.drafts if (claim := self._claim(draft)))
-        references = tuple(ref for draft in self.references if (ref := self._reference(draft)))
+        finished = [(draft.line, self._claim(draft)) for draft in self.drafts]
+        claims = tuple(claim for _, claim in finished if claim)
+        read = [(draft.line, self._reference(draft)) for draft in self.references]
+        references = tuple(ref for _, ref in read if ref)
+        self.errors += limits.content_errors(
+            ArticleContent(title="", claims=claims, references=references),
+            claim_lines=[line for line, claim in finished if claim],
+            reference_lines=[line for line, ref in read if ref],
+        )
         if self.errors:
             raise ContentParseError(sorted(self.errors, key=lambda error: error.line or 0))
         return ArticleContent(

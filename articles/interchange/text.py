@@ -52,6 +52,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from articles import limits
 from articles.content import (
     ArticleContent,
     ClaimData,
@@ -132,6 +133,11 @@ def parse_text(text: str) -> ArticleContent:
         display_heading = body_lines.pop(0).text
     claims = _claims(body_lines, errors)
     parsed_references = _read_references(references, errors)
+    errors += limits.content_errors(
+        ArticleContent(title="", claims=claims, references=parsed_references),
+        claim_lines=[line.line for line in body_lines],
+        reference_lines=[references[start].number for start in range(0, len(references), 3)],
+    )
     if errors:
         raise ContentParseError(errors)
     return ArticleContent(

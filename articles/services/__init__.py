@@ -3,7 +3,7 @@
 Every service takes keyword-only arguments, runs in one transaction, asks
 ``articles.policy`` whether the acting user may act (django-fsm checks
 permissions only when asked), records who and why for the history, and defers
-notifications until the transaction commits. By subject:
+notifications in the same transaction (the outbox app sends them once it commits). By subject:
 
 - ``transitions``: the workflow steps, each through the same sequence;
 - ``content``: drafts, their body, restoring a past version;

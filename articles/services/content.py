@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from simple_history.utils import bulk_create_with_history
 
-from articles import policy
+from articles import limits, policy
 from articles.content import ArticleContent, ClaimData, ClaimKind
 from articles.history import article_content_as_of
 from articles.models import Article, Citation, Claim, Reference
@@ -157,6 +157,7 @@ def _write_claims(article: Article, content: ArticleContent, *, by, reason: str)
     created; claims no longer present are deleted. The query count depends on
     the number of changed claims, not on the size of the article.
     """
+    limits.ensure_within(content)
     for index, data in enumerate(content.claims):
         _validate_claim(data, index)
     references = [reference_get_or_create(data=data, by=by) for data in content.references]

@@ -3,7 +3,8 @@
 Check (``articles.policy``: the edge, the user's right, the conditions), lock
 the row and check it is the version the user saw, change the state, save with
 who and why for the history, write the audit row, refresh the public search
-entry, and defer notifications until the transaction commits.
+entry, and queue notifications in the same transaction (the outbox), so they are sent only
+if it commits and are retried until the mail server takes them.
 """
 
 from __future__ import annotations
@@ -130,7 +131,7 @@ def article_submit(
         before_save=remember_summary,
         checked=True,
     )
-    transaction.on_commit(lambda: notifications.notify_board_of_submission(article_id=article.pk))
+    notifications.notify_board_of_submission(article_id=article.pk)
     return article
 
 
@@ -172,9 +173,7 @@ def article_request_changes(
         reason="Changes requested",
         expected_version=expected_version,
     )
-    transaction.on_commit(
-        lambda: notifications.notify_editors(article_id=article.pk, event="changes_requested")
-    )
+    notifications.notify_editors(article_id=article.pk, event="changes_requested")
     return article
 
 
@@ -268,9 +267,7 @@ def article_approve(
         before_save=publish,
         checked=True,
     )
-    transaction.on_commit(
-        lambda: notifications.notify_editors(article_id=article.pk, event="approved")
-    )
+    notifications.notify_editors(article_id=article.pk, event="approved")
     return article
 
 

@@ -176,6 +176,10 @@ def requests_for(world) -> list[tuple[str, str]]:
     return sorted(set(found))
 
 
+def _directives(cache_control: str) -> set[str]:
+    return {part.strip().split("=", 1)[0].lower() for part in cache_control.split(",")}
+
+
 def _is_login_redirect(response) -> bool:
     return response.status_code == 302 and response["Location"].startswith(LOGIN_URLS)
 
@@ -193,6 +197,12 @@ def test_every_url_for_role(role, world, all_roles):
         for method in ("get", "post") if not allowed else ("get",):
             response = getattr(client, method)(path)
             status = response.status_code
+            cache_control = response.get("Cache-Control", "")
+            if role != "anonymous" and not {"private", "no-store"} <= _directives(cache_control):
+                problems.append(
+                    f"{method.upper()} {path} ({name}): Cache-Control {cache_control!r} for a "
+                    "signed-in user, not private, no-store"
+                )
             if status >= 500:
                 problems.append(f"{method.upper()} {path} ({name}): {status}")
             elif not allowed and not (

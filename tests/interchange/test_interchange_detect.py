@@ -14,6 +14,7 @@ from articles.interchange import (
     render_markdown,
     render_text,
 )
+from articles.limits import MAX_CLAIM_CHARS, MAX_CLAIMS
 from tests.interchange.interchange_support import SEED_PATHS, seed_text
 
 SEED = parse_text(seed_text(SEED_PATHS[0]))
@@ -81,6 +82,11 @@ def test_parse_bytes_refuses_unreadable_input(data, fragment):
 
 
 def test_input_at_the_size_limit_is_read():
-    text = "Q?\n\nHeading\n\n" + "a" * (MAX_INPUT_BYTES - 20) + ".\n"
-    data = text.encode()[:MAX_INPUT_BYTES]
-    assert len(parse_bytes(data, filename="page.txt").claims) == 1
+    # The largest article the limits allow: every claim at its longest, up to the byte limit.
+    claim = "a" * (MAX_CLAIM_CHARS - 1) + ".\n\n"
+    head = "Q?\n\nHeading\n\n"
+    body = claim * (MAX_CLAIMS - 1)
+    last = "b" * (MAX_INPUT_BYTES - len(head) - len(body) - 2)
+    data = (head + body + last[: MAX_CLAIM_CHARS - 1] + ".\n").encode()
+    assert len(data) <= MAX_INPUT_BYTES
+    assert len(parse_bytes(data, filename="page.txt").claims) == MAX_CLAIMS

@@ -1,0 +1,41 @@
+"""Every email the site sends, kept until it is delivered or given up on."""
+
+import uuid
+
+from django.db import models
+
+
+class OutboundEmail(models.Model):
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        SENDING = "sending", "Sending"
+        SENT = "sent", "Sent"
+        FAILED = "failed", "Failed"
+
+    kind = models.CharField(max_length=40, help_text="What caused it, such as 'submitted'.")
+    to = models.CharField(max_length=254)
+    subject = models.CharField(max_length=998)
+    body = models.TextField()
+    # The same Message-ID on every attempt, so a mail server that got a message
+    # twice (an answer lost after delivery) can tell it is one message.
+    message_id = models.CharField(max_length=200, unique=True, editable=False)
+    status = models.CharField(
+        max_length=10, choices=Status.choices, default=Status.QUEUED, db_index=True
+    )
+    attempts = models.PositiveIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = "outgoing email"
+
+    def __str__(self) -> str:
+        return f"{self.subject} → {self.to} ({self.status})"
+
+    @staticmethod
+    def new_message_id(domain: str) -> str:
+        return f"<{uuid.uuid4().hex}@{domain or 'localhost'}>"
