@@ -42,6 +42,7 @@ from articles.models import (
     Reference,
 )
 from articles.selectors import article_get_content, policy_get_in_force, reference_to_data
+from screening.rules import verification_blockers
 
 # What each unmet condition means to the person who asked for the transition.
 CONDITION_MESSAGES: dict[Callable, str] = {
@@ -56,6 +57,10 @@ CONDITION_MESSAGES: dict[Callable, str] = {
     ),
     workflow.every_fact_claim_is_verified: (
         "Not every claim has been verified by a board reviewer as it now reads."
+    ),
+    workflow.has_no_unjustified_retracted_citation: (
+        "Some claims cite a retracted paper; a board reviewer must record a justification on "
+        "each such citation, or the editor must replace it."
     ),
 }
 
@@ -728,6 +733,12 @@ def claim_review(*, claim: Claim, by, verdict: str, comment: str = "") -> ClaimR
     comment = (comment or "").strip()
     if verdict == ClaimReview.Verdict.NEEDS_CHANGE and not comment:
         raise ValidationError({"comment": "Say what needs to change."})
+    if verdict == ClaimReview.Verdict.VERIFIED and (
+        reasons := verification_blockers(claim=claim)  # retraction screening
+    ):
+        raise ConditionsNotMet(
+            "Cannot verify this claim yet: " + " ".join(reasons), reasons=reasons
+        )
     review = ClaimReview.objects.create(
         claim=claim, claim_version=claim.version, reviewer=by, verdict=verdict, comment=comment
     )

@@ -13,6 +13,8 @@ from typing import TYPE_CHECKING
 import django_fsm as fsm
 from django.db import models
 
+from screening.rules import has_no_unjustified_retracted_citation
+
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser
 
@@ -60,7 +62,11 @@ def every_fact_claim_is_verified(article: Article) -> bool:
 
 
 SUBMIT_CONDITIONS = [has_title, has_claims, every_fact_claim_is_cited, has_no_unresolved_citation]
-APPROVE_CONDITIONS = [*SUBMIT_CONDITIONS, every_fact_claim_is_verified]
+APPROVE_CONDITIONS = [
+    *SUBMIT_CONDITIONS,
+    every_fact_claim_is_verified,
+    has_no_unjustified_retracted_citation,  # retraction screening (screening.rules)
+]
 
 
 # -- Permissions: who may take a transition on this article ------------------------

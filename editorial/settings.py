@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "public",
     "desk",
     "api",
+    "screening",
 ]
 
 MIDDLEWARE = [

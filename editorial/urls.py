@@ -8,6 +8,7 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("accounts/", include("django.contrib.auth.urls")),
+    path("desk/screening/", include("screening.urls")),
     path("desk/", include("desk.urls")),
     path("api/", include("api.urls")),
     path("", include("public.urls")),

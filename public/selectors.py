@@ -22,6 +22,7 @@ from articles.models import Article, ArticleTransition, ArticleVersion, BoardMem
 from articles.selectors import PublicArticle, article_get_content
 from articles.workflow import ArticleState
 from public.models import SiteText
+from screening import selectors as screening_selectors
 
 PENDING_STATES = (ArticleState.SUBMITTED, ArticleState.UNDER_REVIEW)
 
@@ -35,6 +36,7 @@ def article_get_by_slug(*, slug: str) -> Article | None:
         Article.objects.select_related(
             "published_version__approved_by__board_profile", "published_version__policy"
         )
+        .annotate(**screening_selectors.notice_stamp_annotation())  # part of the page key
         .filter(slug=slug)
         .first()
     )
@@ -124,9 +126,12 @@ def article_page_key(
 
     An approved snapshot never changes, so its version id names it; a pending
     submission is named by its content version. The audience, the policy in
-    force and the disclaimer's last edit complete it.
+    force, the disclaimer's last edit and the last change to its retraction notices complete it.
     """
     article = public_article.article
+    notices = (
+        screening_selectors.notice_updated(article=article) if public_article.version else None
+    )
     return page_key_from_parts(
         article_pk=article.pk,
         slug=article.slug,
@@ -139,6 +144,7 @@ def article_page_key(
         audience=audience,
         policy_version=furniture.policy.version if furniture.policy else 0,
         disclaimer_stamp=furniture.disclaimer_stamp,
+        notice_stamp=time_stamp(notices),
     )
 
 
@@ -173,10 +179,11 @@ def page_key_from_parts(
     audience: str,
     policy_version: int,
     disclaimer_stamp: str,
+    notice_stamp: str = "-",
 ) -> str:
     raw = (
         f"{PAGE_TEMPLATE_VERSION}|{article_pk}|{slug}|{shown}|{audience}|p{policy_version}|"
-        f"{disclaimer_stamp}"
+        f"{disclaimer_stamp}|n{notice_stamp}"
     )
     return "article-page:" + hashlib.sha256(raw.encode()).hexdigest()[:40]
 
