@@ -153,6 +153,10 @@ class NoticeReader:
     """Iterate over a Retraction Watch CSV file: ``NoticeRow`` or ``RowProblem`` per row."""
 
     def __init__(self, binary: BinaryIO, *, encoding: str = "utf-8"):
+        try:
+            encoding = codecs.lookup(encoding).name
+        except LookupError:
+            raise FileProblem(f"unknown encoding {encoding!r} (try utf-8 or cp1252)") from None
         head = binary.peek(4)[:4] if hasattr(binary, "peek") else b""
         if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
             raise FileProblem("the file is UTF-16 text; save it as UTF-8 and import it again")

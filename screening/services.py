@@ -102,12 +102,6 @@ def notices_import(
         run.finished_at = timezone.now()
         run.save()
         return run
-    except UnicodeError as error:  # an --encoding the codec machinery rejects
-        run.status = ScreeningRun.Status.FAILED
-        run.problems = f"line 1: {error}\n"
-        run.finished_at = timezone.now()
-        run.save()
-        return run
 
     if partial:
         pass
