@@ -218,7 +218,9 @@ class NoticeReader:
         if raw_id.isdigit() and int(raw_id) > 0:
             record_id = int(raw_id)
         bad = [n for n in range(line, self.lines.number + 1) if n in self.lines.bad_lines]
-        if bad:
+        # Undecodable bytes matter only in a column we keep: the published file has
+        # some in author names, which this import does not read.
+        if bad and any("\ufffd" in values[i] for i in self.columns.values() if i < len(values)):
             return RowProblem(bad[0], self.lines.bad_lines[bad[0]], record_id)
         if len(values) < width:
             return RowProblem(

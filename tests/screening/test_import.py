@@ -192,6 +192,14 @@ def test_bytes_not_in_the_encoding_skip_their_row_only(tmp_path, import_csv):
     assert notice(2).title == "Caf\u00e9 study"
 
 
+def test_bytes_not_in_the_encoding_in_a_column_not_read_do_not_matter(tmp_path, import_csv):
+    text = csv_text([record(1, Author="J Mu\u00f1oz;B Author")])
+    path = tmp_path / "rw.csv"
+    path.write_bytes(text.encode("cp1252"))
+    assert import_csv(path)[0] == 0
+    assert notice(1).title == "A study of baclofen, part 1"
+
+
 def test_an_unknown_encoding_is_refused(tmp_path, import_csv):
     code, _, err = import_csv(write_csv(tmp_path / "rw.csv", [record(1)]), "--encoding", "nope")
     assert code == 1 and "nope" in err
