@@ -174,10 +174,6 @@ class RetractionFlag(models.Model):
     def __str__(self) -> str:
         return f"{self.article} ref {self.reference_number}: {self.notice}"
 
-    @property
-    def is_open(self) -> bool:
-        return self.cleared_at is None and self.version_id == self.article.published_version_id
-
 
 class CitationJustification(models.Model):
     """A board reviewer's reason for a claim to keep citing a retracted paper.

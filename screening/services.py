@@ -8,7 +8,9 @@ appear together or not at all.
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -260,11 +262,7 @@ def library_screen(*, run: ScreeningRun) -> ScreeningRun:
 
     found = _retracted_citations_in_approved_versions(index)
     justified = _justified_papers()
-    wanted = {
-        key: value
-        for key, value in found.items()
-        if not ({(value[0], k) for k in value[3]} & justified)
-    }
+    wanted = {key: finding for key, finding in found.items() if not finding.justified(justified)}
     now = timezone.now()
     open_flags = {
         (version_id, notice_id, number): (pk, article_id)
@@ -275,16 +273,16 @@ def library_screen(*, run: ScreeningRun) -> ScreeningRun:
     to_clear = [pk for key, (pk, _) in open_flags.items() if key not in wanted]
     new_flags = [
         RetractionFlag(
-            article_id=article_id,
+            article_id=finding.article_id,
             version_id=version_id,
             notice_id=notice_id,
             reference_number=number,
-            reference_title=title,
+            reference_title=finding.title,
             run=run,
             created_at=now,
             updated_at=now,
         )
-        for (version_id, notice_id, number), (article_id, title, _, _) in wanted.items()
+        for (version_id, notice_id, number), finding in wanted.items()
         if (version_id, notice_id, number) not in open_flags
     ]
     if new_flags:
@@ -308,18 +306,47 @@ def library_screen(*, run: ScreeningRun) -> ScreeningRun:
     return run
 
 
+@dataclass(frozen=True)
+class Finding:
+    """An approved version citing a retracted paper."""
+
+    article_id: int
+    approved_at: datetime.datetime
+    title: str
+    paper_keys: frozenset[str]  # "doi:…", "pmid:…"
+
+    def justified(self, justified: dict[tuple[int, str], datetime.datetime]) -> bool:
+        """A reviewer justified citing this paper in this article before the version was approved.
+
+        A justification given later, on a revision still in review, does not end the
+        notice readers see: the new approval does.
+        """
+        for key in self.paper_keys:
+            when = justified.get((self.article_id, key))
+            if when is not None and when <= self.approved_at:
+                return True
+        return False
+
+
+def _paper_keys(doi: str, pmid: str) -> frozenset[str]:
+    return frozenset(k for k in (doi and f"doi:{doi}", pmid and f"pmid:{pmid}") if k)
+
+
 def _retracted_citations_in_approved_versions(index: NoticeIndex) -> dict:
-    """(version, notice, reference number) -> (article, reference title, notice, paper keys)
-    for every retracted paper the readers' version of a live article cites (1 query)."""
+    """(version, notice, reference number) -> Finding, for every retracted paper the readers'
+    version of a live article cites (1 query)."""
     found = {}
     versions = (
         Article.objects.filter(published_version__isnull=False)
         .exclude(state=workflow.ArticleState.ARCHIVED)
         .values_list(
-            "pk", "published_version_id", KeyTransform("references", "published_version__content")
+            "pk",
+            "published_version_id",
+            "published_version__approved_at",
+            KeyTransform("references", "published_version__content"),
         )
     )
-    for article_id, version_id, references in versions.iterator(chunk_size=500):
+    for article_id, version_id, approved_at, references in versions.iterator(chunk_size=500):
         for number, reference in enumerate(references or [], start=1):
             doi = normalise_doi(reference.get("doi"))
             pmid = normalise_pmid(reference.get("pmid"))
@@ -327,29 +354,25 @@ def _retracted_citations_in_approved_versions(index: NoticeIndex) -> dict:
                 continue
             notice = retraction_in_force(index.about(doi=doi, pmid=pmid))
             if notice is not None:
-                keys = {
-                    k for k in (f"doi:{doi}" if doi else "", f"pmid:{pmid}" if pmid else "") if k
-                }
-                found[(version_id, notice.pk, number)] = (
-                    article_id,
-                    reference.get("title", ""),
-                    notice,
-                    keys,
+                found[(version_id, notice.pk, number)] = Finding(
+                    article_id=article_id,
+                    approved_at=approved_at,
+                    title=reference.get("title", ""),
+                    paper_keys=_paper_keys(doi, pmid),
                 )
     return found
 
 
-def _justified_papers() -> set[tuple[int, str]]:
-    """(article, paper key) for every citation a reviewer justified (1 query)."""
-    justified = set()
+def _justified_papers() -> dict[tuple[int, str], datetime.datetime]:
+    """(article, paper key) -> when a reviewer first justified citing it there (1 query)."""
+    justified: dict[tuple[int, str], datetime.datetime] = {}
     rows = CitationJustification.objects.values_list(
-        "claim__article_id", "reference__doi", "reference__pmid"
+        "claim__article_id", "reference__doi", "reference__pmid", "created_at"
     )
-    for article_id, doi, pmid in rows:
-        if doi := normalise_doi(doi):
-            justified.add((article_id, f"doi:{doi}"))
-        if pmid := normalise_pmid(pmid):
-            justified.add((article_id, f"pmid:{pmid}"))
+    for article_id, doi, pmid, created_at in rows:
+        for key in _paper_keys(normalise_doi(doi), normalise_pmid(pmid)):
+            earliest = justified.get((article_id, key))
+            justified[(article_id, key)] = min(created_at, earliest or created_at)
     return justified
 
 

@@ -119,6 +119,9 @@ def test_a_new_approval_with_a_justification_ends_the_flag(
         by=reviewer,
         text="The text now explains the retraction.",
     )
+    # Justified in the revision under review: readers still see the flagged version.
+    library_rescreen()
+    assert list(selectors.article_list_flagged()) == [approved]
     verify_all_claims(approved, reviewer)
     article_services.article_approve(article=approved, by=reviewer)
     assert list(selectors.article_list_flagged()) == []
