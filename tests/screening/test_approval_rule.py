@@ -181,3 +181,23 @@ def test_only_a_cited_reference_can_be_justified(in_review, reviewer):
     with pytest.raises(ValidationError) as refused:
         citation_justify(claim=claim(in_review, 1), reference=other, by=reviewer, text="Why not.")
     assert "does not cite" in str(refused.value)
+
+
+@pytest.mark.parametrize("papers", [1, 8])
+def test_the_rule_costs_the_same_queries_however_many_papers_are_cited(
+    tmp_path, import_csv, editor, reviewer, policy, papers, django_assert_num_queries
+):
+    import_csv(write_csv(tmp_path / "rw.csv", [record(n) for n in range(1, 9)]))
+    content = cited_content(*[paper(n, doi=f"10.1000/paper.{n}") for n in range(1, papers + 1)])
+    article = under_review_article(by=editor, reviewer=reviewer, content=content)
+    # cited references with identifiers; their notices; the justifications
+    with django_assert_num_queries(3):
+        assert len(rules.unjustified_retracted_citations(article)) == papers
+
+
+def test_the_rule_costs_one_query_when_no_reference_has_an_identifier(
+    notices, editor, reviewer, policy, django_assert_num_queries
+):
+    article = under_review_article(by=editor, reviewer=reviewer, title="Another question?")
+    with django_assert_num_queries(1):
+        assert rules.unjustified_retracted_citations(article) == []

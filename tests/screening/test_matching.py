@@ -36,7 +36,7 @@ def test_dois_in_every_written_form_and_pmid_only_papers_match(tmp_path, import_
     library(
         ("https://doi.org/10.1000/abc", ""),
         ("", "31000002"),
-        ("", "PMID: 031000002"),
+        ("", " 031000002"),
         ("doi:10.1000/Corrected", ""),
         ("10.1000/unrelated", "99"),
         ("", ""),
