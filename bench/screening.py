@@ -19,6 +19,7 @@ import argparse
 import csv
 import json
 import random
+import shutil
 import sys
 import tempfile
 import time
@@ -210,6 +211,7 @@ def main() -> None:
     }
     if args.memory:
         result["import_peak_memory"] = memory_peaks(directory, args.notices)
+    shutil.rmtree(directory)
     print(json.dumps(result, indent=2))
 
 
