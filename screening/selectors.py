@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from django.db.models import F, Max, OuterRef, QuerySet, Subquery
 
 from articles.models import Article, Citation
+from articles.workflow import ArticleState
 from screening.models import CitationJustification, RetractionFlag, ScreeningRun
 from screening.rules import PaperStatus, notices_about, paper_status
 
@@ -15,7 +16,7 @@ from screening.rules import PaperStatus, notices_about, paper_status
 
 
 def article_list_flagged() -> QuerySet[Article]:
-    """Articles whose readers' version has an open flag, the longest-flagged first."""
+    """Published articles whose readers' version has an open flag, the longest-flagged first."""
     first_flag = (
         RetractionFlag.objects.filter(
             article=OuterRef("pk"),
@@ -29,6 +30,7 @@ def article_list_flagged() -> QuerySet[Article]:
         Article.objects.select_related("created_by", "assigned_reviewer", "published_version")
         .annotate(flagged_at=Subquery(first_flag))
         .filter(flagged_at__isnull=False)
+        .exclude(state=ArticleState.ARCHIVED)  # retracted by an admin: nothing left to do
         .order_by("flagged_at", "pk")
     )
 

@@ -180,10 +180,13 @@ def test_an_edited_notice_changes_the_kept_page(
     assert "Retracted in April 2024" in public_page(client, approved)
 
 
-def test_nothing_is_unpublished_automatically(approved, retraction_file, import_csv):
+def test_nothing_is_unpublished_automatically(approved, retraction_file, import_csv, site_admin):
     import_csv(retraction_file)
     approved.refresh_from_db()
     assert approved.state == "approved"
+    # An admin retracts as before; the article then leaves the queue.
+    article_services.article_retract(article=approved, by=site_admin, comment="Unsafe advice.")
+    assert list(selectors.article_list_flagged()) == []
 
 
 def test_a_flagged_page_costs_one_query_more_when_cold(
