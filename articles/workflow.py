@@ -18,6 +18,7 @@ from django.db import models
 
 from articles import policy
 from articles.states import PENDING_STATES, ArticleState
+from screening import rules as screening_rules
 
 if TYPE_CHECKING:
     from articles.models import Article
@@ -75,7 +76,18 @@ def every_claim_is_verified(article: Article) -> bool:
 
 
 SUBMIT_CONDITIONS = [has_title, has_claims, every_fact_claim_is_cited, has_no_unresolved_citation]
-APPROVE_CONDITIONS = [*SUBMIT_CONDITIONS, every_claim_is_verified]
+# Retraction screening (screening.rules): a claim may cite a retracted paper only
+# with a board reviewer's recorded justification.
+has_no_unjustified_retracted_citation = condition(
+    "Some claims cite a retracted paper; a board reviewer must record a justification on each "
+    "such citation, or the editor must replace it."
+)(screening_rules.has_no_unjustified_retracted_citation)
+
+APPROVE_CONDITIONS = [
+    *SUBMIT_CONDITIONS,
+    every_claim_is_verified,
+    has_no_unjustified_retracted_citation,
+]
 
 
 class ArticleWorkflow(models.Model):

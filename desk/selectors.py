@@ -91,6 +91,7 @@ class Dashboard:
     assigned: WorkList = field(default_factory=WorkList)
     due: WorkList = field(default_factory=WorkList)
     questions: WorkList = field(default_factory=WorkList)
+    flagged: WorkList = field(default_factory=WorkList)  # retraction screening
     show_editor_lists: bool = False
     show_reviewer_lists: bool = False
 
@@ -98,6 +99,8 @@ class Dashboard:
     def counts(self) -> list[tuple[str, str, int]]:
         """(anchor, label, count) for the summary at the top, in page order."""
         rows = []
+        if self.show_editor_lists or self.show_reviewer_lists:
+            rows.append(("flagged", "Flagged by retraction screening", self.flagged.total))
         if self.show_editor_lists:
             rows += [
                 ("drafts", "My drafts", self.drafts.total),
@@ -117,6 +120,10 @@ class Dashboard:
 def dashboard_get(*, user) -> Dashboard:
     """What ``user`` has to do: two queries per list, however many articles there are."""
     board = Dashboard(show_editor_lists=is_editor(user), show_reviewer_lists=is_reviewer(user))
+    if board.show_editor_lists or board.show_reviewer_lists:
+        from screening.selectors import article_list_flagged
+
+        board.flagged = _first_rows(article_list_flagged())
     if board.show_editor_lists:
         mine = desk_articles().filter(state=ArticleState.DRAFT, contributors=user).order_by("-pk")
         board.changes_requested = _first_rows(mine.filter(last_transition="request_changes"))

@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "public",
     "desk",
     "api",
+    "screening",
 ]
 
 MIDDLEWARE = [

@@ -11,6 +11,7 @@ urlpatterns = [
     path("metrics", metrics_view, name="metrics"),
     path("admin/", admin.site.urls),
     path("accounts/", include("accounts.urls")),
+    path("desk/screening/", include("screening.urls")),
     path("desk/", include("desk.urls")),
     path("api/", include("api.urls")),
     path("", include("public.urls")),

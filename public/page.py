@@ -22,6 +22,7 @@ from django.utils.safestring import mark_safe
 from articles.selectors import PublicArticle
 from articles.states import ArticleState
 from public import selectors
+from screening.selectors import page_notices
 
 AUDIENCE_COOKIE = "audience"
 AUDIENCES = {
@@ -163,6 +164,7 @@ def article_page_context(
         "history": [
             {"version": v, "reviewer": selectors.reviewer_profile(v.approved_by)} for v in history
         ],
+        "retraction_notices": page_notices(article=article, version=version),
         "audience": audience,
         "audiences": AUDIENCES,
         "structured_data": structured_data(

@@ -25,6 +25,7 @@ from articles.selectors import PublicArticle, article_get_content, policy_get_in
 from articles.states import ArticleState
 from articles.visibility import Shown, approved_visible_q, shown_for, visible_q
 from public.models import SiteText
+from screening import selectors as screening_selectors
 
 # -- Which article, and which of its contents, a reader gets ----------------------
 
@@ -35,6 +36,7 @@ def article_get_by_slug(*, slug: str) -> Article | None:
         Article.objects.select_related(
             "published_version__approved_by__board_profile", "published_version__policy"
         )
+        .annotate(**screening_selectors.notice_stamp_annotation())  # part of the page key
         .filter(slug=slug)
         .first()
     )
@@ -120,9 +122,12 @@ def article_page_key(
 
     An approved snapshot never changes, so its version id names it; a pending
     submission is named by its content version. The audience, the policy in
-    force and the disclaimer's last edit complete it.
+    force, the disclaimer's last edit and the last change to its retraction notices complete it.
     """
     article = public_article.article
+    notices = (
+        screening_selectors.notice_updated(article=article) if public_article.version else None
+    )
     return page_key_from_parts(
         article_pk=article.pk,
         slug=article.slug,
@@ -135,6 +140,7 @@ def article_page_key(
         audience=audience,
         policy_version=furniture.policy.version if furniture.policy else 0,
         disclaimer_stamp=furniture.disclaimer_stamp,
+        notice_stamp=time_stamp(notices),
     )
 
 
@@ -169,10 +175,11 @@ def page_key_from_parts(
     audience: str,
     policy_version: int,
     disclaimer_stamp: str,
+    notice_stamp: str = "-",
 ) -> str:
     raw = (
         f"{PAGE_TEMPLATE_VERSION}|{article_pk}|{slug}|{shown}|{audience}|p{policy_version}|"
-        f"{disclaimer_stamp}"
+        f"{disclaimer_stamp}|n{notice_stamp}"
     )
     return "article-page:" + hashlib.sha256(raw.encode()).hexdigest()[:40]
 

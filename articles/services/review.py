@@ -7,8 +7,9 @@ from django.db import transaction
 from django.db.models import Prefetch
 
 from articles import policy
-from articles.errors import EditConflict
+from articles.errors import ConditionsNotMet, EditConflict
 from articles.models import Citation, Claim, ClaimReview
+from screening.rules import verification_blockers
 
 
 @transaction.atomic
@@ -30,6 +31,12 @@ def claim_review(
     comment = (comment or "").strip()
     if verdict == ClaimReview.Verdict.NEEDS_CHANGE and not comment:
         raise ValidationError({"comment": "Say what needs to change."})
+    if verdict == ClaimReview.Verdict.VERIFIED and (
+        reasons := verification_blockers(claim=claim)  # retraction screening
+    ):
+        raise ConditionsNotMet(
+            "Cannot verify this claim yet: " + " ".join(reasons), reasons=reasons
+        )
     current = Claim.objects.prefetch_related(
         Prefetch("citations", queryset=Citation.objects.select_related("reference"))
     ).get(pk=claim.pk)

@@ -250,14 +250,15 @@ def test_desk_list_queries_do_not_grow_with_articles(
         draft_article(by=editor, claims=1, references=1, title=f"Draft {i}?")
     client.force_login(reviewer)
     shown = min(count, DASHBOARD_ROWS)
-    # session, user, user perms, group perms; waiting, assigned, due (rows + count each)
-    with django_assert_num_queries(10):
+    # session, user, user perms, group perms; flagged by retraction screening, waiting,
+    # assigned, due (rows + count each)
+    with django_assert_num_queries(12):
         waiting = client.get(reverse("desk:dashboard")).context["board"].waiting
     assert (len(waiting), waiting.total) == (shown, count)
     client.force_login(editor)
-    # session, user, user perms, group perms; changes requested, my drafts, new questions
-    # (rows + count each)
-    with django_assert_num_queries(10):
+    # session, user, user perms, group perms; flagged by retraction screening, changes
+    # requested, my drafts, new questions (rows + count each)
+    with django_assert_num_queries(12):
         drafts = client.get(reverse("desk:dashboard")).context["board"].drafts
     assert (len(drafts), drafts.total) == (shown, count)
     # session, user, user perms, group perms; the article list

@@ -66,6 +66,10 @@ ACCESS: dict[str, frozenset[str]] = {
     "desk:claim_review": REVIEWERS,
     "desk:dismiss": EDITORS,
     "desk:convert": EDITORS,
+    # retraction screening at the desk
+    "screening:queue": DESK,
+    "screening:run": DESK,
+    "screening:justify": REVIEWERS,
     # JSON API
     "api:article-list": PUBLIC,
     "api:article-detail": PUBLIC,
