@@ -103,7 +103,10 @@ class ReferenceForm(CiteForm):
     field_order = ["kind", "title", "source", "year", "authors", "doi", "pmid", "url", "target"]
 
     def clean_doi(self) -> str:
-        doi = normalise_doi(self.cleaned_data["doi"])
+        raw = self.cleaned_data["doi"].strip()
+        doi = normalise_doi(raw)
+        if raw and not doi:
+            doi = raw  # not a DOI at all: refused below, as typed
         if doi and not DOI_RE.match(doi):
             raise forms.ValidationError(
                 "A DOI looks like 10.1000/xyz123: \u201c10.\u201d, a number, a slash, a suffix."
@@ -111,7 +114,8 @@ class ReferenceForm(CiteForm):
         return doi
 
     def clean_pmid(self) -> str:
-        pmid = normalise_pmid(self.cleaned_data["pmid"])
+        raw = self.cleaned_data["pmid"].strip()
+        pmid = normalise_pmid(raw) or raw
         if pmid and not PMID_RE.match(pmid):
             raise forms.ValidationError("A PMID is a number of up to 8 digits.")
         return pmid

@@ -9,7 +9,7 @@ exactly as it was reviewed. Every change is recorded with who made it.
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
 from articles import policy
@@ -27,6 +27,19 @@ def reference_is_frozen(reference: Reference) -> bool:
     return reference.citations.exclude(claim__article__state=ArticleState.DRAFT).exists()
 
 
+def _identifiers(doi: str, pmid: str) -> tuple[str, str]:
+    """The DOI and PMID in their one spelling; a value that is neither is refused, not dropped."""
+    normal_doi, normal_pmid = normalise_doi(doi), normalise_pmid(pmid)
+    errors = {}
+    if (doi or "").strip() and not normal_doi:
+        errors["doi"] = f"“{doi.strip()}” is not a DOI (a DOI looks like 10.1000/xyz123)."
+    if (pmid or "").strip() and not normal_pmid:
+        errors["pmid"] = f"“{pmid.strip()}” is not a PubMed ID (digits only)."
+    if errors:
+        raise ValidationError(errors)
+    return normal_doi, normal_pmid
+
+
 def _current(**lookup) -> Reference | None:
     return Reference.objects.filter(is_current=True, **lookup).first()
 
@@ -39,7 +52,7 @@ def reference_get_or_create(*, data: ReferenceData, by=None) -> Reference:
     work. Identifiers the library lacks are filled in from ``data`` (through
     ``reference_update``, so a frozen reference gets a new version instead).
     """
-    doi, pmid = normalise_doi(data.doi), normalise_pmid(data.pmid)
+    doi, pmid = _identifiers(data.doi, data.pmid)
     key = Reference.make_dedup_key(title=data.title, source=data.source, year=data.year)
     for lookup in (
         {"doi": doi} if doi else None,
@@ -93,10 +106,9 @@ def reference_update(
     if unknown:
         raise ValueError(f"Not a reference detail: {', '.join(sorted(unknown))}")
     changes = dict(changes)
-    if "doi" in changes:
-        changes["doi"] = normalise_doi(changes["doi"])
-    if "pmid" in changes:
-        changes["pmid"] = normalise_pmid(changes["pmid"])
+    if "doi" in changes or "pmid" in changes:
+        doi, pmid = _identifiers(changes.get("doi", ""), changes.get("pmid", ""))
+        changes.update({k: v for k, v in (("doi", doi), ("pmid", pmid)) if k in changes})
     locked = Reference.objects.select_for_update().get(pk=reference.pk)
     if not any(getattr(locked, field) != value for field, value in changes.items()):
         return locked

@@ -7,6 +7,7 @@ from django_fsm import TransitionNotAllowed
 from articles import services as article_services
 from articles.errors import ConditionsNotMet
 from articles.models import ClaimReview, Reference
+from articles.selectors import article_get_content
 from articles.workflow import ArticleState
 from screening import rules
 from screening.services import citation_justify
@@ -94,6 +95,7 @@ def test_the_article_cannot_be_approved_until_the_citation_is_justified(
     assert justification.notice.record_id == 1
     assert rules.unjustified_retracted_citations(in_review) == []
     article_services.claim_review(claim=claim(in_review, 1), by=reviewer, verdict="verified")
+    verify_all_claims(in_review, reviewer)  # the headings too
     article_services.article_approve(article=in_review, by=reviewer)
     assert in_review.state == ArticleState.APPROVED
 
@@ -115,7 +117,7 @@ def test_a_justification_holds_for_the_claim_as_it_read(in_review, editor, revie
     justify(in_review, reviewer)
     article_services.article_request_changes(article=in_review, by=reviewer, comment="Reword 1.")
     in_review.refresh_from_db()
-    content = article_services.article_get_content(article=in_review)
+    content = article_get_content(article=in_review)
     import dataclasses
 
     claims = list(content.claims)
