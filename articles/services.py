@@ -42,6 +42,8 @@ from articles.models import (
     Reference,
 )
 from articles.selectors import article_get_content, policy_get_in_force, reference_to_data
+from public import freshness
+from public.rendered import rendered_body_prepare
 
 # What each unmet condition means to the person who asked for the transition.
 CONDITION_MESSAGES: dict[Callable, str] = {
@@ -185,6 +187,7 @@ def _take_transition(
     _save_article(article, by=by, reason=f"{why}: {comment}" if comment else why)
     _record_transition(article, name=name, source=source, by=by, comment=comment)
     _refresh_search_entry(article)
+    freshness.bump()  # public pages show the state: kept ones must be rendered again
     return article
 
 
@@ -620,6 +623,7 @@ def article_approve(
     comment = (comment or "").strip()
     ensure_can(article.approve, by)
     _lock(article, expected_version=expected_version)
+    freshness.bump()  # public pages show the approval, even a partial one's reviewers
     ArticleApproval.objects.get_or_create(
         article=article,
         content_version=article.content_version,
@@ -671,6 +675,7 @@ def article_approve(
     _save_article(article, by=by, reason=f"Approved: {comment}" if comment else "Approved")
     _record_transition(article, name="approve", source=source, by=by, comment=comment)
     _refresh_search_entry(article)
+    transaction.on_commit(lambda: rendered_body_prepare(version_id=version.pk))
     transaction.on_commit(
         lambda: notifications.notify_editors(article_id=article.pk, event="approved")
     )

@@ -8,6 +8,17 @@ from tests.factories import make_admin, make_editor, make_policy, make_reviewer
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
+@pytest.fixture(autouse=True)
+def forget_kept_pages():
+    # Kept pages name the site generation they were rendered under; each test's database
+    # starts again from the same generation, so a page kept by an earlier test must go.
+    from public import fastpath
+
+    fastpath.forget_all()
+    yield
+    fastpath.forget_all()
+
+
 @pytest.fixture
 def editor(db):
     return make_editor("editor")
