@@ -17,10 +17,12 @@ reader's 200 at a canonical URL), with no cookie set.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import time
 from collections import OrderedDict
 from dataclasses import dataclass
+from pathlib import Path
 
 from django.conf import settings
 from django.core.cache import cache
@@ -68,8 +70,38 @@ def forget_all() -> None:
     _local.clear()
 
 
+def source_fingerprint(template_names) -> str:
+    """A short hash of these templates' source, as this release has them."""
+    from django.template import engines
+
+    digest = hashlib.sha256()
+    engine = engines["django"].engine
+    for name in template_names:
+        digest.update(engine.find_template(name)[0].source.encode())
+    return digest.hexdigest()[:12]
+
+
+@functools.cache
+def release() -> str:
+    """Names this release's page templates, so a deploy never replays the last release's pages."""
+    from django.conf import settings as conf
+
+    names = sorted(
+        str(path.relative_to(directory))
+        for directory in conf.TEMPLATES[0]["DIRS"]
+        for path in Path(directory).rglob("*.html")
+    )
+    stamp = source_fingerprint(names)
+    # Pages name their static files by content hash (the manifest), so a new stylesheet
+    # is a new page too.
+    manifest = Path(conf.STATIC_ROOT) / "staticfiles.json"
+    if manifest.exists():
+        stamp += hashlib.sha256(manifest.read_bytes()).hexdigest()[:8]
+    return stamp
+
+
 def _shared_key(key: str) -> str:
-    return "kept-page:" + hashlib.sha256(key.encode()).hexdigest()[:40]
+    return f"kept-page:{release()}:" + hashlib.sha256(key.encode()).hexdigest()[:40]
 
 
 def if_none_match(request: HttpRequest) -> list[str]:

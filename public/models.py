@@ -92,7 +92,7 @@ class RenderedBody(models.Model):
     rendered when it is first shown and read back afterwards. The parts of the
     page that can change without a new approval (reviewers' names, the policy
     in force, the disclaimer, the review history) are not in it. A release that
-    changes the templates bumps ``public.rendered.TEMPLATE_VERSION``, and each
+    changes those templates changes ``public.rendered.template_version()``, and each
     body is rendered again the first time it is next shown.
     """
 

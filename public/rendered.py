@@ -14,7 +14,7 @@ the stored body on every render of the page.
 
 from __future__ import annotations
 
-import logging
+import functools
 
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
@@ -22,14 +22,19 @@ from django.template.loader import render_to_string
 from articles.content import ArticleContent, content_from_dict
 from articles.models import ArticleVersion
 from public import selectors
+from public.fastpath import source_fingerprint
 from public.models import RenderedBody
 
-logger = logging.getLogger("editorial.rendered")
+# The templates of the stored text. Their source is part of ``template_version()``, so a
+# release that changes what they print has every stored body rendered again, lazily,
+# the next time its page is rendered; raise the number when ``facts`` changes shape.
+BODY_TEMPLATES = ("public/_article_content.html", "public/_blocks.html", "public/_cites.html")
 
-# Raise when public/_article_content.html, public/_blocks.html or public/_cites.html
-# change what they print (or ``facts`` changes shape): every stored body is then
-# rendered again, lazily, the next time its page is rendered.
-TEMPLATE_VERSION = "1"
+
+@functools.cache
+def template_version() -> str:
+    return "1-" + source_fingerprint(BODY_TEMPLATES)
+
 
 def _description(content: ArticleContent, audience: str) -> str:
     for claim in content.claims:
@@ -79,12 +84,10 @@ def render_content(*, content: ArticleContent, audience: str) -> dict:
 
 def _store(version: ArticleVersion, audience: str, rendered: dict) -> None:
     facts = {k: v for k, v in rendered.items() if k != "html"}
-    fields = {"template_version": TEMPLATE_VERSION, "html": rendered["html"], "facts": facts}
+    fields = {"template_version": template_version(), "html": rendered["html"], "facts": facts}
     try:
         with transaction.atomic():
-            if not RenderedBody.objects.filter(version=version, audience=audience).update(
-                **fields
-            ):
+            if not RenderedBody.objects.filter(version=version, audience=audience).update(**fields):
                 RenderedBody.objects.create(version=version, audience=audience, **fields)
     except IntegrityError:  # another process stored the same render first
         pass
@@ -97,7 +100,7 @@ def body_for_version(*, version: ArticleVersion, audience: str) -> dict:
         .values_list("template_version", "html", "facts")
         .first()
     )
-    if row is not None and row[0] == TEMPLATE_VERSION:
+    if row is not None and row[0] == template_version():
         return {"html": row[1], **row[2]}
     rendered = render_content(content=content_from_dict(version.content), audience=audience)
     _store(version, audience, rendered)

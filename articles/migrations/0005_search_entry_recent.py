@@ -4,14 +4,13 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('articles', '0004_article_search_entry'),
+        ("articles", "0004_article_search_entry"),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='articlesearchentry',
-            index=models.Index(fields=['-shown_updated', '-article'], name='search_entry_recent'),
+            model_name="articlesearchentry",
+            index=models.Index(fields=["-shown_updated", "-article"], name="search_entry_recent"),
         ),
     ]

@@ -10,33 +10,53 @@ def create_generation(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('articles', '0004_article_search_entry'),
-        ('public', '0002_default_disclaimer'),
+        ("articles", "0004_article_search_entry"),
+        ("public", "0002_default_disclaimer"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='SiteGeneration',
+            name="SiteGeneration",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('value', models.BigIntegerField(default=0)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("value", models.BigIntegerField(default=0)),
             ],
         ),
         migrations.CreateModel(
-            name='RenderedBody',
+            name="RenderedBody",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('audience', models.CharField(max_length=16)),
-                ('template_version', models.CharField(max_length=16)),
-                ('html', models.TextField()),
-                ('facts', models.JSONField(default=dict)),
-                ('rendered_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('version', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='rendered_bodies', to='articles.articleversion')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("audience", models.CharField(max_length=16)),
+                ("template_version", models.CharField(max_length=16)),
+                ("html", models.TextField()),
+                ("facts", models.JSONField(default=dict)),
+                ("rendered_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "version",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="rendered_bodies",
+                        to="articles.articleversion",
+                    ),
+                ),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('version', 'audience'), name='rendered_body_one_per_audience')],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("version", "audience"), name="rendered_body_one_per_audience"
+                    )
+                ],
             },
         ),
         migrations.RunPython(create_generation, migrations.RunPython.noop),

@@ -223,7 +223,7 @@ def test_the_audience_is_chosen_in_the_url_without_javascript(client, policy):
     article = submitted_article()
     url = article.get_absolute_url()
     page = client.get(url).content.decode()
-    assert f'<form method="get" action="{url}" class="audience-form">' in page
+    assert f'<form method="get" action="{url}#personalize" class="audience-form">' in page
     response = client.get(url, {"audience": "patient"})
     assert response.status_code == 200 and not response.cookies
     assert 'value="patient" checked' in response.content.decode()

@@ -34,7 +34,9 @@ def prepare(article):
 
 
 @pytest.mark.parametrize("size", [SMALL, LARGE], ids=["5-claims", "200-claims-60-refs"])
-def test_approved_page_queries_with_the_text_stored_at_approval(client, policy, django_assert_num_queries, size):
+def test_approved_page_queries_with_the_text_stored_at_approval(
+    client, policy, django_assert_num_queries, size
+):
     article = approved_article(**size)
     prepare(article)
     cache.clear()

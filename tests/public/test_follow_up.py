@@ -1,7 +1,5 @@
 """Readers' follow-up questions: stored for the editors, guarded against floods and bots."""
 
-import re
-
 import pytest
 from django.test import Client
 
@@ -129,7 +127,10 @@ def test_a_question_from_another_site_or_an_unnamed_origin_is_refused(policy, he
     ids=["origin", "fetch-metadata", "site-url"],
 )
 def test_a_question_from_the_site_itself_is_taken(policy, headers):
-    assert ask(Client(enforce_csrf_checks=True), approved_article(), headers=headers).status_code == 302
+    assert (
+        ask(Client(enforce_csrf_checks=True), approved_article(), headers=headers).status_code
+        == 302
+    )
     assert FollowUpQuestion.objects.count() == 1
 
 
