@@ -68,8 +68,10 @@ def review_steps(public_article: PublicArticle) -> list[dict]:
 
 
 def _ld_json(data: dict) -> str:
-    # Escape what could end the <script> element early, as json_script does.
-    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    # Escape what could end the <script> element early, as json_script does. Keys sorted:
+    # the citations come back from PostgreSQL's jsonb in its own order, and the page must
+    # be the same bytes whether its text was just rendered or read back.
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 

@@ -163,7 +163,9 @@ def server_rendered_pages(site: dict) -> dict[str, str]:
     article = site["approved"]
     client = Client()
     refused = client.post(
-        f"{article.get_absolute_url()}follow-up/", {"question": " "}, HTTP_ORIGIN="http://testserver"
+        f"{article.get_absolute_url()}follow-up/",
+        {"question": " "},
+        HTTP_ORIGIN="http://testserver",
     )
     assert refused.status_code == 400
     thanks = client.get(f"{article.get_absolute_url()}follow-up/thanks/")
