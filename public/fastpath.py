@@ -55,6 +55,17 @@ class KeptPage:
             self.expires_at is None or time.time() < self.expires_at
         )
 
+    @functools.cached_property
+    def header_store(self) -> dict[str, tuple[str, str]]:
+        """The headers as Django's ResponseHeaders keeps them, checked once when first replayed."""
+        return HttpResponse(headers=dict(self.headers)).headers._store
+
+    @functools.cached_property
+    def not_modified_store(self) -> dict[str, tuple[str, str]]:
+        store = {k: v for k, v in self.header_store.items() if k not in BODY_HEADERS}
+        store["content-length"] = ("Content-Length", "0")  # as the full stack's 304 says
+        return store
+
 
 _local: OrderedDict[str, KeptPage] = OrderedDict()
 
@@ -68,6 +79,7 @@ def keep(response: HttpResponse) -> HttpResponse:
 def forget_all() -> None:
     """Drop this process's kept pages (tests; the shared cache follows the generation)."""
     _local.clear()
+    _hosts_seen.clear()
 
 
 def source_fingerprint(template_names) -> str:
@@ -105,8 +117,8 @@ def _shared_key(key: str) -> str:
 
 
 def if_none_match(request: HttpRequest) -> list[str]:
-    header = request.headers.get("If-None-Match", "")
-    return [tag.strip() for tag in header.split(",") if tag.strip()]
+    header = request.META.get("HTTP_IF_NONE_MATCH", "")
+    return [tag.strip() for tag in header.split(",") if tag.strip()] if header else []
 
 
 class KeptPageMiddleware:
@@ -144,10 +156,8 @@ class KeptPageMiddleware:
             return None
         if settings.SECURE_SSL_REDIRECT and not request.is_secure():
             return None  # the full stack redirects it
-        try:
-            request.get_host()  # ALLOWED_HOSTS: the full stack answers 400
-        except DisallowedHost:
-            return None
+        if not _host_allowed(request):
+            return None  # the full stack answers 400
         return f"{request.scheme}|{request.get_full_path()}"
 
     @staticmethod
@@ -176,17 +186,39 @@ class KeptPageMiddleware:
 
     @staticmethod
     def replay(request: HttpRequest, page: KeptPage) -> HttpResponse:
+        # The stored headers were valid when the full stack sent them; they are copied in
+        # as ResponseHeaders stores them rather than checked one by one again.
         if page.etag and page.etag in if_none_match(request):
             response = HttpResponseNotModified()
-            for name, value in page.headers:
-                if name.lower() not in BODY_HEADERS:
-                    response.headers[name] = value
-            response.headers["Content-Length"] = "0"  # as the full stack's 304 says
+            response.headers._store = dict(page.not_modified_store)
             return response
         response = HttpResponse(page.body, status=page.status)
-        for name, value in page.headers:
-            response.headers[name] = value
+        response.headers._store = dict(page.header_store)
         return response
+
+
+_hosts_seen: dict[tuple, bool] = {}
+
+
+def _host_allowed(request: HttpRequest) -> bool:
+    """ALLOWED_HOSTS, as ``request.get_host()`` checks it, remembered per Host header."""
+    seen = (
+        request.META.get("HTTP_HOST"),
+        request.META.get("HTTP_X_FORWARDED_HOST"),
+        id(settings.ALLOWED_HOSTS),
+        settings.DEBUG,
+    )
+    allowed = _hosts_seen.get(seen)
+    if allowed is None:
+        try:
+            request.get_host()
+            allowed = True
+        except DisallowedHost:
+            allowed = False
+        if len(_hosts_seen) > 100:  # a client sending made-up hosts
+            _hosts_seen.clear()
+        _hosts_seen[seen] = allowed
+    return allowed
 
 
 def _remember(key: str, page: KeptPage) -> None:

@@ -11,7 +11,8 @@ Reading the generation on a warm request is one Redis GET over a persistent
 connection, no SQL. It fails closed: when Redis is not configured (the
 per-process cache of a single-server or development set-up), does not answer,
 or has no value, the generation is read from the database row (one small
-query), so no process can replay a page older than a committed change.
+query; on SQLite only after ``PRAGMA data_version`` says another connection
+has committed), so no process can replay a page older than a committed change.
 
 Who calls ``bump()``:
 - ``articles.services``: every workflow transaction (``_take_transition``: submit,
@@ -117,6 +118,27 @@ def read_database() -> int:
     return row[0] if row else 0
 
 
+def _read_database_when_changed() -> int:
+    """The generation from the database, read again only when the database may have changed.
+
+    SQLite counts the commits other connections make to the file (``PRAGMA
+    data_version``, no table read). While that number stands and this
+    connection has bumped nothing since, the generation read last still
+    holds; ``bump()`` forgets it for its own connection.
+    """
+    if connection.vendor != "sqlite":
+        return read_database()
+    connection.ensure_connection()
+    raw = connection.connection
+    data_version = raw.execute("PRAGMA data_version").fetchone()[0]
+    known = getattr(connection, "site_generation_seen", None)
+    if known is not None and known[0] is raw and known[1] == data_version:
+        return known[2]
+    value = read_database()
+    connection.site_generation_seen = (raw, data_version, value)
+    return value
+
+
 def current() -> int:
     """The site generation now: from Redis when it answers (no SQL), else the database."""
     client = _redis()
@@ -130,7 +152,7 @@ def current() -> int:
         else:
             if value is not None:
                 return int(value)
-    value = read_database()
+    value = _read_database_when_changed()
     if client is not None:
         _publish(value)
     return value
@@ -149,6 +171,7 @@ def bump() -> None:
             cursor.execute(sql)
             row = cursor.fetchone()
     value = row[0]
+    connection.site_generation_seen = None
     transaction.on_commit(lambda: _publish(value))
 
 
