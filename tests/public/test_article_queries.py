@@ -1,8 +1,8 @@
 """The article page costs the same number of queries however long the article is."""
 
 import pytest
-from django.db import connection
 from django.core.cache import cache
+from django.db import connection
 
 from public.rendered import rendered_body_prepare
 from tests.factories import approved_article, submitted_article

@@ -338,7 +338,9 @@ def test_on_sqlite_a_commit_by_another_process_is_seen_without_redis(policy):
     assert shows(url, "Medical Answers assumes no liability")
     other = sqlite3.connect(connection.settings_dict["NAME"], uri=True)
     try:  # what another app server does: the change and the bump, in one transaction
-        other.execute("UPDATE public_sitetext SET text = 'Edited elsewhere.' WHERE key = 'disclaimer'")
+        other.execute(
+            "UPDATE public_sitetext SET text = 'Edited elsewhere.' WHERE key = 'disclaimer'"
+        )
         other.execute("UPDATE public_sitegeneration SET value = value + 1 WHERE id = 1")
         other.commit()
     finally:
