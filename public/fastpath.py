@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import threading
 import time
 from collections import OrderedDict
 from dataclasses import dataclass
@@ -117,8 +118,11 @@ def _shared_key(key: str) -> str:
 
 
 def if_none_match(request: HttpRequest) -> list[str]:
+    """The tags of If-None-Match, compared weakly as RFC 9110 says (a CDN may send W/"...")."""
     header = request.META.get("HTTP_IF_NONE_MATCH", "")
-    return [tag.strip() for tag in header.split(",") if tag.strip()] if header else []
+    if not header:
+        return []
+    return [tag.strip().removeprefix("W/") for tag in header.split(",") if tag.strip()]
 
 
 class KeptPageMiddleware:
@@ -221,8 +225,12 @@ def _host_allowed(request: HttpRequest) -> bool:
     return allowed
 
 
+_local_lock = threading.Lock()
+
+
 def _remember(key: str, page: KeptPage) -> None:
-    _local[key] = page
-    _local.move_to_end(key)
-    while len(_local) > LOCAL_LIMIT:
-        _local.popitem(last=False)
+    with _local_lock:  # threaded servers: one writer at a time
+        _local[key] = page
+        _local.move_to_end(key)
+        while len(_local) > LOCAL_LIMIT:
+            _local.popitem(last=False)
