@@ -20,7 +20,8 @@ Who calls ``bump()``:
   ``article_approve``;
 - the receivers below, for the things an editor or admin changes without a
   workflow step: editorial policy versions, board members, site texts (the
-  disclaimer), and users' names (shown when a reviewer has no board profile);
+  disclaimer), library references (a pending article shows them as they
+  stand), and users' names (shown when a reviewer has no board profile);
 - any new write path that changes a public page (a retraction notice, a new
   public model): call ``public.freshness.bump()`` in its transaction.
 
@@ -208,16 +209,17 @@ def _bump_on_change(sender, **kwargs) -> None:
 def connect_receivers() -> None:
     """Bump on every save or delete of what public pages show outside the workflow.
 
-    Policy versions, board members, site texts and users' names are edited in
-    the admin (or a shell, or a data migration) with no service of their own;
-    a receiver is the one place that sees every such write.
+    Policy versions, board members, site texts, library references and users'
+    names are edited in the admin (or a shell, or a data migration) with no
+    service of their own; a receiver is the one place that sees every such write.
     """
     from django.contrib.auth import get_user_model
     from django.db.models.signals import post_delete, post_save
 
-    from articles.models import BoardMember, EditorialPolicy
+    from articles.models import BoardMember, EditorialPolicy, Reference
     from public.models import SiteText
 
-    for model in (EditorialPolicy, BoardMember, SiteText, get_user_model()):
+    # Reference: a pending article's page shows the library's references as they stand.
+    for model in (EditorialPolicy, BoardMember, SiteText, Reference, get_user_model()):
         post_save.connect(_bump_on_change, sender=model, dispatch_uid=f"freshness-{model}")
         post_delete.connect(_bump_on_change, sender=model, dispatch_uid=f"freshness-d-{model}")

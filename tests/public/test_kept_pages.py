@@ -360,3 +360,15 @@ def test_a_weak_validator_from_a_cdn_still_gets_a_304(pages):
     fastpath.forget_all()
     caches["default"].clear()
     assert Client().get(url, HTTP_IF_NONE_MATCH=f'"x", W/{etag}').status_code == 304
+
+
+def test_a_library_reference_edited_in_the_admin_shows_at_once_on_a_pending_page(policy):
+    from articles.models import Reference
+
+    article = submitted_article()
+    url = article.get_absolute_url()
+    reference = Reference.objects.filter(citations__claim__article=article).distinct().first()
+    assert shows(url, reference.title)
+    reference.title = "A corrected reference title"
+    reference.save()
+    assert shows(url, "A corrected reference title")
