@@ -26,8 +26,10 @@ def article_content_as_of(*, article: Article, when: datetime.datetime) -> Artic
     )
     references = {
         r.pk: r
+        # By the reference's own id: on a historical queryset only a bare "pk" means it,
+        # "pk__in" would match history row ids.
         for r in Reference.history.as_of(when).filter(
-            pk__in={c.reference_id for c in citations if c.reference_id}
+            id__in={c.reference_id for c in citations if c.reference_id}
         )
     }
     by_claim: dict[int, list[Citation]] = {}
