@@ -81,7 +81,11 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Every response, a replayed one too, gets its request id, log line and metrics.
     "editorial.observability.RequestObservabilityMiddleware",
+    # Then kept public pages are replayed from here, with the headers the rest of the
+    # stack gave them (public/fastpath.py); everything else goes on down the stack.
+    "public.fastpath.KeptPageMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -191,6 +195,17 @@ if CACHE_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# Where the site is served from, e.g. https://answers.example.org: the origin of every
+# absolute URL in a public page (canonical links, structured data), never the request's
+# Host header, so a kept page is the same for every reader and cannot be poisoned.
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000" if DEBUG else "").rstrip("/")
+
+# The shared generation counter that tells every server whether a kept public page is
+# current (public/freshness.py): Redis when CACHE_URL is Redis, unless set apart.
+FRESHNESS_REDIS_URL = os.environ.get(
+    "FRESHNESS_REDIS_URL", CACHE_URL if CACHE_URL.startswith(("redis://", "rediss://")) else ""
+)
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")

@@ -68,3 +68,51 @@ class SiteText(models.Model):
 
     def __str__(self) -> str:
         return self.key
+
+
+class SiteGeneration(models.Model):
+    """One row: a counter raised by every write that can change a public page.
+
+    Kept pages remember the value they were rendered under; a page is current
+    while the counter has not moved (see ``public.freshness``). The counter is
+    raised inside the writing transaction, so it can never say "nothing
+    changed" about a change that is committed.
+    """
+
+    value = models.BigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return str(self.value)
+
+
+class RenderedBody(models.Model):
+    """The HTML of an approved version's text, rendered once for one audience.
+
+    An approved version never changes, so its claims and references are
+    rendered when it is first shown and read back afterwards. The parts of the
+    page that can change without a new approval (reviewers' names, the policy
+    in force, the disclaimer, the review history) are not in it. A release that
+    changes those templates changes ``public.rendered.template_version()``, and each
+    body is rendered again the first time it is next shown.
+    """
+
+    version = models.ForeignKey(
+        "articles.ArticleVersion", on_delete=models.CASCADE, related_name="rendered_bodies"
+    )
+    audience = models.CharField(max_length=16)
+    template_version = models.CharField(max_length=16)
+    html = models.TextField()
+    # What the page around the body needs of the content, so it never decodes the snapshot:
+    # title, description, has_plain_language, structured (schema.org fields of the content).
+    facts = models.JSONField(default=dict)
+    rendered_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["version", "audience"], name="rendered_body_one_per_audience"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.version_id}/{self.audience}@{self.template_version}"

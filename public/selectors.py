@@ -7,21 +7,18 @@ tests/public/test_article_queries.py).
 
 from __future__ import annotations
 
-import datetime
-import hashlib
 from dataclasses import dataclass, field
 from functools import cached_property
 
 from django.conf import settings
-from django.db.models import F, Q, QuerySet, TextField, Value
+from django.db.models import F, Q, QuerySet, Value
 from django.db.models.fields.json import KeyTextTransform
-from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from articles.content import ArticleContent, ClaimData, ClaimKind, ReferenceData
 from articles.interchange.jsonformat import content_from_document
 from articles.models import Article, ArticleTransition, ArticleVersion, BoardMember, EditorialPolicy
-from articles.selectors import PublicArticle, article_get_content, policy_get_in_force
+from articles.selectors import article_get_content, policy_get_in_force
 from articles.states import ArticleState
 from articles.visibility import Shown, approved_visible_q, shown_for, visible_q
 from public.models import SiteText
@@ -36,7 +33,9 @@ def article_get_by_slug(*, slug: str) -> Article | None:
         Article.objects.select_related(
             "published_version__approved_by__board_profile", "published_version__policy"
         )
-        .annotate(**screening_selectors.notice_stamp_annotation())  # part of the page key
+        .annotate(**screening_selectors.notice_stamp_annotation())  # read by page_notices
+        # An approved snapshot's text is read only to render it once (public.rendered).
+        .defer("published_version__content")
         .filter(slug=slug)
         .first()
     )
@@ -97,7 +96,6 @@ def article_get_retraction(*, article: Article) -> ArticleTransition | None:
 class PageFurniture:
     policy: EditorialPolicy | None
     disclaimer: str
-    disclaimer_stamp: str
 
 
 def page_furniture() -> PageFurniture:
@@ -106,82 +104,7 @@ def page_furniture() -> PageFurniture:
     return PageFurniture(
         policy=policy_get_in_force(),
         disclaimer=disclaimer.text if disclaimer else SiteText.DEFAULTS[SiteText.DISCLAIMER],
-        disclaimer_stamp=time_stamp(disclaimer.updated_at if disclaimer else None),
     )
-
-
-# Bump when the article templates change shape, so a shared cache never serves
-# a fragment rendered by the previous release.
-PAGE_TEMPLATE_VERSION = "3"
-
-
-def article_page_key(
-    *, public_article: PublicArticle | ReaderArticle, audience: str, furniture: PageFurniture
-) -> str:
-    """A key naming exactly what the page shows, valid on every process and server.
-
-    An approved snapshot never changes, so its version id names it; a pending
-    submission is named by its content version. The audience, the policy in
-    force, the disclaimer's last edit and the last change to its retraction notices complete it.
-    """
-    article = public_article.article
-    notices = (
-        screening_selectors.notice_updated(article=article) if public_article.version else None
-    )
-    return page_key_from_parts(
-        article_pk=article.pk,
-        slug=article.slug,
-        shown=shown_marker(
-            public_article.version.pk if public_article.version else None,
-            content_version=article.content_version,
-            state=article.state,
-            last_updated=article.last_updated,
-        ),
-        audience=audience,
-        policy_version=furniture.policy.version if furniture.policy else 0,
-        disclaimer_stamp=furniture.disclaimer_stamp,
-        notice_stamp=time_stamp(notices),
-    )
-
-
-def shown_marker(
-    version_pk: int | None, *, content_version: int, state: str, last_updated: datetime.date | str
-) -> str:
-    """Names the content a page shows: an approved snapshot, or a pending content version.
-
-    ``last_updated`` may come as a date or, from a raw SQLite row, as its ISO text.
-    """
-    if version_pk is not None:
-        return f"v{version_pk}"
-    return f"c{content_version}.{state}.{last_updated}"
-
-
-def time_stamp(value: datetime.datetime | str | None) -> str:
-    """A moment as microseconds since the epoch, from a datetime or SQLite's stored text."""
-    if value is None:
-        return "-"
-    if isinstance(value, str):
-        value = datetime.datetime.fromisoformat(value)
-    if value.tzinfo is None:  # stored in UTC (USE_TZ)
-        value = value.replace(tzinfo=datetime.UTC)
-    return str(round(value.timestamp() * 1_000_000))
-
-
-def page_key_from_parts(
-    *,
-    article_pk: int,
-    slug: str,
-    shown: str,
-    audience: str,
-    policy_version: int,
-    disclaimer_stamp: str,
-    notice_stamp: str = "-",
-) -> str:
-    raw = (
-        f"{PAGE_TEMPLATE_VERSION}|{article_pk}|{slug}|{shown}|{audience}|p{policy_version}|"
-        f"{disclaimer_stamp}|n{notice_stamp}"
-    )
-    return "article-page:" + hashlib.sha256(raw.encode()).hexdigest()[:40]
 
 
 # -- The body of an article, shaped for the template ------------------------------
@@ -368,34 +291,19 @@ def policy_get_effective(*, version: int) -> EditorialPolicy | None:
 def article_list_public() -> QuerySet[Article]:
     """Approved and (unless hidden by setting) pending articles, most recently updated first.
 
-    Approved articles are listed under their approved title and date, never a
-    revision's working ones.
+    Read from the search entries ``articles.services`` keeps of what readers
+    are shown: an approved article is listed under its approved title and date,
+    never a revision's working ones. Walks the entries' (date, article) index.
     """
     return (
-        Article.objects.filter(visible_q())
+        Article.objects.filter(visible_q(), search_entry__isnull=False)
         .annotate(
-            shown_title=Coalesce(
-                KeyTextTransform("title", "published_version__content"),
-                F("title"),
-                output_field=TextField(),
-            ),
-            shown_updated=Coalesce(F("published_version__last_updated"), F("last_updated")),
-            shown_heading=Coalesce(
-                KeyTextTransform("display_heading", "published_version__content"),
-                F("display_heading"),
-                output_field=TextField(),
-            ),
+            shown_title=F("search_entry__title"),
+            shown_heading=F("search_entry__display_heading"),
+            shown_updated=F("search_entry__shown_updated"),
         )
-        .only(
-            "pk",
-            "slug",
-            "state",
-            "published_version_id",
-            "title",
-            "last_updated",
-            "display_heading",
-        )
-        .order_by("-shown_updated", "-pk")
+        .only("pk", "slug", "state", "published_version_id")
+        .order_by("-search_entry__shown_updated", "-search_entry__article_id")
     )
 
 

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotModified
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.cache import patch_cache_control
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST, require_safe
 
 from articles.models import Article
@@ -14,7 +17,7 @@ from articles.policy import has_desk_access
 from articles.selectors import PublicArticle
 from articles.states import ArticleState
 from editorial.clientip import client_address
-from public import page, selectors, services, wholepage
+from public import page, selectors, services
 from public.forms import FollowUpForm
 
 HOME_PAGE_SIZE = 20
@@ -31,37 +34,48 @@ def render_article_page(
 ) -> HttpResponse:
     """The public article page for ``public_article``, exactly as readers get it.
 
-    With ``preview=True`` (the desk's "preview" links) nothing is cached and the
-    page is marked private and noindex. Costs 2 queries for the policy and the
-    disclaimer, plus the body fragment's on a cache miss (see page.py).
+    With ``preview=True`` (the desk's "preview" links) the page is marked
+    private and noindex. An anonymous reader's plain page is the same for
+    everyone: it gets a strong ETag and is kept (see page.finish_shared).
+    Costs 2 queries for the policy and the disclaimer, 1 for the stored text
+    of an approved version and 1 for the review history.
     """
     audience = page.audience_from_request(request)
-    furniture = selectors.page_furniture()
-    key = None
-    if not preview:
-        key = selectors.article_page_key(
-            public_article=public_article, audience=audience, furniture=furniture
-        )
-    # Only a plain anonymous GET of a public page may be answered from the browser's copy.
-    shared = (
-        key is not None and not request.user.is_authenticated and form is None and status == 200
+    context = {"form": form or FollowUpForm(), "notice": notice, "audience": audience}
+    response = page.render_page(
+        request,
+        public_article=public_article,
+        furniture=selectors.page_furniture(),
+        preview=preview,
+        context=context,
+        status=status,
     )
-    etag = page.etag_for(key=key, request=request) if shared else None
-    if etag and request.method in ("GET", "HEAD") and etag in page.if_none_match(request):
-        response = HttpResponseNotModified()
-    else:
-        context = {"form": form or FollowUpForm(), "notice": notice, "audience": audience}
-        page_context = dict(public_article=public_article, furniture=furniture, preview=preview)
-        if shared and getattr(request, "whole_page_key", None) == key:
-            response = wholepage.render_and_keep(request, key=key, context=context, **page_context)
-        else:
-            response = page.render_page(
-                request, key=key, context=context, status=status, **page_context
-            )
-        if etag:
-            etag = page.etag_for(key=key, request=request)  # a first visit has just got its cookie
-    page.set_caching(response, etag=etag)
+    if form is None and status == 200 and not preview and request.method in ("GET", "HEAD"):
+        return _for_readers(request, response, canonical=set(request.GET) <= {"audience"})
+    page.set_caching(response, shared=False)
     return response
+
+
+def _for_readers(request: HttpRequest, response: HttpResponse, *, canonical: bool) -> HttpResponse:
+    """Cache headers for a public page; an anonymous reader's copy at a canonical URL is kept."""
+    if request.user.is_authenticated:
+        page.set_caching(response, shared=False)
+        return response
+    return page.finish_shared(request, response, keep=canonical)
+
+
+def _from_this_site(request: HttpRequest) -> bool:
+    """Whether a browser says this POST comes from a page of this site.
+
+    Browsers send ``Origin`` with every form POST (and ``Sec-Fetch-Site``); a
+    request with neither is refused, so a form on another site, or a script
+    that does not say where it comes from, cannot post questions.
+    """
+    origin = request.headers.get("Origin")
+    if origin is None:
+        return request.headers.get("Sec-Fetch-Site") == "same-origin"
+    own = f"{request.scheme}://{request.get_host()}"
+    return origin in {own, settings.SITE_URL, *settings.CSRF_TRUSTED_ORIGINS}
 
 
 def _reader_article(
@@ -78,12 +92,10 @@ def _reader_article(
 
 @require_safe
 def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    if "audience" in request.GET:
-        return _choose_audience(request)
-    if wholepage.applies_to(request):
-        kept = wholepage.kept_response(request, slug=slug)
-        if kept is not None:
-            return kept
+    if request.GET.get("audience", page.DEFAULT_AUDIENCE) not in page.AUDIENCES:
+        return HttpResponse(
+            "Choose one of the listed audiences.", status=400, content_type="text/plain"
+        )
     public_article, article = _reader_article(request, slug)
     if article.state == ArticleState.RETRACTED:
         return _retracted(request, article)
@@ -96,20 +108,6 @@ def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
         and (request.GET.get("preview") == "1" or article.state == ArticleState.DRAFT)
     )
     return render_article_page(request, public_article, preview=preview)
-
-
-def _choose_audience(request: HttpRequest) -> HttpResponse:
-    """The no-JavaScript path of "Personalize": remember the choice, back to the clean URL."""
-    choice = request.GET.get("audience", "")
-    if choice not in page.AUDIENCES:
-        return HttpResponse(
-            "Choose one of the listed audiences.", status=400, content_type="text/plain"
-        )
-    preview = "?preview=1" if request.GET.get("preview") == "1" else ""
-    response = redirect(f"{request.path}{preview}#personalize")
-    response.status_code = 303
-    response.set_cookie(page.AUDIENCE_COOKIE, choice, max_age=365 * 24 * 3600, samesite="Lax")
-    return response
 
 
 def _retracted(request: HttpRequest, article) -> HttpResponse:
@@ -128,8 +126,19 @@ def _retracted(request: HttpRequest, article) -> HttpResponse:
     return response
 
 
+# No CSRF token: the article page carries no per-reader state, so a CDN can share it.
+# A question acts for no one (it is stored with no user, whoever is signed in) and only
+# adds to the editors' inbox, so what CSRF guards is not at stake; the origin check, the
+# honeypot field and the per-client rate limit keep other sites and bots out.
+@csrf_exempt
 @require_POST
 def article_follow_up(request: HttpRequest, slug: str) -> HttpResponse:
+    if not _from_this_site(request):
+        return HttpResponse(
+            "Questions can only be sent from this site's article pages.",
+            status=403,
+            content_type="text/plain",
+        )
     # Questions are taken on what readers can see: never on a draft, even from the desk.
     public_article, article = _reader_article(request, slug, as_reader=True)
     if public_article is None or article.state == ArticleState.RETRACTED:
@@ -182,9 +191,23 @@ def follow_up_thanks(request: HttpRequest, slug: str) -> HttpResponse:
 def home(request: HttpRequest) -> HttpResponse:
     paginator = Paginator(selectors.article_list_public(), HOME_PAGE_SIZE)
     page_obj = paginator.get_page(request.GET.get("page"))
-    return render(
-        request, "public/home.html", {"page_obj": page_obj, "articles": page_obj.object_list}
+    response = render(
+        request,
+        "public/home.html",
+        {
+            "page_obj": page_obj,
+            "articles": page_obj.object_list,
+            "canonical_url": page.site_url(
+                reverse("public:home") + (f"?page={page_obj.number}" if page_obj.number > 1 else "")
+            ),
+        },
     )
+    # Kept at / and ?page=N as the pager writes them, not at every spelling of a number.
+    asked = request.GET.get("page")
+    canonical = not request.GET or (
+        set(request.GET) == {"page"} and asked == str(page_obj.number) and page_obj.number > 1
+    )
+    return _for_readers(request, response, canonical=canonical)
 
 
 @require_safe
@@ -192,9 +215,10 @@ def search(request: HttpRequest) -> HttpResponse:
     # NUL cannot be stored or searched on PostgreSQL (it raised a 500); it is never meaningful.
     query = request.GET.get("q", "").replace("\x00", "").strip()[:200]
     results = selectors.article_search(query=query) if query else []
-    return render(
+    response = render(
         request, "public/search.html", {"query": query, "results": results, "noindex": True}
     )
+    return _for_readers(request, response, canonical=set(request.GET) <= {"q"})
 
 
 @require_safe
@@ -215,7 +239,7 @@ def policy_version(request: HttpRequest, version: int) -> HttpResponse:
 
 def _render_policy(request, shown, versions) -> HttpResponse:
     in_force = versions[0] if versions else None
-    return render(
+    response = render(
         request,
         "public/policy.html",
         {
@@ -224,12 +248,14 @@ def _render_policy(request, shown, versions) -> HttpResponse:
             "is_in_force": shown == in_force,
             "paragraphs": page.paragraphs(shown.body),
             "versions": versions,
-            "canonical_url": request.build_absolute_uri(shown.get_absolute_url()),
+            "canonical_url": page.site_url(shown.get_absolute_url()),
         },
     )
+    return _for_readers(request, response, canonical=not request.GET)
 
 
 @require_safe
 def board(request: HttpRequest) -> HttpResponse:
     members = list(selectors.board_list_active())
-    return render(request, "public/board.html", {"members": members})
+    response = render(request, "public/board.html", {"members": members})
+    return _for_readers(request, response, canonical=not request.GET)

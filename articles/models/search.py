@@ -30,6 +30,8 @@ class ArticleSearchEntry(models.Model):
 
     class Meta:
         verbose_name_plural = "article search entries"
+        # The home page lists entries newest first (public.selectors.article_list_public).
+        indexes = [models.Index(fields=["-shown_updated", "-article"], name="search_entry_recent")]
 
     def __str__(self) -> str:
         return self.title

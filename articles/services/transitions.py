@@ -30,6 +30,8 @@ from articles.selectors import article_get_content, policy_get_in_force
 from articles.services.search import search_entry_refresh
 from articles.services.steps import lock_article, save_article
 from editorial import observability
+from public import freshness
+from public.rendered import rendered_body_prepare
 
 # Transitions that put an article in the review queue.
 ENTERS_QUEUE = ("submit", "receive_import")
@@ -88,6 +90,7 @@ def _take_transition(
     save_article(article, by=by, reason=f"{why}: {comment}" if comment else why)
     _record_transition(article, name=name, source=source, by=by, comment=comment)
     search_entry_refresh(article)
+    freshness.bump()  # public pages show the state: kept ones must be rendered again
     return article
 
 
@@ -198,6 +201,7 @@ def article_approve(
     comment = (comment or "").strip()
     policy.ensure(by, "approve", article)
     lock_article(article, expected_version=expected_version)
+    freshness.bump()  # public pages show the approval, even a partial one's reviewers
     content = article_get_content(article=article)
     fingerprint = content_fingerprint(content)
     if expected_hash is not None and expected_hash != fingerprint:
@@ -257,6 +261,7 @@ def article_approve(
         )
         version.reviewers.set(signers | verifiers)
         article.published_version = version
+        transaction.on_commit(lambda: rendered_body_prepare(version_id=version.pk))
 
     _take_transition(
         article,

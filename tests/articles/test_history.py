@@ -174,3 +174,17 @@ def test_the_article_row_knows_its_latest_step_and_when_it_entered_the_queue(edi
         T2,
         T1,
     )
+
+
+def test_content_as_of_finds_references_whose_history_rows_are_numbered_apart(editor):
+    """A reference edited once has two history rows, so later history ids run ahead of ids."""
+    from django.utils import timezone
+
+    from tests.factories import reference_data, sample_content
+
+    spare = services.reference_get_or_create(data=reference_data(99), by=editor)
+    spare.title = "Guideline number 99, renamed"
+    spare.save()
+    article = services.article_create(by=editor, title="Q?", content=sample_content(references=2))
+    past = article_content_as_of(article=article, when=timezone.now())
+    assert [r.title for r in past.references] == ["Guideline number 1", "Guideline number 2"]

@@ -27,6 +27,7 @@ def test_import_queries_do_not_grow_with_claims():
     assert small == large
     # Article: slug check, slug pick, unique check, insert + history, contributors (2);
     # 3 references: lookups, inserts + history; claims and citations: bulk insert + history;
-    # submit: condition check (claims, citations, reviews, contributors), lock, save + history, unique check, audit row;
-    # public search entry: claims' text, update, insert.
+    # submit: condition check (claims, citations, reviews, contributors), lock, save + history,
+    # unique check, audit row; public search entry: claims' text, update, insert; the site
+    # generation (public pages).
     assert small == 42

@@ -162,7 +162,11 @@ def server_rendered_pages(site: dict) -> dict[str, str]:
     """Pages a browser only reaches by acting: a refused question, the thanks page, a preview."""
     article = site["approved"]
     client = Client()
-    refused = client.post(f"{article.get_absolute_url()}follow-up/", {"question": " "})
+    refused = client.post(
+        f"{article.get_absolute_url()}follow-up/",
+        {"question": " "},
+        HTTP_ORIGIN="http://testserver",
+    )
     assert refused.status_code == 400
     thanks = client.get(f"{article.get_absolute_url()}follow-up/thanks/")
     desk = Client()
@@ -209,10 +213,10 @@ def test_a_reader_follows_a_citation_switches_audience_and_asks(live_server, sit
     assert page.locator("text=Abrupt discontinuation can cause seizures").count() == 1
     page.check("input[name=audience][value=patient]")
     page.click("text=Apply")
-    page.wait_for_url("**/#personalize")
+    page.wait_for_url("**/?audience=patient#personalize")
     assert page.locator("text=Never stop suddenly").count() == 1
     assert page.locator("text=Abrupt discontinuation can cause seizures").count() == 0
-    assert page.locator("input[value=patient]").is_checked()
+    assert page.locator("input[type=radio][value=patient]").is_checked()
 
     # Printed, the article keeps its sources and loses the site's furniture.
     page.emulate_media(media="print")
@@ -231,6 +235,26 @@ def test_a_reader_follows_a_citation_switches_audience_and_asks(live_server, sit
     assert (
         stored.question == "Can baclofen be taken with gabapentin?" and stored.audience == "patient"
     )
+    # Reading, choosing an audience and asking left nothing in the browser.
+    assert page.context.cookies() == []
+
+
+def test_the_follow_up_form_posted_from_another_site_is_refused(live_server, site, page):
+    """A copy of the form on a foreign page: Chromium names that page's origin, and we refuse."""
+    action = live_server.url + site["approved"].get_absolute_url() + "follow-up/"
+    foreign = (
+        f'<form method="post" action="{action}"><textarea name="question">Spam?</textarea>'
+        '<button type="submit">Send</button></form>'
+    )
+    page.route(
+        "http://elsewhere.example/**",
+        lambda route: route.fulfill(body=foreign, content_type="text/html"),
+    )
+    page.goto("http://elsewhere.example/form")
+    with page.expect_navigation() as navigation:
+        page.click("text=Send")
+    assert navigation.value.status == 403
+    assert FollowUpQuestion.objects.count() == 0
 
 
 def test_invalid_follow_up_is_accessible_and_keeps_the_text(live_server, site, new_page):

@@ -35,10 +35,14 @@ def test_every_post_without_a_token_is_refused(world, site_admin):
     assert _state_snapshot() == before
 
 
-def test_anonymous_public_form_needs_the_token_too(world):
+def test_the_anonymous_follow_up_form_refuses_posts_not_from_the_site(world):
+    """The follow-up form has no token (the page is the same for every reader); a browser's
+    Origin or Sec-Fetch-Site must say the post comes from this site (tests/public/test_follow_up)."""
     client = Client(enforce_csrf_checks=True)
-    response = client.post(f"/articles/{world.approved.slug}/follow-up/", {"question": "Dose?"})
-    assert response.status_code == 403
+    url = f"/articles/{world.approved.slug}/follow-up/"
+    assert client.post(url, {"question": "Dose?"}).status_code == 403
+    foreign = client.post(url, {"question": "Dose?"}, HTTP_ORIGIN="https://evil.example")
+    assert foreign.status_code == 403
 
 
 def test_api_writes_ignore_the_browser_session(world, editor):

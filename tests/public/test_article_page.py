@@ -5,6 +5,7 @@ import json
 import re
 
 import pytest
+from django.conf import settings
 from django.utils import timezone
 
 from articles import services
@@ -208,8 +209,7 @@ def test_patients_see_plain_language_where_the_article_has_it(client, policy, ed
     services.article_submit(article=article, by=editor)
     professional = html_of(client, article)
     assert "Indicated for spasticity." in professional and "stiff, tight" not in professional
-    client.cookies["audience"] = "patient"
-    patient = html_of(client, article)
+    patient = client.get(article.get_absolute_url(), {"audience": "patient"}).content.decode()
     assert (
         "It eases stiff, tight muscles." in patient and "Indicated for spasticity." not in patient
     )
@@ -218,13 +218,19 @@ def test_patients_see_plain_language_where_the_article_has_it(client, policy, ed
     assert json_ld(patient)["audience"]["audienceType"] == "Patient"
 
 
-def test_the_audience_form_works_without_javascript(client, policy):
+def test_the_audience_is_chosen_in_the_url_without_javascript(client, policy):
+    """The form submits ?audience=...; the page for that audience is its own URL, no cookie."""
     article = submitted_article()
-    response = client.get(article.get_absolute_url(), {"audience": "patient"})
-    assert response.status_code == 303
-    assert response["Location"] == article.get_absolute_url() + "#personalize"
-    assert response.cookies["audience"].value == "patient"
-    assert client.get(article.get_absolute_url(), {"audience": "astronaut"}).status_code == 400
+    url = article.get_absolute_url()
+    page = client.get(url).content.decode()
+    assert f'<form method="get" action="{url}#personalize" class="audience-form">' in page
+    response = client.get(url, {"audience": "patient"})
+    assert response.status_code == 200 and not response.cookies
+    assert 'value="patient" checked' in response.content.decode()
+    assert f'<link rel="canonical" href="{settings.SITE_URL}{url}">' in response.content.decode()
+    # Nothing about the choice follows the reader to the plain URL: a CDN keys on the URL.
+    assert 'value="professional" checked' in client.get(url).content.decode()
+    assert client.get(url, {"audience": "astronaut"}).status_code == 400
 
 
 def test_review_history_lists_each_approved_version_with_its_summary(
@@ -254,13 +260,13 @@ def test_json_ld_describes_the_reviewed_medical_page(client, policy, reviewer):
     data = json_ld(html)
     assert data["@type"] == "MedicalWebPage"
     assert data["name"] == article.title
-    assert data["url"] == "http://testserver" + article.get_absolute_url()
+    assert data["url"] == settings.SITE_URL + article.get_absolute_url()
     assert data["dateModified"] == article.last_updated.isoformat()
     assert data["lastReviewed"] == article.published_version.approved_at.date().isoformat()
     assert [person["name"] for person in data["reviewedBy"]] == ["Dr. Reviewer"]
     assert data["audience"]["audienceType"] == "Clinician"
     assert [c["name"] for c in data["citation"]] == ["Guideline number 1", "Guideline number 2"]
-    assert f'<link rel="canonical" href="http://testserver{article.get_absolute_url()}">' in html
+    assert f'<link rel="canonical" href="{settings.SITE_URL}{article.get_absolute_url()}">' in html
     assert '<meta property="og:title" content="What is baclofen used for?">' in html
 
 
@@ -297,4 +303,7 @@ def test_choosing_an_audience_in_a_desk_preview_stays_in_the_preview(client, pol
     article = draft_article(by=editor)
     client.force_login(editor)
     response = client.get(article.get_absolute_url(), {"audience": "patient", "preview": "1"})
-    assert response["Location"] == article.get_absolute_url() + "?preview=1#personalize"
+    html = response.content.decode()
+    assert response.status_code == 200 and 'value="patient" checked' in html
+    assert '<input type="hidden" name="preview" value="1">' in html
+    assert "no-store" in response["Cache-Control"]
