@@ -52,7 +52,12 @@ def test_the_follow_up_limit_counts_each_reader_behind_the_balancer(
 
     def ask(client_ip: str, spoofed: str = ""):
         forwarded = f"{spoofed}, {client_ip}" if spoofed else client_ip
-        return balancer.post(url, {"question": "Is it safe?"}, HTTP_X_FORWARDED_FOR=forwarded)
+        return balancer.post(
+            url,
+            {"question": "Is it safe?"},
+            HTTP_X_FORWARDED_FOR=forwarded,
+            HTTP_ORIGIN="http://testserver",
+        )
 
     for n in range(public_services.RATE_LIMIT_COUNT):
         assert ask("198.51.100.1", spoofed=f"6.6.6.{n}").status_code == 302

@@ -15,8 +15,8 @@ from django.test import Client
 from prometheus_client import REGISTRY
 
 from articles import services
-from public import services as public_services
 from public import fastpath
+from public import services as public_services
 from public.models import FollowUpQuestion
 from tests.factories import (
     approved_article,

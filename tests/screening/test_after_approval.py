@@ -5,10 +5,12 @@ from django.core.cache import cache
 from django.urls import reverse
 
 from articles import services as article_services
+from public import fastpath
 from screening import selectors
 from screening.models import RetractionFlag, ScreeningRun
 from screening.services import citation_justify, library_rescreen
 from tests.factories import approved_article, verify_all_claims
+from tests.public.test_article_queries import APPROVED_COLD, WARM, prepare
 from tests.screening.conftest import cited_content, paper
 from tests.screening.csv_support import record, write_csv
 
@@ -82,11 +84,15 @@ def test_the_public_page_shows_the_notice_beside_the_reference(
     assert "Retracted in" not in before
     import_csv(retraction_file)
     page = public_page(client, approved)
-    reference_2 = page[page.index('id="ref-2"') : page.index("</li>", page.index('id="ref-2"'))]
-    assert "Retracted in March 2024" in reference_2
-    assert f'href="https://doi.org/{NOTICE_DOI}"' in reference_2 and "see the notice" in reference_2
-    reference_1 = page[page.index('id="ref-1"') : page.index('id="ref-2"')]
-    assert "Retracted" not in reference_1
+    # The notice follows the references (outside the approved text, which is stored as approved).
+    notice = page[
+        page.index('id="ref-2-retraction"') : page.index(
+            "</p>", page.index('id="ref-2-retraction"')
+        )
+    ]
+    assert "Retracted in March 2024" in notice and 'href="#ref-2"' in notice
+    assert f'href="https://doi.org/{NOTICE_DOI}"' in notice and "see the notice" in notice
+    assert 'id="ref-1-retraction"' not in page
     history = page[page.index('id="review-history"') :]
     assert "Flagged by retraction screening: reference 2" in history
 
@@ -192,12 +198,13 @@ def test_a_flagged_page_costs_one_query_more_when_cold(
     client, approved, retraction_file, import_csv, django_assert_num_queries
 ):
     import_csv(retraction_file)
+    prepare(approved)  # as the approval does once it commits
     cache.clear()
-    # probe, article (with its notice stamp), policy + disclaimer, review history,
-    # the reviewers credited, the article's flags with their notices = 7
-    with django_assert_num_queries(7):
+    fastpath.forget_all()
+    # What any approved page costs cold, and the article's flags with their notices.
+    with django_assert_num_queries(APPROVED_COLD + 1):
         assert client.get(approved.get_absolute_url()).status_code == 200
-    with django_assert_num_queries(1):
+    with django_assert_num_queries(WARM):
         assert client.get(approved.get_absolute_url()).status_code == 200
 
 
