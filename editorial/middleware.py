@@ -1,7 +1,8 @@
-"""Site-wide response hardening: the Content-Security-Policy and the database-outage page.
+"""Site-wide response hardening: the database-outage page and private responses.
 
 Django 5.2 sets HSTS, nosniff, Referrer-Policy and X-Frame-Options itself
-(SecurityMiddleware, XFrameOptionsMiddleware); these two fill the gaps.
+(SecurityMiddleware, XFrameOptionsMiddleware); django-csp sends the
+Content-Security-Policy; the middleware here fill the remaining gaps.
 """
 
 from __future__ import annotations
@@ -16,40 +17,6 @@ from django.shortcuts import render
 from django.utils.cache import add_never_cache_headers, patch_cache_control
 
 logger = logging.getLogger("editorial.outage")
-
-
-def build_policy(directives: dict[str, list[str]]) -> str:
-    return "; ".join(f"{name} {' '.join(values)}".strip() for name, values in directives.items())
-
-
-class ContentSecurityPolicyMiddleware:
-    """Send ``settings.CONTENT_SECURITY_POLICY`` on every response that lacks one.
-
-    Paths in ``CONTENT_SECURITY_POLICY_OVERRIDES`` (prefix -> directives merged
-    over the defaults) get their own policy; the only one today is the API's
-    Redoc page, whose bundle injects its styles at run time.
-    """
-
-    def __init__(self, get_response):
-        self.get_response = get_response
-        base = settings.CONTENT_SECURITY_POLICY
-        self.default = build_policy(base)
-        self.overrides = [
-            (prefix, build_policy({**base, **extra}))
-            for prefix, extra in getattr(settings, "CONTENT_SECURITY_POLICY_OVERRIDES", {}).items()
-        ]
-
-    def __call__(self, request: HttpRequest) -> HttpResponse:
-        response = self.get_response(request)
-        if "Content-Security-Policy" not in response:
-            response["Content-Security-Policy"] = self.policy_for(request.path)
-        return response
-
-    def policy_for(self, path: str) -> str:
-        for prefix, policy in self.overrides:
-            if path.startswith(prefix):
-                return policy
-        return self.default
 
 
 class DatabaseUnavailableMiddleware:
