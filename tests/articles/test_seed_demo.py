@@ -34,7 +34,7 @@ def test_seed_demo_is_idempotent_and_prints_the_logins():
         Article.objects.count(),
         Reference.objects.count(),
     )
-    assert counts[2:] == (2, 6)
+    assert counts[2:] == (7, 9)  # the 2 seed pages and 5 demo articles; 6 + 3 references
     for output in (first, second):
         assert f"password for all: {DEMO_PASSWORD}" in output
         for username in ("editor", "editor2", "reviewer", "reviewer2", "admin"):
@@ -63,7 +63,9 @@ def test_demo_board_policy_and_seed_articles():
     seed()
     assert set(BoardMember.objects.values_list("credentials", flat=True)) == {"MD", "PharmD"}
     assert EditorialPolicy.objects.get().version == 1
-    assert set(Article.objects.values_list("state", flat=True)) == {ArticleState.SUBMITTED}
+    assert set(
+        Article.objects.filter(slug__contains="baclofen").values_list("state", flat=True)
+    ) == {ArticleState.SUBMITTED}
 
 
 def test_seed_demo_leaves_articles_as_the_demo_users_left_them(reviewer):
@@ -75,3 +77,16 @@ def test_seed_demo_leaves_articles_as_the_demo_users_left_them(reviewer):
     seed()
     article.refresh_from_db()
     assert article.state == ArticleState.UNDER_REVIEW
+
+
+def test_the_demo_shows_every_state_and_an_approved_article_with_its_record():
+    seed()
+    states = set(Article.objects.values_list("state", flat=True))
+    assert states == {s.value for s in ArticleState}
+    approved = Article.objects.get(state=ArticleState.APPROVED)
+    assert approved.versions.count() == 2  # a review history of two approvals
+    credited = set(approved.published_version.reviewers.values_list("username", flat=True))
+    assert credited == {"reviewer2"} or credited >= {"reviewer2"}
+    first = approved.versions.order_by("approved_at").first()
+    assert set(first.reviewers.values_list("username", flat=True)) == {"reviewer", "reviewer2"}
+    assert Article.objects.filter(last_transition="request_changes").exists()

@@ -1,4 +1,4 @@
-"""Load the demo users, board profiles and editorial policy; safe to run again."""
+"""Load the demo users, board profiles, editorial policy, seed pages and an article in every state; safe to run again."""
 
 import datetime
 from pathlib import Path
@@ -8,6 +8,7 @@ from django.contrib.auth.models import Group, Permission
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from articles.demo import demo_articles_create
 from articles.models import BoardMember, EditorialPolicy
 from articles.permissions import BOARD_REVIEWERS, EDITORS, SITE_ADMINS, sync_groups
 
@@ -82,6 +83,17 @@ class Command(BaseCommand):
             },
         )
         self._import_seed_articles()
+        users = {
+            u.username: u for u in User.objects.filter(username__in=[u[0] for u in DEMO_USERS])
+        }
+        for slug in demo_articles_create(
+            editor=users["editor"],
+            other_editor=users["editor2"],
+            reviewer=users["reviewer"],
+            other_reviewer=users["reviewer2"],
+            admin=users["admin"],
+        ):
+            self.stdout.write(f"Demo article: /articles/{slug}/")
         self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
         for username, _first, _last, group_name, _ in DEMO_USERS:
             self.stdout.write(f"  {username:<10} {group_name}")
