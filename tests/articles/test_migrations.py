@@ -10,7 +10,10 @@ from articles.permissions import GROUP_PERMISSIONS
 @pytest.mark.django_db
 def test_models_and_migrations_are_in_step():
     out = StringIO()
-    call_command("makemigrations", "--check", "--dry-run", stdout=out, stderr=out)
+    try:
+        call_command("makemigrations", "--check", "--dry-run", stdout=out, stderr=out)
+    except SystemExit:
+        pytest.fail("Models and migrations differ:\n" + out.getvalue())
 
 
 @pytest.mark.django_db
