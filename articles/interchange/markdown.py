@@ -2,7 +2,8 @@
 
 Layout::
 
-    # What is baclofen used for?                     the title (the reader's question)
+    # What is baclofen used for?                     the title (the reader's question; or the
+                                                     question over a line of "=")
 
     Last updated: 2026-02-06                         optional, before the display heading
 
@@ -26,6 +27,8 @@ Layout::
         URL: <https://example.org/baclofen>
 
 Claims:
+  * Claims are plain text: emphasis (``**safe**``) and links (``[label](url)``) written in
+    a claim are kept as their text; escape the characters to keep them literally.
   * Citations are footnote references at the end of a claim, in the order written.
     A number with no definition is an unresolved citation and is kept.
   * An optional trailing comment holds ``no-citation`` and ``uid=<uuid>``.
@@ -91,6 +94,12 @@ _REFERENCE = re.compile(r"(?P<kind>[^.]+)\.\s+\*(?P<title>(?:\\.|[^\\*])+)\*(?:\
 _TOKEN = re.compile(
     r"\\(?P<escaped>[!-/:-@\[-`{-~])|\[\^(?P<ref>[^\]]{0,40})\]|<!--(?P<comment>.{0,400}?)-->"
 )
+_SETEXT_TITLE = re.compile(r" {0,3}=+[ \t]*")
+# Inline markup a claim may carry from another editor: kept as its text, since claims are plain.
+_EMPHASIS = re.compile(
+    r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1|(?<![\w*])([*_])(?=\S)(.+?)(?<=\S)\3(?![\w*])"
+)
+_LINK = re.compile(r"!?\[(?P<text>[^\]\^][^\]]*)\]\((?P<url>[^)\s]*)(?:\s+\"[^\"]*\")?\)")
 _UNESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
 _UUID = re.compile(r"[0-9a-fA-F]{8}-(?:[0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}")
 _AUTOLINK = re.compile(r"[A-Za-z][A-Za-z0-9+.-]{1,31}:[^\s<>\x00-\x1f\x7f]*")
@@ -230,6 +239,8 @@ class _Reader:
         self.references: list[_ReferenceDraft] = []
         self.open_reference: _ReferenceDraft | None = None
         self.before_title_reported = False
+        # A line that may be a setext title ("Question" over "==="), until the next line says.
+        self.setext_candidate: tuple[int, str] | None = None
 
     def read(self, text: str) -> ArticleContent:
         for number, raw in enumerate(split_lines(text), start=1):
@@ -241,6 +252,8 @@ class _Reader:
             self.errors.append(
                 ContentError("the article has no title: begin with '# ' and the question")
             )
+            if self.setext_candidate is not None:
+                self._not_a_title(self.setext_candidate[0])
         finished = [(draft.line, self._claim(draft)) for draft in self.drafts]
         claims = tuple(claim for _, claim in finished if claim)
         read = [(draft.line, self._reference(draft)) for draft in self.references]
@@ -265,10 +278,13 @@ class _Reader:
         if not line.strip():
             self.open = None
             self.open_reference = None
+            if self.title is None and self.setext_candidate is not None:
+                self._not_a_title(self.setext_candidate[0])  # an underline must follow at once
+                self.setext_candidate = None
         elif self.open_reference is not None and line[0].isspace():
             self._reference_field(line)
         elif self.title is None:
-            self._before_title(line)
+            self._before_title(number, line)
         else:
             self.open_reference = None
             self._body_line(number, line)
@@ -291,16 +307,30 @@ class _Reader:
             paragraph = _Draft(ClaimKind.PARAGRAPH, number, parts=[line.strip()])
             self._start(paragraph, continues=True)
 
-    def _before_title(self, line: str) -> None:
-        """Accept the title; anything else before it is reported once."""
+    def _before_title(self, number: int, line: str) -> None:
+        """Accept the title ("# Question", or "Question" over "==="); report anything else once."""
+        candidate, self.setext_candidate = self.setext_candidate, None
+        if candidate is not None and _SETEXT_TITLE.fullmatch(line):
+            self.title = self._plain(candidate[1].strip(), "title")
+            return
+        if candidate is not None:
+            self._not_a_title(candidate[0])
         heading = _atx_heading(line)
         if heading is not None and heading[0] == 1:
             self.title = self._plain(heading[1], "title")
             if not self.title:
                 raise _LineError("the title is empty")
-        elif not self.before_title_reported:
+        elif heading is None and not line[0].isspace() and not self.before_title_reported:
+            self.setext_candidate = (number, line)
+        else:
+            self._not_a_title(number)
+
+    def _not_a_title(self, number: int) -> None:
+        if not self.before_title_reported:
             self.before_title_reported = True
-            raise _LineError("the article must begin with '# ' and its question")
+            self.errors.append(
+                ContentError("the article must begin with '# ' and its question", number)
+            )
 
     def _body_started(self) -> bool:
         return self.display_heading is not None or bool(self.drafts) or bool(self.references)
@@ -436,7 +466,12 @@ def _read_inline(source: str) -> _Inline:
     comment: str | None = None
     position = 0
     for match in _TOKEN.finditer(source):
-        _add_text(parts, source[position : match.start()], bool(citations) or comment is not None)
+        _add_text(
+            parts,
+            source[position : match.start()],
+            bool(citations) or comment is not None,
+            markup=True,
+        )
         position = match.end()
         if match["escaped"] is not None:
             _add_text(parts, match["escaped"], bool(citations) or comment is not None)
@@ -448,17 +483,27 @@ def _read_inline(source: str) -> _Inline:
             raise _LineError("a claim can have only one marker comment")
         else:
             comment = match["comment"]
-    _add_text(parts, source[position:], bool(citations) or comment is not None)
+    _add_text(parts, source[position:], bool(citations) or comment is not None, markup=True)
     uid, needs_no_citation = _read_markers(comment or "")
     return _Inline("".join(parts).strip(), tuple(citations), needs_no_citation, uid)
 
 
-def _add_text(parts: list[str], text: str, after_tail: bool) -> None:
+def _add_text(parts: list[str], text: str, after_tail: bool, *, markup: bool = False) -> None:
     if after_tail and text.strip():
         raise _LineError(
             "footnote references and the marker comment must come at the end of the claim"
         )
-    parts.append(text)
+    parts.append(_plain_inline(text) if markup else text)
+
+
+def _plain_inline(text: str) -> str:
+    """Markdown emphasis and links reduced to their text ("**safe**" -> "safe", "[a](b)" -> "a")."""
+    text = _LINK.sub(lambda m: m["text"], text)
+    previous = None
+    while previous != text:
+        previous = text
+        text = _EMPHASIS.sub(lambda m: m[2] if m[1] else m[4], text)
+    return text
 
 
 def _citation_number(label: str) -> int:

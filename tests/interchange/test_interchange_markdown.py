@@ -203,3 +203,29 @@ def test_missing_title_and_several_errors_are_reported_together():
     assert errors_of("") == [(None, "the article has no title: begin with '# ' and the question")]
     errors = errors_of("# Q\n\nA[^1] b.\n\n#### \n\n[^x]: Other. *T* 2020.\n")
     assert [line for line, _ in errors] == [3, 5, 7]
+
+
+def test_a_setext_title_is_read_as_the_question():
+    content = parse_markdown(
+        "What is baclofen used for?\n===\n\nA fact.[^1]\n\n[^1]: Guideline. *T* S, 2020.\n"
+    )
+    assert content.title == "What is baclofen used for?"
+    assert [c.text for c in content.claims] == ["A fact."]
+
+
+def test_a_plain_first_line_without_a_title_underline_is_still_refused_by_line():
+    with pytest.raises(ContentParseError) as refused:
+        parse_markdown("Just a sentence.\n\nAnother.\n")
+    assert any(error.line == 1 for error in refused.value.errors)
+
+
+def test_inline_emphasis_and_links_are_kept_as_their_text():
+    content = parse_markdown(
+        "# Q?\n\nIt is **not** safe for *everyone*; see [the label](https://example.org/x).[^1]\n\n"
+        "[^1]: Guideline. *T* S, 2020.\n"
+    )
+    assert content.claims[0].text == "It is not safe for everyone; see the label."
+    assert content.claims[0].citations == (1,)
+    # Escaped markup is the author's own text and stays.
+    literal = parse_markdown("# Q?\n\nA \\*starred\\* word and snake_case_name.\n")
+    assert literal.claims[0].text == "A *starred* word and snake_case_name."
