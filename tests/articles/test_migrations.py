@@ -7,11 +7,15 @@ from django.core.management import call_command
 from articles.permissions import GROUP_PERMISSIONS
 
 
+OUR_APPS = ("accounts", "outbox", "articles", "public", "desk", "api", "screening")
+
+
 @pytest.mark.django_db
 def test_models_and_migrations_are_in_step():
     out = StringIO()
     try:
-        call_command("makemigrations", "--check", "--dry-run", stdout=out, stderr=out)
+        # Our own apps: the operations tests register a stand-in model in a library's app.
+        call_command("makemigrations", *OUR_APPS, "--check", "--dry-run", stdout=out, stderr=out)
     except SystemExit:
         pytest.fail("Models and migrations differ:\n" + out.getvalue())
 
