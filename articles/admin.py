@@ -74,8 +74,8 @@ class HistoryContext(HistoricalRecordContextHelper):
         return super().prepare_delta_change_value(change, value)
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Audit records: shown, never added, changed or deleted from the admin."""
+class ReadOnly:
+    """Shown in the admin, never added, changed or deleted there."""
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -85,6 +85,10 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class ReadOnlyAdmin(ReadOnly, admin.ModelAdmin):
+    """Audit records: their only writers are the services."""
 
 
 def transition_form(action: actions.Action) -> type[forms.ModelForm] | None:
@@ -131,20 +135,11 @@ def transition_form(action: actions.Action) -> type[forms.ModelForm] | None:
     )
 
 
-class ReadOnlyInline(admin.TabularInline):
+class ReadOnlyInline(ReadOnly, admin.TabularInline):
     """Rows shown beside their article, written only by the services."""
 
     extra = 0
     can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class ClaimInline(ReadOnlyInline):
@@ -252,7 +247,7 @@ class CitationInline(ReadOnlyInline):
 
 
 @admin.register(Claim)
-class ClaimAdmin(HistoryAdmin):
+class ClaimAdmin(ReadOnly, HistoryAdmin):
     list_display = ["__str__", "article", "kind", "position", "needs_no_citation"]
     list_filter = ["kind", "needs_no_citation"]
     search_fields = ["text", "article__title"]
@@ -267,18 +262,9 @@ class ClaimAdmin(HistoryAdmin):
         "needs_no_citation",
         "version",
     ]
-    inlines = [CitationInline]
-
     # Claims are written through the desk, the API or an import, which keep the
     # review rules, versions and history; the admin only shows them.
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+    inlines = [CitationInline]
 
 
 @admin.register(Reference)

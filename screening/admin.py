@@ -6,18 +6,8 @@ them is edited by hand; an admin who must act on an article retracts it as today
 
 from django.contrib import admin
 
+from articles.admin import ReadOnlyAdmin
 from screening.models import CitationJustification, RetractionFlag, RetractionNotice, ScreeningRun
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(RetractionNotice)

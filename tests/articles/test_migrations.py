@@ -6,7 +6,6 @@ from django.core.management import call_command
 
 from articles.permissions import GROUP_PERMISSIONS
 
-
 OUR_APPS = ("accounts", "outbox", "articles", "public", "desk", "api", "screening")
 
 
