@@ -115,6 +115,10 @@ class Article(ConcurrentTransitionMixin, ArticleWorkflow):
         self._claim_summaries = summaries
         return summaries
 
+    def use_claim_summaries(self, summaries: list[ClaimSummary]) -> None:
+        """Take summaries a caller already built from claims loaded with what ``summary`` needs."""
+        self._claim_summaries = summaries
+
     def forget_cached_content(self) -> None:
         self.__dict__.pop("_claim_summaries", None)
 

@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404
 from articles import actions, policy
 from articles.models import Article
 from articles.reviewed import content_fingerprint
-from articles.selectors import article_get_content
+from articles.selectors import content_from_claims
 from articles.states import ArticleState
 from desk import forms, selectors
 
@@ -37,12 +37,20 @@ def workflow_blockers(article: Article, user) -> list[str]:
 
 
 def detail_context(request, article: Article, **extra) -> dict:
-    """The article screen: claims, the workflow panel, and what the approval would name."""
-    content = article_get_content(article=article)
+    """The article screen: claims, the workflow panel, and what the approval would name.
+
+    The claims are read once: the rows the screen shows also give the content (and its
+    fingerprint) and the facts the workflow conditions ask about.
+    """
+    rows = selectors.claim_list_for_desk(article=article)
+    claims = [row.claim for row in rows]
+    content = content_from_claims(article, claims)
+    writers = rows[0].writers if rows else set()
+    article.use_claim_summaries([claim.summary(exclude_reviewers=writers) for claim in claims])
     context = {
         "article": article,
         "content": content,
-        "rows": selectors.claim_list_for_desk(article=article),
+        "rows": rows,
         "buttons": workflow_buttons(article, request.user),
         "blockers": workflow_blockers(article, request.user),
         "can_edit": policy.can(request.user, policy.EDIT, article),
