@@ -22,7 +22,7 @@ from articles.content import ArticleContent, ClaimData, ClaimKind
 from articles.history import article_content_as_of
 from articles.models import Article, Citation, Claim, Reference
 from articles.selectors import article_get_content, reference_to_data
-from articles.services.references import reference_get_or_create
+from articles.services.references import references_get_or_create
 from articles.services.steps import lock_article, save_article
 from articles.services.transitions import article_revise
 from articles.states import ArticleState
@@ -160,7 +160,7 @@ def _write_claims(article: Article, content: ArticleContent, *, by, reason: str)
     limits.ensure_within(content)
     for index, data in enumerate(content.claims):
         _validate_claim(data, index)
-    references = [reference_get_or_create(data=data, by=by) for data in content.references]
+    references = references_get_or_create(datas=list(content.references), by=by)
     existing = {str(c.uid): c for c in article.claims.prefetch_related("citations")}
     keep: set[str] = set()
     new_claims: list[Claim] = []

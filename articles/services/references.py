@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Q
+from simple_history.utils import bulk_create_with_history
 
 from articles import policy
 from articles.content import ReferenceData
@@ -89,6 +91,88 @@ def reference_get_or_create(*, data: ReferenceData, by=None) -> Reference:
     reference.full_clean(exclude=["dedup_key"])
     reference.save()
     return reference
+
+
+def _missing_details(existing: Reference, data: ReferenceData, doi: str, pmid: str) -> dict:
+    """Identifiers and details ``data`` knows and the library entry lacks."""
+    return {
+        field: value
+        for field, value in (
+            ("doi", doi),
+            ("pmid", pmid),
+            ("authors", data.authors.strip()),
+            ("url", data.url.strip()),
+        )
+        if value and not getattr(existing, field)
+    }
+
+
+def _new_reference(data: ReferenceData, doi: str, pmid: str) -> Reference:
+    reference = Reference(
+        kind=data.kind.value,
+        title=data.title.strip(),
+        source=data.source.strip(),
+        year=data.year,
+        authors=data.authors.strip(),
+        doi=doi,
+        pmid=pmid,
+        url=data.url.strip(),
+    )
+    reference.dedup_key = Reference.make_dedup_key(
+        title=reference.title, source=reference.source, year=reference.year
+    )
+    return reference
+
+
+@transaction.atomic
+def references_get_or_create(*, datas: list[ReferenceData], by=None) -> list[Reference]:
+    """The library entries for these works, in order, the new ones written in bulk.
+
+    The same rules as ``reference_get_or_create`` (same DOI, PMID, or normalised
+    title + source + year is the same work; missing identifiers are completed,
+    copy-on-write), with a fixed number of queries for the lookups and the inserts
+    however many references an article has.
+    """
+    wanted = []
+    for data in datas:
+        doi, pmid = _identifiers(data.doi, data.pmid)
+        key = Reference.make_dedup_key(title=data.title, source=data.source, year=data.year)
+        wanted.append((data, doi, pmid, key))
+    dois = {doi for _, doi, _, _ in wanted if doi}
+    pmids = {pmid for _, _, pmid, _ in wanted if pmid}
+    keys = {key for *_, key in wanted}
+    by_identity: dict[tuple[str, str], Reference] = {}
+    lookup = Q(dedup_key__in=keys) | Q(doi__in=dois) | Q(pmid__in=pmids)
+    for reference in Reference.objects.filter(lookup, is_current=True):
+        for field in ("doi", "pmid", "dedup_key"):
+            if getattr(reference, field):
+                by_identity.setdefault((field, getattr(reference, field)), reference)
+    found: list[Reference] = []
+    created: list[Reference] = []
+    for data, doi, pmid, key in wanted:
+        identities = [("doi", doi) if doi else None, ("pmid", pmid) if pmid else None]
+        identities.append(("dedup_key", key))
+        existing = next(
+            (by_identity[i] for i in identities if i is not None and i in by_identity), None
+        )
+        if existing is None:
+            existing = _new_reference(data, doi, pmid)
+            existing.full_clean(
+                exclude=["dedup_key"], validate_unique=False, validate_constraints=False
+            )
+            created.append(existing)
+        elif existing.pk and (missing := _missing_details(existing, data, doi, pmid)):
+            existing = reference_update(
+                reference=existing, by=by, changes=missing, reason="Identifiers completed"
+            )
+        for identity in identities:
+            if identity is not None and identity[1]:
+                by_identity[identity] = existing
+        found.append(existing)
+    if created:
+        # SQLite (3.35+) and PostgreSQL both return the new primary keys.
+        bulk_create_with_history(created, Reference, default_user=by)
+    return found
 
 
 @transaction.atomic
