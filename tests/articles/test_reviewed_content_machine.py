@@ -33,6 +33,7 @@ from articles.models import Article, ClaimReview, Reference
 from articles.reviewed import claim_data_fingerprint, content_fingerprint
 from articles.selectors import article_get_content
 from articles.workflow import ArticleState
+from public import fastpath
 from tests.factories import make_admin, make_editor, make_policy, make_reviewer, sample_content
 
 WORDS = st.sampled_from(["safe", "unsafe", "daily", "rarely", "with food", "at night"])
@@ -246,8 +247,11 @@ class ReviewedContentMachine(RuleBasedStateMachine):
             services.article_request_changes(article=article, by=self.reviewer, comment="Again.")
 
     def teardown(self):
-        # Each example starts from an empty database, so a replay meets the same state.
+        # Each example starts from an empty database, so a replay meets the same state; the
+        # site generation starts again with it, so pages kept by this example must go too.
         call_command("flush", interactive=False, verbosity=0)
+        cache.clear()
+        fastpath.forget_all()
 
     @invariant()
     def readers_see_exactly_what_was_reviewed(self):
