@@ -135,9 +135,9 @@ def demo_articles_create(*, editor, other_editor, reviewer, other_reviewer, admi
         services.article_submit(
             article=article, by=editor, summary="Clearer wording of the interval between doses."
         )
-        services.article_start_review(article=article, by=other_reviewer)
+        services.article_start_review(article=article, by=reviewer)
         _verify_all(article, by=other_reviewer)
-        services.article_approve(article=article, by=other_reviewer)
+        services.article_approve(article=article, by=reviewer)
         made.append(article.slug)
     # Under review, part verified.
     under_review = dataclasses.replace(PARACETAMOL, title="Can I take paracetamol with ibuprofen?")
