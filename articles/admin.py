@@ -93,9 +93,7 @@ class ReadOnlyAdmin(ReadOnly, admin.ModelAdmin):
 
 def transition_form(action: actions.Action) -> type[forms.ModelForm] | None:
     """The admin form of one workflow step: the inputs the step takes (None when it takes none)."""
-    if not (
-        action.inputs and (action.takes_comment or action.takes_summary or action.names_content)
-    ):
+    if not (action.takes_comment or action.takes_summary or action.names_content):
         return None
     fields: dict[str, forms.Field] = {}
     if action.takes_summary:

@@ -149,11 +149,6 @@ def blockers(user, action: str, article: Article) -> list[str]:
     return []
 
 
-def available_transitions(user, article: Article, names) -> list[str]:
-    """Of ``names``, the transitions ``user`` may take on ``article`` now, in that order."""
-    return [name for name in names if can(user, name, article)]
-
-
 def _at_edge(article: Article, action: str) -> bool:
     if action == VERIFY:
         return article.state == ArticleState.UNDER_REVIEW

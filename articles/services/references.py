@@ -42,55 +42,10 @@ def _identifiers(doi: str, pmid: str) -> tuple[str, str]:
     return normal_doi, normal_pmid
 
 
-def _current(**lookup) -> Reference | None:
-    return Reference.objects.filter(is_current=True, **lookup).first()
-
-
 @transaction.atomic
 def reference_get_or_create(*, data: ReferenceData, by=None) -> Reference:
-    """The library entry for this work, created if new.
-
-    Same DOI, same PMID, or same normalised title + source + year is the same
-    work. Identifiers the library lacks are filled in from ``data`` (through
-    ``reference_update``, so a frozen reference gets a new version instead).
-    """
-    doi, pmid = _identifiers(data.doi, data.pmid)
-    key = Reference.make_dedup_key(title=data.title, source=data.source, year=data.year)
-    for lookup in (
-        {"doi": doi} if doi else None,
-        {"pmid": pmid} if pmid else None,
-        {"dedup_key": key},
-    ):
-        if lookup and (existing := _current(**lookup)) is not None:
-            missing = {
-                field: value
-                for field, value in (
-                    ("doi", doi),
-                    ("pmid", pmid),
-                    ("authors", data.authors.strip()),
-                    ("url", data.url.strip()),
-                )
-                if value and not getattr(existing, field)
-            }
-            if not missing:
-                return existing
-            return reference_update(
-                reference=existing, by=by, changes=missing, reason="Identifiers completed"
-            )
-    reference = Reference(
-        kind=data.kind.value,
-        title=data.title.strip(),
-        source=data.source.strip(),
-        year=data.year,
-        authors=data.authors.strip(),
-        doi=doi,
-        pmid=pmid,
-        url=data.url.strip(),
-    )
-    reference._history_user = by
-    reference.full_clean(exclude=["dedup_key"])
-    reference.save()
-    return reference
+    """The library entry for this work, created if new (``references_get_or_create`` for one)."""
+    return references_get_or_create(datas=[data], by=by)[0]
 
 
 def _missing_details(existing: Reference, data: ReferenceData, doi: str, pmid: str) -> dict:
