@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import io
 import json
 import random
 import shutil
@@ -171,7 +172,7 @@ def main() -> None:
     from screening.models import RetractionNotice
     from screening.services import library_rescreen
 
-    SeedDemo().handle()
+    SeedDemo(stdout=io.StringIO()).handle()  # the benchmark prints JSON alone
     # Production runs without DEBUG; with it, Django keeps the text of every query.
     settings.DEBUG = False
     directory = Path(tempfile.mkdtemp(prefix="screening-bench-"))
