@@ -9,6 +9,7 @@ from __future__ import annotations
 EDITORS = "Editors"
 BOARD_REVIEWERS = "Board reviewers"
 SITE_ADMINS = "Site admins"
+EDITORS_IN_CHIEF = "Editors-in-chief"
 
 _READ_CONTENT = [
     "articles.view_article",
@@ -50,16 +51,32 @@ GROUP_PERMISSIONS: dict[str, list[str]] = {
         "articles.change_boardmember",
         "articles.add_boardmember",
     ],
+    # Assign submitted articles to reviewers with due dates, and read the board reports.
+    EDITORS_IN_CHIEF: [
+        *_READ_CONTENT,
+        "board.assign_reviewers",
+        "board.view_reviewassignment",
+        "board.view_conflictdeclaration",
+        "board.view_specialty",
+        "board.view_credential",
+    ],
 }
 
 
-def sync_groups(group_model, permission_model) -> None:
-    """Create the role groups and give each exactly its permissions."""
+def sync_groups(group_model, permission_model, *, apps_migrated=None) -> None:
+    """Create the role groups and give each exactly its permissions.
+
+    A data migration passes ``apps_migrated``, the apps whose models exist at its
+    point in the history: permissions of later apps are granted by their own
+    migration, which calls this again.
+    """
     for group_name, permissions in GROUP_PERMISSIONS.items():
         group, _ = group_model.objects.get_or_create(name=group_name)
         wanted = []
         for dotted in permissions:
             app_label, codename = dotted.split(".")
+            if apps_migrated is not None and app_label not in apps_migrated:
+                continue
             wanted.append(
                 permission_model.objects.get(content_type__app_label=app_label, codename=codename)
             )

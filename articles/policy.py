@@ -30,6 +30,7 @@ PERM_EDIT = "articles.change_article"
 PERM_SUBMIT = "articles.submit_article"
 PERM_REVIEW = "articles.review_article"
 PERM_RETRACT = "articles.retract_article"
+PERM_ASSIGN = "board.assign_reviewers"
 
 EDIT = "edit"
 VERIFY = "verify"
@@ -57,9 +58,14 @@ def is_site_admin(user) -> bool:
     return _active(user) and user.has_perm(PERM_RETRACT)
 
 
+def is_editor_in_chief(user) -> bool:
+    """Editors-in-chief assign reviewers with due dates and read the board reports."""
+    return _active(user) and user.has_perm(PERM_ASSIGN)
+
+
 def has_desk_access(user) -> bool:
-    """Editors, board reviewers and site admins work at the desk; readers never do."""
-    return is_editor(user) or is_reviewer(user) or is_site_admin(user)
+    """Editors, board reviewers, editors-in-chief and site admins work at the desk."""
+    return is_editor(user) or is_reviewer(user) or is_site_admin(user) or is_editor_in_chief(user)
 
 
 # -- Per-article rules (the workflow's transition permissions) -------------------------

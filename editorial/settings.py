@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "desk",
     "api",
     "screening",
+    "board",
 ]
 
 MIDDLEWARE = [

@@ -47,6 +47,7 @@ class Article(ConcurrentTransitionMixin, ArticleWorkflow):
     contributors = models.ManyToManyField(
         settings.AUTH_USER_MODEL, related_name="contributed_articles", blank=True
     )
+    topics = models.ManyToManyField("board.Specialty", blank=True, related_name="articles")
     assigned_reviewer = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )

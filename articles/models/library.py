@@ -114,6 +114,7 @@ class BoardMember(models.Model):
     name = models.CharField(max_length=200)
     credentials = models.CharField(max_length=100, help_text="For example: MD, PharmD")
     specialty = models.CharField(max_length=200, blank=True)
+    specialties = models.ManyToManyField("board.Specialty", blank=True, related_name="members")
     bio = models.TextField("short bio", blank=True)
     disclosures = models.TextField("conflict-of-interest disclosure", blank=True)
     is_active = models.BooleanField(default=True)
