@@ -104,6 +104,32 @@ def is_content_editable(article: Article) -> bool:
     return article.state == ArticleState.DRAFT
 
 
+# What each workflow step does, as the object of "You may not ..." and "You cannot ...":
+# refusals read as sentences ("You may not start reviewing this article.").
+STEP_PHRASES = {
+    "submit": "submit this article for review",
+    "receive_import": "import this article into the review queue",
+    "withdraw": "withdraw this article",
+    "start_review": "start reviewing this article",
+    "request_changes": "request changes to this article",
+    "approve": "approve this article",
+    "revise": "revise this article",
+    "retract": "retract this article",
+}
+
+# The state an article is in, as it follows "while it is ...".
+STATE_PHRASES = {ArticleState.DRAFT: "a draft"}
+
+
+def step_phrase(name: str) -> str:
+    """``STEP_PHRASES[name]``; a step added without one still reads as words."""
+    return STEP_PHRASES.get(name, name.replace("_", " ") + " this article")
+
+
+def _state_phrase(article: Article) -> str:
+    return STATE_PHRASES.get(article.state, article.get_state_display().lower())
+
+
 COI_MESSAGE = (
     "You drafted or edited this revision, so another board member must verify and approve it."
 )
@@ -185,15 +211,13 @@ def _ensure_transition(user, name: str, article: Article) -> None:
     meta = getattr(bound, "_django_fsm", None)
     if meta is None:
         raise TransitionNotAllowed(f"There is no step called {name!r}.")
-    words = name.replace("_", " ")
+    phrase = step_phrase(name)
     if not can_proceed(bound, check_conditions=False):
-        raise TransitionNotAllowed(
-            f"Cannot {words}: the article is {article.get_state_display().lower()}."
-        )
+        raise TransitionNotAllowed(f"You cannot {phrase} while it is {_state_phrase(article)}.")
     if not meta.has_transition_perm(article, article.state, user):
         if name == "approve" and is_reviewer(user):
             raise PermissionDenied(COI_MESSAGE)
-        raise PermissionDenied(f"You may not {words} this article.")
+        raise PermissionDenied(f"You may not {phrase}.")
     if not has_transition_perm(bound, user):
         transition = meta.get_transition(article.state)
         reasons = [
@@ -201,4 +225,4 @@ def _ensure_transition(user, name: str, article: Article) -> None:
             for condition in transition.conditions
             if not condition(article)
         ]
-        raise ConditionsNotMet(f"Cannot {words} yet: " + " ".join(reasons), reasons=reasons)
+        raise ConditionsNotMet(f"You cannot {phrase} yet: " + " ".join(reasons), reasons=reasons)

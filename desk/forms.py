@@ -60,6 +60,23 @@ class ClaimForm(VersionedForm):
     )
     needs_no_citation = forms.BooleanField(label="This claim needs no reference", required=False)
 
+    HEADING_CITED = "A heading states no fact and cites nothing: cite the claims below it."
+
+    def __init__(self, *args, is_heading: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.is_heading = is_heading
+        if is_heading:
+            # A heading is not offered citations, nor the "needs no reference" mark.
+            self.fields["text"].label = "Heading"
+            del self.fields["citations"]
+            del self.fields["needs_no_citation"]
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.is_heading and self.data.get("citations", "").strip():
+            raise forms.ValidationError(self.HEADING_CITED)
+        return cleaned
+
     def clean_citations(self) -> tuple[int, ...]:
         raw = self.cleaned_data["citations"]
         parts = [p for p in re.split(r"[\s,]+", raw) if p]

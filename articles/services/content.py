@@ -147,6 +147,14 @@ def _validate_claim(data: ClaimData, index: int) -> None:
         raise ValidationError({"body": f"Claim {index + 1} is empty."})
     if data.level > 5:
         raise ValidationError({"body": f"Claim {index + 1} is nested deeper than 5 levels."})
+    if ClaimKind(data.kind).is_heading and data.citations:
+        # Every door writes through here: the desk, the importers, the API.
+        raise ValidationError(
+            {
+                "body": f"Claim {index + 1} is a heading: headings state no fact and cite "
+                "nothing, so remove its citations."
+            }
+        )
 
 
 def _write_claims(article: Article, content: ArticleContent, *, by, reason: str) -> None:

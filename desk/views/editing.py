@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
 from articles import policy, services
-from articles.content import ContentParseError
+from articles.content import ClaimKind, ContentParseError
 from articles.errors import EditConflict
 from articles.history import article_list_changes_since
 from articles.models import Claim
@@ -104,7 +104,9 @@ def claim_edit(request, pk, uid):
         "citations": ", ".join(str(n) for n in data.citations),
         "needs_no_citation": data.needs_no_citation,
     }
-    form = forms.ClaimForm(request.POST or None, initial=initial)
+    form = forms.ClaimForm(
+        request.POST or None, initial=initial, is_heading=ClaimKind(data.kind).is_heading
+    )
     context = {"article": article, "claim": claim, "form": form, "references": content.references}
     if request.method == "POST" and form.is_valid():
         values = form.cleaned_data
@@ -116,13 +118,14 @@ def claim_edit(request, pk, uid):
                 uid=str(claim.uid),
                 text=values["text"],
                 plain_text=values["plain_text"],
-                needs_no_citation=values["needs_no_citation"],
-                citations=values["citations"],
+                # A heading's form has neither field: None keeps what it has.
+                needs_no_citation=values.get("needs_no_citation", False),
+                citations=values.get("citations"),
             )
         except DESK_ERRORS as error:
             add_form_errors(form, error)
             return render(request, "desk/claim_edit.html", context, status=error_status(error))
-        messages.success(request, "Claim saved.")
+        messages.success(request, "Heading saved." if form.is_heading else "Claim saved.")
         return redirect(reverse("desk:article", kwargs={"pk": article.pk}) + f"#claim-{claim.uid}")
     return render(
         request, "desk/claim_edit.html", context, status=400 if request.method == "POST" else 200
