@@ -1,5 +1,6 @@
 # `make run` and `make test` are the two commands of the README's Quick start.
-PYTHON ?= python3.11
+# The Python that builds .venv: PYTHON=/path/to/python3.11, or found by scripts/find_python.sh.
+PYTHON ?=
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
@@ -9,7 +10,9 @@ export DJANGO_DEBUG ?= 1
 .PHONY: run test bench install browser-tools clean
 
 $(STAMP): requirements.txt requirements-dev.txt
-	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	@test -x $(BIN)/python || { \
+		python=$$(PYTHON="$(PYTHON)" $(SHELL) scripts/find_python.sh) && \
+		echo "$$python -m venv $(VENV)" && "$$python" -m venv $(VENV); }
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -r requirements-dev.txt
 	@touch $(STAMP)

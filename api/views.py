@@ -8,7 +8,9 @@ approve) are deliberately absent: they happen at the desk, by people.
 from __future__ import annotations
 
 from django.utils.cache import get_conditional_response
+from drf_spectacular.renderers import OpenApiJsonRenderer2, OpenApiYamlRenderer
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.views import SpectacularAPIView
 from rest_framework import serializers, status
 from rest_framework.exceptions import NotFound
 from rest_framework.generics import GenericAPIView
@@ -247,3 +249,24 @@ class NotFoundView(APIView):
 
     def get(self, request, *args, **kwargs):
         raise NotFound("No API endpoint has this address.")
+
+
+class PlainTextYamlRenderer(OpenApiYamlRenderer):
+    media_type = "text/plain"
+
+
+class SchemaView(SpectacularAPIView):
+    """The OpenAPI schema: YAML, or JSON with ``?format=json``, and readable in a browser.
+
+    A browser asks for HTML first and takes anything else; given the schema's own
+    media type it saves a file instead of showing it. So a request that accepts
+    HTML gets the same YAML as ``text/plain`` (or the JSON as ``application/json``),
+    which browsers display; other clients negotiate as before.
+    """
+
+    def perform_content_negotiation(self, request, force=False):
+        renderer, media_type = super().perform_content_negotiation(request, force)
+        if "text/html" not in request.META.get("HTTP_ACCEPT", ""):
+            return renderer, media_type
+        shown = OpenApiJsonRenderer2() if renderer.format == "json" else PlainTextYamlRenderer()
+        return shown, shown.media_type
