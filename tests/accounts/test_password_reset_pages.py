@@ -87,3 +87,21 @@ def test_the_throttle_still_answers_with_the_sites_page(editor, settings):
     response = client.post(reverse("password_reset"), {"email": editor.email})
     assert response.status_code == 429
     assert 'class="site-header"' in response.content.decode()
+
+
+def test_changing_a_password_uses_the_sites_pages_too(editor):
+    client = Client()
+    client.force_login(editor)
+    assert_site_layout(client.get(reverse("password_change")), "Change your password")
+    response = client.post(
+        reverse("password_change"),
+        {
+            "old_password": "pw-for-tests-2026",
+            "new_password1": NEW_PASSWORD,
+            "new_password2": NEW_PASSWORD,
+        },
+    )
+    assert response.status_code == 302
+    assert_site_layout(client.get(response["Location"]), "Password changed")
+    editor.refresh_from_db()
+    assert editor.check_password(NEW_PASSWORD)

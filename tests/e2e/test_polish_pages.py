@@ -55,6 +55,9 @@ def test_the_password_reset_pages_are_the_sites_own(live_server, new_page):
     page.get_by_role("link", name="Forgotten your password?").click()
     page.get_by_role("heading", name="Reset your password").wait_for()
     assert page.locator(".site-header .brand").is_visible()
+    # The desk's button styles work outside the desk too (white on nothing before).
+    send = page.get_by_role("button", name="Send the link")
+    assert send.evaluate("b => getComputedStyle(b).backgroundColor") == "rgb(11, 92, 173)"
     assert_no_axe_violations(page)
     form_html = page.content()
     page.get_by_label("Email").fill("editor@example.org")
