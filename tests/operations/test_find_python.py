@@ -37,6 +37,25 @@ def find(bin_dir: Path, **env) -> subprocess.CompletedProcess:
     )
 
 
+def copy_makefile(directory: Path) -> None:
+    """The Makefile with what its install step reads, in a directory with no .venv."""
+    for name in ("Makefile", "requirements.txt", "requirements-dev.txt"):
+        shutil.copy(ROOT / name, directory / name)
+    (directory / "scripts").mkdir()
+    shutil.copy(SCRIPT, directory / "scripts" / SCRIPT.name)
+
+
+def make_install(directory: Path, bin_dir: Path) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [shutil.which("make"), "install"],
+        cwd=directory,
+        env={"PATH": str(bin_dir)},
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
+
+
 @pytest.fixture
 def bin_dir(tmp_path):
     directory = tmp_path / "bin"
@@ -83,19 +102,9 @@ def test_an_explicit_python_is_used_when_new_enough(bin_dir, tmp_path):
 
 @pytest.mark.skipif(shutil.which("make") is None, reason="make is not installed")
 def test_make_stops_with_the_message_before_building_anything(tmp_path, bin_dir):
-    for name in ("Makefile", "requirements.txt", "requirements-dev.txt"):
-        shutil.copy(ROOT / name, tmp_path / name)
-    (tmp_path / "scripts").mkdir()
-    shutil.copy(SCRIPT, tmp_path / "scripts" / SCRIPT.name)
+    copy_makefile(tmp_path)
     fake_python(bin_dir, "python3", "3.10")
-    result = subprocess.run(
-        [shutil.which("make"), "install"],
-        cwd=tmp_path,
-        env={"PATH": str(bin_dir)},
-        capture_output=True,
-        text=True,
-        timeout=30,
-    )
+    result = make_install(tmp_path, bin_dir)
     assert result.returncode != 0
     assert NEEDED in result.stderr
     assert not (tmp_path / ".venv").exists()
@@ -103,18 +112,8 @@ def test_make_stops_with_the_message_before_building_anything(tmp_path, bin_dir)
 
 @pytest.mark.skipif(shutil.which("make") is None, reason="make is not installed")
 def test_make_builds_the_venv_with_the_python_found(tmp_path, bin_dir):
-    for name in ("Makefile", "requirements.txt", "requirements-dev.txt"):
-        shutil.copy(ROOT / name, tmp_path / name)
-    (tmp_path / "scripts").mkdir()
-    shutil.copy(SCRIPT, tmp_path / "scripts" / SCRIPT.name)
+    copy_makefile(tmp_path)
     python3 = fake_python(bin_dir, "python3", "3.12")  # the fake makes no venv: pip then fails
-    result = subprocess.run(
-        [shutil.which("make"), "install"],
-        cwd=tmp_path,
-        env={"PATH": str(bin_dir)},
-        capture_output=True,
-        text=True,
-        timeout=30,
-    )
+    result = make_install(tmp_path, bin_dir)
     assert f"{python3} -m venv .venv" in result.stdout
     assert NEEDED not in result.stderr
