@@ -10,7 +10,7 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from articles.identifiers import normalise_doi, normalise_pmid
-from articles.models import Article, Citation, ClaimReview, Reference
+from articles.models import Article, ArticleReference, Citation, ClaimReview, Reference
 from articles.policy import is_editor, is_reviewer
 from articles.states import ArticleState
 from public.models import FollowUpQuestion
@@ -270,8 +270,6 @@ def article_reference_choices(*, article: Article, query: str = "", limit: int =
 
     Two queries, three with a query (``reference_search``), however many there are.
     """
-    from articles.models import ArticleReference
-
     citations = (
         Citation.objects.filter(claim__article=article, reference__isnull=False)
         .select_related("reference")
