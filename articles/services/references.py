@@ -45,6 +45,9 @@ def _identifiers(doi: str, pmid: str) -> tuple[str, str]:
 def reference_validate(*, data: ReferenceData) -> None:
     """Raise ValidationError naming everything the library would refuse of ``data`` (no query)."""
     doi, pmid = _identifiers(data.doi, data.pmid)
+    # The database's check (``reference_year_plausible``) would fail the whole batch.
+    if not 1800 <= data.year <= 2100:
+        raise ValidationError({"year": f"{data.year} is not a year between 1800 and 2100."})
     _new_reference(data, doi, pmid).full_clean(
         exclude=["dedup_key"], validate_unique=False, validate_constraints=False
     )
