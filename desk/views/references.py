@@ -4,6 +4,7 @@ import reference lists into the library and keep the article's shelf of referenc
 from __future__ import annotations
 
 from django.contrib import messages
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
@@ -147,10 +148,15 @@ def article_references_import(request, pk):
 def article_shelf(request, pk):
     """Put a library reference on the article's shelf, or take it off."""
     article = get_article(pk)
-    reference = get_object_or_404(Reference, pk=request.POST.get("reference"))
+    reference_id = request.POST.get("reference", "")
+    if not reference_id.isdigit():
+        raise Http404("No such reference.")
+    reference = get_object_or_404(Reference, pk=int(reference_id))
     if request.POST.get("action") == "remove":
-        services.article_unshelve_reference(article=article, reference=reference, by=request.user)
-        messages.success(request, "Taken off this article’s shelf (citations of it stay).")
+        if services.article_unshelve_reference(
+            article=article, reference=reference, by=request.user
+        ):
+            messages.success(request, "Taken off this article’s shelf (citations of it stay).")
     else:
         services.article_shelve_references(article=article, references=[reference], by=request.user)
         messages.success(request, "Put on this article’s shelf.")

@@ -105,6 +105,14 @@ def test_the_import_and_shelf_urls_take_posts_only(client, editor, policy):
     assert client.get(shelf_url(article)).status_code == 405
 
 
+@pytest.mark.parametrize("reference", ["", "abc", "99999", "1.5"])
+def test_shelving_no_such_reference_is_a_404(client, editor, policy, reference):
+    article = draft_article(by=editor)
+    client.force_login(editor)
+    response = client.post(shelf_url(article), {"reference": reference, "action": "add"})
+    assert response.status_code == 404
+
+
 # -- What the editor sees --------------------------------------------------------------------
 
 
