@@ -11,11 +11,14 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from articles import services
 from articles.models import ArticleReference, Reference
 from articles.permissions import EDITORS_IN_CHIEF
 from desk import selectors
+from tests.bibliography.test_reader_properties import format_like
 from tests.factories import UserFactory, draft_article, reference_data, under_review_article
 
 FIXTURES = Path(__file__).parent.parent / "bibliography" / "fixtures"
@@ -295,3 +298,20 @@ def test_reference_choices_offer_a_shelved_reference_changed_since_as_its_new_ve
     successor = services.reference_update(reference=frozen, by=editor, changes={"doi": "10.7/new"})
     assert successor.pk != frozen.pk
     assert selectors.article_reference_choices(article=draft).shelf == [successor]
+
+
+# -- Whatever is pasted, never a 500 -----------------------------------------------------------
+
+
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    text=st.one_of(format_like, st.text(max_size=200)),
+    fmt=st.sampled_from(["auto", "medline", "ris", "bibtex", "csl-json", "x"]),
+)
+def test_whatever_is_pasted_the_answer_is_never_a_500(client, editor, policy, text, fmt):
+    article = draft_article(by=editor)
+    client.force_login(editor)
+    response = post_import(client, article, text, fmt)
+    assert response.status_code in (200, 400), response.content[:300]
