@@ -90,7 +90,6 @@ def _new_reference(data: ReferenceData, doi: str, pmid: str) -> Reference:
     return reference
 
 
-@transaction.atomic
 def references_get_or_create(*, datas: list[ReferenceData], by=None) -> list[Reference]:
     """The library entries for these works, in order, the new ones written in bulk.
 
@@ -99,6 +98,7 @@ def references_get_or_create(*, datas: list[ReferenceData], by=None) -> list[Ref
     copy-on-write), with a fixed number of queries for the lookups and the inserts
     however many references an article has.
     """
+    # One transaction, ``references_find_or_add``'s: a second would cost a savepoint.
     return [reference for reference, _ in references_find_or_add(datas=datas, by=by)]
 
 
