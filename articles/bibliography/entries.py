@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 
-from articles.content import ContentError, ContentParseError, ReferenceData, ReferenceKind
+from articles.content import ContentParseError, ReferenceData, ReferenceKind
 from articles.identifiers import normalise_doi, normalise_pmid
 
 # The lengths of the library's columns (``articles.models.Reference``).
@@ -42,14 +42,6 @@ class ParsedEntry:
     @property
     def ok(self) -> bool:
         return self.data is not None
-
-    @property
-    def where(self) -> str:
-        """ "Entry 3 (line 41)": how the messages name the entry."""
-        return f"Entry {self.number}" + (f" (line {self.line})" if self.line else "")
-
-    def error(self) -> ContentError:
-        return ContentError("; ".join(self.problems), line=self.line, path=f"entry {self.number}")
 
 
 def refused(number: int, line: int | None, label: str, *problems: str) -> ParsedEntry:
