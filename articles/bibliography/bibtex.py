@@ -19,6 +19,7 @@ from bibtexparser.model import (
     ParsingFailedBlock,
 )
 from pylatexenc.latex2text import LatexNodes2Text
+from pylatexenc.latexwalker import get_default_latex_context_db
 
 from articles.bibliography.entries import (
     ParsedEntry,
@@ -33,6 +34,9 @@ from articles.bibliography.kinds import BIBTEX_TYPES, reference_kind
 from articles.content import ReferenceKind
 
 _LATEX = LatexNodes2Text(math_mode="verbatim", strict_latex_spaces=True)
+# Built once: pylatexenc would build its table of macros again for every field it decodes.
+_LATEX_MACROS = get_default_latex_context_db()
+_LATEX_MARKUP = re.compile(r"[\\{}$~%&^_]")
 _BOOK_TYPES = {"book", "inbook", "incollection", "booklet", "collection", "mvbook"}
 _PARTICLES = {"van", "von", "der", "den", "de", "du", "da", "di", "del", "della", "la", "le", "ter"}
 
@@ -47,8 +51,10 @@ def looks_like_bibtex(text: str) -> bool:
 def _text(value) -> str:
     if not isinstance(value, str):
         return ""
+    if not _LATEX_MARKUP.search(value):
+        return clean(value)  # most fields: plain text, and decoding is costly (~1 ms a field)
     try:
-        return clean(_LATEX.latex_to_text(value))
+        return clean(_LATEX.latex_to_text(value, latex_context=_LATEX_MACROS))
     except Exception:  # noqa: BLE001 - undecodable LaTeX is kept as written
         return clean(value.replace("{", "").replace("}", ""))
 
