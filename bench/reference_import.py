@@ -36,13 +36,13 @@ def lists(count: int, start: int) -> dict[str, str]:
     )
     ris = "\n".join(
         f"TY  - JOUR\nTI  - Trial number {n} of tizanidine\nAU  - Müller, Jörg\nAU  - Ødegård, Åse\n"
-        f"T2  - Journal of Neurology\nPY  - 2021\nDO  - 10.1000/tiz.{n}\nN1  - PMID: {n + 1}\nER  - \n"
+        f"T2  - Journal of Neurology\nPY  - 2021\nDO  - 10.1000/tiz.{n}\nN1  - PMID: {n + 1000}\nER  - \n"
         for n in numbers
     )
     bibtex = "\n".join(
         f'@article{{k{n}, title={{Trial number {n} of dantrolene}}, author={{M{{\\"u}}ller, J'
         f'{{\\"o}}rg and {{\\O}}deg{{\\aa}}rd, {{\\AA}}se}}, journal={{Journal of Neurology}}, '
-        f"year=2022, doi={{10.1000/dan.{n}}}, pmid={{{n + 2}}}}}"
+        f"year=2022, doi={{10.1000/dan.{n}}}, pmid={{{n + 2000}}}}}"
         for n in numbers
     )
     csl = json.dumps(
@@ -54,7 +54,7 @@ def lists(count: int, start: int) -> dict[str, str]:
                 "author": [{"family": "Müller", "given": "Jörg"}],
                 "issued": {"date-parts": [[2023, 1]]},
                 "DOI": f"10.1000/gab.{n}",
-                "PMID": str(n + 3),
+                "PMID": str(n + 3000),
             }
             for n in numbers
         ]
