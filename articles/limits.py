@@ -22,6 +22,9 @@ MAX_CLAIMS = 250
 MAX_REFERENCES = 150
 MAX_CITATIONS_PER_CLAIM = 10
 MAX_CLAIM_CHARS = 2000
+# One import of a reference list (PubMed, RIS, BibTeX, CSL-JSON): each entry is looked up and
+# checked, so the number bounds one request's work as the article limits do.
+MAX_REFERENCES_PER_IMPORT = 300
 
 
 def claims_message() -> str:
@@ -30,6 +33,13 @@ def claims_message() -> str:
 
 def references_message() -> str:
     return f"an article has at most {MAX_REFERENCES:,} references (the limit per article)"
+
+
+def import_entries_message(count: int) -> str:
+    return (
+        f"the list has {count:,} entries; one import takes at most "
+        f"{MAX_REFERENCES_PER_IMPORT:,} (split the file)"
+    )
 
 
 def citations_message() -> str:

@@ -7,6 +7,13 @@ import re
 from django import forms
 
 from articles import limits
+from articles.bibliography import FORMATS as REFERENCE_FORMATS
+from articles.bibliography import (
+    ParsedEntry,
+    ReferenceParseError,
+    parse_reference_bytes,
+    parse_references,
+)
 from articles.content import ReferenceData, ReferenceKind
 from articles.identifiers import normalise_doi, normalise_pmid
 from articles.interchange import MAX_INPUT_BYTES
@@ -149,6 +156,62 @@ class ReferenceForm(CiteForm):
             pmid=data["pmid"],
             url=data["url"],
         )
+
+
+class ReferenceImportForm(forms.Form):
+    """A reference list pasted or uploaded; cleaning it reads the list (``entries``)."""
+
+    format = forms.ChoiceField(label="Format", choices=REFERENCE_FORMATS, initial="auto")
+    text = forms.CharField(
+        label="Paste references",
+        required=False,
+        strip=False,
+        max_length=MAX_INPUT_BYTES,
+        widget=forms.Textarea(attrs={"rows": 8, "spellcheck": "false"}),
+        help_text="PubMed (MEDLINE/.nbib), RIS, BibTeX or CSL-JSON; one entry or many "
+        f"(at most {limits.MAX_REFERENCES_PER_IMPORT}).",
+    )
+    file = forms.FileField(
+        label="Or choose a file",
+        required=False,
+        help_text=".nbib, .txt, .ris, .bib or .json, up to 1 MB.",
+    )
+    shelve = forms.BooleanField(
+        label="Add them to this article’s shelf", required=False, initial=True
+    )
+
+    def clean(self):
+        values = super().clean()
+        text, upload = values.get("text") or "", values.get("file")
+        if self.errors:
+            return values
+        if upload is not None and text.strip():
+            raise forms.ValidationError("Paste the references or choose a file, not both.")
+        if upload is None and not text.strip():
+            raise forms.ValidationError("Paste references or choose a file to import.")
+        try:
+            if upload is not None:
+                if upload.size > MAX_INPUT_BYTES:
+                    raise ReferenceParseError(
+                        f"the file is {upload.size:,} bytes; the limit is {MAX_INPUT_BYTES:,} bytes"
+                    )
+                self.format_read, self.entries = parse_reference_bytes(
+                    upload.read(), values.get("format", "auto")
+                )
+            else:
+                self.format_read, self.entries = parse_references(
+                    text, values.get("format", "auto")
+                )
+        except ReferenceParseError as error:
+            raise forms.ValidationError(
+                [str(e)[:1].upper() + str(e)[1:] + "." for e in error.errors]
+            ) from None
+        return values
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.format_read = ""
+        self.entries: list[ParsedEntry] = []
 
 
 class ClaimReviewForm(forms.Form):

@@ -14,6 +14,12 @@ urlpatterns = [
     path("articles/<int:pk>/claims/<uuid:uid>/", views.claim_edit, name="claim"),
     path("articles/<int:pk>/claims/<uuid:uid>/review/", views.claim_review, name="claim_review"),
     path("articles/<int:pk>/references/", views.article_references, name="references"),
+    path(
+        "articles/<int:pk>/references/import/",
+        views.article_references_import,
+        name="references_import",
+    ),
+    path("articles/<int:pk>/references/shelf/", views.article_shelf, name="shelf"),
     path("articles/<int:pk>/preview/", views.article_preview, name="preview"),
     path("articles/<int:pk>/review/", views.article_review, name="review"),
     path("articles/<int:pk>/diff/", views.article_diff, name="diff"),

@@ -2,17 +2,20 @@
 
 By subject: ``library`` (references, policy versions, board members),
 ``article`` (articles, claims, citations), ``review`` (verdicts, approvals,
-transitions, published versions) and ``search`` (public search entries).
+transitions, published versions), ``search`` (public search entries) and
+``shelf`` (references put by for an article, desk-only).
 """
 
 from articles.models.article import Article, Citation, Claim, ClaimSummary
 from articles.models.library import BoardMember, EditorialPolicy, Reference, normalise_text
 from articles.models.review import ArticleApproval, ArticleTransition, ArticleVersion, ClaimReview
 from articles.models.search import ArticleSearchEntry
+from articles.models.shelf import ArticleReference
 
 __all__ = [
     "Article",
     "ArticleApproval",
+    "ArticleReference",
     "ArticleSearchEntry",
     "ArticleTransition",
     "ArticleVersion",

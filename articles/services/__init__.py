@@ -9,6 +9,7 @@ notifications in the same transaction (the outbox app sends them once it commits
 - ``content``: drafts, their body, restoring a past version;
 - ``review``: verdicts on claims;
 - ``references``: the shared library, copy-on-write once a reference is reviewed;
+- ``shelf``: reference lists imported into the library, and each article's shelf;
 - ``search``: the public search entries.
 """
 
@@ -24,9 +25,15 @@ from articles.services.references import (
     reference_get_or_create,
     reference_is_frozen,
     reference_update,
+    references_find_or_add,
 )
 from articles.services.review import claim_review
 from articles.services.search import search_entry_refresh
+from articles.services.shelf import (
+    article_shelve_references,
+    article_unshelve_reference,
+    references_import,
+)
 from articles.services.transitions import (
     article_approve,
     article_receive_import,
@@ -47,6 +54,8 @@ __all__ = [
     "article_retract",
     "article_revert",
     "article_revise",
+    "article_shelve_references",
+    "article_unshelve_reference",
     "article_start_review",
     "article_submit",
     "article_update",
@@ -56,6 +65,8 @@ __all__ = [
     "reference_get_or_create",
     "reference_is_frozen",
     "reference_update",
+    "references_find_or_add",
+    "references_import",
     "search_entry_refresh",
     "unique_slug",
 ]

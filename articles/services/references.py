@@ -42,6 +42,17 @@ def _identifiers(doi: str, pmid: str) -> tuple[str, str]:
     return normal_doi, normal_pmid
 
 
+def reference_validate(*, data: ReferenceData) -> None:
+    """Raise ValidationError naming everything the library would refuse of ``data`` (no query)."""
+    doi, pmid = _identifiers(data.doi, data.pmid)
+    # The database's check (``reference_year_plausible``) would fail the whole batch.
+    if not 1800 <= data.year <= 2100:
+        raise ValidationError({"year": f"{data.year} is not a year between 1800 and 2100."})
+    _new_reference(data, doi, pmid).full_clean(
+        exclude=["dedup_key"], validate_unique=False, validate_constraints=False
+    )
+
+
 @transaction.atomic
 def reference_get_or_create(*, data: ReferenceData, by=None) -> Reference:
     """The library entry for this work, created if new (``references_get_or_create`` for one)."""
@@ -79,7 +90,6 @@ def _new_reference(data: ReferenceData, doi: str, pmid: str) -> Reference:
     return reference
 
 
-@transaction.atomic
 def references_get_or_create(*, datas: list[ReferenceData], by=None) -> list[Reference]:
     """The library entries for these works, in order, the new ones written in bulk.
 
@@ -88,6 +98,13 @@ def references_get_or_create(*, datas: list[ReferenceData], by=None) -> list[Ref
     copy-on-write), with a fixed number of queries for the lookups and the inserts
     however many references an article has.
     """
+    # One transaction, ``references_find_or_add``'s: a second would cost a savepoint.
+    return [reference for reference, _ in references_find_or_add(datas=datas, by=by)]
+
+
+@transaction.atomic
+def references_find_or_add(*, datas: list[ReferenceData], by=None) -> list[tuple[Reference, bool]]:
+    """``references_get_or_create``, saying of each reference whether this call added it."""
     wanted = []
     for data in datas:
         doi, pmid = _identifiers(data.doi, data.pmid)
@@ -102,7 +119,7 @@ def references_get_or_create(*, datas: list[ReferenceData], by=None) -> list[Ref
         for field in ("doi", "pmid", "dedup_key"):
             if getattr(reference, field):
                 by_identity.setdefault((field, getattr(reference, field)), reference)
-    found: list[Reference] = []
+    found: list[tuple[Reference, bool]] = []
     created: list[Reference] = []
     for data, doi, pmid, key in wanted:
         identities = [("doi", doi) if doi else None, ("pmid", pmid) if pmid else None]
@@ -123,7 +140,7 @@ def references_get_or_create(*, datas: list[ReferenceData], by=None) -> list[Ref
         for identity in identities:
             if identity is not None and identity[1]:
                 by_identity[identity] = existing
-        found.append(existing)
+        found.append((existing, existing.pk is None))
     if created:
         # SQLite (3.35+) and PostgreSQL both return the new primary keys.
         bulk_create_with_history(created, Reference, default_user=by)

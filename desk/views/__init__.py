@@ -10,7 +10,7 @@ from desk.views.editing import article_edit, article_new, claim_edit
 from desk.views.history import article_diff, article_timeline, article_version
 from desk.views.lists import article_list, dashboard, question_handle
 from desk.views.preview import article_preview
-from desk.views.references import article_references
+from desk.views.references import article_references, article_references_import, article_shelf
 from desk.views.review import article_review, claim_review
 
 __all__ = [
@@ -21,6 +21,8 @@ __all__ = [
     "article_new",
     "article_preview",
     "article_references",
+    "article_references_import",
+    "article_shelf",
     "article_review",
     "article_timeline",
     "article_transition",

@@ -1,13 +1,17 @@
-"""Citing: search the library, cite a reference in a claim, resolve a number, add a new work."""
+"""Citing: search the library, cite a reference in a claim, resolve a number, add a new work;
+import reference lists into the library and keep the article's shelf of references to cite."""
 
 from __future__ import annotations
 
 from django.contrib import messages
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
 
-from articles import policy
+from articles import policy, services
 from articles.models import Reference
 from articles.selectors import content_from_claims
+from articles.services.shelf import ImportStatus
 from desk import forms, selectors
 from desk import services as desk_services
 from desk.errors import DESK_ERRORS, add_form_errors, desk_view, error_status
@@ -22,45 +26,60 @@ def _cite_targets(content) -> list[tuple[str, str]]:
     return targets
 
 
-@desk_view
-def article_references(request, pk):
-    article = get_article(pk)
-    policy.ensure(request.user, policy.EDIT, article)
+def _claims(article):
     # The claims are read once: the rows shown also give the content and the cite targets.
     rows = selectors.claim_list_for_desk(article=article)
     content = content_from_claims(article, [row.claim for row in rows])
-    targets = _cite_targets(content)
+    return rows, content, _cite_targets(content)
+
+
+def _page(request, article, *, status=200, claims=None, **forms_shown):
+    """The references screen, with whichever of its forms are given already bound."""
+    rows, content, targets = claims or _claims(article)
     version = article.content_version
     search = forms.ReferenceSearchForm(request.GET or None)
     query = search.cleaned_data["q"] if search.is_valid() else ""
-    cite_form = forms.CiteForm(initial={"expected_version": version}, targets=targets)
-    new_form = forms.ReferenceForm(
-        initial={"expected_version": version}, targets=targets, prefix="new"
-    )
-    status = 200
-    if request.method == "POST":
-        adding = "new-title" in request.POST
-        form = (
-            forms.ReferenceForm(request.POST, targets=targets, prefix="new")
-            if adding
-            else forms.CiteForm(request.POST, targets=targets)
-        )
-        response, status = _cite(request, article, form, adding)
-        if response is not None:
-            return response
-        new_form, cite_form = (form, cite_form) if adding else (new_form, form)
+    # The shelf as the citation picker offers it: what is put by and not cited yet.
+    choices = selectors.article_reference_choices(article=article)
     context = {
         "article": article,
         "search": search,
         "q": query,
         "targets": targets,
         "results": list(selectors.reference_search(query=query)),
-        "cite_form": cite_form,
-        "new_form": new_form,
+        "shelf": choices.shelf,
+        "on_shelf": {r.pk for r in choices.shelf},
+        "cite_form": forms.CiteForm(initial={"expected_version": version}, targets=targets),
+        "new_form": forms.ReferenceForm(
+            initial={"expected_version": version}, targets=targets, prefix="new"
+        ),
+        "import_form": forms.ReferenceImportForm(prefix="import"),
         "rows": rows,
         "content": content,
+        **forms_shown,
     }
     return render(request, "desk/article_references.html", context, status=status)
+
+
+@desk_view
+def article_references(request, pk):
+    article = get_article(pk)
+    policy.ensure(request.user, policy.EDIT, article)
+    if request.method != "POST":
+        return _page(request, article)
+    claims = _claims(article)
+    targets = claims[2]
+    adding = "new-title" in request.POST
+    form = (
+        forms.ReferenceForm(request.POST, targets=targets, prefix="new")
+        if adding
+        else forms.CiteForm(request.POST, targets=targets)
+    )
+    response, status = _cite(request, article, form, adding)
+    if response is not None:
+        return response
+    shown = {"new_form" if adding else "cite_form": form}
+    return _page(request, article, status=status, claims=claims, **shown)
 
 
 def _cite(request, article, form, adding: bool):
@@ -91,3 +110,54 @@ def _cite(request, article, form, adding: bool):
         return None, error_status(error)
     messages.success(request, "Reference cited.")
     return redirect("desk:references", pk=article.pk), 302
+
+
+@desk_view
+@require_POST
+def article_references_import(request, pk):
+    """Import a pasted or uploaded reference list; the page lists what became of each entry."""
+    article = get_article(pk)
+    policy.ensure(request.user, policy.EDIT, article)
+    form = forms.ReferenceImportForm(request.POST, request.FILES, prefix="import")
+    if not form.is_valid():
+        return _page(request, article, status=400, import_form=form)
+    try:
+        outcome = services.references_import(
+            entries=form.entries,
+            fmt=form.format_read,
+            by=request.user,
+            article=article if form.cleaned_data["shelve"] else None,
+        )
+    except DESK_ERRORS as error:
+        add_form_errors(form, error)
+        return _page(request, article, status=error_status(error), import_form=form)
+    refused = outcome.count(ImportStatus.REFUSED)
+    if not refused:
+        messages.success(request, outcome.headline())
+        return _page(request, article, import_result=outcome)
+    # Something was refused: the text stays in the form, to be mended and sent again.
+    if refused == len(outcome.entries):
+        messages.error(request, outcome.headline())
+        return _page(request, article, status=400, import_form=form, import_result=outcome)
+    messages.warning(request, outcome.headline())
+    return _page(request, article, import_form=form, import_result=outcome)
+
+
+@desk_view
+@require_POST
+def article_shelf(request, pk):
+    """Put a library reference on the article's shelf, or take it off."""
+    article = get_article(pk)
+    reference_id = request.POST.get("reference", "")
+    if not reference_id.isdigit():
+        raise Http404("No such reference.")
+    reference = get_object_or_404(Reference, pk=int(reference_id))
+    if request.POST.get("action") == "remove":
+        if services.article_unshelve_reference(
+            article=article, reference=reference, by=request.user
+        ):
+            messages.success(request, "Taken off this article’s shelf (citations of it stay).")
+    else:
+        services.article_shelve_references(article=article, references=[reference], by=request.user)
+        messages.success(request, "Put on this article’s shelf.")
+    return redirect("desk:references", pk=article.pk)

@@ -63,6 +63,8 @@ ACCESS: dict[str, frozenset[str]] = {
     "desk:new": EDITORS,
     "desk:edit": EDITORS,
     "desk:claim": EDITORS,
+    "desk:references_import": EDITORS,
+    "desk:shelf": EDITORS,
     "desk:claim_review": REVIEWERS,
     "desk:dismiss": EDITORS,
     "desk:convert": EDITORS,
