@@ -93,3 +93,35 @@ def approved_at(article: Article, when: datetime.datetime, *, by=None) -> Articl
     )
     Article.objects.filter(pk=article.pk).update(published_version=version)
     return version
+
+
+def make_editor_in_chief(username: str = "chief"):
+    from articles.permissions import EDITORS_IN_CHIEF
+
+    return UserFactory(username=username, group=EDITORS_IN_CHIEF)
+
+
+def make_site_admin_only(username: str = "siteadmin"):
+    """A site admin by group alone, not a superuser (who holds every permission)."""
+    from articles.permissions import SITE_ADMINS
+
+    return UserFactory(username=username, group=SITE_ADMINS)
+
+
+def busy_desk(articles: int) -> None:
+    """``articles`` articles with a full history each, assignments and approvals: for query counts."""
+    reviewer = UserFactory(username="counted-reviewer")
+    for n in range(articles):
+        article = article_with_history(
+            [(SUBMIT, 10 + n), (START, 20 + n), (CHANGES, 30 + n), (SUBMIT, 40), (START, 50)]
+            + ([(APPROVE, 60 + n)] if n % 2 else [])
+        )
+        if n % 2:
+            approved_at(article, T0 + datetime.timedelta(hours=60 + n))
+        AssignmentFactory(article=article, reviewer=reviewer if n % 3 else UserFactory())
+        AssignmentFactory(
+            article=article,
+            reviewer=reviewer,
+            status=ReviewAssignment.Status.DONE,
+            completed_at=T0 + datetime.timedelta(hours=n + 1),
+        )
