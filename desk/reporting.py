@@ -18,6 +18,8 @@ from desk.charts import Chart, bar_chart
 MAX_PERIOD_DAYS = 366 * 10
 EARLIEST, LATEST = datetime.date(1970, 1, 1), datetime.date(2999, 12, 31)
 DATE_MESSAGE = "Enter a date as YYYY-MM-DD, for example 2026-01-31."
+# Plain text, not type="date": a date the reader mistyped comes back as typed, with the reason.
+DATE_ATTRS = {"inputmode": "numeric", "autocomplete": "off", "size": 10}
 
 
 class PeriodForm(forms.Form):
@@ -28,14 +30,16 @@ class PeriodForm(forms.Form):
         required=False,
         input_formats=["%Y-%m-%d"],
         error_messages={"invalid": DATE_MESSAGE},
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text="YYYY-MM-DD",
+        widget=forms.DateInput(attrs=DATE_ATTRS, format="%Y-%m-%d"),
     )
     end = forms.DateField(
         label="To",
         required=False,
         input_formats=["%Y-%m-%d"],
         error_messages={"invalid": DATE_MESSAGE},
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text="YYYY-MM-DD",
+        widget=forms.DateInput(attrs=DATE_ATTRS, format="%Y-%m-%d"),
     )
 
     def add_prefix(self, field_name: str) -> str:

@@ -37,7 +37,7 @@ def reports(request):
             "data": data,
             "charts": reporting.charts_for(data),
             # The CSV links ask for the same period.
-            "query": urlencode({"from": form.period.start, "to": form.period.end}),
+            "period_query": urlencode({"from": form.period.start, "to": form.period.end}),
             "aging_rows": AGING_ROWS,
         },
     )

@@ -161,7 +161,8 @@ def test_the_page_shows_each_report_as_an_accessible_chart_and_a_table(chief_cli
     assert response.status_code == 200
     page = response.content.decode()
     for slug in ("states", "times", "decisions", "reviewers", "aging"):
-        assert f'role="img" aria-labelledby="chart-{slug}-title chart-{slug}-desc"' in page, slug
+        labels = f'aria-labelledby="chart-{slug}-title" aria-describedby="chart-{slug}-desc"'
+        assert f'role="img" {labels}' in page, slug
         assert f'<title id="chart-{slug}-title">' in page
         assert f'<desc id="chart-{slug}-desc">' in page
     assert page.count("<table") == 5
