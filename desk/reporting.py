@@ -241,6 +241,8 @@ def csv_text(name: str, period: Period) -> str:
     """The report as CSV text, every cell made safe to open in a spreadsheet."""
     report = CSV_REPORTS[name]
     out = io.StringIO()
+    # A byte-order mark tells Excel the file is UTF-8 (names and questions are not ASCII).
+    out.write("\ufeff")
     writer = csv.writer(out)
     writer.writerow(report.header)
     for row in report.rows(period):

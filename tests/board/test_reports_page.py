@@ -48,7 +48,10 @@ def chief_client(client, chief):
 
 def csv_rows(response) -> list[list[str]]:
     assert response["Content-Type"] == "text/csv; charset=utf-8"
-    return list(csv.reader(io.StringIO(response.content.decode())))
+    assert response.content.startswith(
+        "\ufeff".encode()
+    )  # the UTF-8 byte-order mark, for spreadsheets
+    return list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
 
 
 # -- Who may read the reports ----------------------------------------------------------
