@@ -34,6 +34,7 @@ test: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
 	$(BIN)/python bench/largest_article.py
+	$(BIN)/python bench/reports.py
 
 clean:
 	rm -rf $(VENV) staticfiles db.sqlite3

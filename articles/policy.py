@@ -63,6 +63,11 @@ def is_editor_in_chief(user) -> bool:
     return _active(user) and user.has_perm(PERM_ASSIGN)
 
 
+def may_read_reports(user) -> bool:
+    """The board reports (workload, turnaround, time in each state) are for editors-in-chief."""
+    return is_editor_in_chief(user)
+
+
 def has_desk_access(user) -> bool:
     """Editors, board reviewers, editors-in-chief and site admins work at the desk."""
     return is_editor(user) or is_reviewer(user) or is_site_admin(user) or is_editor_in_chief(user)

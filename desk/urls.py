@@ -26,6 +26,8 @@ urlpatterns = [
     path("articles/<int:pk>/timeline/", views.article_timeline, name="timeline"),
     path("articles/<int:pk>/version/", views.article_version, name="version"),
     path("articles/<int:pk>/<slug:name>/", views.article_transition, name="transition"),
+    path("reports/", views.reports, name="reports"),
+    path("reports/<slug:report>.csv", views.report_csv, name="report_csv"),
     path(
         "questions/<int:pk>/dismiss/", views.question_handle, {"action": "dismiss"}, name="dismiss"
     ),

@@ -16,3 +16,8 @@ def can(user, action: str, article=None) -> bool:
 @register.filter
 def is_reviewer(user) -> bool:
     return policy.is_reviewer(user)
+
+
+@register.filter
+def may_read_reports(user) -> bool:
+    return policy.may_read_reports(user)

@@ -11,6 +11,7 @@ from desk.views.history import article_diff, article_timeline, article_version
 from desk.views.lists import article_list, dashboard, question_handle
 from desk.views.preview import article_preview
 from desk.views.references import article_references, article_references_import, article_shelf
+from desk.views.reports import report_csv, reports
 from desk.views.review import article_review, claim_review
 
 __all__ = [
@@ -31,4 +32,6 @@ __all__ = [
     "claim_review",
     "dashboard",
     "question_handle",
+    "report_csv",
+    "reports",
 ]

@@ -22,6 +22,7 @@ DESK = frozenset({"editor", "other_editor", "reviewer", "admin"})
 EDITORS = frozenset({"editor", "other_editor", "admin"})  # admin is a superuser
 REVIEWERS = frozenset({"reviewer", "admin"})
 STAFF = frozenset({"admin"})
+CHIEFS = frozenset({"admin"})  # editors-in-chief; the admin is a superuser (every permission)
 TOKEN = frozenset()  # the API's writes take an API token, never a browser session
 
 # url name -> roles that may use it. Add your new URL here (and say why if it is not DESK).
@@ -68,6 +69,8 @@ ACCESS: dict[str, frozenset[str]] = {
     "desk:claim_review": REVIEWERS,
     "desk:dismiss": EDITORS,
     "desk:convert": EDITORS,
+    "desk:reports": CHIEFS,
+    "desk:report_csv": CHIEFS,
     # retraction screening at the desk
     "screening:queue": DESK,
     "screening:run": DESK,
@@ -170,6 +173,7 @@ def requests_for(world) -> list[tuple[str, str]]:
                     "slug": article.slug,
                     "uid": claim.uid,
                     "name": "submit",
+                    "report": "states",
                     "version": 1,
                     "uidb64": "MQ",
                     "token": "set-password",

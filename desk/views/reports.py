@@ -1,0 +1,64 @@
+"""Reports for editors-in-chief: the page with its charts, and each report as CSV."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from articles import policy
+from board.reports import AGING_ROWS, reports_get
+from desk import reporting
+from desk.errors import desk_view
+
+
+def _ensure_may_read_reports(user) -> None:
+    if not policy.may_read_reports(user):
+        raise PermissionDenied("The reports are for editors-in-chief.")
+
+
+@require_GET
+@desk_view
+def reports(request):
+    _ensure_may_read_reports(request.user)
+    form = reporting.period_form(request.GET)
+    if not form.is_valid():
+        # The dates as typed stay in the form, with what is wrong with them.
+        return render(request, "desk/reports.html", {"form": form}, status=400)
+    data = reports_get(period=form.period)
+    return render(
+        request,
+        "desk/reports.html",
+        {
+            "form": reporting.shown_form(form.period),
+            "data": data,
+            "charts": reporting.charts_for(data),
+            # The CSV links ask for the same period.
+            "period_query": urlencode({"from": form.period.start, "to": form.period.end}),
+            "aging_rows": AGING_ROWS,
+        },
+    )
+
+
+@require_GET
+@desk_view
+def report_csv(request, report):
+    _ensure_may_read_reports(request.user)
+    if report not in reporting.CSV_REPORTS:
+        raise Http404("No such report.")
+    form = reporting.period_form(request.GET)
+    if not form.is_valid():
+        return HttpResponse(
+            "\n".join(form.messages()) + "\n", status=400, content_type="text/plain; charset=utf-8"
+        )
+    period = form.period
+    response = HttpResponse(
+        reporting.csv_text(report, period), content_type="text/csv; charset=utf-8"
+    )
+    response["Content-Disposition"] = (
+        f'attachment; filename="{report}-{period.start:%Y%m%d}-{period.end:%Y%m%d}.csv"'
+    )
+    return response
