@@ -32,7 +32,7 @@ def article_new(request):
                 request, "desk/article_new.html", {"form": form}, status=error_status(error)
             )
         messages.success(request, "Draft created. Write its body below.")
-        return redirect("desk:edit", pk=article.pk)
+        return redirect("desk:editor", pk=article.pk)
     status = 400 if request.method == "POST" else 200
     return render(request, "desk/article_new.html", {"form": form}, status=status)
 
