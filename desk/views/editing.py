@@ -14,7 +14,7 @@ from articles.models import Claim
 from articles.selectors import article_get_content
 from desk import forms
 from desk import services as desk_services
-from desk.body import FORMATS, render_body
+from desk.body import FORMATS, HINTS, render_body
 from desk.errors import DESK_ERRORS, add_form_errors, desk_view, error_status
 from desk.views.common import get_article
 
@@ -44,15 +44,18 @@ def article_edit(request, pk):
     if request.method != "POST":
         fmt = request.GET.get("format", "markdown")
         fmt = fmt if fmt in dict(FORMATS) else "markdown"
-        form = forms.BodyForm(
-            initial={
-                "expected_version": article.content_version,
-                "format": fmt,
-                "body": render_body(article_get_content(article=article), fmt),
-            }
+        form = _with_hint(
+            forms.BodyForm(
+                initial={
+                    "expected_version": article.content_version,
+                    "format": fmt,
+                    "body": render_body(article_get_content(article=article), fmt),
+                }
+            ),
+            fmt,
         )
         return render(request, "desk/article_edit.html", {"article": article, "form": form})
-    form = forms.BodyForm(request.POST)
+    form = _with_hint(forms.BodyForm(request.POST), request.POST.get("format", ""))
     if not form.is_valid():
         return render(
             request, "desk/article_edit.html", {"article": article, "form": form}, status=400
@@ -70,6 +73,12 @@ def article_edit(request, pk):
         return _edit_refused(request, article, form, error)
     messages.success(request, "Body saved.")
     return redirect("desk:article", pk=article.pk)
+
+
+def _with_hint(form, fmt: str):
+    """The hint under the text area gives the syntax of the format being written."""
+    form.fields["body"].help_text = HINTS.get(fmt, HINTS["markdown"])
+    return form
 
 
 def _edit_refused(request, article, form, error):
