@@ -196,20 +196,21 @@
     var link = event.target.closest("a[data-editor-picker]");
     if (link) {
       event.preventDefault();
-      var holder = link.closest("p");
-      var existing = holder.nextElementSibling;
-      if (existing && existing.classList.contains("editor-picker")) { existing.remove(); return; }
+      // Beside the claim's form, not inside it: forms do not nest.
+      var item = link.closest("[data-uid]");
+      var existing = item.querySelector(".editor-picker");
+      if (existing) { existing.remove(); return; }
       var slot = document.createElement("div");
-      holder.after(slot);
+      link.closest("form").after(slot);
       openPicker(slot, link.href);
       return;
     }
     var add = event.target.closest("a[data-editor-add]");
     if (add) {
       event.preventDefault();
-      var item = add.closest("[data-uid]");
-      var form = item.querySelector("form[data-editor-form=save]");
-      openAfter(item.getAttribute("data-uid"), form.kind.value, form.level.value);
+      var claim = add.closest("[data-uid]");
+      var form = claim.querySelector("form[data-editor-form=save]");
+      openAfter(claim.getAttribute("data-uid"), form.kind.value, form.level.value);
     }
   });
 
