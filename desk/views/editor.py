@@ -68,7 +68,9 @@ def _body_context(article, *, bound=None, bound_uid: str = "", after: str = "") 
         if anchor is not None and ClaimKind(anchor.kind).is_list_item:
             new_form.initial["level"] = anchor.level
     else:
-        new_after = str(bound.data.get("after", "")) if bound_uid == NEW else ""
+        # A refused new claim stays where it was being added, if that claim is still there.
+        wanted = str(bound.data.get("after", ""))
+        new_after = wanted if any(str(r.claim.uid) == wanted for r in body.rows) else ""
     return {
         "article": article,
         "body": body,

@@ -59,13 +59,49 @@
     say("Not saved.");
   }
 
-  function swap(json) {
+  // What is typed in a form, field by field.
+  function typed(form) {
+    return Array.prototype.filter.call(form.elements, function (field) {
+      return field.name && field.type !== "hidden" && field.type !== "submit";
+    }).map(function (field) {
+      return [field.name, field.type === "checkbox" ? field.checked : field.value];
+    });
+  }
+
+  function retype(form, values) {
+    values.forEach(function (pair) {
+      var field = form.elements[pair[0]];
+      if (!field) return;
+      if (field.type === "checkbox") field.checked = pair[1];
+      else field.value = pair[1];
+    });
+    form.classList.add("editor-unsaved");
+    toggleCiting(form);
+  }
+
+  // The body comes back whole after each change; what is typed but not yet saved in other
+  // claims (and in the new claim) is put back, so nothing typed is lost.
+  function swap(json, sent) {
+    var kept = {};
+    root.querySelectorAll("form[data-editor-form=save], form[data-editor-form=add]").forEach(function (form) {
+      if (form === sent || !isDirty(form)) return;
+      if (form.getAttribute("data-editor-form") === "add" && !form.elements.text.value.trim()) return;
+      var holder = form.closest("[data-uid]");
+      kept[holder ? holder.getAttribute("data-uid") : "new"] = typed(form);
+    });
     var body = document.getElementById("editor-body");
     var template = document.createElement("template");
     template.innerHTML = json.html.trim();
     body.replaceWith(template.content.firstElementChild);
     setVersion(json.version);
-    say(json.message || "Saved.");
+    Object.keys(kept).forEach(function (key) {
+      var form = key === "new"
+        ? root.querySelector("form[data-editor-form=add]")
+        : root.querySelector("#claim-" + key + " form[data-editor-form=save]");
+      if (form) retype(form, kept[key]);
+    });
+    var unsaved = Object.keys(kept).length;
+    say((json.message || "Saved.") + (unsaved ? " Other claims have changes not yet saved." : ""));
   }
 
   function claimText(uid) {
@@ -125,7 +161,7 @@
         showProblems(form, answer.json);
         return null;
       }
-      swap(answer.json);
+      swap(answer.json, form);
       return answer.json;
     }).catch(function () {
       // Anything unexpected: let the page itself answer (the form works without this file).
