@@ -101,7 +101,9 @@ def test_an_article_built_by_keyboard_in_the_structured_editor(live_server, new_
     )
 
     unsaved = claims(page).nth(3)
-    expect(unsaved.locator("textarea[name=text]")).to_have_value("Including painful spasms at night.")
+    expect(unsaved.locator("textarea[name=text]")).to_have_value(
+        "Including painful spasms at night."
+    )
     unsaved.get_by_role("button", name="Save claim 4").click()
     expect(page.get_by_role("status").filter(has_text="Claim saved.")).to_be_visible()
 
