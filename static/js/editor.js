@@ -194,6 +194,11 @@
     var citing = form.querySelector(".editor-citing");
     if (!select || !citing) return;
     citing.hidden = select.value === "heading" || select.value === "subheading";
+    // Only list items nest; the new claim's level stays in view for nesting it as it is added.
+    var level = form.querySelector(".editor-level");
+    if (level && form.getAttribute("data-editor-form") === "save") {
+      level.hidden = select.value !== "bullet" && select.value !== "numbered";
+    }
   }
 
   root.addEventListener("change", function (event) {

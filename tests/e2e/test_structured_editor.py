@@ -79,6 +79,13 @@ def test_an_article_built_by_keyboard_in_the_structured_editor(live_server, new_
     type_claim(page, "Including painful flexor spasms.", 4)
     page.keyboard.press("Escape")
     expect(claims(page).nth(3)).to_have_class(re.compile(r"\blevel-1\b"))
+    # In a saved claim, Shift+Tab and Tab move it out and back in, in place.
+    claims(page).nth(3).locator("textarea[name=text]").focus()
+    page.keyboard.press("Shift+Tab")
+    expect(claims(page).nth(3)).to_have_class(re.compile(r"\blevel-0\b"))
+    expect(claims(page).nth(3).locator("textarea[name=text]")).to_be_focused()
+    page.keyboard.press("Tab")
+    expect(claims(page).nth(3)).to_have_class(re.compile(r"\blevel-1\b"))
     expect(claims(page).nth(2)).to_have_class(re.compile(r"\bkind-bullet\b"))
 
     # The picker cites four library references at once, in the order ticked.
