@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.db.models import Q
 
 from articles import limits
 from articles.content import ClaimKind
@@ -57,11 +58,15 @@ class CitePickForm(VersionedForm):
         label="References to cite", coerce=int, required=False
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, article=None, **kwargs):
         super().__init__(*args, **kwargs)
         posted = self.data.getlist("reference") if hasattr(self.data, "getlist") else []
         ids = [int(value) for value in posted if str(value).isdigit()]
-        self.references = Reference.objects.in_bulk(ids)
+        # The library's current entries, or one the article already cites (even if replaced since).
+        citable = Reference.objects.filter(
+            Q(is_current=True) | Q(citations__claim__article=article)
+        ).distinct()
+        self.references = citable.in_bulk(ids)
         self.fields["reference"].choices = [(pk, r.title) for pk, r in self.references.items()]
 
     def clean_reference(self):

@@ -274,7 +274,9 @@ def editor_claim_cite(request, pk, uid):
         raise ValidationError("Headings state no fact and cite nothing; choose a claim.")
     query = request.GET.get("q", "")[:200]
     form = CitePickForm(
-        request.POST or None, initial={"expected_version": article.content_version, "q": query}
+        request.POST or None,
+        initial={"expected_version": article.content_version, "q": query},
+        article=article,
     )
     status = 200
     if request.method == "POST":

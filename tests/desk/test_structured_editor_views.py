@@ -293,6 +293,14 @@ def test_picker_lists_the_articles_references_first_then_the_library(client, edi
         {"expected_version": article.content_version},
     )
     assert nothing.status_code == 400
+    # A library entry replaced by a newer version is not offered for new citations.
+    old = services.reference_get_or_create(data=reference_data(6), by=editor)
+    type(old).objects.filter(pk=old.pk).update(is_current=False)
+    stale = client.post(
+        claim_url("desk:editor_cite", article, claim),
+        {"expected_version": article.content_version, "reference": [old.pk]},
+    )
+    assert stale.status_code == 400
 
 
 def test_editor_page_query_count_does_not_grow_with_claims(
