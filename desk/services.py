@@ -116,24 +116,27 @@ def _replace_claim(content: ArticleContent, index: int, *claims: ClaimData) -> A
     )
 
 
-def _shaped(claim: ClaimData, previous: ClaimData | None) -> ClaimData:
-    """A claim whose kind, level and citations fit where it stands.
+def _fitted(claim: ClaimData, previous: ClaimData | None) -> ClaimData:
+    """The claim with a level that fits where it stands.
 
-    Only list items nest, at most one level below the item above them; headings
-    cite nothing and need no mark.
+    Only list items nest, at most one level below the item above them.
     """
+    kind = ClaimKind(claim.kind)
+    if not kind.is_list_item:
+        return dataclasses.replace(claim, kind=kind, level=0)
+    deepest = previous.level + 1 if previous is not None and previous.kind.is_list_item else 0
+    return dataclasses.replace(claim, kind=kind, level=max(0, min(claim.level, deepest, MAX_LEVEL)))
+
+
+def _shaped(claim: ClaimData, previous: ClaimData | None) -> ClaimData:
+    """A claim as written by the editor, fitted to its place; headings cite nothing."""
     kind = ClaimKind(claim.kind)
     if kind.is_heading and claim.citations:
         raise ValidationError({"citations": HEADING_CITES_NOTHING})
-    if not kind.is_list_item:
-        return dataclasses.replace(
-            claim,
-            kind=kind,
-            level=0,
-            needs_no_citation=claim.needs_no_citation and not kind.is_heading,
-        )
-    deepest = previous.level + 1 if previous is not None and previous.kind.is_list_item else 0
-    return dataclasses.replace(claim, kind=kind, level=max(0, min(claim.level, deepest, MAX_LEVEL)))
+    fitted = _fitted(claim, previous)
+    return dataclasses.replace(
+        fitted, needs_no_citation=claim.needs_no_citation and not kind.is_heading
+    )
 
 
 def claim_edit(
@@ -273,7 +276,7 @@ def claim_move(*, article: Article, by, expected_version: int, uid: str, directi
         # Levels are re-fitted to the new neighbours, top to bottom.
         fitted: list[ClaimData] = []
         for claim in claims:
-            fitted.append(_shaped(claim, fitted[-1] if fitted else None))
+            fitted.append(_fitted(claim, fitted[-1] if fitted else None))
         return dataclasses.replace(content, claims=tuple(fitted))
 
     return _change_content(
