@@ -148,7 +148,12 @@
   }
 
   // Post one form (with the button pressed, if any); resolves with the answer when saved.
+  // One change at a time: each names the version the one before it made.
+  var busy = false;
+
   function submit(form, button) {
+    if (busy) return Promise.resolve(null);
+    busy = true;
     var url = (button && button.getAttribute("formaction")) || form.action;
     var data = new FormData(form);
     if (form.getAttribute("data-editor-form") === "cite") {
@@ -157,14 +162,17 @@
     }
     say("Saving…");
     return send(url, data).then(function (answer) {
+      busy = false;
       if (!answer.ok) {
         showProblems(form, answer.json);
         return null;
       }
       swap(answer.json, form);
       return answer.json;
-    }).catch(function () {
-      // Anything unexpected: let the page itself answer (the form works without this file).
+    }, function () {
+      busy = false;
+      // No answer the script understands (offline, signed out): let the page itself answer;
+      // the form works without this file.
       if (button) form.action = url;
       HTMLFormElement.prototype.submit.call(form);
       return null;

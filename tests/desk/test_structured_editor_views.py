@@ -314,3 +314,35 @@ def test_editor_page_query_count_does_not_grow_with_claims(
     for article in (small, large):
         with django_assert_num_queries(7):
             assert client.get(editor_url(article)).status_code == 200
+
+
+def test_a_stale_new_claim_is_refused_and_kept_where_it_was_being_added(
+    client, editor, other_editor, policy
+):
+    article = draft_article(by=editor)
+    claim = first_fact(article)
+    started = article.content_version
+    services.article_update(
+        article=article, by=other_editor, expected_version=started, title="Another question?"
+    )
+    client.force_login(editor)
+    response = client.post(
+        reverse("desk:editor_add", kwargs={"pk": article.pk}),
+        {
+            "expected_version": started,
+            "after": claim.uid,
+            "kind": "paragraph",
+            "text": "My new claim, typed with care.",
+        },
+    )
+    assert response.status_code == 409
+    page = response.content.decode()
+    assert "My new claim, typed with care." in page
+    assert page.index(f'id="claim-{claim.uid}"') < page.index('id="new-claim"')
+    assert not article.claims.filter(text__startswith="My new claim").exists()
+    answer = client.post(
+        reverse("desk:editor_add", kwargs={"pk": article.pk}),
+        {"expected_version": started, "kind": "paragraph", "text": "Typed."},
+        headers={"X-Requested-With": "fetch"},
+    )
+    assert answer.status_code == 409 and json.loads(answer.content)["changes"]
