@@ -16,7 +16,7 @@ from playwright.sync_api import expect
 
 from articles import services
 from articles.models import Article
-from tests.browser import assert_no_axe_violations
+from tests.browser import assert_no_axe_violations, assert_valid_html_many
 from tests.factories import make_editor, make_policy, reference_data
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -126,6 +126,16 @@ def test_an_article_built_by_keyboard_in_the_structured_editor(live_server, new_
     assert cited == [f"Baclofen: {WORKS[i]}" for i in (1, 3, 2)]
     assert rows[3].text == "Including painful spasms at night."
 
+    # The pages as the server sends them (with and without the script) are valid HTML.
+    editor_url = f"{base}/desk/articles/{article.pk}/editor/"
+    documents = {
+        "editor": editor_url,
+        "editor, adding after a claim": f"{editor_url}?after={rows[2].uid}",
+        "picker page": f"{editor_url}{rows[1].uid}/cite/?q=baclofen",
+        "edit as text": f"{base}/desk/articles/{article.pk}/edit/?format=text",
+    }
+    assert_valid_html_many({name: page.request.get(url).text() for name, url in documents.items()})
+
     page.reload()
     assert fits_without_sideways_scroll(page)
     assert_no_axe_violations(page)
@@ -140,3 +150,7 @@ def test_an_article_built_by_keyboard_in_the_structured_editor(live_server, new_
     expect(narrow.locator(".editor-picker")).to_be_visible()
     assert fits_without_sideways_scroll(narrow)
     assert_no_axe_violations(narrow)
+    for url in (documents["editor, adding after a claim"], documents["picker page"]):
+        narrow.goto(url)
+        assert fits_without_sideways_scroll(narrow), url
+        assert_no_axe_violations(narrow)
