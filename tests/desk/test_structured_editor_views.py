@@ -346,3 +346,24 @@ def test_a_stale_new_claim_is_refused_and_kept_where_it_was_being_added(
         headers={"X-Requested-With": "fetch"},
     )
     assert answer.status_code == 409 and json.loads(answer.content)["changes"]
+
+
+@pytest.mark.parametrize("action", ["up", "down", "indent", "outdent", "delete"])
+def test_a_stale_or_locked_change_is_a_409_and_changes_nothing(client, editor, policy, action):
+    article = draft_article(by=editor)
+    claim = article.claims.order_by("position")[2]
+    client.force_login(editor)
+    url = claim_url("desk:editor_change", article, claim, action=action)
+    started = article.content_version
+    services.article_update(article=article, by=editor, expected_version=started, title="Q2?")
+    before = list(article.claims.values_list("uid", "position", "level", "kind"))
+    stale = client.post(url, {"expected_version": started})
+    assert stale.status_code == 409 and "changed by someone else" in stale.content.decode()
+    submitted = submitted_article(by=editor)
+    locked_claim = submitted.claims.order_by("position")[2]
+    locked = client.post(
+        claim_url("desk:editor_change", submitted, locked_claim, action=action),
+        {"expected_version": submitted.content_version},
+    )
+    assert locked.status_code == 409 and "only in draft" in locked.content.decode()
+    assert list(article.claims.values_list("uid", "position", "level", "kind")) == before
