@@ -92,6 +92,9 @@ def _edit_refused(request, article, form, error):
             article_get_content(article=article), form.cleaned_data["format"]
         )
         context["current_version"] = error.current_version
+        # "Save again" after comparing is deliberate: the form now names the current version.
+        form.data = form.data.copy()
+        form.data["expected_version"] = str(error.current_version)
     if isinstance(error, ContentParseError):
         context["parse_errors"] = error.errors
     else:

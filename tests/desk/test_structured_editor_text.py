@@ -163,3 +163,26 @@ def test_a_typed_last_updated_date_is_ignored(client, editor, policy):
     )
     article.refresh_from_db()
     assert article.last_updated != datetime.date(2001, 1, 1)
+
+
+def test_after_a_conflict_saving_again_is_possible(client, editor, other_editor, policy):
+    article = rich_article(editor)
+    client.force_login(editor)
+    body = shown_text(client, article, "markdown")
+    started = article.content_version
+    services.article_update(
+        article=article, by=other_editor, expected_version=started, title="Another question?"
+    )
+    mine = body.replace("Spasticity.", "Spasticity in adults.")
+    refused = client.post(
+        edit_url(article), {"expected_version": started, "format": "markdown", "body": mine}
+    )
+    assert refused.status_code == 409
+    form = refused.context["form"]
+    assert form["body"].value() == mine
+    again = client.post(
+        edit_url(article),
+        {"expected_version": form["expected_version"].value(), "format": "markdown", "body": mine},
+    )
+    assert again.status_code == 302
+    assert article.claims.filter(text="Spasticity in adults.").exists()
