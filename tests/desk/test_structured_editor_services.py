@@ -343,3 +343,24 @@ def test_verdicts_on_untouched_claims_survive_an_edit_elsewhere(editor):
     after = fingerprints(article)
     changed = {uid for uid in before if before[uid] != after.get(uid)}
     assert changed == {uid_of(article, "It is swallowed.")}
+
+
+def test_claims_moved_down_by_an_insert_keep_their_version_and_record_the_move(editor):
+    article = listed_article(editor)
+    below = article.claims.get(text="It is taken by mouth.")
+    desk_services.claim_insert(
+        article=article,
+        by=editor,
+        expected_version=article.content_version,
+        after=uid_of(article, "Uses"),
+        text="Inserted.",
+        needs_no_citation=True,
+    )
+    moved = article.claims.get(pk=below.pk)
+    assert (moved.position, moved.version) == (below.position + 1, below.version)
+    record = moved.history.order_by("-history_id").first()
+    assert (record.position, record.history_user, record.history_change_reason) == (
+        below.position + 1,
+        editor,
+        "Claim added",
+    )
