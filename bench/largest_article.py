@@ -8,7 +8,8 @@ The article has every limit at its maximum (articles/limits.py): 250 claims of
 imported through the import service, reviewed and approved through the review
 services, revised with every claim reworded (the worst case of the desk's word
 diff), and each desk page is requested through Django's test client (median of
-3). Last, claim matching of 3,000 identical claims. Prints JSON.
+3); then the structured editor's single-claim writes and an unchanged body saved
+as text. Last, claim matching of 3,000 identical claims. Prints JSON.
 """
 
 from __future__ import annotations
@@ -136,7 +137,8 @@ def main() -> None:
     client = Client()
     client.force_login(User.objects.get(username="admin"))  # may open every desk page
     pages = {}
-    for name in ("article", "diff", "version", "review", "preview", "timeline", "references"):
+    names = ("article", "diff", "version", "review", "preview", "timeline", "references")
+    for name in (*names, "editor", "edit"):
         url = reverse(f"desk:{name}", kwargs={"pk": article.pk})
         if name == "version":  # the content as it stood at a time: now, after the rewording
             url += "?" + urlencode({"at": timezone.now().isoformat()})
@@ -148,6 +150,51 @@ def main() -> None:
             assert response.status_code == 200, (url, response.status_code)
         pages[name] = round(statistics.median(runs), 3)
     results["desk_pages_seconds_median_of_3"] = pages
+
+    # The structured editor's writes on the largest draft: one claim reworded, one deleted, one
+    # added, and the whole body saved back as text unchanged (a no-op).
+    from desk import services as desk_services
+    from desk.body import render_body
+
+    def one_claim(action):
+        article.refresh_from_db()
+        first = article_get_content(article=article).claims[0]
+        return timed(lambda: action(first, article.content_version))[1]
+
+    results["editor_claim_edit"] = one_claim(
+        lambda claim, version: desk_services.claim_edit(
+            article=article,
+            by=editor,
+            expected_version=version,
+            uid=claim.uid,
+            text=claim.text[:-1] + "!",
+            plain_text="",
+            citations=claim.citations,
+        )
+    )
+    # At the claim limit, so one goes before one is added.
+    results["editor_claim_delete"] = one_claim(
+        lambda claim, version: desk_services.claim_delete(
+            article=article, by=editor, expected_version=version, uid=claim.uid
+        )
+    )
+    results["editor_claim_insert"] = one_claim(
+        lambda claim, version: desk_services.claim_insert(
+            article=article,
+            by=editor,
+            expected_version=version,
+            after=claim.uid,
+            text="A new claim.",
+            needs_no_citation=True,
+        )
+    )
+    article.refresh_from_db()
+    shown = render_body(article_get_content(article=article), "markdown")
+    _, results["save_body_as_text_unchanged"] = timed(
+        lambda: desk_services.article_save_body(
+            article=article, by=editor, expected_version=article.content_version, text=shown
+        )
+    )
 
     from articles.content import ClaimData, ClaimKind
 

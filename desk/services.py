@@ -11,28 +11,69 @@ import dataclasses
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
-from articles import policy, services
-from articles.content import ArticleContent, ClaimKind, ReferenceData
+from articles import limits, policy, services
+from articles.content import ArticleContent, ClaimData, ClaimKind, ReferenceData
 from articles.errors import WorkflowConflict
 from articles.matching import carry_uids
 from articles.models import Article, Reference
 from articles.selectors import article_get_content, reference_to_data
+from articles.services.steps import lock_article
 from desk.body import parse_body
 from public.models import FollowUpQuestion
 
 
+def _same_work(parsed: ReferenceData, known: ReferenceData) -> bool:
+    return (parsed.kind, parsed.title, parsed.source, parsed.year) == (
+        known.kind,
+        known.title,
+        known.source,
+        known.year,
+    )
+
+
+def _keep_reference_details(
+    parsed: tuple[ReferenceData, ...], current: tuple[ReferenceData, ...]
+) -> tuple[ReferenceData, ...]:
+    """Page text has no authors, DOI, PMID or URL: a reference it names keeps its own."""
+    kept = []
+    for reference in parsed:
+        known = next((c for c in current if _same_work(reference, c)), None)
+        missing = known is not None and not any(
+            (reference.authors, reference.doi, reference.pmid, reference.url)
+        )
+        kept.append(known if missing else reference)
+    return tuple(kept)
+
+
+@transaction.atomic
 def article_save_body(
     *, article: Article, by, expected_version: int, text: str, fmt: str = "markdown"
 ) -> Article:
-    """Replace a draft's body with the text area's content, claims keeping their identity."""
+    """Replace a draft's body with the text area's content, claims keeping their identity.
+
+    The text carries no uids: claims are matched to the ones they continue. A
+    text that says what the article already says saves nothing.
+    """
     parsed = parse_body(text, fmt)
+    policy.ensure(by, policy.EDIT, article)
+    lock_article(article, expected_version=expected_version)
+    article.forget_cached_content()
     current = article_get_content(article=article)
+    references = (
+        _keep_reference_details(parsed.references, current.references)
+        if fmt == "text"
+        else parsed.references
+    )
     content = dataclasses.replace(
         parsed,
         title=parsed.title or article.title,
         display_heading=parsed.display_heading or current.display_heading,
+        last_updated=current.last_updated,
+        references=references,
         claims=carry_uids(current.claims, parsed.claims, keep_unwritten=fmt == "text"),
     )
+    if content == current:
+        return article
     return services.article_replace_content(
         article=article, by=by, expected_version=expected_version, content=content
     )
@@ -45,6 +86,59 @@ def _claim_index(content: ArticleContent, uid: str) -> int:
     raise ValidationError({"claim": "This claim is no longer in the article; reload the page."})
 
 
+MAX_LEVEL = 5
+HEADING_CITES_NOTHING = "Headings state no fact and cite nothing; remove the citations first."
+
+
+@transaction.atomic
+def _change_content(*, article: Article, by, expected_version: int, change, reason: str) -> Article:
+    """Apply ``change`` (content -> content) to the body as it stands, under the row lock.
+
+    The version the editor started from is checked before the content is read,
+    so the change is made to exactly what they saw; a change that alters
+    nothing saves nothing (the content version stays).
+    """
+    policy.ensure(by, policy.EDIT, article)
+    lock_article(article, expected_version=expected_version)
+    article.forget_cached_content()
+    content = article_get_content(article=article)
+    changed = change(content)
+    if changed == content:
+        return article
+    return services.article_replace_content(
+        article=article, by=by, expected_version=expected_version, content=changed, reason=reason
+    )
+
+
+def _replace_claim(content: ArticleContent, index: int, *claims: ClaimData) -> ArticleContent:
+    return dataclasses.replace(
+        content, claims=(*content.claims[:index], *claims, *content.claims[index + 1 :])
+    )
+
+
+def _fitted(claim: ClaimData, previous: ClaimData | None) -> ClaimData:
+    """The claim with a level that fits where it stands.
+
+    Only list items nest, at most one level below the item above them.
+    """
+    kind = ClaimKind(claim.kind)
+    if not kind.is_list_item:
+        return dataclasses.replace(claim, kind=kind, level=0)
+    deepest = previous.level + 1 if previous is not None and previous.kind.is_list_item else 0
+    return dataclasses.replace(claim, kind=kind, level=max(0, min(claim.level, deepest, MAX_LEVEL)))
+
+
+def _shaped(claim: ClaimData, previous: ClaimData | None) -> ClaimData:
+    """A claim as written by the editor, fitted to its place; headings cite nothing."""
+    kind = ClaimKind(claim.kind)
+    if kind.is_heading and claim.citations:
+        raise ValidationError({"citations": HEADING_CITES_NOTHING})
+    fitted = _fitted(claim, previous)
+    return dataclasses.replace(
+        fitted, needs_no_citation=claim.needs_no_citation and not kind.is_heading
+    )
+
+
 def claim_edit(
     *,
     article: Article,
@@ -55,25 +149,220 @@ def claim_edit(
     plain_text: str,
     needs_no_citation: bool = False,
     citations: tuple[int, ...] | None = None,
+    kind: ClaimKind | str | None = None,
+    level: int | None = None,
 ) -> Article:
-    """Change one claim's wording, plain-language version, citations or need of one."""
-    content = article_get_content(article=article)
-    index = _claim_index(content, uid)
-    claim = content.claims[index]
-    changed = dataclasses.replace(
-        claim,
-        text=text.strip(),
-        plain_text=plain_text.strip(),
-        needs_no_citation=needs_no_citation,
-        citations=claim.citations if citations is None else tuple(citations),
-    )
-    claims = (*content.claims[:index], changed, *content.claims[index + 1 :])
-    return services.article_replace_content(
+    """Change one claim's wording, kind, level, plain-language version, citations or need of one."""
+
+    def change(content: ArticleContent) -> ArticleContent:
+        index = _claim_index(content, uid)
+        claim = content.claims[index]
+        changed = dataclasses.replace(
+            claim,
+            kind=ClaimKind(kind) if kind else claim.kind,
+            level=claim.level if level is None else level,
+            text=text.strip(),
+            plain_text=plain_text.strip(),
+            needs_no_citation=needs_no_citation,
+            citations=claim.citations if citations is None else tuple(citations),
+        )
+        previous = content.claims[index - 1] if index else None
+        return _replace_claim(content, index, _shaped(changed, previous))
+
+    return _change_content(
         article=article,
         by=by,
         expected_version=expected_version,
-        content=dataclasses.replace(content, claims=claims),
+        change=change,
         reason="Claim edited",
+    )
+
+
+@transaction.atomic
+def claim_insert(
+    *,
+    article: Article,
+    by,
+    expected_version: int,
+    after: str = "",
+    kind: ClaimKind | str = ClaimKind.PARAGRAPH,
+    level: int | None = None,
+    text: str,
+    plain_text: str = "",
+    needs_no_citation: bool = False,
+    citations: tuple[int, ...] = (),
+) -> tuple[Article, str]:
+    """Add a claim after the claim ``after`` (a uid), or at the end; the article and the new uid."""
+    if not text.strip():
+        raise ValidationError({"text": "Write the claim before adding it."})
+    place: list[int] = []
+
+    def change(content: ArticleContent) -> ArticleContent:
+        index = _claim_index(content, after) + 1 if after else len(content.claims)
+        previous = content.claims[index - 1] if index else None
+        inherited = previous.level if previous is not None and previous.kind.is_list_item else 0
+        claim = ClaimData(
+            kind=ClaimKind(kind),
+            text=text.strip(),
+            level=inherited if level is None else level,
+            plain_text=plain_text.strip(),
+            needs_no_citation=needs_no_citation,
+            citations=tuple(citations),
+        )
+        place.append(index)
+        return dataclasses.replace(
+            content,
+            claims=(*content.claims[:index], _shaped(claim, previous), *content.claims[index:]),
+        )
+
+    article = _change_content(
+        article=article,
+        by=by,
+        expected_version=expected_version,
+        change=change,
+        reason="Claim added",
+    )
+    uid = article.claims.filter(position=place[0]).values_list("uid", flat=True).get()
+    return article, str(uid)
+
+
+def claim_delete(*, article: Article, by, expected_version: int, uid: str) -> Article:
+    """Remove one claim; the list items nested under it move up a level."""
+
+    def change(content: ArticleContent) -> ArticleContent:
+        index = _claim_index(content, uid)
+        removed = content.claims[index]
+        claims = list(content.claims[:index])
+        following = list(content.claims[index + 1 :])
+        children = 0
+        if removed.kind.is_list_item:
+            while (
+                children < len(following)
+                and following[children].kind.is_list_item
+                and following[children].level > removed.level
+            ):
+                children += 1
+        for position, claim in enumerate(following):
+            if position < children:
+                claim = dataclasses.replace(claim, level=claim.level - 1)
+            claims.append(claim)
+        return dataclasses.replace(content, claims=tuple(claims))
+
+    return _change_content(
+        article=article,
+        by=by,
+        expected_version=expected_version,
+        change=change,
+        reason="Claim deleted",
+    )
+
+
+def claim_move(*, article: Article, by, expected_version: int, uid: str, direction: str) -> Article:
+    """Swap a claim with the one above ("up") or below ("down") it."""
+    if direction not in ("up", "down"):
+        raise ValidationError({"direction": "Move a claim up or down."})
+
+    def change(content: ArticleContent) -> ArticleContent:
+        index = _claim_index(content, uid)
+        other = index - 1 if direction == "up" else index + 1
+        if not 0 <= other < len(content.claims):
+            raise ValidationError(
+                {
+                    "claim": f"The claim is already at the {'top' if direction == 'up' else 'bottom'}."
+                }
+            )
+        claims = list(content.claims)
+        claims[index], claims[other] = claims[other], claims[index]
+        # Levels are re-fitted to the new neighbours, top to bottom.
+        fitted: list[ClaimData] = []
+        for claim in claims:
+            fitted.append(_fitted(claim, fitted[-1] if fitted else None))
+        return dataclasses.replace(content, claims=tuple(fitted))
+
+    return _change_content(
+        article=article,
+        by=by,
+        expected_version=expected_version,
+        change=change,
+        reason="Claim moved",
+    )
+
+
+def claim_indent(
+    *, article: Article, by, expected_version: int, uid: str, direction: str
+) -> Article:
+    """Nest a claim one level deeper ("in") or shallower ("out").
+
+    A paragraph indented becomes a bullet; a top-level list item outdented
+    becomes a paragraph. Headings do not nest.
+    """
+    if direction not in ("in", "out"):
+        raise ValidationError({"direction": "Indent a claim in or out."})
+
+    def change(content: ArticleContent) -> ArticleContent:
+        index = _claim_index(content, uid)
+        claim = content.claims[index]
+        previous = content.claims[index - 1] if index else None
+        if claim.kind.is_heading:
+            raise ValidationError({"claim": "Headings do not nest; change the kind first."})
+        if direction == "in":
+            if claim.kind == ClaimKind.PARAGRAPH:
+                return _replace_claim(
+                    content, index, dataclasses.replace(claim, kind=ClaimKind.BULLET, level=0)
+                )
+            deepest = (
+                previous.level + 1 if previous is not None and previous.kind.is_list_item else 0
+            )
+            if claim.level + 1 > min(deepest, MAX_LEVEL):
+                raise ValidationError(
+                    {"claim": "A list item nests only one level below the item above it."}
+                )
+            moved = dataclasses.replace(claim, level=claim.level + 1)
+        elif claim.kind.is_list_item and claim.level == 0:
+            moved = dataclasses.replace(claim, kind=ClaimKind.PARAGRAPH)
+        elif claim.kind.is_list_item:
+            moved = dataclasses.replace(claim, level=claim.level - 1)
+        else:
+            raise ValidationError({"claim": "The claim is not indented."})
+        return _replace_claim(content, index, moved)
+
+    return _change_content(
+        article=article,
+        by=by,
+        expected_version=expected_version,
+        change=change,
+        reason="Claim indented" if direction == "in" else "Claim outdented",
+    )
+
+
+def claim_cite(
+    *, article: Article, by, expected_version: int, uid: str, references: list[Reference]
+) -> Article:
+    """Cite library references in one claim, after its citations, in the order given."""
+    if not references:
+        raise ValidationError({"references": "Choose at least one reference to cite."})
+
+    def change(content: ArticleContent) -> ArticleContent:
+        index = _claim_index(content, uid)
+        if content.claims[index].kind.is_heading:
+            raise ValidationError({"references": "Headings state no fact and cite nothing."})
+        for reference in references:
+            content, number = _with_reference(content, reference_to_data(reference))
+            claim = content.claims[index]
+            if number not in claim.citations:
+                content = _replace_claim(
+                    content, index, dataclasses.replace(claim, citations=(*claim.citations, number))
+                )
+        if len(content.claims[index].citations) > limits.MAX_CITATIONS_PER_CLAIM:
+            raise ValidationError({"references": limits.citations_message().capitalize() + "."})
+        return content
+
+    return _change_content(
+        article=article,
+        by=by,
+        expected_version=expected_version,
+        change=change,
+        reason="References cited",
     )
 
 

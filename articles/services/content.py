@@ -15,7 +15,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
-from simple_history.utils import bulk_create_with_history
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from articles import limits, policy
 from articles.content import ArticleContent, ClaimData, ClaimKind
@@ -174,6 +174,7 @@ def _write_claims(article: Article, content: ArticleContent, *, by, reason: str)
     new_claims: list[Claim] = []
     new_citations: list[Citation] = []
     stale_citation_claims: list[int] = []
+    moved: list[Claim] = []
     for position, data in enumerate(content.claims):
         claim = existing.get(data.uid) if data.uid else None
         if claim is None or data.uid in keep:
@@ -193,15 +194,22 @@ def _write_claims(article: Article, content: ArticleContent, *, by, reason: str)
         if citations_changed:
             stale_citation_claims.append(claim.pk)
             new_citations.extend(wanted)
-        if shown_changed or claim.position != position:
+        if shown_changed:
             for f, v in fields.items():
                 setattr(claim, f, v)
             claim.position = position
-            if shown_changed:
-                claim.version += 1
+            claim.version += 1
             claim._history_user = by
             claim._change_reason = reason[:100]
             claim.save()
+        elif claim.position != position:
+            # Only moved (a claim added or removed above it): one update for all of them.
+            claim.position = position
+            moved.append(claim)
+    if moved:
+        bulk_update_with_history(
+            moved, Claim, ["position"], default_user=by, default_change_reason=reason[:100]
+        )
     removed = [c for uid, c in existing.items() if uid not in keep]
     for claim in removed:
         claim._history_user = by

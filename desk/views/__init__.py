@@ -7,6 +7,13 @@ is asked of ``articles.policy``, the workflow steps come from
 
 from desk.views.article import article_detail, article_transition
 from desk.views.editing import article_edit, article_new, claim_edit
+from desk.views.editor import (
+    article_editor,
+    editor_claim_add,
+    editor_claim_cite,
+    editor_claim_save,
+    editor_claim_structure,
+)
 from desk.views.history import article_diff, article_timeline, article_version
 from desk.views.lists import article_list, dashboard, question_handle
 from desk.views.preview import article_preview
@@ -18,6 +25,7 @@ __all__ = [
     "article_detail",
     "article_diff",
     "article_edit",
+    "article_editor",
     "article_list",
     "article_new",
     "article_preview",
@@ -31,6 +39,10 @@ __all__ = [
     "claim_edit",
     "claim_review",
     "dashboard",
+    "editor_claim_add",
+    "editor_claim_cite",
+    "editor_claim_save",
+    "editor_claim_structure",
     "question_handle",
     "report_csv",
     "reports",

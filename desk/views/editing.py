@@ -14,7 +14,7 @@ from articles.models import Claim
 from articles.selectors import article_get_content
 from desk import forms
 from desk import services as desk_services
-from desk.body import FORMATS, render_body
+from desk.body import FORMATS, HINTS, render_body
 from desk.errors import DESK_ERRORS, add_form_errors, desk_view, error_status
 from desk.views.common import get_article
 
@@ -32,7 +32,7 @@ def article_new(request):
                 request, "desk/article_new.html", {"form": form}, status=error_status(error)
             )
         messages.success(request, "Draft created. Write its body below.")
-        return redirect("desk:edit", pk=article.pk)
+        return redirect("desk:editor", pk=article.pk)
     status = 400 if request.method == "POST" else 200
     return render(request, "desk/article_new.html", {"form": form}, status=status)
 
@@ -44,15 +44,18 @@ def article_edit(request, pk):
     if request.method != "POST":
         fmt = request.GET.get("format", "markdown")
         fmt = fmt if fmt in dict(FORMATS) else "markdown"
-        form = forms.BodyForm(
-            initial={
-                "expected_version": article.content_version,
-                "format": fmt,
-                "body": render_body(article_get_content(article=article), fmt),
-            }
+        form = _with_hint(
+            forms.BodyForm(
+                initial={
+                    "expected_version": article.content_version,
+                    "format": fmt,
+                    "body": render_body(article_get_content(article=article), fmt),
+                }
+            ),
+            fmt,
         )
         return render(request, "desk/article_edit.html", {"article": article, "form": form})
-    form = forms.BodyForm(request.POST)
+    form = _with_hint(forms.BodyForm(request.POST), request.POST.get("format", ""))
     if not form.is_valid():
         return render(
             request, "desk/article_edit.html", {"article": article, "form": form}, status=400
@@ -72,6 +75,12 @@ def article_edit(request, pk):
     return redirect("desk:article", pk=article.pk)
 
 
+def _with_hint(form, fmt: str):
+    """The hint under the text area gives the syntax of the format being written."""
+    form.fields["body"].help_text = HINTS.get(fmt, HINTS["markdown"])
+    return form
+
+
 def _edit_refused(request, article, form, error):
     """Re-render the editor's own text with the problem, and for a conflict what changed meanwhile."""
     context = {"article": article, "form": form}
@@ -83,6 +92,9 @@ def _edit_refused(request, article, form, error):
             article_get_content(article=article), form.cleaned_data["format"]
         )
         context["current_version"] = error.current_version
+        # "Save again" after comparing is deliberate: the form now names the current version.
+        form.data = form.data.copy()
+        form.data["expected_version"] = str(error.current_version)
     if isinstance(error, ContentParseError):
         context["parse_errors"] = error.errors
     else:

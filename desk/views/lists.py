@@ -41,7 +41,7 @@ def question_handle(request, pk, action):
     if action == "convert":
         article = desk_services.followup_convert(question=question, by=request.user)
         messages.success(request, "A new draft was started from the reader's question.")
-        return redirect("desk:edit", pk=article.pk)
+        return redirect("desk:editor", pk=article.pk)
     desk_services.followup_dismiss(question=question, by=request.user)
     messages.success(request, "Question dismissed.")
     return redirect(reverse("desk:dashboard") + "#questions")

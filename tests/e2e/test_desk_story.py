@@ -1,6 +1,7 @@
 """The whole desk story in headless Chromium: draft, review, changes, approval, publication."""
 
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -61,6 +62,7 @@ def test_editor_and_reviewer_publish_an_article(live_server, new_page):
     ed.get_by_role("link", name="New article").click()
     ed.get_by_label("Question").fill(QUESTION)
     ed.get_by_role("button", name="Create draft").click()
+    ed.get_by_role("link", name="Edit as text", exact=True).click()
     ed.get_by_label("Body").fill(BODY)
     ed.get_by_role("button", name="Save body").click()
     assert ed.get_by_text("Unresolved citation: 1").first.is_visible()
@@ -99,11 +101,14 @@ def test_editor_and_reviewer_publish_an_article(live_server, new_page):
     claim = ed.locator("li.desk-claim", has_text="cures every kind")
     assert "Overstated: the label says nothing about ordinary cramps." in claim.inner_text()
     assert ed.get_by_text("Please correct the second claim.").is_visible()
-    claim.get_by_role("link", name="Edit claim").click()
-    ed.get_by_label("Claim", exact=True).fill(
-        "Baclofen is not approved for ordinary muscle cramps."
-    )
-    ed.get_by_role("button", name="Save claim").click()
+    link = claim.get_by_role("link", name="Edit claim")
+    uid = link.get_attribute("href").split("#claim-")[1]
+    link.click()
+    item = ed.locator(f"#claim-{uid}")
+    item.locator("textarea[name=text]").fill("Baclofen is not approved for ordinary muscle cramps.")
+    item.get_by_role("button", name=re.compile("^Save claim")).click()
+    ed.get_by_role("status").get_by_text("Claim saved.").wait_for()
+    ed.get_by_role("link", name="Overview").click()
     ed.get_by_role("button", name="Submit for review").click()
     assert ed.locator(".desk-state").first.inner_text().lower() == "submitted"
 

@@ -1,0 +1,310 @@
+"""The structured editor: the claims of a draft as a list, each edited, added, moved or cited in place.
+
+Every change is one POST naming the content version it started from, so it
+works as plain forms; ``static/js/editor.js`` sends the same POSTs in the
+background and swaps in the re-rendered body it gets back as JSON.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponseNotAllowed, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+
+from articles import limits, policy
+from articles.content import ClaimKind
+from articles.errors import EditConflict
+from articles.history import article_list_changes_since
+from articles.models import Claim
+from desk import services as desk_services
+from desk.editor import editor_get_body, reference_search
+from desk.editor_forms import KIND_CHOICES, CitePickForm, EditorClaimForm, NewClaimForm
+from desk.errors import DESK_ERRORS, add_form_errors, desk_view, error_messages, error_status
+from desk.forms import VersionedForm
+from desk.views.common import get_article, is_async
+
+NEW = "new"
+
+
+def _claim_form(claim, version: int, data=None) -> EditorClaimForm:
+    initial = {
+        "expected_version": version,
+        "kind": claim.kind,
+        "level": claim.level,
+        "text": claim.text,
+        "plain_text": claim.plain_text,
+        "needs_no_citation": claim.needs_no_citation,
+    }
+    return EditorClaimForm(data, initial=initial, auto_id=f"id_{claim.uid.hex}_%s")
+
+
+def _new_form(version: int, after: str = "", kind: str = ClaimKind.PARAGRAPH, data=None):
+    initial = {"expected_version": version, "after": after, "kind": kind, "level": 0}
+    return NewClaimForm(data, initial=initial, auto_id="id_new_%s")
+
+
+def _row_fields(row, version: int, bound=None) -> None:
+    """The values and errors a claim's fields show: as saved, or as typed in a refused form.
+
+    Written out by the template itself rather than by a form per claim, so that
+    the page stays quick for the largest articles.
+    """
+    claim = row.claim
+    row.values = {
+        "expected_version": version,
+        "kind": claim.kind,
+        "level": claim.level,
+        "text": claim.text,
+        "plain_text": claim.plain_text,
+        "citations": row.citation_numbers,
+        "needs_no_citation": claim.needs_no_citation,
+    }
+    row.errors, row.non_field_errors = {}, []
+    if bound is not None:
+        row.values.update({name: bound.data.get(name, "") for name in row.values})
+        row.values["needs_no_citation"] = bool(bound.data.get("needs_no_citation"))
+        row.errors = {name: bound.errors[name] for name in bound.errors if name != "__all__"}
+        row.non_field_errors = bound.non_field_errors()
+
+
+def _body_context(article, *, bound=None, bound_uid: str = "", after: str = "") -> dict:
+    """What ``desk/_editor_body.html`` shows; ``bound`` is a refused form to show as typed."""
+    body = editor_get_body(article=article)
+    version = article.content_version
+    new_after = ""
+    for row in body.rows:
+        mine = bound is not None and str(row.claim.uid) == bound_uid
+        _row_fields(row, version, bound if mine else None)
+        if str(row.claim.uid) == after:
+            new_after = after
+    new_form = bound if bound is not None and bound_uid == NEW else None
+    if new_form is None:
+        last = body.rows[-1].claim if body.rows else None
+        anchor = next((r.claim for r in body.rows if str(r.claim.uid) == new_after), last)
+        kind = anchor.kind if anchor is not None and not ClaimKind(anchor.kind).is_heading else ""
+        new_form = _new_form(version, new_after, kind or ClaimKind.PARAGRAPH)
+        if anchor is not None and ClaimKind(anchor.kind).is_list_item:
+            new_form.initial["level"] = anchor.level
+    else:
+        # A refused new claim stays where it was being added, if that claim is still there.
+        wanted = str(bound.data.get("after", ""))
+        new_after = wanted if any(str(r.claim.uid) == wanted for r in body.rows) else ""
+    return {
+        "article": article,
+        "body": body,
+        "new_form": new_form,
+        "new_after": new_after,
+        "version": version,
+        "kinds": KIND_CHOICES,
+        "limits": {"text": limits.MAX_CLAIM_CHARS},
+    }
+
+
+def _render_editor(request, article, *, status=200, conflict=None, **body):
+    context = _body_context(article, **body)
+    context["conflict"] = conflict
+    return render(request, "desk/article_editor.html", context, status=status)
+
+
+@desk_view
+def article_editor(request, pk):
+    article = get_article(pk)
+    policy.ensure(request.user, policy.EDIT, article)
+    return _render_editor(request, article, after=request.GET.get("after", ""))
+
+
+def _done(request, article, uid: str, message: str):
+    """A change made: the re-rendered body for the script, else back to the claim on the page."""
+    article.refresh_from_db()
+    if is_async(request):
+        html = render_to_string("desk/_editor_body.html", _body_context(article), request=request)
+        return JsonResponse(
+            {"version": article.content_version, "uid": uid, "html": html, "message": message}
+        )
+    messages.success(request, message)
+    url = reverse("desk:editor", kwargs={"pk": article.pk})
+    return redirect(f"{url}#claim-{uid}" if uid else url)
+
+
+def _conflict(article, form, error) -> dict | None:
+    if not isinstance(error, EditConflict):
+        return None
+    started = form.cleaned_data.get("expected_version") or 0
+    return {
+        "changes": article_list_changes_since(article=article, version=started),
+        "current_version": error.current_version,
+    }
+
+
+def _refused(request, article, form, uid: str, error=None):
+    """Not saved: the editor's own text stays in the form, with why and what changed meanwhile."""
+    status = error_status(error) if error is not None else 400
+    if error is not None:
+        add_form_errors(form, error)
+    article = get_article(article.pk)
+    conflict = _conflict(article, form, error) if error is not None else None
+    if conflict:
+        # Saving again after comparing is deliberate: the form now names the current version.
+        form.data = form.data.copy()
+        form.data["expected_version"] = str(conflict["current_version"])
+    if is_async(request):
+        problems = [str(e) for errors in form.errors.values() for e in errors]
+        payload = {"errors": problems, "version": article.content_version}
+        if conflict:
+            payload["changes"] = [
+                f"{c.when:%b %d, %Y %H:%M} — {c.who}: {c.what}" for c in conflict["changes"]
+            ]
+        return JsonResponse(payload, status=status)
+    return _render_editor(
+        request, article, status=status, conflict=conflict, bound=form, bound_uid=uid
+    )
+
+
+def _post_only(request):
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    return None
+
+
+@desk_view
+def editor_claim_save(request, pk, uid):
+    if (refused := _post_only(request)) is not None:
+        return refused
+    article = get_article(pk)
+    policy.ensure(request.user, policy.EDIT, article)
+    claim = get_object_or_404(Claim, article=article, uid=uid)
+    form = _claim_form(claim, article.content_version, request.POST)
+    if not form.is_valid():
+        return _refused(request, article, form, str(uid))
+    values = form.cleaned_data
+    try:
+        desk_services.claim_edit(
+            article=article,
+            by=request.user,
+            expected_version=values["expected_version"],
+            uid=str(uid),
+            kind=values["kind"],
+            level=values["level"],
+            text=values["text"],
+            plain_text=values["plain_text"],
+            needs_no_citation=values["needs_no_citation"],
+            citations=values["citations"],
+        )
+    except DESK_ERRORS as error:
+        return _refused(request, article, form, str(uid), error)
+    return _done(request, article, str(uid), "Claim saved.")
+
+
+@desk_view
+def editor_claim_add(request, pk):
+    if (refused := _post_only(request)) is not None:
+        return refused
+    article = get_article(pk)
+    policy.ensure(request.user, policy.EDIT, article)
+    form = _new_form(article.content_version, data=request.POST)
+    if not form.is_valid():
+        return _refused(request, article, form, NEW)
+    values = form.cleaned_data
+    try:
+        article, uid = desk_services.claim_insert(
+            article=article,
+            by=request.user,
+            expected_version=values["expected_version"],
+            after=str(values["after"] or ""),
+            kind=values["kind"],
+            level=values["level"],
+            text=values["text"],
+            plain_text=values["plain_text"],
+            needs_no_citation=values["needs_no_citation"],
+            citations=values["citations"],
+        )
+    except DESK_ERRORS as error:
+        return _refused(request, article, form, NEW, error)
+    return _done(request, article, uid, "Claim added.")
+
+
+# Each structural change: (service, keyword arguments, what to say when done).
+STRUCTURE = {
+    "up": (desk_services.claim_move, {"direction": "up"}, "Claim moved up."),
+    "down": (desk_services.claim_move, {"direction": "down"}, "Claim moved down."),
+    "indent": (desk_services.claim_indent, {"direction": "in"}, "Claim indented."),
+    "outdent": (desk_services.claim_indent, {"direction": "out"}, "Claim outdented."),
+    "delete": (desk_services.claim_delete, {}, "Claim deleted."),
+}
+
+
+@desk_view
+def editor_claim_structure(request, pk, uid, action):
+    if action not in STRUCTURE:
+        raise Http404("No such change.")
+    if (refused := _post_only(request)) is not None:
+        return refused
+    article = get_article(pk)
+    policy.ensure(request.user, policy.EDIT, article)
+    form = VersionedForm(request.POST)
+    service, options, message = STRUCTURE[action]
+    try:
+        if not form.is_valid():
+            raise ValidationError("The page is out of date; reload it and try again.")
+        service(
+            article=article,
+            by=request.user,
+            expected_version=form.cleaned_data["expected_version"],
+            uid=str(uid),
+            **options,
+        )
+    except DESK_ERRORS as error:
+        if is_async(request):
+            payload = {"errors": error_messages(error), "version": get_article(pk).content_version}
+            return JsonResponse(payload, status=error_status(error))
+        raise
+    # A deleted claim has no place to return to; its neighbours do not need one.
+    return _done(request, article, "" if action == "delete" else str(uid), message)
+
+
+@desk_view
+def editor_claim_cite(request, pk, uid):
+    article = get_article(pk)
+    policy.ensure(request.user, policy.EDIT, article)
+    claim = get_object_or_404(Claim, article=article, uid=uid)
+    if ClaimKind(claim.kind).is_heading:
+        raise ValidationError("Headings state no fact and cite nothing; choose a claim.")
+    query = request.GET.get("q", "")[:200]
+    form = CitePickForm(
+        request.POST or None,
+        initial={"expected_version": article.content_version, "q": query},
+        article=article,
+    )
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            try:
+                desk_services.claim_cite(
+                    article=article,
+                    by=request.user,
+                    expected_version=form.cleaned_data["expected_version"],
+                    uid=str(uid),
+                    references=form.cleaned_data["reference"],
+                )
+            except DESK_ERRORS as error:
+                add_form_errors(form, error)
+                status = error_status(error)
+            else:
+                return _done(request, article, str(uid), "References cited.")
+        query = form.data.get("q", query)
+        if is_async(request):
+            problems = [str(e) for errors in form.errors.values() for e in errors]
+            return JsonResponse({"errors": problems}, status=status)
+    context = {
+        "article": article,
+        "claim": claim,
+        "form": form,
+        "q": query,
+        "choices": reference_search(article=article, query=query),
+    }
+    template = "desk/_editor_picker.html" if is_async(request) else "desk/editor_cite.html"
+    return render(request, template, context, status=status)
