@@ -69,6 +69,7 @@ def editor_get_body(*, article: Article) -> EditorBody:
 class ReferenceChoice:
     reference: Reference
     number: int | None  # its number in the article, when the article cites it already
+    on_shelf: bool = False  # put by for this article, not cited yet
 
 
 def _matches(reference: Reference, words: list[str], doi: str, pmid: str) -> bool:
@@ -81,32 +82,25 @@ def _matches(reference: Reference, words: list[str], doi: str, pmid: str) -> boo
 def reference_search(
     *, article: Article, query: str, limit: int = PICKER_LIMIT
 ) -> list[ReferenceChoice]:
-    """The article's references matching ``query`` (all of them when it is empty), then library
-    matches by title words, DOI or PMID; at most ``limit`` (3 queries)."""
+    """What the picker offers: the article's references matching ``query`` (all of them when it
+    is empty), then its shelf, then library matches by title words, DOI or PMID; at most
+    ``limit`` (2 queries, 3 with a query)."""
     query = query.strip()
     doi, pmid = normalise_doi(query), normalise_pmid(query)
     words = query.split()
-    own: list[ReferenceChoice] = []
-    seen: set[int] = set()
-    citing = (
-        Claim.objects.filter(article=article, citations__reference__isnull=False)
-        .order_by("position", "citations__position")
-        .values_list("citations__reference_id", flat=True)
-    )
-    order = list(dict.fromkeys(citing))
-    seen.update(order)
-    by_pk = Reference.objects.in_bulk(order)
-    for number, pk in enumerate(order, start=1):
-        reference = by_pk[pk]
-        if not query or _matches(reference, words, doi, pmid):
-            own.append(ReferenceChoice(reference, number))
-    found = list(own[:limit])
-    if query and len(found) < limit:
-        library = selectors.reference_search(query=query, limit=limit + len(seen))
-        found += [ReferenceChoice(r, None) for r in library if r.pk not in seen][
-            : limit - len(found)
-        ]
-    return found
+    choices = selectors.article_reference_choices(article=article, query=query, limit=limit)
+
+    def wanted(reference: Reference) -> bool:
+        return not query or _matches(reference, words, doi, pmid)
+
+    found = [
+        ReferenceChoice(reference, number)
+        for number, reference in enumerate(choices.cited, start=1)
+        if wanted(reference)
+    ]
+    found += [ReferenceChoice(r, None, on_shelf=True) for r in choices.shelf if wanted(r)]
+    found += [ReferenceChoice(r, None) for r in choices.library]
+    return found[:limit]
 
 
 __all__ = ["EditorBody", "EditorRow", "ReferenceChoice", "editor_get_body", "reference_search"]

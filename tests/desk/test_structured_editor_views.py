@@ -367,3 +367,24 @@ def test_a_stale_or_locked_change_is_a_409_and_changes_nothing(client, editor, p
     )
     assert locked.status_code == 409 and "only in draft" in locked.content.decode()
     assert list(article.claims.values_list("uid", "position", "level", "kind")) == before
+
+
+def test_picker_offers_the_shelf_after_the_articles_references(client, editor, policy):
+    """A reference put by for the article before it is cited is offered without a search."""
+    article = draft_article(by=editor)
+    shelved = services.reference_get_or_create(
+        data=reference_data(7, title="Shelved trial of intrathecal baclofen"), by=editor
+    )
+    services.article_shelve_references(article=article, references=[shelved], by=editor)
+    client.force_login(editor)
+    claim = first_fact(article)
+    page = client.get(claim_url("desk:editor_cite", article, claim)).content.decode()
+    assert page.index("[2] Guideline number 2") < page.index("Shelved trial of intrathecal")
+    assert '<span class="badge">Shelf</span> Shelved trial' in page
+    response = client.post(
+        claim_url("desk:editor_cite", article, claim),
+        {"expected_version": article.content_version, "reference": [shelved.pk]},
+    )
+    assert response.status_code == 302
+    titles = [r.title for r in article_get_content(article=article).references]
+    assert shelved.title in titles
