@@ -114,6 +114,12 @@ def transition_form(action: actions.Action) -> type[forms.ModelForm] | None:
         fields["comment"] = forms.CharField(
             widget=forms.Textarea, max_length=5000, required=action.comment_required
         )
+    if action.takes_thread_confirmation:
+        fields["confirm_open_threads"] = forms.BooleanField(
+            label="Resubmit although “Needs change” threads are still open",
+            required=False,
+            help_text="Needed only while a board reviewer's thread is open (not marked addressed).",
+        )
     if action.names_content:
         fields["expected_hash"] = forms.CharField(widget=forms.HiddenInput, max_length=64)
 

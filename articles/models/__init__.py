@@ -9,6 +9,7 @@ from articles.models.article import Article, Citation, Claim, ClaimSummary
 from articles.models.library import BoardMember, EditorialPolicy, Reference, normalise_text
 from articles.models.review import ArticleApproval, ArticleTransition, ArticleVersion, ClaimReview
 from articles.models.search import ArticleSearchEntry
+from articles.models.threads import ClaimThread, ThreadMessage
 
 __all__ = [
     "Article",
@@ -21,7 +22,9 @@ __all__ = [
     "Claim",
     "ClaimReview",
     "ClaimSummary",
+    "ClaimThread",
     "EditorialPolicy",
     "Reference",
+    "ThreadMessage",
     "normalise_text",
 ]

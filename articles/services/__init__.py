@@ -9,7 +9,8 @@ notifications in the same transaction (the outbox app sends them once it commits
 - ``content``: drafts, their body, restoring a past version;
 - ``review``: verdicts on claims;
 - ``references``: the shared library, copy-on-write once a reference is reviewed;
-- ``search``: the public search entries.
+- ``search``: the public search entries;
+- ``threads``: per-claim discussion between the board and the editors.
 """
 
 from articles.services.content import (
@@ -27,6 +28,12 @@ from articles.services.references import (
 )
 from articles.services.review import claim_review
 from articles.services.search import search_entry_refresh
+from articles.services.threads import (
+    thread_mark_addressed,
+    thread_reopen,
+    thread_reply,
+    thread_resolve,
+)
 from articles.services.transitions import (
     article_approve,
     article_receive_import,
@@ -57,5 +64,9 @@ __all__ = [
     "reference_is_frozen",
     "reference_update",
     "search_entry_refresh",
+    "thread_mark_addressed",
+    "thread_reopen",
+    "thread_reply",
+    "thread_resolve",
     "unique_slug",
 ]
