@@ -179,6 +179,4 @@ class ThreadMessageForm(forms.Form):
         label="Message", required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 2})
     )
     # Which screen the message was written on, so the answer goes back there.
-    back = forms.ChoiceField(
-        choices=[("article", "article"), ("review", "review")], required=False
-    )
+    back = forms.ChoiceField(choices=[("article", "article"), ("review", "review")], required=False)

@@ -12,6 +12,7 @@ from desk.views.lists import article_list, dashboard, question_handle
 from desk.views.preview import article_preview
 from desk.views.references import article_references
 from desk.views.review import article_review, claim_review
+from desk.views.threads import thread_step
 
 __all__ = [
     "article_detail",
@@ -29,4 +30,5 @@ __all__ = [
     "claim_review",
     "dashboard",
     "question_handle",
+    "thread_step",
 ]
