@@ -63,9 +63,7 @@ def second_round(*, editor, reviewer, claims: int = 3):
     first_thread, second_thread = threads_of(article)
     services.thread_reply(thread=first_thread, by=editor, body="Now limited to adults.")
     services.thread_mark_addressed(thread=first_thread, by=editor)
-    services.thread_reply(
-        thread=second_thread, by=editor, body="Dose added.", addressed=True
-    )
+    services.thread_reply(thread=second_thread, by=editor, body="Dose added.", addressed=True)
     article = edit_claim(
         article,
         by=editor,

@@ -61,9 +61,7 @@ def test_saying_needs_change_again_joins_the_unresolved_thread(editor, reviewer,
     assert [m.body for m in thread.messages.all()] == ["First.", "Agreed, and more."]
 
 
-def test_the_editor_replies_and_marks_addressed_the_reviewer_resolves(
-    editor, reviewer, returned
-):
+def test_the_editor_replies_and_marks_addressed_the_reviewer_resolves(editor, reviewer, returned):
     thread = threads_of(returned)[0]
     services.thread_reply(thread=thread, by=editor, body="Fixed: adults only.")
     assert thread.status == Status.OPEN
@@ -157,9 +155,10 @@ def test_threads_survive_claim_edits(editor, reviewer, returned):
 def test_resubmitting_with_open_threads_needs_confirming(editor, returned):
     with pytest.raises(ValidationError) as error:
         services.article_submit(article=returned, by=editor)
-    assert "2 “Needs change” threads are still open" in error.value.message_dict[
-        "confirm_open_threads"
-    ][0]
+    assert (
+        "2 “Needs change” threads are still open"
+        in error.value.message_dict["confirm_open_threads"][0]
+    )
     services.article_submit(article=returned, by=editor, confirm_open_threads=True)
     assert returned.state == ArticleState.SUBMITTED
 
