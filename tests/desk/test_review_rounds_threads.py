@@ -173,7 +173,10 @@ def test_addressed_threads_need_no_confirmation(editor, returned):
 def test_every_door_takes_the_confirmation_through_the_one_rule(editor, returned):
     for door in (actions.DESK, actions.ADMIN, actions.API):
         assert actions.get("submit", door=door).takes_thread_confirmation
+    from articles.admin import transition_form
+
     submit = actions.get("submit", door=actions.ADMIN)
+    assert "confirm_open_threads" in transition_form(submit).base_fields
     with pytest.raises(ValidationError):
         submit.run(article=returned, by=editor, data={})
     submit.run(article=returned, by=editor, data={"confirm_open_threads": True})

@@ -199,6 +199,8 @@ def test_the_second_round_shows_only_what_changed_with_the_earlier_word(client, 
     assert all(r.memory.status == "same" for r in others)
     assert [r.memory.status for r in rows].count("changed") == 1
     page = answer.content.decode()
+    # Both threads are addressed: nothing to prefill the request for changes with.
+    assert "need changing" not in page
     assert page.count("Changed since the last round") == 1
     assert "Now limited to adults." in page  # the editor's reply in the thread
     assert "Dose added." in page
@@ -232,6 +234,19 @@ def test_the_round_memory_shows_changed_citations_and_removed_claims(client, edi
     assert cited.memory.cited_after == ("Guideline number 1",)
     assert [m.change.segments[0].text for m in answer.context["removed_claims"]] == [removed.text]
     assert "Removed since the last round" in answer.content.decode()
+
+
+def test_request_changes_is_one_click_with_needs_change_threads_open(client, editor, reviewer):
+    from tests.factories import under_review_article
+
+    article = under_review_article(by=editor, reviewer=reviewer)
+    claim = fact_claims(article)[0]
+    services.claim_review(
+        claim=claim, by=reviewer, verdict=ClaimReview.Verdict.NEEDS_CHANGE, comment="Too strong."
+    )
+    client.force_login(reviewer)
+    page = client.get(reverse("desk:review", kwargs={"pk": article.pk})).content.decode()
+    assert "1 claim needs changing: see the thread on it." in page
 
 
 def test_the_first_round_has_no_memory(client, editor, reviewer):
