@@ -64,6 +64,8 @@ ACCESS: dict[str, frozenset[str]] = {
     "desk:edit": EDITORS,
     "desk:claim": EDITORS,
     "desk:claim_review": REVIEWERS,
+    # claim threads: who may take which step on whose article is the policy's (403 otherwise)
+    "desk:thread": DESK,
     "desk:dismiss": EDITORS,
     "desk:convert": EDITORS,
     # retraction screening at the desk
@@ -168,6 +170,8 @@ def requests_for(world) -> list[tuple[str, str]]:
                     "slug": article.slug,
                     "uid": claim.uid,
                     "name": "submit",
+                    "thread_pk": 1,
+                    "step": "reply",
                     "version": 1,
                     "uidb64": "MQ",
                     "token": "set-password",
