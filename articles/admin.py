@@ -31,8 +31,10 @@ from articles.models import (
     Citation,
     Claim,
     ClaimReview,
+    ClaimThread,
     EditorialPolicy,
     Reference,
+    ThreadMessage,
 )
 from articles.reviewed import content_fingerprint
 from articles.selectors import article_get_content
@@ -174,6 +176,7 @@ class ArticleAdmin(FSMAdminMixin, HistoryAdmin):
         "created_by",
         "created_at",
         "assigned_reviewer",
+        "changes_requested_by",
         "last_updated",
         "published_version",
         "change_summary",
@@ -377,3 +380,21 @@ class ArticleApprovalAdmin(ReadOnlyAdmin):
         "comment",
         "created_at",
     ]
+
+
+class ThreadMessageInline(ReadOnly, admin.TabularInline):
+    model = ThreadMessage
+    fields = ["created_at", "author", "event", "body"]
+    readonly_fields = fields
+    extra = 0
+
+
+@admin.register(ClaimThread)
+class ClaimThreadAdmin(ReadOnlyAdmin):
+    """The board's threads with the editors: read here, written at the desk (the services)."""
+
+    list_display = ["article", "claim_text", "status", "opened_by", "created_at", "updated_at"]
+    list_filter = ["status"]
+    search_fields = ["article__title", "claim_text"]
+    readonly_fields = [f.name for f in ClaimThread._meta.fields]
+    inlines = [ThreadMessageInline]

@@ -87,6 +87,7 @@ def test_second_round_returns_to_the_reviewer_with_what_changed(live_server, new
     log_in(rv, base, reviewer.username)
     check_page(rv)
     rv.locator("#assigned").get_by_role("link", name=QUESTION).click()
+    check_page(rv)
     rv.get_by_role("link", name="Review", exact=True).click()
     give_verdict(rv, HEADING, "Verified")
     give_verdict(rv, STEADY, "Verified")
@@ -97,15 +98,18 @@ def test_second_round_returns_to_the_reviewer_with_what_changed(live_server, new
     rv.get_by_label("Comment (required)").fill("Two claims need work; see the threads.")
     rv.get_by_role("button", name="Request changes").click()
     assert rv.locator(".desk-state").first.inner_text().lower() == "draft"
+    check_page(rv)
 
     # The editor finds it returned, answers both threads and fixes the overstated claim.
     log_in(ed, base, editor.username)
+    check_page(ed)
     ed.locator("#changes").get_by_role("link", name=QUESTION).click()
     assert ed.get_by_role("heading", name="Threads with the board").is_visible()
     check_page(ed)
     claim = ed.locator("li.desk-claim", has_text=OVERSTATED)
     claim.get_by_label("Reply on claim").fill("Reworded to what the review found.")
     claim.get_by_role("button", name="Mark addressed").click()
+    check_page(ed)
     vague = ed.locator("li.desk-claim", has_text=VAGUE)
     vague.get_by_label("Reply on claim").fill("The dose is in the next claim of the draft.")
     vague.get_by_role("button", name="Reply", exact=True).click()
@@ -122,12 +126,14 @@ def test_second_round_returns_to_the_reviewer_with_what_changed(live_server, new
         confirm.check()
     ed.get_by_role("button", name="Submit for review").click()
     assert ed.locator(".desk-state").first.inner_text().lower() == "submitted"
+    check_page(ed)
 
     # Round 2: back under the same reviewer's "assigned to me", not in the general queue.
     rv.goto(f"{base}/desk/")
     assert rv.locator("#waiting").get_by_role("link", name=QUESTION).count() == 0
     check_page(rv)
     rv.locator("#assigned").get_by_role("link", name=QUESTION).click()
+    check_page(rv)
     rv.get_by_role("button", name="Start review").click()
     rv.wait_for_url(f"**/desk/articles/{article.pk}/review/")
     fixed_row = review_row(rv, FIXED)
