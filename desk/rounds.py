@@ -14,6 +14,7 @@ whatever the number of claims).
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 from dataclasses import dataclass, field
 
@@ -88,6 +89,10 @@ def _cited_titles(content: ArticleContent, claim: ClaimData | None) -> tuple[str
     )
 
 
+def _only(content: ArticleContent, uid: str) -> tuple[ClaimData, ...]:
+    return tuple(c for c in content.claims if c.uid == uid)
+
+
 def _content_at_round_end(article: Article, ended: ArticleTransition) -> ArticleContent | None:
     version = article.published_version
     if ended.name == "approve" and version is not None and version.revision == ended.revision:
@@ -95,11 +100,14 @@ def _content_at_round_end(article: Article, ended: ArticleTransition) -> Article
     return article_content_as_of(article=article, when=ended.created_at)
 
 
-def review_round_get(*, article: Article, rows: list) -> ReviewRound | None:
+def review_round_get(
+    *, article: Article, rows: list, only_uid: str | None = None
+) -> ReviewRound | None:
     """The last round against the claims now (``rows`` of ``claim_list_for_desk``); None in the first.
 
     One query for the round's end, up to four for the content then; the verdicts
-    come from the rows' prefetched reviews.
+    come from the rows' prefetched reviews. ``only_uid`` compares that one claim
+    alone (a row redrawn after a verdict), sparing the word diff of all the others.
     """
     ended = (
         article.transitions.filter(name__in=ENDS_ROUND)
@@ -113,6 +121,9 @@ def review_round_get(*, article: Article, rows: list) -> ReviewRound | None:
     if before is None:
         return None
     now = content_from_claims(article, [row.claim for row in rows])
+    if only_uid is not None:
+        before = dataclasses.replace(before, claims=_only(before, only_uid))
+        now = dataclasses.replace(now, claims=_only(now, only_uid))
     old_by_uid = {c.uid: c for c in before.claims if c.uid}
     new_by_uid = {c.uid: c for c in now.claims if c.uid}
     reviews_by_uid = {

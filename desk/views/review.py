@@ -18,13 +18,19 @@ from desk.errors import DESK_ERRORS, add_form_errors, desk_view, error_status
 from desk.views.common import detail_context, get_article, is_async
 
 
-def thread_context(request, article: Article, rows: list, *, with_round: bool) -> dict:
+def thread_context(
+    request, article: Article, rows: list, *, with_round: bool, only_uid: str | None = None
+) -> dict:
     """Threads on the rows (and the last round's memory on the review screen); a fixed cost.
 
     Who may answer or settle threads is asked once for the page, not per claim.
     """
     threads = rounds.thread_list_for_article(article=article)
-    memory = rounds.review_round_get(article=article, rows=rows) if with_round else None
+    memory = (
+        rounds.review_round_get(article=article, rows=rows, only_uid=only_uid)
+        if with_round
+        else None
+    )
     rounds.rows_annotate(rows, threads=threads, memory=memory)
     return {
         "round": memory,
@@ -77,7 +83,7 @@ def claim_review(request, pk, uid):
                 )
             form, status = forms.ClaimReviewForm(), 200
     rows = selectors.claim_list_for_desk(article=article)
-    context = thread_context(request, article, rows, with_round=True)
+    context = thread_context(request, article, rows, with_round=True, only_uid=str(claim.uid))
     context.update(
         {
             "article": article,
