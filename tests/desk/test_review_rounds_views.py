@@ -446,3 +446,18 @@ def test_dashboard_queries_do_not_grow_with_returned_articles(
     with django_assert_num_queries(12):
         board = client.get(reverse("desk:dashboard")).context["board"]
     assert board.assigned.total == count and len(board.assigned) == min(count, DASHBOARD_ROWS)
+
+
+def test_the_reminder_mail_follows_the_returning_queue(
+    editor, reviewer, other_reviewer, deliver_mail
+):
+    from django.core.management import call_command
+
+    article = first_round(editor=editor, reviewer=reviewer)
+    services.article_submit(article=article, by=editor, confirm_open_threads=True)
+    call_command("remind_reviews")
+    mail = {m.to[0]: m.body for m in deliver_mail() if "for the board to review" in m.subject}
+    assert "resubmitted after your changes" in mail[reviewer.email]
+    assert article.title in mail[reviewer.email]
+    # Nothing else waits, so the other reviewer is not reminded of it at all.
+    assert other_reviewer.email not in mail
