@@ -166,3 +166,9 @@ class SubmitRequestSerializer(serializers.Serializer):
         help_text="Private: a note to the board (for example a reply to their comments), "
         "shown only at the desk",
     )
+    confirm_open_threads = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text="Resubmit although board reviewers' “Needs change” threads are still open "
+        "(not marked addressed); without it such a submission is refused with 400",
+    )

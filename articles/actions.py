@@ -22,6 +22,8 @@ SUMMARY = "summary"  # the public one-line change summary of a revision
 NOTE = "note"  # a private note to the board
 EXPECTED_VERSION = "expected_version"  # the content version the user's page showed
 EXPECTED_HASH = "expected_hash"  # the fingerprint of the reviewed content the user was shown
+# The editor resubmits although "Needs change" threads are still open (a yes/no).
+CONFIRM_OPEN_THREADS = "confirm_open_threads"
 
 DESK, ADMIN, API = "desk", "admin", "api"
 
@@ -50,6 +52,10 @@ class Action:
     def takes_summary(self) -> bool:
         return SUMMARY in self.inputs
 
+    @property
+    def takes_thread_confirmation(self) -> bool:
+        return CONFIRM_OPEN_THREADS in self.inputs
+
     def run(self, *, article, by, data: dict[str, Any]):
         """Call the service with the inputs this step takes, read from ``data``."""
         kwargs = {}
@@ -58,6 +64,8 @@ class Action:
             if name in (EXPECTED_VERSION, EXPECTED_HASH):
                 if value not in (None, ""):
                     kwargs[name] = value
+            elif name == CONFIRM_OPEN_THREADS:
+                kwargs[name] = value is True or str(value).lower() in ("on", "true", "1", "yes")
             else:
                 kwargs[name] = value or ""
         if self.names_content and not kwargs.get(EXPECTED_HASH):
@@ -76,7 +84,7 @@ ACTIONS: dict[str, Action] = {
             name="submit",
             label="Submit for review",
             service=services.article_submit,
-            inputs=(SUMMARY, NOTE, EXPECTED_VERSION),
+            inputs=(SUMMARY, NOTE, EXPECTED_VERSION, CONFIRM_OPEN_THREADS),
             done="Submitted for review. The board has been told.",
             style="primary",
             help_text="The change summary is public: readers see it in the review history. "

@@ -31,8 +31,10 @@ from articles.models import (
     Citation,
     Claim,
     ClaimReview,
+    ClaimThread,
     EditorialPolicy,
     Reference,
+    ThreadMessage,
 )
 from articles.reviewed import content_fingerprint
 from articles.selectors import article_get_content
@@ -114,6 +116,12 @@ def transition_form(action: actions.Action) -> type[forms.ModelForm] | None:
         fields["comment"] = forms.CharField(
             widget=forms.Textarea, max_length=5000, required=action.comment_required
         )
+    if action.takes_thread_confirmation:
+        fields["confirm_open_threads"] = forms.BooleanField(
+            label="Resubmit although “Needs change” threads are still open",
+            required=False,
+            help_text="Needed only while a board reviewer's thread is open (not marked addressed).",
+        )
     if action.names_content:
         fields["expected_hash"] = forms.CharField(widget=forms.HiddenInput, max_length=64)
 
@@ -168,6 +176,7 @@ class ArticleAdmin(FSMAdminMixin, HistoryAdmin):
         "created_by",
         "created_at",
         "assigned_reviewer",
+        "changes_requested_by",
         "last_updated",
         "published_version",
         "change_summary",
@@ -371,3 +380,21 @@ class ArticleApprovalAdmin(ReadOnlyAdmin):
         "comment",
         "created_at",
     ]
+
+
+class ThreadMessageInline(ReadOnly, admin.TabularInline):
+    model = ThreadMessage
+    fields = ["created_at", "author", "event", "body"]
+    readonly_fields = fields
+    extra = 0
+
+
+@admin.register(ClaimThread)
+class ClaimThreadAdmin(ReadOnlyAdmin):
+    """The board's threads with the editors: read here, written at the desk (the services)."""
+
+    list_display = ["article", "claim_text", "status", "opened_by", "created_at", "updated_at"]
+    list_filter = ["status"]
+    search_fields = ["article__title", "claim_text"]
+    readonly_fields = [f.name for f in ClaimThread._meta.fields]
+    inlines = [ThreadMessageInline]

@@ -7,7 +7,9 @@ withdraw, content that changes only in draft) are the predicates below, which
 the state graph in ``articles.workflow`` names as its transition permissions.
 
 Actions are the transition names of ``articles.workflow`` plus ``EDIT``
-(change the content) and ``VERIFY`` (give a verdict on a claim).
+(change the content), ``VERIFY`` (give a verdict on a claim) and the steps of a
+claim thread (``THREAD_REPLY``, ``THREAD_ADDRESS``, ``THREAD_RESOLVE``,
+``THREAD_REOPEN``).
 """
 
 from __future__ import annotations
@@ -34,6 +36,12 @@ PERM_ASSIGN = "board.assign_reviewers"
 
 EDIT = "edit"
 VERIFY = "verify"
+# Claim threads (``articles.services.threads``): the editors answer, the board settles.
+THREAD_REPLY = "reply_to_thread"
+THREAD_ADDRESS = "mark_thread_addressed"
+THREAD_RESOLVE = "resolve_thread"
+THREAD_REOPEN = "reopen_thread"
+THREAD_ACTIONS = (THREAD_REPLY, THREAD_ADDRESS, THREAD_RESOLVE, THREAD_REOPEN)
 
 
 # -- Roles ---------------------------------------------------------------------------
@@ -100,6 +108,25 @@ def may_sign_off(article: Article, user: AbstractBaseUser) -> bool:
     return is_reviewer(user) and not wrote_this_revision(article, user)
 
 
+def is_editor_of(article: Article, user) -> bool:
+    """An editor who wrote this revision (or a superuser): the one who answers the board."""
+    return is_editor(user) and (user.is_superuser or wrote_this_revision(article, user))
+
+
+def may_answer_thread(article: Article, user) -> bool:
+    """The editors of the article reply to the board's threads and say when one is addressed."""
+    return is_editor_of(article, user)
+
+
+def may_settle_thread(article: Article, user) -> bool:
+    """Board reviewers resolve or reopen threads, never someone who wrote the revision.
+
+    The editor who made the change cannot be the one who declares it good enough,
+    for the same reason they may not verify it.
+    """
+    return is_reviewer(user) and not wrote_this_revision(article, user)
+
+
 def may_retract(article: Article, user: AbstractBaseUser) -> bool:
     return is_site_admin(user)
 
@@ -154,6 +181,8 @@ def ensure(user, action: str, article: Article | None) -> None:
         _ensure_edit(user, article)
     elif action == VERIFY:
         _ensure_verify(user, article)
+    elif action in THREAD_ACTIONS:
+        _ensure_thread(user, action, article)
     else:
         _ensure_transition(user, action, article)
 
@@ -209,6 +238,20 @@ def _ensure_verify(user, article: Article) -> None:
         raise TransitionNotAllowed("Claims are reviewed only while the article is under review.")
     if wrote_this_revision(article, user):
         raise PermissionDenied(COI_MESSAGE)
+
+
+def _ensure_thread(user, action: str, article: Article) -> None:
+    if article.state == ArticleState.RETRACTED:
+        raise TransitionNotAllowed("The article is retracted; its threads are closed.")
+    if action in (THREAD_REPLY, THREAD_ADDRESS):
+        if not may_answer_thread(article, user):
+            raise PermissionDenied("Only the editors of this article answer the board's threads.")
+    elif not may_settle_thread(article, user):
+        if is_reviewer(user):
+            raise PermissionDenied(
+                "You drafted or edited this revision, so another board member settles its threads."
+            )
+        raise PermissionDenied("Only board reviewers resolve or reopen threads.")
 
 
 def _ensure_transition(user, name: str, article: Article) -> None:

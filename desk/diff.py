@@ -28,6 +28,8 @@ class ClaimChange:
     plain_segments: tuple[Segment, ...] = ()
     # Other changes readers see: the "needs no citation" mark, nesting, cited details.
     notes: tuple[str, ...] = ()
+    # The claim's stable identity, when the content carries one.
+    uid: str = ""
 
 
 @dataclass
@@ -158,6 +160,7 @@ def content_diff(old: ArticleContent | None, new: ArticleContent) -> ContentDiff
                     after.kind.value,
                     (Segment("ins", after.text),),
                     new_citations=after.citations,
+                    uid=after.uid,
                 )
             )
         elif after is None:
@@ -167,6 +170,7 @@ def content_diff(old: ArticleContent | None, new: ArticleContent) -> ContentDiff
                     before.kind.value,
                     (Segment("del", before.text),),
                     old_citations=before.citations,
+                    uid=before.uid,
                 )
             )
         else:
@@ -190,6 +194,7 @@ def content_diff(old: ArticleContent | None, new: ArticleContent) -> ContentDiff
                     if plain_changed
                     else (),
                     notes=notes,
+                    uid=after.uid,
                 )
             )
     old_refs = {_reference_key(r): r for r in old.references}

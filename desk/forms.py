@@ -247,3 +247,16 @@ class TransitionForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text="Only the desk shows this: for example your reply to the reviewer's comments.",
     )
+    confirm_open_threads = forms.BooleanField(
+        label="Resubmit although “Needs change” threads are still open", required=False
+    )
+
+
+class ThreadMessageForm(forms.Form):
+    """A reply in a claim thread, or the note given with resolving or reopening it."""
+
+    body = forms.CharField(
+        label="Message", required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    # Which screen the message was written on, so the answer goes back there.
+    back = forms.ChoiceField(choices=[("article", "article"), ("review", "review")], required=False)

@@ -39,7 +39,7 @@ def send_review_reminders() -> int:
     for reviewer in users_with_perm(PERM_REVIEW):
         assigned = list(article_list_assigned_to(reviewer))
         body = [
-            *_lines("Your reviews in progress:", assigned),
+            *_lines("Assigned to you (in progress, or resubmitted after your changes):", assigned),
             *_lines("Waiting for review (oldest first):", waiting),
             *_lines(
                 f"Approved more than {settings.REREVIEW_AFTER_DAYS} days ago, due for re-review:",

@@ -18,16 +18,30 @@ from public.models import FollowUpQuestion
 
 def desk_articles() -> QuerySet[Article]:
     """Articles with what every desk list shows: authors, reviewer, approved version."""
-    return Article.objects.select_related("created_by", "assigned_reviewer", "published_version")
+    return Article.objects.select_related(
+        "created_by", "assigned_reviewer", "changes_requested_by", "published_version"
+    )
 
 
 def rereview_cutoff(now: datetime.datetime | None = None) -> datetime.datetime:
     return (now or timezone.now()) - datetime.timedelta(days=settings.REREVIEW_AFTER_DAYS)
 
 
+# A resubmission returns to the reviewer who requested the changes: it is listed
+# under their "Reviews assigned to me" and left out of everyone's general queue,
+# unless that reviewer's account is no longer active (then the whole board sees
+# it again). Any other reviewer may still start its review from the article page.
+RETURNED_TO_SOMEONE = Q(changes_requested_by__isnull=False, changes_requested_by__is_active=True)
+
+
 def article_list_waiting_for_review() -> QuerySet[Article]:
-    """Submitted articles nobody has started reviewing, the longest-waiting first."""
-    return desk_articles().filter(state=ArticleState.SUBMITTED).order_by("queued_at", "pk")
+    """Submitted articles nobody has started reviewing and not returned to one reviewer, oldest first."""
+    return (
+        desk_articles()
+        .filter(state=ArticleState.SUBMITTED)
+        .exclude(RETURNED_TO_SOMEONE)
+        .order_by("queued_at", "pk")
+    )
 
 
 def article_list_due_for_rereview(now: datetime.datetime | None = None) -> QuerySet[Article]:
@@ -42,12 +56,38 @@ def article_list_due_for_rereview(now: datetime.datetime | None = None) -> Query
 
 
 def article_list_assigned_to(user) -> QuerySet[Article]:
-    """Articles under review by ``user``."""
+    """Articles under review by ``user``, and resubmissions of those they sent back, oldest first."""
     return (
         desk_articles()
-        .filter(state=ArticleState.UNDER_REVIEW, assigned_reviewer=user)
+        .filter(
+            Q(state=ArticleState.UNDER_REVIEW, assigned_reviewer=user)
+            | Q(state=ArticleState.SUBMITTED, changes_requested_by=user)
+        )
         .order_by("queued_at", "pk")
     )
+
+
+def article_list_returned_to_editor(user) -> QuerySet[Article]:
+    """Drafts by ``user`` the board sent back with changes requested, longest-waiting first."""
+    return (
+        desk_articles()
+        .filter(state=ArticleState.DRAFT, contributors=user, last_transition="request_changes")
+        .order_by("last_transition_at", "pk")
+    )
+
+
+def article_list_in_review_for_editor(user) -> QuerySet[Article]:
+    """Articles by ``user`` submitted or under review, by when they were submitted, oldest first."""
+    return (
+        desk_articles()
+        .filter(state__in=(ArticleState.SUBMITTED, ArticleState.UNDER_REVIEW), contributors=user)
+        .order_by("queued_at", "pk")
+    )
+
+
+def article_list_due_for_rereview_by_editor(user, now=None) -> QuerySet[Article]:
+    """Approved articles by ``user`` due for re-review, by when they were approved, oldest first."""
+    return article_list_due_for_rereview(now).filter(contributors=user)
 
 
 # Each dashboard list shows its first rows; the full lists are a click away.
@@ -86,7 +126,9 @@ class Dashboard:
     """The desk's home page: the lists a user's roles call for, in a fixed number of queries."""
 
     drafts: WorkList = field(default_factory=WorkList)
-    changes_requested: WorkList = field(default_factory=WorkList)
+    changes_requested: WorkList = field(default_factory=WorkList)  # "Returned to me"
+    in_review: WorkList = field(default_factory=WorkList)
+    my_due: WorkList = field(default_factory=WorkList)
     waiting: WorkList = field(default_factory=WorkList)
     assigned: WorkList = field(default_factory=WorkList)
     due: WorkList = field(default_factory=WorkList)
@@ -103,8 +145,10 @@ class Dashboard:
             rows.append(("flagged", "Flagged by retraction screening", self.flagged.total))
         if self.show_editor_lists:
             rows += [
+                ("changes", "Returned to me", self.changes_requested.total),
                 ("drafts", "My drafts", self.drafts.total),
-                ("changes", "Changes requested of me", self.changes_requested.total),
+                ("in-review", "My articles in review", self.in_review.total),
+                ("my-due", "Mine approved, due for re-review", self.my_due.total),
             ]
         if self.show_reviewer_lists:
             rows += [
@@ -126,8 +170,10 @@ def dashboard_get(*, user) -> Dashboard:
         board.flagged = _first_rows(article_list_flagged())
     if board.show_editor_lists:
         mine = desk_articles().filter(state=ArticleState.DRAFT, contributors=user).order_by("-pk")
-        board.changes_requested = _first_rows(mine.filter(last_transition="request_changes"))
+        board.changes_requested = _first_rows(article_list_returned_to_editor(user))
         board.drafts = _first_rows(mine.exclude(last_transition="request_changes"))
+        board.in_review = _first_rows(article_list_in_review_for_editor(user))
+        board.my_due = _first_rows(article_list_due_for_rereview_by_editor(user))
         board.questions = _first_rows(followup_list_new())
     if board.show_reviewer_lists:
         board.waiting = _first_rows(article_list_waiting_for_review())

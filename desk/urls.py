@@ -34,6 +34,11 @@ urlpatterns = [
     path("articles/<int:pk>/diff/", views.article_diff, name="diff"),
     path("articles/<int:pk>/timeline/", views.article_timeline, name="timeline"),
     path("articles/<int:pk>/version/", views.article_version, name="version"),
+    path(
+        "articles/<int:pk>/threads/<int:thread_pk>/<slug:step>/",
+        views.thread_step,
+        name="thread",
+    ),
     path("articles/<int:pk>/<slug:name>/", views.article_transition, name="transition"),
     path("reports/", views.reports, name="reports"),
     path("reports/<slug:report>.csv", views.report_csv, name="report_csv"),

@@ -11,6 +11,7 @@ from articles.models.library import BoardMember, EditorialPolicy, Reference, nor
 from articles.models.review import ArticleApproval, ArticleTransition, ArticleVersion, ClaimReview
 from articles.models.search import ArticleSearchEntry
 from articles.models.shelf import ArticleReference
+from articles.models.threads import ClaimThread, ThreadMessage
 
 __all__ = [
     "Article",
@@ -24,7 +25,9 @@ __all__ = [
     "Claim",
     "ClaimReview",
     "ClaimSummary",
+    "ClaimThread",
     "EditorialPolicy",
     "Reference",
+    "ThreadMessage",
     "normalise_text",
 ]

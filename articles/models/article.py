@@ -51,6 +51,11 @@ class Article(ConcurrentTransitionMixin, ArticleWorkflow):
     assigned_reviewer = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    # The reviewer who last sent this revision back: its resubmission returns to them
+    # (their "assigned to me" list) rather than to the whole board's queue.
+    changes_requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
 
     # Counts revisions: 1 for the first draft, +1 at each "revise".
     revision = models.PositiveIntegerField(default=1)
@@ -79,6 +84,7 @@ class Article(ConcurrentTransitionMixin, ArticleWorkflow):
         indexes = [
             models.Index(fields=["state", "queued_at"], name="article_queue"),
             models.Index(fields=["state", "assigned_reviewer"], name="article_review_assignment"),
+            models.Index(fields=["state", "changes_requested_by"], name="article_returned_to"),
         ]
         permissions = [
             ("submit_article", "Can submit, withdraw and revise articles"),

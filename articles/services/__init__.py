@@ -10,7 +10,8 @@ notifications in the same transaction (the outbox app sends them once it commits
 - ``review``: verdicts on claims;
 - ``references``: the shared library, copy-on-write once a reference is reviewed;
 - ``shelf``: reference lists imported into the library, and each article's shelf;
-- ``search``: the public search entries.
+- ``search``: the public search entries;
+- ``threads``: per-claim discussion between the board and the editors.
 """
 
 from articles.services.content import (
@@ -33,6 +34,12 @@ from articles.services.shelf import (
     article_shelve_references,
     article_unshelve_reference,
     references_import,
+)
+from articles.services.threads import (
+    thread_mark_addressed,
+    thread_reopen,
+    thread_reply,
+    thread_resolve,
 )
 from articles.services.transitions import (
     article_approve,
@@ -68,5 +75,9 @@ __all__ = [
     "references_find_or_add",
     "references_import",
     "search_entry_refresh",
+    "thread_mark_addressed",
+    "thread_reopen",
+    "thread_reply",
+    "thread_resolve",
     "unique_slug",
 ]

@@ -9,6 +9,7 @@ from django.db.models import Prefetch
 from articles import policy
 from articles.errors import ConditionsNotMet, EditConflict
 from articles.models import Citation, Claim, ClaimReview
+from articles.services.threads import thread_open_for_review
 from screening.rules import verification_blockers
 
 
@@ -55,5 +56,8 @@ def claim_review(
         verdict=verdict,
         comment=comment,
     )
+    if verdict == ClaimReview.Verdict.NEEDS_CHANGE:
+        # The comment becomes a conversation with the editors, kept across rounds.
+        thread_open_for_review(review=review)
     article.forget_cached_content()
     return review

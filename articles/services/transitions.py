@@ -24,6 +24,7 @@ from articles.models import (
     ArticleApproval,
     ArticleTransition,
     ArticleVersion,
+    ClaimThread,
 )
 from articles.reviewed import content_fingerprint
 from articles.selectors import article_get_content, policy_get_in_force
@@ -102,14 +103,31 @@ def article_submit(
     summary: str = "",
     note: str = "",
     expected_version: int | None = None,
+    confirm_open_threads: bool = False,
 ) -> Article:
     """An editor submits a draft for board review.
 
     ``summary`` is the public change summary (readers see it in the review
     history and the feed); ``note`` is a private note to the board, kept in the
-    audit log and shown only at the desk.
+    audit log and shown only at the desk. With "Needs change" threads still open
+    (not marked addressed), the editor must say they resubmit anyway
+    (``confirm_open_threads``), at every door.
     """
     policy.ensure(by, "submit", article)
+    if not confirm_open_threads and (
+        open_threads := ClaimThread.objects.filter(
+            article=article, status=ClaimThread.Status.OPEN
+        ).count()
+    ):
+        raise ValidationError(
+            {
+                "confirm_open_threads": f"{open_threads} “Needs change” thread"
+                f"{'s are' if open_threads != 1 else ' is'} still open. Answer "
+                f"{'them' if open_threads != 1 else 'it'} and mark "
+                f"{'them' if open_threads != 1 else 'it'} addressed, or confirm that you "
+                "resubmit anyway."
+            }
+        )
     summary = (summary or "").strip()
     if article.published_version_id and not summary:
         raise ValidationError(
@@ -166,8 +184,15 @@ def article_start_review(*, article: Article, by) -> Article:
 def article_request_changes(
     *, article: Article, by, comment: str, expected_version: int | None = None
 ) -> Article:
-    """A board reviewer sends the article back to its editors with a comment."""
+    """A board reviewer sends the article back to its editors with a comment.
+
+    Its resubmission returns to this reviewer (``changes_requested_by``).
+    """
     comment = _require_comment(comment, "request changes")
+
+    def remember_requester() -> None:
+        article.changes_requested_by = by
+
     _take_transition(
         article,
         "request_changes",
@@ -175,6 +200,7 @@ def article_request_changes(
         comment=comment,
         reason="Changes requested",
         expected_version=expected_version,
+        before_save=remember_requester,
     )
     notifications.notify_editors(article_id=article.pk, event="changes_requested")
     return article
@@ -261,6 +287,7 @@ def article_approve(
         )
         version.reviewers.set(signers | verifiers)
         article.published_version = version
+        article.changes_requested_by = None  # the round is over
         transaction.on_commit(lambda: rendered_body_prepare(version_id=version.pk))
 
     _take_transition(
@@ -284,6 +311,7 @@ def article_revise(*, article: Article, by) -> Article:
         article.revision += 1
         article.change_summary = ""
         article.assigned_reviewer = None
+        article.changes_requested_by = None
 
     _take_transition(
         article, "revise", by=by, reason="New revision started", before_save=new_revision

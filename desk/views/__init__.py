@@ -20,6 +20,7 @@ from desk.views.preview import article_preview
 from desk.views.references import article_references, article_references_import, article_shelf
 from desk.views.reports import report_csv, reports
 from desk.views.review import article_review, claim_review
+from desk.views.threads import thread_step
 
 __all__ = [
     "article_detail",
@@ -46,4 +47,5 @@ __all__ = [
     "question_handle",
     "report_csv",
     "reports",
+    "thread_step",
 ]

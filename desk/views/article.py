@@ -10,13 +10,22 @@ from articles import actions
 from desk import forms
 from desk.errors import DESK_ERRORS, add_form_errors, desk_view, error_status
 from desk.views.common import detail_context, get_article, workflow_buttons
+from desk.views.review import thread_context
+
+
+def overview_context(request, article, **extra) -> dict:
+    """The article screen with the board's threads on its claims and the open ones listed."""
+    context = detail_context(request, article)
+    context.update(thread_context(request, article, context["rows"], with_round=False))
+    context.update(extra)
+    return context
 
 
 @require_GET
 @desk_view
 def article_detail(request, pk):
     article = get_article(pk)
-    return render(request, "desk/article_detail.html", detail_context(request, article))
+    return render(request, "desk/article_detail.html", overview_context(request, article))
 
 
 @require_POST
@@ -38,7 +47,7 @@ def article_transition(request, pk, name):
     except DESK_ERRORS as error:
         add_form_errors(form, error)
         article = get_article(pk)  # as it is now, whatever the refused step had begun
-        context = detail_context(request, article, transition_form=form, failed=name)
+        context = overview_context(request, article, transition_form=form, failed=name)
         if name not in {b.name for b in workflow_buttons(article, request.user)}:
             # The step is no longer offered: show what was typed so it can be copied.
             context["kept_text"] = "\n\n".join(

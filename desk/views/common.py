@@ -14,7 +14,10 @@ from desk import forms, selectors
 
 def get_article(pk: int) -> Article:
     return get_object_or_404(
-        Article.objects.select_related("published_version", "assigned_reviewer"), pk=pk
+        Article.objects.select_related(
+            "published_version", "assigned_reviewer", "changes_requested_by"
+        ),
+        pk=pk,
     )
 
 

@@ -1,4 +1,8 @@
-"""The board's review screen: every item of the article with its verdict, one at a time."""
+"""The board's review screen: every item of the article with its verdict, one at a time.
+
+From the second round on, each claim also shows what changed since the last round,
+the verdict and comment given then, and its thread with the editors' replies.
+"""
 
 from __future__ import annotations
 
@@ -8,10 +12,43 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from articles import policy, services
-from articles.models import Claim
-from desk import forms, selectors
+from articles.models import Article, Claim
+from desk import forms, rounds, selectors
 from desk.errors import DESK_ERRORS, add_form_errors, desk_view, error_status
 from desk.views.common import detail_context, get_article, is_async
+
+
+def thread_context(
+    request, article: Article, rows: list, *, with_round: bool, only_uid: str | None = None
+) -> dict:
+    """Threads on the rows (and the last round's memory on the review screen); a fixed cost.
+
+    Who may answer or settle threads is asked once for the page, not per claim.
+    """
+    threads = rounds.thread_list_for_article(article=article)
+    memory = (
+        rounds.review_round_get(article=article, rows=rows, only_uid=only_uid)
+        if with_round
+        else None
+    )
+    rounds.rows_annotate(rows, threads=threads, memory=memory)
+    return {
+        "round": memory,
+        "removed_claims": rounds.removed_with_threads(memory, threads),
+        "threads": threads,
+        "unsettled_threads": [t for t in threads if not t.is_resolved],
+        "open_threads": [t for t in threads if t.is_open],
+        "may_answer_threads": policy.can(request.user, policy.THREAD_REPLY, article),
+        "may_settle_threads": policy.can(request.user, policy.THREAD_RESOLVE, article),
+        "thread_form": forms.ThreadMessageForm(),
+    }
+
+
+def review_context(request, article: Article, **extra) -> dict:
+    context = detail_context(request, article, review_form=forms.ClaimReviewForm())
+    context.update(thread_context(request, article, context["rows"], with_round=True))
+    context.update(extra)
+    return context
 
 
 @require_GET
@@ -20,8 +57,7 @@ def article_review(request, pk):
     article = get_article(pk)
     if not policy.is_reviewer(request.user):
         raise PermissionDenied("The review screen is for board reviewers.")
-    context = detail_context(request, article, review_form=forms.ClaimReviewForm())
-    return render(request, "desk/article_review.html", context)
+    return render(request, "desk/article_review.html", review_context(request, article))
 
 
 @require_POST
@@ -46,12 +82,16 @@ def claim_review(request, pk, uid):
                     reverse("desk:review", kwargs={"pk": article.pk}) + f"#claim-{claim.uid}"
                 )
             form, status = forms.ClaimReviewForm(), 200
-    row = next(r for r in selectors.claim_list_for_desk(article=article) if r.claim.pk == claim.pk)
-    context = {
-        "article": article,
-        "row": row,
-        "review_form": form,
-        "can_review": policy.can(request.user, policy.VERIFY, article),
-    }
+    rows = selectors.claim_list_for_desk(article=article)
+    context = thread_context(request, article, rows, with_round=True, only_uid=str(claim.uid))
+    context.update(
+        {
+            "article": article,
+            "row": next(r for r in rows if r.claim.pk == claim.pk),
+            "review_form": form,
+            "can_review": policy.can(request.user, policy.VERIFY, article),
+            "expanded": True,
+        }
+    )
     template = "desk/_review_row.html" if is_async(request) else "desk/review_claim.html"
     return render(request, template, context, status=status)

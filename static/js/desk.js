@@ -71,3 +71,14 @@
     area.scrollTop = Math.max(0, (line - 3) * lineHeight);
   });
 })();
+
+// The review screen's "Fold unchanged claims": close every unchanged claim at once.
+(function () {
+  "use strict";
+  var button = document.querySelector("[data-fold-unchanged]");
+  if (!button) return;
+  button.hidden = false;
+  button.addEventListener("click", function () {
+    document.querySelectorAll("details.round-fold").forEach(function (d) { d.open = false; });
+  });
+})();

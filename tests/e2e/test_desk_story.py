@@ -42,6 +42,9 @@ def review_row(page, text):
 
 def mark(page, text, verdict, comment=""):
     row = review_row(page, text)
+    folded = row.locator("details.round-fold:not([open]) > summary")
+    if folded.count():  # verified and unchanged since the last round: folded away
+        folded.click()
     if comment:
         row.get_by_label("Comment on claim").fill(comment)
     row.get_by_role("button", name=verdict).click()
@@ -109,12 +112,16 @@ def test_editor_and_reviewer_publish_an_article(live_server, new_page):
     item.get_by_role("button", name=re.compile("^Save claim")).click()
     ed.get_by_role("status").get_by_text("Claim saved.").wait_for()
     ed.get_by_role("link", name="Overview").click()
+    ed.locator("li.desk-claim", has_text="not approved for ordinary").get_by_role(
+        "button", name="Mark addressed"
+    ).click()
     ed.get_by_role("button", name="Submit for review").click()
     assert ed.locator(".desk-state").first.inner_text().lower() == "submitted"
 
-    # The reviewer verifies every claim and approves.
+    # The resubmission returns to the reviewer who asked for the changes, who verifies
+    # every claim and approves.
     rv.goto(f"{base}/desk/")
-    rv.locator("#waiting").get_by_role("link", name=QUESTION).click()
+    rv.locator("#assigned").get_by_role("link", name=QUESTION).click()
     rv.get_by_role("button", name="Start review").click()
     mark(rv, "approved for spasticity", "Verified")
     mark(rv, "not approved for ordinary", "Verified")

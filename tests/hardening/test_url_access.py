@@ -72,6 +72,8 @@ ACCESS: dict[str, frozenset[str]] = {
     "desk:editor_cite": EDITORS,
     "desk:editor_change": EDITORS,
     "desk:claim_review": REVIEWERS,
+    # claim threads: who may take which step on whose article is the policy's (403 otherwise)
+    "desk:thread": DESK,
     "desk:dismiss": EDITORS,
     "desk:convert": EDITORS,
     "desk:reports": CHIEFS,
@@ -180,6 +182,8 @@ def requests_for(world) -> list[tuple[str, str]]:
                     "name": "submit",
                     "report": "states",
                     "action": "up",
+                    "thread_pk": 1,
+                    "step": "reply",
                     "version": 1,
                     "uidb64": "MQ",
                     "token": "set-password",
