@@ -1,6 +1,7 @@
 """A second review round in headless Chromium: threads, the round memory, the returning queue."""
 
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -116,10 +117,15 @@ def test_second_round_returns_to_the_reviewer_with_what_changed(live_server, new
     vague = ed.locator("li.desk-claim", has_text=VAGUE)
     assert vague.get_by_text("The dose is in the next claim of the draft.").is_visible()
     vague.get_by_role("button", name="Mark addressed").click()
-    ed.locator("li.desk-claim", has_text=OVERSTATED).get_by_role("link", name="Edit claim").click()
+    link = ed.locator("li.desk-claim", has_text=OVERSTATED).get_by_role("link", name="Edit claim")
+    uid = link.get_attribute("href").split("#claim-")[1]
+    link.click()
     check_page(ed)
-    ed.get_by_label("Claim", exact=True).fill(FIXED)
-    ed.get_by_role("button", name="Save claim").click()
+    item = ed.locator(f"#claim-{uid}")
+    item.locator("textarea[name=text]").fill(FIXED)
+    item.get_by_role("button", name=re.compile("^Save claim")).click()
+    ed.get_by_role("status").get_by_text("Claim saved.").wait_for()
+    ed.get_by_role("link", name="Overview").click()
     check_page(ed)
     confirm = ed.get_by_label("Resubmit with")
     if confirm.count():  # only while a thread is still open
