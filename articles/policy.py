@@ -34,6 +34,8 @@ PERM_ASSIGN = "board.assign_reviewers"
 
 EDIT = "edit"
 VERIFY = "verify"
+DECLARE = "declare"  # declare a conflict of interest, or none, with an article
+ASSIGN = "assign"  # assign the article to board reviewers with a due date
 
 
 # -- Roles ---------------------------------------------------------------------------
@@ -85,14 +87,29 @@ def may_withdraw(article: Article, user: AbstractBaseUser) -> bool:
     return is_editor(user) and (user.is_superuser or wrote_this_revision(article, user))
 
 
+def board_refusal(article: Article, user: AbstractBaseUser) -> str:
+    """Why a board reviewer may not review this article now ("" when nothing stands in the way).
+
+    Expired credentials, no conflict-of-interest declaration yet, or a declared
+    conflict (recusal): see ``board.rules``.
+    """
+    from board.rules import review_refusal
+
+    return review_refusal(article, user)
+
+
 def may_review(article: Article, user: AbstractBaseUser) -> bool:
-    return is_reviewer(user)
+    return is_reviewer(user) and not board_refusal(article, user)
 
 
 def may_sign_off(article: Article, user: AbstractBaseUser) -> bool:
     # Conflict of interest: nobody verifies or approves content they drafted or
     # edited in this revision, whatever their other roles.
-    return is_reviewer(user) and not wrote_this_revision(article, user)
+    return (
+        is_reviewer(user)
+        and not wrote_this_revision(article, user)
+        and not board_refusal(article, user)
+    )
 
 
 def may_retract(article: Article, user: AbstractBaseUser) -> bool:
@@ -123,6 +140,10 @@ def ensure(user, action: str, article: Article | None) -> None:
         _ensure_edit(user, article)
     elif action == VERIFY:
         _ensure_verify(user, article)
+    elif action == DECLARE:
+        _ensure_declare(user, article)
+    elif action == ASSIGN:
+        _ensure_assign(user, article)
     else:
         _ensure_transition(user, action, article)
 
@@ -147,7 +168,11 @@ def blockers(user, action: str, article: Article) -> list[str]:
     except ConditionsNotMet as error:
         return list(error.reasons)
     except PermissionDenied as error:
-        if action in ("approve", VERIFY) and is_reviewer(user) and _at_edge(article, action):
+        if (
+            action in ("approve", VERIFY, "start_review")
+            and is_reviewer(user)
+            and _at_edge(article, action)
+        ):
             return [str(error)]
         return []
     except (TransitionNotAllowed, ContentLocked):
@@ -178,6 +203,31 @@ def _ensure_verify(user, article: Article) -> None:
         raise TransitionNotAllowed("Claims are reviewed only while the article is under review.")
     if wrote_this_revision(article, user):
         raise PermissionDenied(COI_MESSAGE)
+    if refusal := board_refusal(article, user):
+        raise PermissionDenied(refusal)
+
+
+# Where a declaration or an assignment still matters: before the board's decision.
+REVIEWABLE_STATES = (ArticleState.SUBMITTED, ArticleState.UNDER_REVIEW)
+
+
+def _ensure_declare(user, article: Article) -> None:
+    if not is_reviewer(user):
+        raise PermissionDenied("Only board reviewers declare conflicts of interest.")
+    if article.state not in REVIEWABLE_STATES:
+        raise TransitionNotAllowed(
+            "Conflicts of interest are declared while the article waits for or is under review."
+        )
+
+
+def _ensure_assign(user, article: Article) -> None:
+    if not is_editor_in_chief(user):
+        raise PermissionDenied("Only editors-in-chief assign reviewers.")
+    if article.state not in REVIEWABLE_STATES:
+        raise TransitionNotAllowed(
+            f"Only a submitted article or one under review is assigned; this one is "
+            f"{article.get_state_display().lower()}."
+        )
 
 
 def _ensure_transition(user, name: str, article: Article) -> None:
@@ -191,8 +241,11 @@ def _ensure_transition(user, name: str, article: Article) -> None:
             f"Cannot {words}: the article is {article.get_state_display().lower()}."
         )
     if not meta.has_transition_perm(article, article.state, user):
-        if name == "approve" and is_reviewer(user):
-            raise PermissionDenied(COI_MESSAGE)
+        if is_reviewer(user) and name in ("start_review", "request_changes", "approve"):
+            if name == "approve" and wrote_this_revision(article, user):
+                raise PermissionDenied(COI_MESSAGE)
+            if refusal := board_refusal(article, user):
+                raise PermissionDenied(refusal)
         raise PermissionDenied(f"You may not {words} this article.")
     if not has_transition_perm(bound, user):
         transition = meta.get_transition(article.state)
