@@ -30,7 +30,9 @@ def expired_credentials(user, *, today=None) -> list[Credential]:
 
 
 def expired_message(records: list[Credential]) -> str:
-    names = "; ".join(f"{r} expired {r.expires_on:%B} {r.expires_on.day}, {r.expires_on:%Y}" for r in records)
+    names = "; ".join(
+        f"{r} expired {r.expires_on:%B} {r.expires_on.day}, {r.expires_on:%Y}" for r in records
+    )
     return (
         f"Your credential has expired ({names}). Renew it and have the board profile updated "
         "before you review."

@@ -58,14 +58,13 @@ def conflict_declare(
     if len(note) > 2000:
         raise ValidationError({"note": "Keep the note to 2,000 characters."})
     declaration = (
-        ConflictDeclaration.objects.select_for_update()
-        .filter(article=article, reviewer=by)
-        .first()
+        ConflictDeclaration.objects.select_for_update().filter(article=article, reviewer=by).first()
     )
-    if declaration is not None and (declaration.has_conflict or not has_conflict):
-        said = "a conflict of interest" if declaration.has_conflict else "no conflict of interest"
+    if declaration is not None and not declaration.has_conflict and not has_conflict:
+        return declaration  # said already: nothing new to record
+    if declaration is not None and declaration.has_conflict:
         raise ValidationError(
-            f"You already declared {said} with this article on "
+            "You already declared a conflict of interest with this article on "
             f"{timezone.localtime(declaration.declared_at):%B %d, %Y}."
         )
     if declaration is None:
@@ -85,8 +84,7 @@ def conflict_declare(
             Article.objects.filter(pk=article.pk).update(assigned_reviewer=None)
             article.assigned_reviewer = None
         _record(article, name="recuse", by=by, comment=f"Declared a conflict of interest: {note}")
-    else:
-        _record(article, name="declare", by=by, comment="Declared no conflict of interest")
+    # "No conflict" is kept in the declaration and its history, not in the workflow's log.
     return declaration
 
 

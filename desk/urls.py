@@ -19,6 +19,9 @@ urlpatterns = [
     path("articles/<int:pk>/diff/", views.article_diff, name="diff"),
     path("articles/<int:pk>/timeline/", views.article_timeline, name="timeline"),
     path("articles/<int:pk>/version/", views.article_version, name="version"),
+    path("articles/<int:pk>/declare/", views.article_declare, name="declare"),
+    path("articles/<int:pk>/assign/", views.article_assign, name="assign"),
+    path("articles/<int:pk>/topics/", views.article_topics, name="topics"),
     path("articles/<int:pk>/<slug:name>/", views.article_transition, name="transition"),
     path(
         "questions/<int:pk>/dismiss/", views.question_handle, {"action": "dismiss"}, name="dismiss"

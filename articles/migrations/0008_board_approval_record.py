@@ -4,25 +4,24 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('articles', '0007_board_topics'),
+        ("articles", "0007_board_topics"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='articleapproval',
-            name='approval_rule',
+            model_name="articleapproval",
+            name="approval_rule",
             field=models.CharField(blank=True, max_length=200),
         ),
         migrations.AddField(
-            model_name='articleversion',
-            name='approval_rule',
+            model_name="articleversion",
+            name="approval_rule",
             field=models.CharField(blank=True, max_length=200),
         ),
         migrations.AddField(
-            model_name='articleversion',
-            name='declarations',
+            model_name="articleversion",
+            name="declarations",
             field=models.JSONField(blank=True, default=list),
         ),
     ]

@@ -26,10 +26,10 @@ from articles.models import (
 )
 from articles.reviewed import content_fingerprint
 from articles.selectors import article_get_content, policy_get_in_force
-from board.rules import approval_rule_for, declarations_of
-from board.services import assignments_complete
 from articles.services.search import search_entry_refresh
 from articles.services.steps import lock_article, save_article
+from board.rules import approval_rule_for, declarations_of
+from board.services import assignments_complete
 from editorial import observability
 from public import freshness
 from public.rendered import rendered_body_prepare

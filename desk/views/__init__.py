@@ -6,6 +6,7 @@ is asked of ``articles.policy``, the workflow steps come from
 """
 
 from desk.views.article import article_detail, article_transition
+from desk.views.board import article_assign, article_declare, article_topics
 from desk.views.editing import article_edit, article_new, claim_edit
 from desk.views.history import article_diff, article_timeline, article_version
 from desk.views.lists import article_list, dashboard, question_handle
@@ -14,6 +15,9 @@ from desk.views.references import article_references
 from desk.views.review import article_review, claim_review
 
 __all__ = [
+    "article_assign",
+    "article_declare",
+    "article_topics",
     "article_detail",
     "article_diff",
     "article_edit",

@@ -64,6 +64,10 @@ ACCESS: dict[str, frozenset[str]] = {
     "desk:edit": EDITORS,
     "desk:claim": EDITORS,
     "desk:claim_review": REVIEWERS,
+    "desk:declare": REVIEWERS,  # conflict-of-interest declarations
+    "desk:topics": EDITORS,
+    # editors-in-chief (none in this test; the superuser admin holds their permission)
+    "desk:assign": STAFF,
     "desk:dismiss": EDITORS,
     "desk:convert": EDITORS,
     # retraction screening at the desk
