@@ -28,9 +28,9 @@ def open_workload():
     return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
 
 
-def expired_q(today: datetime.date, prefix: str = "") -> Q:
-    """Users (``prefix`` leads to the user) whose credential records have all expired."""
-    records = Credential.objects.filter(member__user=OuterRef(f"{prefix}pk"))
+def expired_q(today: datetime.date, user: str = "pk") -> Q:
+    """Rows whose user (the outer field ``user``) has credential records, all expired."""
+    records = Credential.objects.filter(member__user=OuterRef(user))
     current = records.filter(Q(expires_on__isnull=True) | Q(expires_on__gte=today))
     return Q(Exists(records)) & ~Q(Exists(current))
 
