@@ -17,6 +17,7 @@ from tests.factories import (
     make_reviewer,
     reference_data,
     submitted_article,
+    under_review_article,
 )
 
 pytestmark = pytest.mark.django_db
@@ -81,12 +82,7 @@ def test_pending_article_shows_every_element_in_the_seed_order(client, policy):
     ("make", "current"),
     [
         (lambda: submitted_article(), "Submitted"),
-        (
-            lambda: services.article_start_review(
-                article=submitted_article(), by=make_reviewer("r9")
-            ),
-            "Under Review",
-        ),
+        (lambda: under_review_article(reviewer=make_reviewer("r9")), "Under Review"),
         (lambda: approved_article(), "Approved"),
     ],
 )
