@@ -54,7 +54,7 @@ def credential_reminders_send() -> int:
         .filter(reminded_at__isnull=True, expires_on__gte=today, expires_on__lte=horizon)
         .select_related("member__user")
     )
-    sent = 0
+    sent, reminded = 0, []
     for credential in due:
         user = credential.member.user
         if user.email:
@@ -70,7 +70,8 @@ def credential_reminders_send() -> int:
                 kind="credential_expiry",
             )
             sent += 1
-        Credential.objects.filter(pk=credential.pk).update(reminded_at=timezone.now())
+        reminded.append(credential.pk)
+    Credential.objects.filter(pk__in=reminded).update(reminded_at=timezone.now())
     return sent
 
 
@@ -90,7 +91,7 @@ def overdue_reminders_send() -> int:
         .select_for_update(of=("self",))
         .filter(Q(reminded_at__isnull=True) | Q(reminded_at__lt=_start_of_today()))
     )
-    sent = 0
+    sent, reminded = 0, []
     for assignment in due:
         days = (today - assignment.due_on).days
         if assignment.reviewer.email:
@@ -105,7 +106,8 @@ def overdue_reminders_send() -> int:
                 kind="review_overdue",
             )
             sent += 1
-        ReviewAssignment.objects.filter(pk=assignment.pk).update(reminded_at=timezone.now())
+        reminded.append(assignment.pk)
+    ReviewAssignment.objects.filter(pk__in=reminded).update(reminded_at=timezone.now())
     return sent
 
 
@@ -121,7 +123,7 @@ def escalations_send() -> int:
     chiefs = list(
         users_with_perm(PERM_ASSIGN).filter(is_superuser=False).values_list("email", flat=True)
     ) or list(users_with_perm(PERM_ASSIGN).values_list("email", flat=True))
-    sent = 0
+    sent, escalated = 0, []
     for assignment in due:
         name = assignment.reviewer.get_full_name() or assignment.reviewer.username
         for chief in chiefs:
@@ -137,7 +139,8 @@ def escalations_send() -> int:
                 kind="review_escalated",
             )
             sent += 1
-        ReviewAssignment.objects.filter(pk=assignment.pk).update(escalated_at=timezone.now())
+        escalated.append(assignment.pk)
+    ReviewAssignment.objects.filter(pk__in=escalated).update(escalated_at=timezone.now())
     return sent
 
 
