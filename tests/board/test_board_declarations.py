@@ -56,6 +56,10 @@ def test_a_declared_conflict_recuses_the_reviewer(editor, reviewer, chief, polic
     log = ArticleTransition.objects.filter(article=article, name="recuse").get()
     assert (log.actor, log.source, log.target) == (other, "under_review", "under_review")
     assert "I consult for the maker." in log.comment
+    client = Client()
+    client.force_login(editor)
+    timeline = client.get(reverse("desk:timeline", kwargs={"pk": article.pk}))
+    assert timeline.status_code == 200 and "I consult for the maker." in timeline.content.decode()
     with pytest.raises(PermissionDenied, match="recused"):
         services.claim_review(claim=article.claims.first(), by=other, verdict="verified")
     with pytest.raises(PermissionDenied, match="recused"):
