@@ -5,8 +5,9 @@
 transaction as the mark that says it went out, so a failed run sends nothing
 twice and a committed one cannot lose its mail:
 
-- a credential is reminded once, ``BOARD_CREDENTIAL_REMINDER_DAYS`` (30) days or
-  fewer before it expires (``Credential.reminded_at``);
+- a credential is reminded once per expiry date, ``BOARD_CREDENTIAL_REMINDER_DAYS`` (30)
+  days or fewer before it expires (``Credential.reminded_at``; a renewed credential is
+  reminded again before its new date);
 - an overdue assignment is reminded once per day (``ReviewAssignment.reminded_at``);
 - an assignment overdue by more than ``BOARD_ESCALATE_AFTER_DAYS`` is escalated to
   the editors-in-chief once (``ReviewAssignment.escalated_at``).
@@ -48,12 +49,19 @@ def _start_of_today() -> datetime.datetime:
 def credential_reminders_send() -> int:
     """Remind each member once of a credential expiring within the reminder window."""
     today = timezone.localdate()
-    horizon = today + datetime.timedelta(days=settings.BOARD_CREDENTIAL_REMINDER_DAYS)
-    due = (
-        Credential.objects.select_for_update()
-        .filter(reminded_at__isnull=True, expires_on__gte=today, expires_on__lte=horizon)
+    window = datetime.timedelta(days=settings.BOARD_CREDENTIAL_REMINDER_DAYS)
+    expiring = (
+        Credential.objects.select_for_update(of=("self",))
+        .filter(expires_on__gte=today, expires_on__lte=today + window)
         .select_related("member__user")
     )
+    # Once per expiry date: a reminder sent before this date's window opened was about an
+    # earlier expiry (the credential has been renewed since).
+    due = [
+        c
+        for c in expiring
+        if c.reminded_at is None or timezone.localdate(c.reminded_at) < c.expires_on - window
+    ]
     sent, reminded = 0, []
     for credential in due:
         user = credential.member.user

@@ -40,6 +40,18 @@ def test_a_credential_is_reminded_once_within_30_days_of_expiry(reviewer, delive
     assert Credential.objects.get(pk=soon.pk).reminded_at is not None
 
 
+def test_a_renewed_credential_is_reminded_again_before_its_new_date(reviewer, deliver_mail):
+    licence = credential(reviewer, days=10, name="Medical licence")
+    assert "Sent 1 credential reminder(s)" in run()
+    Credential.objects.filter(pk=licence.pk).update(
+        expires_on=licence.expires_on + datetime.timedelta(days=365)
+    )
+    assert "Sent 0 credential reminder(s)" in run()
+    with time_machine.travel(timezone.now() + datetime.timedelta(days=350)):
+        assert "Sent 1 credential reminder(s)" in run()
+        assert "Sent 0 credential reminder(s)" in run()
+
+
 def test_an_expired_credential_is_not_reminded(reviewer, deliver_mail):
     credential(reviewer, days=-5)
     assert "Sent 0 credential reminder(s)" in run()
