@@ -6,8 +6,13 @@ calls ``has_perm``. Roles are Django groups holding permissions (see
 withdraw, content that changes only in draft) are the predicates below, which
 the state graph in ``articles.workflow`` names as its transition permissions.
 
+The board's rules (``board.rules``) are asked here too: a reviewer whose
+credentials have all expired, who has not declared whether they have a conflict
+of interest with the article, or who declared one, takes no review step.
+
 Actions are the transition names of ``articles.workflow`` plus ``EDIT``
-(change the content) and ``VERIFY`` (give a verdict on a claim).
+(change the content), ``VERIFY`` (give a verdict on a claim), ``DECLARE``
+(declare a conflict of interest, or none) and ``ASSIGN`` (assign reviewers).
 """
 
 from __future__ import annotations
