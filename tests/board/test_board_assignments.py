@@ -217,3 +217,21 @@ def test_the_assigned_list_is_the_union_and_marks_overdue(chief, editor, reviewe
     rows = {a.pk: a for a in article_list_assigned_to(reviewer)}
     assert set(rows) == {started.pk, assigned.pk}
     assert rows[assigned.pk].overdue and not rows[started.pk].overdue
+
+
+@pytest.mark.parametrize("reviewers", [2, 12])
+def test_the_article_page_for_a_chief_does_not_grow_with_reviewers(
+    client, chief, editor, neurology, policy, reviewers, django_assert_num_queries
+):
+    for n in range(reviewers):
+        make_reviewer(f"neuro{n}").board_profile.specialties.add(neurology)
+    article = submitted_article(by=editor)
+    article.topics.set([neurology])
+    client.force_login(chief)
+    url = reverse("desk:article", kwargs={"pk": article.pk})
+    # session, user, user and group permissions; the article, its contributors, claims,
+    # citations, verdicts; the last comment and the submission note; the board panel: topics,
+    # assignments, whether it has topics, the suggested reviewers and their specialties.
+    with django_assert_num_queries(16):
+        page = client.get(url).content.decode()
+    assert page.count('name="reviewers"') == reviewers
