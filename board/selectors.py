@@ -5,7 +5,18 @@ from __future__ import annotations
 import datetime
 
 from django.contrib.auth import get_user_model
-from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import (
+    BooleanField,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+)
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -78,12 +89,19 @@ def reviewer_suggestions(*, article) -> QuerySet:
 
 
 def assignment_list_for_article(*, article) -> list[ReviewAssignment]:
-    """The article's assignments, open ones first, each with ``overdue`` set."""
+    """The article's assignments, open ones first, with ``overdue`` and ``expired`` (1 query).
+
+    ``expired``: the reviewer's credentials have all expired since, so they cannot review.
+    """
     today = timezone.localdate()
     rows = list(
         ReviewAssignment.objects.filter(article=article)
         .select_related("reviewer", "assigned_by")
-        .order_by("-status", "due_on", "pk")
+        .annotate(
+            expired=ExpressionWrapper(
+                expired_q(today, user="reviewer_id"), output_field=BooleanField()
+            )
+        )
     )
     for row in rows:
         row.overdue = row.status == OPEN and row.due_on < today

@@ -148,3 +148,39 @@ def test_public_board_page_shows_specialties_and_no_expired_credential_as_curren
         r"Board certification, Neurology, Medical Council: <strong>expired</strong>", page
     )
     assert "(not current)" in page
+
+
+def test_the_desk_flags_an_assigned_reviewer_whose_credentials_expired(client, editor, policy):
+    from articles.permissions import EDITORS_IN_CHIEF
+    from board.services import assignment_create
+    from tests.factories import UserFactory
+
+    chief = UserFactory(username="chief", group=EDITORS_IN_CHIEF)
+    assigned = make_reviewer("assigned")
+    licence = credential(assigned, days=3, name="Medical licence")
+    article = submitted_article(by=editor)
+    assignment_create(
+        article=article,
+        reviewer_ids=[assigned.pk],
+        due_on=timezone.localdate() + datetime.timedelta(days=5),
+        by=chief,
+    )
+    client.force_login(chief)
+    url = reverse("desk:article", kwargs={"pk": article.pk})
+    assert "Credentials expired" not in client.get(url).content.decode()
+    Credential.objects.filter(pk=licence.pk).update(
+        expires_on=timezone.localdate() - datetime.timedelta(days=1)
+    )
+    assert "Credentials expired: cannot review" in client.get(url).content.decode()
+
+
+def test_the_public_board_page_queries_do_not_grow_with_members(
+    client, neurology, django_assert_num_queries
+):
+    for n in range(6):
+        member = make_reviewer(f"member{n}")
+        member.board_profile.specialties.add(neurology)
+        credential(member, days=n * 100 - 100, name=f"Licence {n}")
+    # the site generation, the members, their specialties, their credentials
+    with django_assert_num_queries(4):
+        assert client.get(reverse("public:board")).status_code == 200
