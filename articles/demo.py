@@ -101,13 +101,35 @@ def _exists(content: ArticleContent) -> bool:
     return Article.objects.filter(slug=slugify(content.title)).exists()
 
 
-def _under_review(content: ArticleContent, *, editor, reviewer) -> Article:
+def _declare(article: Article, reviewer) -> None:
+    """The reviewer declares no conflict of interest, as the desk asks before any review."""
+    from board.models import ConflictDeclaration
+    from board.services import conflict_declare
+
+    if not ConflictDeclaration.objects.filter(article=article, reviewer=reviewer).exists():
+        conflict_declare(article=article, by=reviewer, has_conflict=False)
+
+
+def _topics(article: Article, *, editor, slugs: tuple[str, ...]) -> None:
+    from board.models import Specialty
+    from board.services import article_topics_set
+
+    topic_ids = list(Specialty.objects.filter(slug__in=slugs).values_list("pk", flat=True))
+    article_topics_set(article=article, by=editor, topic_ids=topic_ids)
+
+
+def _under_review(
+    content: ArticleContent, *, editor, reviewer, topics: tuple[str, ...] = ()
+) -> Article:
     article = services.article_create(by=editor, title=content.title, content=content)
+    _topics(article, editor=editor, slugs=topics)
     services.article_submit(article=article, by=editor, note="Ready for review.")
+    _declare(article, reviewer)
     return services.article_start_review(article=article, by=reviewer)
 
 
 def _verify_all(article: Article, *, by) -> None:
+    _declare(article, by)
     for claim in article.claims.all():
         services.claim_review(claim=claim, by=by, verdict="verified")
 
@@ -117,7 +139,9 @@ def demo_articles_create(*, editor, other_editor, reviewer, other_reviewer, admi
     made = []
     # Approved twice: a byline crediting both reviewers, and a review history of two entries.
     if not _exists(PARACETAMOL):
-        article = _under_review(PARACETAMOL, editor=editor, reviewer=reviewer)
+        article = _under_review(
+            PARACETAMOL, editor=editor, reviewer=reviewer, topics=("pharmacology",)
+        )
         _verify_all(article, by=other_reviewer)
         services.article_approve(article=article, by=reviewer, comment="Doses match the label.")
         services.article_revise(article=article, by=editor)
@@ -142,13 +166,17 @@ def demo_articles_create(*, editor, other_editor, reviewer, other_reviewer, admi
     # Under review, part verified.
     under_review = dataclasses.replace(PARACETAMOL, title="Can I take paracetamol with ibuprofen?")
     if not _exists(under_review):
-        article = _under_review(under_review, editor=other_editor, reviewer=reviewer)
+        article = _under_review(
+            under_review, editor=other_editor, reviewer=reviewer, topics=("pharmacology",)
+        )
         first = article.claims.order_by("position").first()
         services.claim_review(claim=first, by=reviewer, verdict="verified")
         made.append(article.slug)
     # Sent back to its editor with a comment.
     if not _exists(REHYDRATION):
-        article = _under_review(REHYDRATION, editor=editor, reviewer=other_reviewer)
+        article = _under_review(
+            REHYDRATION, editor=editor, reviewer=other_reviewer, topics=("paediatrics",)
+        )
         claim = article.claims.order_by("position").last()
         services.claim_review(
             claim=claim,

@@ -6,9 +6,14 @@ calls ``has_perm``. Roles are Django groups holding permissions (see
 withdraw, content that changes only in draft) are the predicates below, which
 the state graph in ``articles.workflow`` names as its transition permissions.
 
+The board's rules (``board.rules``) are asked here too: a reviewer whose
+credentials have all expired, who has not declared whether they have a conflict
+of interest with the article, or who declared one, takes no review step.
+
 Actions are the transition names of ``articles.workflow`` plus ``EDIT``
-(change the content), ``VERIFY`` (give a verdict on a claim) and the steps of a
-claim thread (``THREAD_REPLY``, ``THREAD_ADDRESS``, ``THREAD_RESOLVE``,
+(change the content), ``VERIFY`` (give a verdict on a claim), ``DECLARE``
+(declare a conflict of interest, or none), ``ASSIGN`` (assign reviewers) and the
+steps of a claim thread (``THREAD_REPLY``, ``THREAD_ADDRESS``, ``THREAD_RESOLVE``,
 ``THREAD_REOPEN``).
 """
 
@@ -42,6 +47,8 @@ THREAD_ADDRESS = "mark_thread_addressed"
 THREAD_RESOLVE = "resolve_thread"
 THREAD_REOPEN = "reopen_thread"
 THREAD_ACTIONS = (THREAD_REPLY, THREAD_ADDRESS, THREAD_RESOLVE, THREAD_REOPEN)
+DECLARE = "declare"  # declare a conflict of interest, or none, with an article
+ASSIGN = "assign"  # assign the article to board reviewers with a due date
 
 
 # -- Roles ---------------------------------------------------------------------------
@@ -98,14 +105,29 @@ def may_withdraw(article: Article, user: AbstractBaseUser) -> bool:
     return is_editor(user) and (user.is_superuser or wrote_this_revision(article, user))
 
 
+def board_refusal(article: Article, user: AbstractBaseUser) -> str:
+    """Why a board reviewer may not review this article now ("" when nothing stands in the way).
+
+    Expired credentials, no conflict-of-interest declaration yet, or a declared
+    conflict (recusal): see ``board.rules``.
+    """
+    from board.rules import review_refusal
+
+    return review_refusal(article, user)
+
+
 def may_review(article: Article, user: AbstractBaseUser) -> bool:
-    return is_reviewer(user)
+    return is_reviewer(user) and not board_refusal(article, user)
 
 
 def may_sign_off(article: Article, user: AbstractBaseUser) -> bool:
     # Conflict of interest: nobody verifies or approves content they drafted or
     # edited in this revision, whatever their other roles.
-    return is_reviewer(user) and not wrote_this_revision(article, user)
+    return (
+        is_reviewer(user)
+        and not wrote_this_revision(article, user)
+        and not board_refusal(article, user)
+    )
 
 
 def is_editor_of(article: Article, user) -> bool:
@@ -183,6 +205,10 @@ def ensure(user, action: str, article: Article | None) -> None:
         _ensure_verify(user, article)
     elif action in THREAD_ACTIONS:
         _ensure_thread(user, action, article)
+    elif action == DECLARE:
+        _ensure_declare(user, article)
+    elif action == ASSIGN:
+        _ensure_assign(user, article)
     else:
         _ensure_transition(user, action, article)
 
@@ -207,7 +233,11 @@ def blockers(user, action: str, article: Article) -> list[str]:
     except ConditionsNotMet as error:
         return list(error.reasons)
     except PermissionDenied as error:
-        if action in ("approve", VERIFY) and is_reviewer(user) and _at_edge(article, action):
+        if (
+            action in ("approve", VERIFY, "start_review")
+            and is_reviewer(user)
+            and _at_edge(article, action)
+        ):
             return [str(error)]
         return []
     except (TransitionNotAllowed, ContentLocked):
@@ -238,6 +268,31 @@ def _ensure_verify(user, article: Article) -> None:
         raise TransitionNotAllowed("Claims are reviewed only while the article is under review.")
     if wrote_this_revision(article, user):
         raise PermissionDenied(COI_MESSAGE)
+    if refusal := board_refusal(article, user):
+        raise PermissionDenied(refusal)
+
+
+# Where a declaration or an assignment still matters: before the board's decision.
+REVIEWABLE_STATES = (ArticleState.SUBMITTED, ArticleState.UNDER_REVIEW)
+
+
+def _ensure_declare(user, article: Article) -> None:
+    if not is_reviewer(user):
+        raise PermissionDenied("Only board reviewers declare conflicts of interest.")
+    if article.state not in REVIEWABLE_STATES:
+        raise TransitionNotAllowed(
+            "Conflicts of interest are declared while the article waits for or is under review."
+        )
+
+
+def _ensure_assign(user, article: Article) -> None:
+    if not is_editor_in_chief(user):
+        raise PermissionDenied("Only editors-in-chief assign reviewers.")
+    if article.state not in REVIEWABLE_STATES:
+        raise TransitionNotAllowed(
+            f"Only a submitted article or one under review is assigned; this one is "
+            f"{article.get_state_display().lower()}."
+        )
 
 
 def _ensure_thread(user, action: str, article: Article) -> None:
@@ -263,8 +318,11 @@ def _ensure_transition(user, name: str, article: Article) -> None:
     if not can_proceed(bound, check_conditions=False):
         raise TransitionNotAllowed(f"You cannot {phrase} while it is {_state_phrase(article)}.")
     if not meta.has_transition_perm(article, article.state, user):
-        if name == "approve" and is_reviewer(user):
-            raise PermissionDenied(COI_MESSAGE)
+        if is_reviewer(user) and name in ("start_review", "request_changes", "approve"):
+            if name == "approve" and wrote_this_revision(article, user):
+                raise PermissionDenied(COI_MESSAGE)
+            if refusal := board_refusal(article, user):
+                raise PermissionDenied(refusal)
         raise PermissionDenied(f"You may not {phrase}.")
     if not has_transition_perm(bound, user):
         transition = meta.get_transition(article.state)

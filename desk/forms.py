@@ -260,3 +260,52 @@ class ThreadMessageForm(forms.Form):
     )
     # Which screen the message was written on, so the answer goes back there.
     back = forms.ChoiceField(choices=[("article", "article"), ("review", "review")], required=False)
+
+
+class DeclarationForm(forms.Form):
+    """A reviewer's conflict-of-interest declaration on one article."""
+
+    conflict = forms.ChoiceField(
+        label="Do you have a conflict of interest with this article?",
+        choices=[
+            ("no", "No conflict of interest"),
+            ("yes", "I have a conflict of interest (I will not review this article)"),
+        ],
+        widget=forms.RadioSelect,
+    )
+    note = forms.CharField(
+        label="What is the conflict?",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Required when you declare a conflict; it is kept in the article's record.",
+    )
+
+
+class AssignForm(forms.Form):
+    """Who reviews the article, and by when; the reviewers are read from the checked boxes."""
+
+    due_on = forms.DateField(
+        label="Due date",
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text="The reviewers are reminded daily once it has passed.",
+    )
+
+
+class TopicsForm(forms.Form):
+    """What the article is about, from the board's specialty list."""
+
+    topics = forms.ModelMultipleChoiceField(
+        label="Topics",
+        queryset=None,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Reviewers with these specialties are suggested; some topics need more "
+        "approvals or an earlier re-review.",
+    )
+
+    def __init__(self, *args, **kwargs):
+        from board.models import Specialty
+
+        super().__init__(*args, **kwargs)
+        self.fields["topics"].queryset = Specialty.objects.order_by("name")

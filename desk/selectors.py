@@ -6,7 +6,18 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import (
+    BooleanField,
+    Exists,
+    ExpressionWrapper,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from articles.identifiers import normalise_doi, normalise_pmid
@@ -34,6 +45,22 @@ def rereview_cutoff(now: datetime.datetime | None = None) -> datetime.datetime:
 RETURNED_TO_SOMEONE = Q(changes_requested_by__isnull=False, changes_requested_by__is_active=True)
 
 
+def rereview_after_days():
+    """An article's re-review period, as a database expression.
+
+    The shortest period any of its topics sets (``Specialty.rereview_after_days``);
+    REREVIEW_AFTER_DAYS when no topic sets one.
+    """
+    from board.models import Specialty
+
+    shortest = (
+        Specialty.objects.filter(articles=OuterRef("pk"), rereview_after_days__isnull=False)
+        .order_by("rereview_after_days")
+        .values("rereview_after_days")[:1]
+    )
+    return Coalesce(Subquery(shortest), Value(settings.REREVIEW_AFTER_DAYS))
+
+
 def article_list_waiting_for_review() -> QuerySet[Article]:
     """Submitted articles nobody has started reviewing and not returned to one reviewer, oldest first."""
     return (
@@ -45,23 +72,64 @@ def article_list_waiting_for_review() -> QuerySet[Article]:
 
 
 def article_list_due_for_rereview(now: datetime.datetime | None = None) -> QuerySet[Article]:
-    """Approved articles whose last approval is older than REREVIEW_AFTER_DAYS, oldest first."""
+    """Approved articles whose last approval is older than their re-review period, oldest first.
+
+    The period is per article, in the query: the shortest its topics set, else
+    REREVIEW_AFTER_DAYS (``rereview_after_days``).
+    """
+    from board.models import Specialty
+
+    now = now or timezone.now()
+    # The periods in use are few (the site default and those the topics set); one condition
+    # each, "period p and approved more than p days ago", keeps the date arithmetic out of
+    # the SQL, where SQLite and PostgreSQL differ.
+    periods = {settings.REREVIEW_AFTER_DAYS} | set(
+        Specialty.objects.filter(rereview_after_days__isnull=False)
+        .values_list("rereview_after_days", flat=True)
+        .distinct()
+    )
+    due = Q(pk__in=[])
+    for days in periods:
+        due |= Q(
+            rereview_days=days,
+            published_version__approved_at__lt=now - datetime.timedelta(days=days),
+        )
     return (
         desk_articles()
-        .filter(
-            state=ArticleState.APPROVED, published_version__approved_at__lt=rereview_cutoff(now)
-        )
+        .filter(state=ArticleState.APPROVED)
+        .alias(rereview_days=rereview_after_days())
+        .filter(due)
         .order_by("published_version__approved_at", "pk")
     )
 
 
 def article_list_assigned_to(user) -> QuerySet[Article]:
-    """Articles under review by ``user``, and resubmissions of those they sent back, oldest first."""
+    """Articles ``user`` reviews, oldest first: the union of three rules.
+
+    Under review by them (``assigned_reviewer``); resubmissions of articles they sent
+    back (``changes_requested_by``); and an editor-in-chief's open assignment
+    (``board.ReviewAssignment``), submitted or under review. Each row carries
+    ``due_on``, the open assignment's due date, and ``overdue``.
+    """
+    from board.models import ReviewAssignment
+
+    open_assignments = ReviewAssignment.objects.filter(
+        article=OuterRef("pk"), reviewer=user, status=ReviewAssignment.Status.OPEN
+    )
+    under_review_by_user = Q(state=ArticleState.UNDER_REVIEW, assigned_reviewer=user)
+    returned_to_user = Q(state=ArticleState.SUBMITTED, changes_requested_by=user)
+    assigned_to_user = Q(
+        Exists(open_assignments),
+        state__in=[ArticleState.SUBMITTED, ArticleState.UNDER_REVIEW],
+    )
     return (
         desk_articles()
-        .filter(
-            Q(state=ArticleState.UNDER_REVIEW, assigned_reviewer=user)
-            | Q(state=ArticleState.SUBMITTED, changes_requested_by=user)
+        .filter(under_review_by_user | returned_to_user | assigned_to_user)
+        .annotate(due_on=Subquery(open_assignments.order_by("due_on").values("due_on")[:1]))
+        .annotate(
+            overdue=ExpressionWrapper(
+                Q(due_on__lt=timezone.localdate()), output_field=BooleanField()
+            )
         )
         .order_by("queued_at", "pk")
     )
@@ -134,6 +202,8 @@ class Dashboard:
     due: WorkList = field(default_factory=WorkList)
     questions: WorkList = field(default_factory=WorkList)
     flagged: WorkList = field(default_factory=WorkList)  # retraction screening
+    # The reviewer's own credentials that have expired or expire within 30 days.
+    credentials_to_renew: list = field(default_factory=list)
     show_editor_lists: bool = False
     show_reviewer_lists: bool = False
 
@@ -179,6 +249,9 @@ def dashboard_get(*, user) -> Dashboard:
         board.waiting = _first_rows(article_list_waiting_for_review())
         board.assigned = _first_rows(article_list_assigned_to(user))
         board.due = _first_rows(article_list_due_for_rereview())
+        from board.selectors import credential_list_to_renew
+
+        board.credentials_to_renew = list(credential_list_to_renew(user=user))
     return board
 
 

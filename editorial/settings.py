@@ -221,6 +221,10 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "editorial@localhost")
 # Editorial rules that a publisher may tune.
 REQUIRED_APPROVALS = int(os.environ.get("REQUIRED_APPROVALS", "1"))
 REREVIEW_AFTER_DAYS = int(os.environ.get("REREVIEW_AFTER_DAYS", "365"))
+# Days past its due date before an overdue review is escalated to the editors-in-chief.
+BOARD_ESCALATE_AFTER_DAYS = int(os.environ.get("BOARD_ESCALATE_AFTER_DAYS", "7"))
+# Days before a board member's credential expires that they are reminded (once).
+BOARD_CREDENTIAL_REMINDER_DAYS = int(os.environ.get("BOARD_CREDENTIAL_REMINDER_DAYS", "30"))
 SHOW_PENDING_ARTICLES = env_bool("SHOW_PENDING_ARTICLES", True)
 
 # Logs: one JSON object per line in production (LOG_FORMAT=json), plain text in

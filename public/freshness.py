@@ -217,9 +217,19 @@ def connect_receivers() -> None:
     from django.db.models.signals import post_delete, post_save
 
     from articles.models import BoardMember, EditorialPolicy, Reference
+    from board.models import Credential, Specialty
     from public.models import SiteText
 
     # Reference: a pending article's page shows the library's references as they stand.
-    for model in (EditorialPolicy, BoardMember, SiteText, Reference, get_user_model()):
+    # Credential, Specialty: the board page shows each member's.
+    for model in (
+        EditorialPolicy,
+        BoardMember,
+        SiteText,
+        Reference,
+        get_user_model(),
+        Credential,
+        Specialty,
+    ):
         post_save.connect(_bump_on_change, sender=model, dispatch_uid=f"freshness-{model}")
         post_delete.connect(_bump_on_change, sender=model, dispatch_uid=f"freshness-d-{model}")

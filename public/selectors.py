@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from django.conf import settings
-from django.db.models import F, Q, QuerySet, Value
+from django.db.models import F, Prefetch, Q, QuerySet, Value
 from django.db.models.fields.json import KeyTextTransform
 from django.utils import timezone
 
@@ -265,8 +265,17 @@ def reviewer_profile(user) -> BoardMember | None:
 
 
 def board_list_active() -> QuerySet[BoardMember]:
-    """Active Medical Advisory Board members, by name."""
-    return BoardMember.objects.filter(is_active=True).order_by("name")
+    """Active Medical Advisory Board members, by name, with specialties and credentials (3 queries)."""
+    from board.models import Credential, Specialty
+
+    return (
+        BoardMember.objects.filter(is_active=True)
+        .prefetch_related(
+            Prefetch("specialties", queryset=Specialty.objects.order_by("name")),
+            Prefetch("credential_records", queryset=Credential.objects.order_by("name", "pk")),
+        )
+        .order_by("name")
+    )
 
 
 def policy_list_effective() -> list[EditorialPolicy]:

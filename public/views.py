@@ -8,6 +8,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST, require_safe
@@ -257,5 +258,13 @@ def _render_policy(request, shown, versions) -> HttpResponse:
 @require_safe
 def board(request: HttpRequest) -> HttpResponse:
     members = list(selectors.board_list_active())
-    response = render(request, "public/board.html", {"members": members})
-    return _for_readers(request, response, canonical=not request.GET)
+    today = timezone.localdate()
+    response = render(request, "public/board.html", {"members": members, "today": today})
+    # A credential shown as current must not be kept past its expiry date: a page naming
+    # one that will expire is rendered afresh for every reader.
+    expiring = any(
+        c.expires_on is not None and c.expires_on >= today
+        for member in members
+        for c in member.credential_records.all()
+    )
+    return _for_readers(request, response, canonical=not request.GET and not expiring)

@@ -113,14 +113,25 @@ def submitted_article(*, by=None, **kwargs):
     return services.article_submit(article=article, by=by)
 
 
+def declare_no_conflict(article, reviewer) -> None:
+    """The reviewer declares no conflict of interest with the article (once)."""
+    from board.models import ConflictDeclaration
+    from board.services import conflict_declare
+
+    if not ConflictDeclaration.objects.filter(article=article, reviewer=reviewer).exists():
+        conflict_declare(article=article, by=reviewer, has_conflict=False)
+
+
 def under_review_article(*, by=None, reviewer=None, **kwargs):
     reviewer = reviewer or make_reviewer()
     article = submitted_article(by=by, **kwargs)
+    declare_no_conflict(article, reviewer)
     return services.article_start_review(article=article, by=reviewer)
 
 
 def verify_all_claims(article, reviewer) -> None:
     """Verify every item readers see, headings included, as it now reads."""
+    declare_no_conflict(article, reviewer)
     for claim in article.claims.all():
         services.claim_review(claim=claim, by=reviewer, verdict=ClaimReview.Verdict.VERIFIED)
 

@@ -49,6 +49,8 @@ class ArticleApproval(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     comment = models.TextField(blank=True)
+    # Which rule set the number of approvals, e.g. "2 approvals: Oncology topic rule".
+    approval_rule = models.CharField(max_length=200, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -113,6 +115,11 @@ class ArticleVersion(models.Model):
     )
     change_summary = models.CharField(max_length=300, blank=True)
     comment = models.TextField(blank=True)
+    # Which rule set the number of approvals, e.g. "1 approval: site default".
+    approval_rule = models.CharField(max_length=200, blank=True)
+    # The conflict-of-interest declarations of everyone who vouched for this version, as
+    # they stood at approval: [{"reviewer": name, "has_conflict": bool, "note": str}].
+    declarations = models.JSONField(default=list, blank=True)
 
     class Meta:
         ordering = ["-approved_at", "-pk"]
@@ -120,3 +127,13 @@ class ArticleVersion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.article} r{self.revision} approved {self.approved_at:%Y-%m-%d}"
+
+    @property
+    def declaration_lines(self) -> list[str]:
+        """The declarations in words, for the review record."""
+        return [
+            f"{d['reviewer']}: declared a conflict of interest ({d['note']})"
+            if d.get("has_conflict")
+            else f"{d['reviewer']}: declared no conflict of interest"
+            for d in self.declarations
+        ]

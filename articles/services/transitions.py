@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -30,6 +29,8 @@ from articles.reviewed import content_fingerprint
 from articles.selectors import article_get_content, policy_get_in_force
 from articles.services.search import search_entry_refresh
 from articles.services.steps import lock_article, save_article
+from board.rules import approval_rule_for, declarations_of
+from board.services import assignments_complete
 from editorial import observability
 from public import freshness
 from public.rendered import rendered_body_prepare
@@ -202,6 +203,7 @@ def article_request_changes(
         expected_version=expected_version,
         before_save=remember_requester,
     )
+    assignments_complete(article=article, reviewer=by)
     notifications.notify_editors(article_id=article.pk, event="changes_requested")
     return article
 
@@ -236,6 +238,7 @@ def article_approve(
             "reference). Reload it and review what it says now.",
             current_version=article.content_version,
         )
+    rule = approval_rule_for(article)
     ArticleApproval.objects.get_or_create(
         article=article,
         content_hash=fingerprint,
@@ -244,20 +247,22 @@ def article_approve(
             "revision": article.revision,
             "content_version": article.content_version,
             "comment": comment,
+            "approval_rule": str(rule),
         },
     )
+    assignments_complete(article=article, reviewer=by)
     signers = set(
         ArticleApproval.objects.filter(article=article, content_hash=fingerprint).values_list(
             "reviewer_id", flat=True
         )
     )
-    if len(signers) < settings.REQUIRED_APPROVALS:
+    if len(signers) < rule.count:
         _record_transition(
             article,
             name="approve_partial",
             source=article.state,
             by=by,
-            comment=comment or f"Approval {len(signers)} of {settings.REQUIRED_APPROVALS}",
+            comment=comment or f"Approval {len(signers)} of {rule.count} ({rule.source})",
         )
         return article
 
@@ -284,6 +289,8 @@ def article_approve(
             policy=policy_get_in_force(on=timezone.localdate(now)),
             change_summary=article.change_summary,
             comment=comment,
+            approval_rule=str(rule),
+            declarations=declarations_of(article, signers | verifiers),
         )
         version.reviewers.set(signers | verifiers)
         article.published_version = version

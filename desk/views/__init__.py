@@ -6,6 +6,7 @@ is asked of ``articles.policy``, the workflow steps come from
 """
 
 from desk.views.article import article_detail, article_transition
+from desk.views.board import article_assign, article_declare, article_topics
 from desk.views.editing import article_edit, article_new, claim_edit
 from desk.views.editor import (
     article_editor,
@@ -23,6 +24,9 @@ from desk.views.review import article_review, claim_review
 from desk.views.threads import thread_step
 
 __all__ = [
+    "article_assign",
+    "article_declare",
+    "article_topics",
     "article_detail",
     "article_diff",
     "article_edit",

@@ -31,12 +31,40 @@ def workflow_buttons(article: Article, user) -> list[actions.Action]:
 
 
 def workflow_blockers(article: Article, user) -> list[str]:
-    """Why "Submit for review" or "Approve" is not offered, when it would otherwise be the user's."""
+    """Why "Submit", "Start review" or "Approve" is not offered, when it would otherwise be theirs."""
     if article.state == ArticleState.DRAFT:
         return policy.blockers(user, "submit", article)
+    if article.state == ArticleState.SUBMITTED:
+        return policy.blockers(user, "start_review", article)
     if article.state == ArticleState.UNDER_REVIEW:
         return policy.blockers(user, "approve", article)
     return []
+
+
+def board_panel(request, article: Article, extra: dict) -> dict:
+    """The board's part of the article screen: topics, declaration, assignments, suggestions."""
+    from board.rules import declaration_of
+    from board.selectors import assignment_list_for_article, reviewer_suggestions
+
+    user = request.user
+    panel = {
+        "topics": list(article.topics.all()),
+        "assignments": assignment_list_for_article(article=article),
+        "may_declare": policy.can(user, policy.DECLARE, article),
+        "may_assign": policy.can(user, policy.ASSIGN, article),
+    }
+    panel["declaration"] = declaration_of(article, user) if panel["may_declare"] else None
+    if panel["may_declare"]:
+        panel["declaration_form"] = extra.get("declaration_form") or forms.DeclarationForm()
+    if panel["may_assign"]:
+        panel["suggestions"] = list(reviewer_suggestions(article=article))
+        panel["assign_form"] = extra.get("assign_form") or forms.AssignForm()
+        panel["chosen"] = {str(c) for c in extra.get("chosen", ())}
+    if policy.can(user, policy.EDIT, article):
+        panel["topics_form"] = extra.get("topics_form") or forms.TopicsForm(
+            initial={"topics": panel["topics"]}
+        )
+    return panel
 
 
 def detail_context(request, article: Article, **extra) -> dict:
@@ -70,5 +98,6 @@ def detail_context(request, article: Article, **extra) -> dict:
         "reviewed_hash": content_fingerprint(content),
         "transition_form": forms.TransitionForm(),
     }
+    context["board_panel"] = board_panel(request, article, extra)
     context.update(extra)
     return context

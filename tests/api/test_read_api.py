@@ -9,6 +9,7 @@ from django.utils import timezone
 from articles import services
 from tests.factories import (
     approved_article,
+    declare_no_conflict,
     draft_article,
     make_reviewer,
     submitted_article,
@@ -182,6 +183,7 @@ def test_conditional_get(api_client, articles, django_assert_num_queries):
 def test_etag_of_pending_article_changes_with_its_state(api_client, articles, reviewer):
     article = articles["submitted"]
     before = api_client.get(detail(article))["ETag"]
+    declare_no_conflict(article, reviewer)
     services.article_start_review(article=article, by=reviewer)
     assert api_client.get(detail(article), HTTP_IF_NONE_MATCH=before).status_code == 200
 

@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from articles.models import ArticleTransition
 from articles.workflow import ArticleState
-from tests.factories import submitted_article
+from tests.factories import declare_no_conflict, submitted_article
 
 pytestmark = pytest.mark.django_db
 
@@ -16,6 +16,7 @@ def change_url(article):
 
 def test_admin_lists_and_shows_articles_with_history(client, site_admin, editor):
     article = submitted_article(by=editor)
+    declare_no_conflict(article, site_admin)
     client.force_login(site_admin)
     assert (
         client.get(reverse("admin:articles_article_changelist") + "?state=submitted").status_code
@@ -31,6 +32,7 @@ def test_admin_lists_and_shows_articles_with_history(client, site_admin, editor)
 
 def test_admin_transition_button_runs_the_service(client, site_admin, editor):
     article = submitted_article(by=editor)
+    declare_no_conflict(article, site_admin)
     client.force_login(site_admin)
     data = {
         "title": article.title,

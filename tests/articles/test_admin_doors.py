@@ -20,6 +20,7 @@ from articles.selectors import article_get_content
 from articles.workflow import ArticleState
 from tests.factories import (
     approved_article,
+    declare_no_conflict,
     draft_article,
     submitted_article,
     under_review_article,
@@ -130,6 +131,7 @@ def test_the_admin_offers_only_the_steps_of_its_door(client, site_admin, editor)
 def test_the_admin_approval_names_the_content_it_showed(client, site_admin, editor, reviewer):
     article = under_review_article(by=editor, reviewer=reviewer)
     verify_all_claims(article, reviewer)
+    declare_no_conflict(article, site_admin)
     url = reverse("admin:articles_article_transition", args=[article.pk, "approve"])
     client.force_login(site_admin)
     form = client.get(url).content.decode()
@@ -159,6 +161,7 @@ def test_a_refused_concurrent_step_at_the_desk_is_a_409(client, editor, reviewer
     from articles.services import transitions
 
     article = submitted_article(by=editor)
+    declare_no_conflict(article, reviewer)
 
     def moved_meanwhile(article, *, expected_version=None):
         raise WorkflowConflict("The article was moved to under review by someone else meanwhile.")

@@ -16,7 +16,13 @@ from articles import services
 from articles.errors import EditConflict, WorkflowConflict
 from articles.models import Article, ArticleTransition
 from articles.workflow import ArticleState
-from tests.factories import draft_article, make_editor, make_reviewer, submitted_article
+from tests.factories import (
+    declare_no_conflict,
+    draft_article,
+    make_editor,
+    make_reviewer,
+    submitted_article,
+)
 
 pytestmark = [
     pytest.mark.postgres,
@@ -50,6 +56,8 @@ def race(*actions):
 def test_two_reviewers_starting_one_review_leave_exactly_one_winner():
     article = submitted_article(by=make_editor("author"))
     first, second = make_reviewer("first"), make_reviewer("second")
+    declare_no_conflict(article, first)
+    declare_no_conflict(article, second)
     # Each reviewer loaded the page while the article was still submitted.
     seen_by_first = Article.objects.get(pk=article.pk)
     seen_by_second = Article.objects.get(pk=article.pk)
@@ -97,7 +105,9 @@ def test_the_state_field_itself_refuses_a_stale_save():
     """ConcurrentTransitionMixin: a save from an instance loaded before a transition fails."""
     article = submitted_article(by=make_editor("author"))
     stale = Article.objects.get(pk=article.pk)
-    services.article_start_review(article=article, by=make_reviewer("first"))
+    first = make_reviewer("first")
+    declare_no_conflict(article, first)
+    services.article_start_review(article=article, by=first)
     stale.withdraw()
     with pytest.raises(ConcurrentTransition):
         stale.save()

@@ -11,7 +11,7 @@ from articles.history import article_content_as_of, article_list_timeline
 from articles.models import Claim
 from articles.selectors import article_get_content
 from articles.workflow import ArticleState
-from tests.factories import draft_article, make_policy, verify_all_claims
+from tests.factories import declare_no_conflict, draft_article, make_policy, verify_all_claims
 
 pytestmark = pytest.mark.django_db
 
@@ -50,6 +50,7 @@ def test_edit_records_the_other_editor(editor, other_editor):
 def test_transitions_record_actor_states_and_comment(editor, reviewer):
     article = draft_article(by=editor)
     services.article_submit(article=article, by=editor)
+    declare_no_conflict(article, reviewer)
     services.article_start_review(article=article, by=reviewer)
     services.article_request_changes(
         article=article, by=reviewer, comment="Cite the label for claim 2."
@@ -122,6 +123,7 @@ def test_revert_restores_old_content_as_a_new_draft_with_history(editor, other_e
         article = draft_article(by=editor)
         original = article_get_content(article=article)
         services.article_submit(article=article, by=editor)
+        declare_no_conflict(article, reviewer)
         services.article_start_review(article=article, by=reviewer)
         verify_all_claims(article, reviewer)
         services.article_approve(article=article, by=reviewer)
@@ -151,6 +153,7 @@ def test_revert_of_an_approved_article_starts_a_revision(editor, reviewer):
     with time_machine.travel(T1, tick=False):
         article = draft_article(by=editor)
         services.article_submit(article=article, by=editor)
+        declare_no_conflict(article, reviewer)
         services.article_start_review(article=article, by=reviewer)
         verify_all_claims(article, reviewer)
         services.article_approve(article=article, by=reviewer)
@@ -167,6 +170,7 @@ def test_the_article_row_knows_its_latest_step_and_when_it_entered_the_queue(edi
         assert (article.last_transition, article.queued_at) == ("", None)
         services.article_submit(article=article, by=editor)
     with time_machine.travel(T2, tick=False):
+        declare_no_conflict(article, reviewer)
         services.article_start_review(article=article, by=reviewer)
     article.refresh_from_db()
     assert (article.last_transition, article.last_transition_at, article.queued_at) == (

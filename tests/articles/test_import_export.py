@@ -10,7 +10,7 @@ from django.core.management import CommandError, call_command
 from articles.models import Article, ArticleTransition, Claim, Reference
 from articles.selectors import article_get_content
 from articles.workflow import ArticleState
-from tests.factories import draft_article
+from tests.factories import declare_no_conflict, draft_article
 
 pytestmark = pytest.mark.django_db
 
@@ -240,6 +240,7 @@ def test_an_article_under_review_is_not_overwritten_by_an_import(tmp_path, edito
 
     import_seeds()
     article = Article.objects.get(slug="what-is-baclofen-used-for")
+    declare_no_conflict(article, reviewer)
     services.article_start_review(article=article, by=reviewer)
     path = tmp_path / "v2.txt"
     path.write_text(SEEDS[0].read_text().replace("Stroke (efficacy", "Stroke (efficacy still"))

@@ -9,7 +9,7 @@ import time_machine
 from articles import services
 from articles.selectors import article_get_content, article_get_public_content
 from articles.workflow import ArticleState
-from tests.factories import draft_article, make_policy, verify_all_claims
+from tests.factories import declare_no_conflict, draft_article, make_policy, verify_all_claims
 
 pytestmark = pytest.mark.django_db
 
@@ -20,6 +20,7 @@ DAY3 = datetime.datetime(2026, 9, 1, 9, 0, tzinfo=datetime.UTC)
 
 def review_and_approve(article, reviewer, *, summary=""):
     services.article_submit(article=article, by=article.created_by, summary=summary)
+    declare_no_conflict(article, reviewer)
     services.article_start_review(article=article, by=reviewer)
     verify_all_claims(article, reviewer)
     return services.article_approve(article=article, by=reviewer)
@@ -62,6 +63,7 @@ def test_a_revision_changes_nothing_public_until_approved(editor, reviewer):
             if step == "draft":
                 services.article_submit(article=article, by=editor, summary="Reworded claim 1.")
             elif step == "submitted":
+                declare_no_conflict(article, reviewer)
                 services.article_start_review(article=article, by=reviewer)
 
         verify_all_claims(article, reviewer)

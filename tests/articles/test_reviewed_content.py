@@ -25,6 +25,7 @@ from articles.selectors import article_get_content
 from articles.workflow import ArticleState
 from tests.factories import (
     approved_article,
+    declare_no_conflict,
     make_reviewer,
     reference_data,
     sample_content,
@@ -50,6 +51,7 @@ def back_to_draft(article, reviewer):
 
 def resubmit(article, editor, reviewer):
     services.article_submit(article=article, by=editor, summary="Plain-language wording")
+    declare_no_conflict(article, reviewer)
     services.article_start_review(article=article, by=reviewer)
 
 

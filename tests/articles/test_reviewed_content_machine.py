@@ -34,7 +34,14 @@ from articles.reviewed import claim_data_fingerprint, content_fingerprint
 from articles.selectors import article_get_content
 from articles.workflow import ArticleState
 from public import fastpath
-from tests.factories import make_admin, make_editor, make_policy, make_reviewer, sample_content
+from tests.factories import (
+    declare_no_conflict,
+    make_admin,
+    make_editor,
+    make_policy,
+    make_reviewer,
+    sample_content,
+)
 
 WORDS = st.sampled_from(["safe", "unsafe", "daily", "rarely", "with food", "at night"])
 
@@ -206,6 +213,7 @@ class ReviewedContentMachine(RuleBasedStateMachine):
                 summary="Changed" if article.published_version_id else "",
             )
         if article.state == ArticleState.SUBMITTED:
+            declare_no_conflict(article, self.reviewer)
             services.article_start_review(article=article, by=self.reviewer)
 
     @rule(pk=articles, index=st.integers(0, 3))

@@ -5,10 +5,12 @@ from io import StringIO
 import pytest
 from django.contrib.auth import authenticate, get_user_model
 from django.core.management import call_command
+from django.utils import timezone
 
 from articles.management.commands.seed_demo import DEMO_PASSWORD
 from articles.models import Article, BoardMember, EditorialPolicy, Reference
 from articles.workflow import ArticleState
+from tests.factories import declare_no_conflict
 
 pytestmark = pytest.mark.django_db
 
@@ -73,6 +75,7 @@ def test_seed_demo_leaves_articles_as_the_demo_users_left_them(reviewer):
 
     seed()
     article = Article.objects.get(slug="what-is-baclofen-used-for")
+    declare_no_conflict(article, reviewer)
     services.article_start_review(article=article, by=reviewer)
     seed()
     article.refresh_from_db()
@@ -90,3 +93,29 @@ def test_the_demo_shows_every_state_and_an_approved_article_with_its_record():
         credited = set(version.reviewers.values_list("username", flat=True))
         assert credited == {"reviewer", "reviewer2"}
     assert Article.objects.filter(last_transition="request_changes").exists()
+
+
+def test_the_demo_runs_the_board():
+    from board.models import Credential, ReviewAssignment, Specialty
+
+    output = seed()
+    assert "chief" in output and "Editors-in-chief" in output
+    chief = authenticate(username="chief", password=DEMO_PASSWORD)
+    assert chief is not None and chief.has_perm("board.assign_reviewers")
+    assert not chief.has_perm("articles.review_article")
+    assert (
+        Specialty.objects.filter(slug__in=["neurology", "pharmacology", "paediatrics"]).count() == 3
+    )
+    soon = Credential.objects.get(member__user__username="reviewer", name__startswith="Board")
+    assert 0 < (soon.expires_on - timezone.localdate()).days <= 30  # expiring soon
+    assignment = ReviewAssignment.objects.get()
+    assert assignment.assigned_by == chief and assignment.due_on > timezone.localdate()
+    assert Article.objects.filter(topics__isnull=False).distinct().count() >= 3
+    approved = Article.objects.get(state=ArticleState.APPROVED)
+    version = approved.published_version
+    assert version.approval_rule == "1 approval: site default"
+    assert {d["reviewer"] for d in version.declarations} == {"Dr. Priya Raman", "Daniel Weiss"}
+    # Running it again changes nothing.
+    seed()
+    assert ReviewAssignment.objects.count() == 1
+    assert Credential.objects.count() == 3

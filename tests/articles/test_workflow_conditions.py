@@ -13,6 +13,7 @@ from articles.models import ArticleApproval, ClaimReview
 from articles.selectors import article_get_content
 from articles.workflow import ArticleState
 from tests.factories import (
+    declare_no_conflict,
     draft_article,
     make_reviewer,
     sample_content,
@@ -91,6 +92,7 @@ def test_imported_article_with_unresolved_citations_is_submitted_but_cannot_be_a
         by=editor, content=dataclasses.replace(content, claims=(*content.claims, dangling))
     )
     services.article_receive_import(article=article, by=editor, note="Imported from seed.txt")
+    declare_no_conflict(article, reviewer)
     services.article_start_review(article=article, by=reviewer)
     verify_all_claims(article, reviewer)
     with pytest.raises(ConditionsNotMet) as refused:
@@ -136,6 +138,7 @@ def test_a_verification_lapses_when_the_claim_is_reworded(editor, reviewer, poli
         content=dataclasses.replace(content, claims=reworded),
     )
     services.article_submit(article=article, by=editor)
+    declare_no_conflict(article, reviewer)
     services.article_start_review(article=article, by=reviewer)
     assert [s.verified for s in article.claim_summaries()].count(False) == 1
     with pytest.raises(ConditionsNotMet):
@@ -151,6 +154,7 @@ def test_a_reviewer_who_edited_the_revision_may_not_approve_it(editor, policy):
         article=article, by=both, expected_version=article.content_version, display_heading="Edited"
     )
     services.article_submit(article=article, by=editor)
+    declare_no_conflict(article, both)
     services.article_start_review(article=article, by=both)
     # Conflict of interest covers verification too: not one item can be verified by them.
     for claim in article.claims.all():
@@ -173,11 +177,13 @@ def test_the_author_of_the_previous_revision_may_approve_a_revision_by_someone_e
     article = draft_article(by=dual)
     services.article_submit(article=article, by=dual)
     reviewer = make_reviewer("independent")
+    declare_no_conflict(article, reviewer)
     services.article_start_review(article=article, by=reviewer)
     verify_all_claims(article, reviewer)
     services.article_approve(article=article, by=reviewer)
     services.article_revise(article=article, by=other_editor)
     services.article_submit(article=article, by=other_editor, summary="Nothing changed.")
+    declare_no_conflict(article, dual)
     services.article_start_review(article=article, by=dual)
     services.article_approve(article=article, by=dual)
     assert article.state == ArticleState.APPROVED
@@ -228,6 +234,7 @@ def test_two_required_approvals_need_two_different_reviewers(
     services.article_approve(article=article, by=reviewer)  # the same reviewer again counts once
     assert article.state == ArticleState.UNDER_REVIEW
     assert ArticleApproval.objects.filter(article=article).count() == 1
+    declare_no_conflict(article, other_reviewer)
     services.article_approve(article=article, by=other_reviewer)
     article.refresh_from_db()
     assert article.state == ArticleState.APPROVED

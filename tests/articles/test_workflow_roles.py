@@ -10,6 +10,7 @@ from articles.workflow import ArticleState
 from tests.factories import (
     approved_article,
     article_in_state,
+    declare_no_conflict,
     draft_article,
     submitted_article,
 )
@@ -18,7 +19,12 @@ ROLES = ["anonymous", "editor", "other_editor", "reviewer", "admin"]
 
 
 def article_in(state: str, roles) -> Article:
-    return article_in_state(state, editor=roles["editor"], reviewer=roles["reviewer"])
+    """The article, with the board's members (reviewer, admin) declared free of conflict."""
+    article = article_in_state(state, editor=roles["editor"], reviewer=roles["reviewer"])
+    if article.state in (ArticleState.SUBMITTED, ArticleState.UNDER_REVIEW):
+        for role in ("reviewer", "admin"):
+            declare_no_conflict(article, roles[role])
+    return article
 
 
 def call(transition: str, article: Article, user):
@@ -119,6 +125,8 @@ def test_state_cannot_be_set_by_hand(editor):
 def test_available_transitions_per_role_form_the_expected_sets(roles, policy):
     """The sets each user may take, as django-fsm reports them (what the admin shows)."""
     article = submitted_article(by=roles["editor"])
+    for role in ("reviewer", "admin"):
+        declare_no_conflict(article, roles[role])
 
     def names(user):
         return {t.name for t in article.get_available_user_state_transitions(user)}

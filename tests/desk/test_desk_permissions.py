@@ -4,7 +4,13 @@ import pytest
 from django.urls import reverse
 
 from public.models import FollowUpQuestion
-from tests.factories import UserFactory, draft_article, submitted_article, under_review_article
+from tests.factories import (
+    UserFactory,
+    declare_no_conflict,
+    draft_article,
+    submitted_article,
+    under_review_article,
+)
 
 ROLES = ["anonymous", "editor", "other_editor", "reviewer", "admin"]
 
@@ -87,6 +93,10 @@ def test_transitions_by_role(client, roles, policy, reviewer, name, state, expec
         if state == "under_review":
             kwargs["reviewer"] = reviewer
         article = MAKERS[state](**kwargs)
+        if state != "draft":
+            # The board's members declared no conflict (tests/board covers those who did not).
+            for member in ("reviewer", "admin"):
+                declare_no_conflict(article, roles[member])
         url = reverse("desk:transition", kwargs={"pk": article.pk, "name": name})
         response = _post(
             client,
@@ -104,6 +114,7 @@ def test_claim_review_by_role(client, roles, policy, reviewer):
     article = under_review_article(by=roles["editor"], reviewer=reviewer)
     claim = article.claims.filter(kind="paragraph").first()
     url = reverse("desk:claim_review", kwargs={"pk": article.pk, "uid": claim.uid})
+    declare_no_conflict(article, roles["admin"])
     for role, status in zip(ROLES, (302, 403, 403, 302, 302), strict=True):
         response = _post(client, roles[role], url, {"verdict": "verified"})
         assert response.status_code == status, role

@@ -81,9 +81,12 @@ def test_editor_and_reviewer_publish_an_article(live_server, new_page):
     ed.get_by_role("button", name="Submit for review").click()
     assert ed.locator(".desk-state").first.inner_text().lower() == "submitted"
 
-    # The reviewer starts the review, sends one claim back and requests changes.
+    # The reviewer declares no conflict of interest, starts the review, sends one claim
+    # back and requests changes.
     log_in(rv, base, reviewer.username)
     rv.locator("#waiting").get_by_role("link", name=QUESTION).click()
+    rv.get_by_label("No conflict of interest").check()
+    rv.get_by_role("button", name="Record my declaration").click()
     rv.get_by_role("button", name="Start review").click()
     mark(rv, "approved for spasticity", "Verified")
     mark(

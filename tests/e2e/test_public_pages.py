@@ -19,6 +19,7 @@ from public.models import FollowUpQuestion
 from tests.browser import assert_no_axe_violations, assert_valid_html_many
 from tests.factories import (
     approved_article,
+    declare_no_conflict,
     draft_article,
     make_admin,
     make_editor,
@@ -118,6 +119,7 @@ def site(transactional_db):
     approved = approved_article(by=editor, reviewer=reviewer, content=approved_content())
     services.article_revise(article=approved, by=editor)
     services.article_submit(article=approved, by=editor, summary="Clarified the oral dosing range.")
+    declare_no_conflict(approved, reviewer)
     services.article_start_review(article=approved, by=reviewer)
     verify_all_claims(approved, reviewer)
     services.article_approve(article=approved, by=reviewer)

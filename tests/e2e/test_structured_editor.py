@@ -91,7 +91,9 @@ def test_an_article_built_by_keyboard_in_the_structured_editor(live_server, new_
     # The picker cites four library references at once, in the order ticked.
     paragraph = claims(page).nth(1)
     paragraph.get_by_role("link", name="Find references for claim 2").click()
-    paragraph.get_by_label("Search the article's references, its shelf and the library").fill("baclofen")
+    paragraph.get_by_label("Search the article's references, its shelf and the library").fill(
+        "baclofen"
+    )
     paragraph.get_by_role("button", name="Search").click()
     for title in WORKS:
         paragraph.get_by_label(re.compile(re.escape(title))).check()

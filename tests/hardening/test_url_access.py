@@ -74,6 +74,10 @@ ACCESS: dict[str, frozenset[str]] = {
     "desk:claim_review": REVIEWERS,
     # claim threads: who may take which step on whose article is the policy's (403 otherwise)
     "desk:thread": DESK,
+    "desk:declare": REVIEWERS,  # conflict-of-interest declarations
+    "desk:topics": EDITORS,
+    # editors-in-chief (none in this test; the superuser admin holds their permission)
+    "desk:assign": STAFF,
     "desk:dismiss": EDITORS,
     "desk:convert": EDITORS,
     "desk:reports": CHIEFS,

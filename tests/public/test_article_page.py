@@ -11,7 +11,14 @@ from django.utils import timezone
 from articles import services
 from articles.content import ArticleContent, ClaimData, ClaimKind
 from public.models import SiteText
-from tests.factories import approved_article, make_reviewer, reference_data, submitted_article
+from tests.factories import (
+    approved_article,
+    declare_no_conflict,
+    make_reviewer,
+    reference_data,
+    submitted_article,
+    under_review_article,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -75,12 +82,7 @@ def test_pending_article_shows_every_element_in_the_seed_order(client, policy):
     ("make", "current"),
     [
         (lambda: submitted_article(), "Submitted"),
-        (
-            lambda: services.article_start_review(
-                article=submitted_article(), by=make_reviewer("r9")
-            ),
-            "Under Review",
-        ),
+        (lambda: under_review_article(reviewer=make_reviewer("r9")), "Under Review"),
         (lambda: approved_article(), "Approved"),
     ],
 )
@@ -241,6 +243,7 @@ def test_review_history_lists_each_approved_version_with_its_summary(
     article = approved_article(by=editor, reviewer=reviewer)
     services.article_revise(article=article, by=editor)
     services.article_submit(article=article, by=editor, summary="Corrected the dosing range.")
+    declare_no_conflict(article, reviewer)
     services.article_start_review(article=article, by=reviewer)
     verify_all_claims(article, reviewer)
     services.article_approve(article=article, by=reviewer)

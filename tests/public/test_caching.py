@@ -7,7 +7,13 @@ from articles import services
 from articles.models import EditorialPolicy
 from public import fastpath, rendered
 from public.models import RenderedBody
-from tests.factories import approved_article, make_reviewer, submitted_article, verify_all_claims
+from tests.factories import (
+    approved_article,
+    declare_no_conflict,
+    make_reviewer,
+    submitted_article,
+    verify_all_claims,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -34,6 +40,7 @@ def test_the_etag_changes_with_the_state_and_the_audience(client, policy):
     article = submitted_article()
     url = article.get_absolute_url()
     submitted = client.get(url)["ETag"]
+    declare_no_conflict(article, reviewer)
     services.article_start_review(article=article, by=reviewer)
     response = client.get(url, HTTP_IF_NONE_MATCH=submitted)
     assert response.status_code == 200
@@ -50,6 +57,7 @@ def test_the_cached_render_follows_the_article_through_its_states(client, policy
     article = submitted_article()
     url = article.get_absolute_url()
     assert "pending human review" in client.get(url).content.decode()
+    declare_no_conflict(article, reviewer)
     services.article_start_review(article=article, by=reviewer)
     html = client.get(url).content.decode()
     assert html.index('aria-current="step"') > html.index(">Submitted<")
@@ -110,6 +118,7 @@ def test_a_re_approval_shows_the_new_review_date_and_history(client, policy, edi
     services.article_submit(
         article=article, by=editor, summary="Re-checked against the 2026 label."
     )
+    declare_no_conflict(article, reviewer)
     services.article_start_review(article=article, by=reviewer)
     verify_all_claims(article, reviewer)
     services.article_approve(article=article, by=reviewer)

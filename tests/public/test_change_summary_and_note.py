@@ -5,7 +5,7 @@ from django.core.cache import cache
 from django.urls import reverse
 
 from articles import services
-from tests.factories import approved_article, verify_all_claims
+from tests.factories import approved_article, declare_no_conflict, verify_all_claims
 
 pytestmark = pytest.mark.django_db
 
@@ -29,6 +29,7 @@ def test_readers_see_the_summary_and_never_the_note(client, editor, reviewer, po
     desk = client.get(reverse("desk:article", kwargs={"pk": article.pk})).content.decode()
     assert NOTE in desk  # the board reads the note at the desk
     article.refresh_from_db()
+    declare_no_conflict(article, reviewer)
     services.article_start_review(article=article, by=reviewer)
     verify_all_claims(article, reviewer)
     services.article_approve(article=article, by=reviewer)

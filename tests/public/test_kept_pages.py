@@ -17,7 +17,13 @@ from articles import services
 from articles.models import BoardMember
 from public import fastpath, freshness
 from public.models import SiteText
-from tests.factories import approved_article, make_policy, make_reviewer, submitted_article
+from tests.factories import (
+    approved_article,
+    declare_no_conflict,
+    make_policy,
+    make_reviewer,
+    submitted_article,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -199,6 +205,7 @@ def test_an_approval_a_revision_and_a_retraction_show_at_once(pages, site_admin,
     article = submitted_article(title="Does dantrolene harm the liver?")
     reviewer = make_reviewer("board2")
     Client().get(article.get_absolute_url())
+    declare_no_conflict(article, reviewer)
     services.article_start_review(article=article, by=reviewer)
     assert shows(article.get_absolute_url(), 'step-current" aria-current="step">')
     verify_all_claims(article, reviewer)

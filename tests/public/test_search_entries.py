@@ -13,6 +13,7 @@ from articles.models import ArticleSearchEntry
 from public.selectors import article_search
 from tests.factories import (
     approved_article,
+    declare_no_conflict,
     draft_article,
     make_reviewer,
     reference_data,
@@ -37,6 +38,7 @@ def found(query):
 
 
 def approve(article, reviewer):
+    declare_no_conflict(article, reviewer)
     services.article_start_review(article=article, by=reviewer)
     verify_all_claims(article, reviewer)
     return services.article_approve(article=article, by=reviewer)
@@ -87,6 +89,7 @@ def test_a_pending_article_sent_back_or_withdrawn_leaves_search(policy, editor):
     withdrawn = submitted_article(by=editor, content=body("Is tizanidine safe?", "Alpha."))
     sent_back = submitted_article(by=editor, content=body("Is dantrolene safe?", "Beta."))
     services.article_withdraw(article=withdrawn, by=editor)
+    declare_no_conflict(sent_back, reviewer)
     services.article_start_review(article=sent_back, by=reviewer)
     assert found("beta") == [sent_back.pk]
     services.article_request_changes(article=sent_back, by=reviewer, comment="Cite more.")

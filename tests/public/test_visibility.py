@@ -6,6 +6,7 @@ from articles import services
 from articles.content import ArticleContent, ClaimData, ClaimKind
 from tests.factories import (
     approved_article,
+    declare_no_conflict,
     draft_article,
     make_reviewer,
     reference_data,
@@ -93,6 +94,7 @@ def test_an_approved_article_shows_its_approved_version_while_a_revision_is_work
     if stage != "draft":
         services.article_submit(article=article, by=editor, summary="New wording")
     if stage == "under_review":
+        declare_no_conflict(article, reviewer)
         services.article_start_review(article=article, by=reviewer)
     response = login(role).get(article.get_absolute_url())
     assert response.status_code == 200

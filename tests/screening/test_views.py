@@ -6,7 +6,7 @@ from django.urls import reverse
 from articles.models import ClaimReview
 from screening.models import CitationJustification, ScreeningRun
 from screening.services import library_rescreen
-from tests.factories import make_editor, under_review_article
+from tests.factories import declare_no_conflict, make_editor, under_review_article
 from tests.screening.conftest import cited_content, paper
 from tests.screening.csv_support import record, write_csv
 
@@ -114,6 +114,8 @@ def test_the_run_page_lists_counts_and_problems(client, editor, tmp_path, import
 
 @pytest.mark.parametrize("role", list(JUSTIFY_STATUS))
 def test_only_board_reviewers_justify(client, everyone, in_review, role):
+    if role == "admin":  # the board's members declare before they review
+        declare_no_conflict(in_review, everyone[role])
     response = login(client, everyone[role]).post(
         justify_url(in_review),
         {"reference": first_claim(in_review).citations.get().reference_id, "text": "Discussed."},

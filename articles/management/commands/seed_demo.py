@@ -10,7 +10,14 @@ from django.db import transaction
 
 from articles.demo import demo_articles_create
 from articles.models import BoardMember, EditorialPolicy
-from articles.permissions import BOARD_REVIEWERS, EDITORS, SITE_ADMINS, sync_groups
+from articles.permissions import (
+    BOARD_REVIEWERS,
+    EDITORS,
+    EDITORS_IN_CHIEF,
+    SITE_ADMINS,
+    sync_groups,
+)
+from board.demo import board_demo_create, specialties_create
 
 DEMO_PASSWORD = "review-demo-2026"
 SEED_DIR = Path(__file__).resolve().parents[3] / "data" / "seeds"
@@ -21,6 +28,7 @@ DEMO_USERS = [
     ("editor2", "Tom", "Okafor", EDITORS, False),
     ("reviewer", "Priya", "Raman", BOARD_REVIEWERS, False),
     ("reviewer2", "Daniel", "Weiss", BOARD_REVIEWERS, False),
+    ("chief", "Grace", "Adeyemi", EDITORS_IN_CHIEF, False),
     ("admin", "Site", "Admin", SITE_ADMINS, True),
 ]
 
@@ -82,6 +90,7 @@ class Command(BaseCommand):
                 "effective_date": datetime.date(2025, 1, 1),
             },
         )
+        specialties_create()
         self._import_seed_articles()
         users = {
             u.username: u for u in User.objects.filter(username__in=[u[0] for u in DEMO_USERS])
@@ -94,6 +103,7 @@ class Command(BaseCommand):
             admin=users["admin"],
         ):
             self.stdout.write(f"Demo article: /articles/{slug}/")
+        board_demo_create(users=users)
         self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
         for username, _first, _last, group_name, _ in DEMO_USERS:
             self.stdout.write(f"  {username:<10} {group_name}")
