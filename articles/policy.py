@@ -113,7 +113,18 @@ def board_refusal(article: Article, user: AbstractBaseUser) -> str:
     """
     from board.rules import review_refusal
 
-    return review_refusal(article, user)
+    # Asked for every step a screen offers: read once per article instance and user.
+    # ``board.services`` forgets it when a declaration changes (``forget_board_refusals``).
+    if article is None or article.pk is None or not getattr(user, "pk", None):
+        return review_refusal(article, user)
+    known = article.__dict__.setdefault("_board_refusals", {})
+    if user.pk not in known:
+        known[user.pk] = review_refusal(article, user)
+    return known[user.pk]
+
+
+def forget_board_refusals(article: Article) -> None:
+    article.__dict__.pop("_board_refusals", None)
 
 
 def may_review(article: Article, user: AbstractBaseUser) -> bool:

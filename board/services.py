@@ -81,6 +81,7 @@ def conflict_declare(
     declaration._history_user = by
     declaration.full_clean()
     declaration.save()
+    policy.forget_board_refusals(article)
     if has_conflict:
         ReviewAssignment.objects.filter(
             article=article, reviewer=by, status=ReviewAssignment.Status.OPEN

@@ -232,6 +232,6 @@ def test_the_article_page_for_a_chief_does_not_grow_with_reviewers(
     # session, user, user and group permissions; the article, its contributors, claims,
     # citations, verdicts; the last comment and the submission note; the board panel: topics,
     # assignments, whether it has topics, the suggested reviewers and their specialties.
-    with django_assert_num_queries(16):
+    with django_assert_num_queries(17):
         page = client.get(url).content.decode()
     assert page.count('name="reviewers"') == reviewers

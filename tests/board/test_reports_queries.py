@@ -27,7 +27,7 @@ from tests.board.factories_reports import (
     approved_at,
     article_with_history,
 )
-from tests.factories import UserFactory, draft_article
+from tests.factories import UserFactory, declare_no_conflict, draft_article
 
 pytestmark = pytest.mark.django_db
 
@@ -203,6 +203,7 @@ def test_the_reports_agree_with_a_history_made_through_the_services(editor, revi
         article = draft_article(by=editor)
         clock.shift(datetime.timedelta(hours=5))
         services.article_submit(article=article, by=editor)
+        declare_no_conflict(article, reviewer)
         clock.shift(datetime.timedelta(hours=3))
         services.article_start_review(article=article, by=reviewer)
         clock.shift(datetime.timedelta(hours=2))

@@ -15,7 +15,7 @@ from tests.desk.review_rounds_support import (
     make_editor_in_chief,
     threads_of,
 )
-from tests.factories import under_review_article
+from tests.factories import declare_no_conflict, under_review_article
 
 pytestmark = pytest.mark.django_db
 
@@ -54,6 +54,7 @@ def test_saying_needs_change_again_joins_the_unresolved_thread(editor, reviewer,
     article = under_review_article(by=editor, reviewer=reviewer)
     claim = fact_claims(article)[0]
     for who, comment in ((reviewer, "First."), (other_reviewer, "Agreed, and more.")):
+        declare_no_conflict(article, who)
         services.claim_review(
             claim=claim, by=who, verdict=ClaimReview.Verdict.NEEDS_CHANGE, comment=comment
         )

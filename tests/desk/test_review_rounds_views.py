@@ -19,7 +19,7 @@ from tests.desk.review_rounds_support import (
     second_round,
     threads_of,
 )
-from tests.factories import approved_article, submitted_article
+from tests.factories import approved_article, declare_no_conflict, submitted_article
 
 pytestmark = pytest.mark.django_db
 
@@ -352,7 +352,8 @@ def test_a_resubmission_returns_to_the_reviewer_who_asked_for_changes(
     assert list(theirs.assigned) == []
     page = client.get(reverse("desk:articles") + "?state=submitted").content.decode()
     assert "Returned to" in page
-    # Another reviewer may still take it, from the article page.
+    # Another reviewer may still take it, from the article page (once they have declared).
+    declare_no_conflict(article, other_reviewer)
     answer = client.post(
         reverse("desk:transition", kwargs={"pk": article.pk, "name": "start_review"})
     )
@@ -417,7 +418,7 @@ def test_review_screen_queries_do_not_grow_with_claims(
     # retractions twice); transitions (last comment, submission); threads + messages;
     # the round's end; the content then (article as of then and now, claims, citations,
     # references); the page's retraction screening.
-    with django_assert_num_queries(26):
+    with django_assert_num_queries(31):
         assert client.get(url).status_code == 200
 
 
@@ -430,7 +431,7 @@ def test_overview_queries_do_not_grow_with_claims_or_threads(
     url = reverse("desk:article", kwargs={"pk": article.pk})
     # As the review screen without the round memory (6) and the review-only checks, with
     # the thread steps asked once for the page, not per claim or thread.
-    with django_assert_num_queries(15):
+    with django_assert_num_queries(18):
         assert client.get(url).status_code == 200
 
 
@@ -443,7 +444,7 @@ def test_dashboard_queries_do_not_grow_with_returned_articles(
         services.article_submit(article=article, by=editor, confirm_open_threads=True)
     client.force_login(reviewer)
     # session, user, user perms, group perms; flagged, waiting, assigned, due (rows + count each)
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(14):
         board = client.get(reverse("desk:dashboard")).context["board"]
     assert board.assigned.total == count and len(board.assigned) == min(count, DASHBOARD_ROWS)
 
