@@ -81,3 +81,22 @@ def sync_groups(group_model, permission_model, *, apps_migrated=None) -> None:
                 permission_model.objects.get(content_type__app_label=app_label, codename=codename)
             )
         group.permissions.set(wanted)
+
+
+def sync_groups_in_migration(apps, *, apps_migrated: set[str]) -> None:
+    """``sync_groups`` from a data migration, with the permissions of ``apps_migrated`` made.
+
+    Django creates permissions after all migrations have run; a data migration that
+    grants them has to create those of the apps migrated so far itself.
+    """
+    from django.contrib.auth.management import create_permissions
+
+    for app_config in apps.get_app_configs():
+        app_config.models_module = True
+        create_permissions(app_config, verbosity=0)
+        app_config.models_module = None
+    sync_groups(
+        apps.get_model("auth", "Group"),
+        apps.get_model("auth", "Permission"),
+        apps_migrated=apps_migrated,
+    )

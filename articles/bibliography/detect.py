@@ -10,7 +10,7 @@ from articles.bibliography.csljson import looks_like_csl_json, parse_csl_json
 from articles.bibliography.entries import ParsedEntry, ReferenceParseError
 from articles.bibliography.medline import looks_like_medline, parse_medline
 from articles.bibliography.ris import looks_like_ris, parse_ris
-from articles.interchange import MAX_INPUT_BYTES
+from articles.interchange.detect import MAX_INPUT_BYTES, decode_upload
 
 # (name, what editors call it); "auto" reads the text to tell.
 FORMATS = (
@@ -74,17 +74,5 @@ def parse_references(text: str, fmt: str = "auto") -> tuple[str, list[ParsedEntr
 
 def parse_reference_bytes(data: bytes, fmt: str = "auto") -> tuple[str, list[ParsedEntry]]:
     """An uploaded file: refused when too large, binary or not UTF-8, else read as text."""
-    if len(data) > MAX_INPUT_BYTES:
-        raise ReferenceParseError(
-            f"the file is {len(data):,} bytes; the limit is {MAX_INPUT_BYTES:,} bytes"
-        )
-    if b"\x00" in data:
-        raise ReferenceParseError("the file is binary, not text")
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        raise ReferenceParseError(
-            f"the file is not UTF-8 text (invalid byte at position {error.start}); "
-            "export it again as UTF-8"
-        ) from None
+    text = decode_upload(data, ReferenceParseError, advice="; export it again as UTF-8")
     return parse_references(text, fmt)

@@ -69,21 +69,26 @@ def render(content: ArticleContent, fmt: str) -> str:
     return _RENDERERS[name](content)
 
 
+def decode_upload(
+    data: bytes, error: type[ContentParseError] = ContentParseError, *, advice: str = ""
+) -> str:
+    """An uploaded file as text; ``error`` when it is too large, binary or not UTF-8."""
+    if len(data) > MAX_INPUT_BYTES:
+        raise error(f"the file is {len(data):,} bytes; the limit is {MAX_INPUT_BYTES:,} bytes")
+    if b"\x00" in data:
+        raise error("the file is binary, not text")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as problem:
+        raise error(
+            f"the file is not UTF-8 text (invalid byte at position {problem.start}){advice}"
+        ) from None
+
+
 def parse_bytes(data: bytes, *, filename: str, fmt: str | None = None) -> ArticleContent:
     """Parse an uploaded file, refusing what is too large, empty, binary or not UTF-8."""
     name = detect_format(filename, fmt)
-    if len(data) > MAX_INPUT_BYTES:
-        raise ContentParseError(
-            f"the file is {len(data):,} bytes; the limit is {MAX_INPUT_BYTES:,} bytes"
-        )
-    if b"\x00" in data:
-        raise ContentParseError("the file is binary, not text")
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        raise ContentParseError(
-            f"the file is not UTF-8 text (invalid byte at position {error.start})"
-        ) from None
+    text = decode_upload(data)
     if not text.strip():
         raise ContentParseError("the file is empty")
     return _PARSERS[name](text)

@@ -1,22 +1,12 @@
 """Create the role groups (Editors, Board reviewers, Site admins) with their permissions."""
 
-from django.contrib.auth.management import create_permissions
 from django.db import migrations
 
 
 def create_groups(apps, schema_editor):
-    from articles.permissions import sync_groups
+    from articles.permissions import sync_groups_in_migration
 
-    # Permissions are normally created after all migrations; make sure ours exist now.
-    for app_config in apps.get_app_configs():
-        app_config.models_module = True
-        create_permissions(app_config, verbosity=0)
-        app_config.models_module = None
-    sync_groups(
-        apps.get_model("auth", "Group"),
-        apps.get_model("auth", "Permission"),
-        apps_migrated={"articles"},
-    )
+    sync_groups_in_migration(apps, apps_migrated={"articles"})
 
 
 def remove_groups(apps, schema_editor):
