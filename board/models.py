@@ -22,7 +22,8 @@ class Specialty(models.Model):
     required_approvals = models.PositiveSmallIntegerField(
         null=True,
         blank=True,
-        help_text="Approvals an article on this topic needs (blank: REQUIRED_APPROVALS)",
+        help_text="Approvals an article on this topic needs when more than REQUIRED_APPROVALS "
+        "(a topic never asks for fewer)",
     )
     rereview_after_days = models.PositiveIntegerField(
         null=True,

@@ -87,13 +87,16 @@ class ApprovalRule:
 def approval_rule_for(article) -> ApprovalRule:
     """The approvals ``article`` needs: the most any of its topics asks, else REQUIRED_APPROVALS.
 
-    A topic rule applies even when it asks for fewer than the site default, so a
-    topic can be made lighter as well as stricter.
+    A topic may ask for more approvals than the site default, never for fewer: the
+    default is the board's floor for every medical article.
     """
+    default = ApprovalRule(settings.REQUIRED_APPROVALS, "site default")
     topics = [t for t in article.topics.all() if t.required_approvals]
     if not topics:
-        return ApprovalRule(settings.REQUIRED_APPROVALS, "site default")
+        return default
     strictest = max(topics, key=lambda t: (t.required_approvals, t.name))
+    if strictest.required_approvals <= default.count:
+        return default
     return ApprovalRule(strictest.required_approvals, f"{strictest.name} topic rule")
 
 

@@ -31,7 +31,7 @@ class Migration(migrations.Migration):
                     "required_approvals",
                     models.PositiveSmallIntegerField(
                         blank=True,
-                        help_text="Approvals an article on this topic needs (blank: REQUIRED_APPROVALS)",
+                        help_text="Approvals an article on this topic needs when more than REQUIRED_APPROVALS (a topic never asks for fewer)",
                         null=True,
                     ),
                 ),
@@ -324,7 +324,7 @@ class Migration(migrations.Migration):
                     "required_approvals",
                     models.PositiveSmallIntegerField(
                         blank=True,
-                        help_text="Approvals an article on this topic needs (blank: REQUIRED_APPROVALS)",
+                        help_text="Approvals an article on this topic needs when more than REQUIRED_APPROVALS (a topic never asks for fewer)",
                         null=True,
                     ),
                 ),

@@ -23,10 +23,15 @@ def test_the_rule_is_the_strictest_topic_else_the_setting(
     article.topics.add(oncology)
     rule = approval_rule_for(article)
     assert (rule.count, str(rule)) == (2, "2 approvals: Oncology topic rule")
+    # A topic asks for more than the site default, never for fewer.
     lighter = Specialty.objects.create(name="Dermatology", slug="derm", required_approvals=1)
     settings.REQUIRED_APPROVALS = 3
     article.topics.set([lighter])
-    assert str(approval_rule_for(article)) == "1 approval: Dermatology topic rule"
+    assert str(approval_rule_for(article)) == "3 approvals: site default"
+    article.topics.add(oncology)
+    assert str(approval_rule_for(article)) == "3 approvals: site default"
+    settings.REQUIRED_APPROVALS = 1
+    assert str(approval_rule_for(article)) == "2 approvals: Oncology topic rule"
 
 
 def test_a_topic_rule_needs_two_reviewers_and_is_recorded(
