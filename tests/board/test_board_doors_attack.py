@@ -465,3 +465,34 @@ def test_every_csv_export_neutralises_formulas(payload, editor, chief, policy):
                     seen.add(name)
     # The payload reached the files that name people and questions, made harmless.
     assert {"reviewers", "aging"} <= seen
+
+
+# -- The admin keeps declarations and assignments as records --------------------------
+
+
+def test_the_admin_writes_no_declaration_or_assignment(editor, reviewer, chief, policy):
+    """Even a superuser cannot add or change them there (only the services write them)."""
+    admin_user = make_admin("keeper")
+    article = submitted_article(by=editor)
+    conflict_declare(article=article, by=reviewer, has_conflict=True, note="Paid adviser.")
+    other = submitted_article(by=editor, title="Is baclofen safe in pregnancy?")
+    declaration = ConflictDeclaration.objects.get(article=article)
+    client = client_for(admin_user)
+    before = board_rows(article)
+    for url, data in [
+        (
+            reverse("admin:board_conflictdeclaration_change", args=[declaration.pk]),
+            {"has_conflict": "", "note": ""},
+        ),
+        (
+            reverse("admin:board_conflictdeclaration_add"),
+            {"article": other.pk, "reviewer": reviewer.pk, "has_conflict": ""},
+        ),
+        (
+            reverse("admin:board_reviewassignment_add"),
+            {"article": article.pk, "reviewer": reviewer.pk, "due_on": str(TOMORROW)},
+        ),
+    ]:
+        assert client.post(url, data).status_code == 403, url
+    assert board_rows(article) == before
+    assert not ConflictDeclaration.objects.filter(article=other).exists()
