@@ -224,6 +224,20 @@ class ArticleAdmin(FSMAdminMixin, HistoryAdmin):
                 **{f: getattr(obj, f) for f in edited},
             )
 
+    def fsm_transition_view(self, request, object_id, transition_name, **kwargs):
+        # django-fsm's own refusal names no reason ("transition ... is not allowed"): say the
+        # policy's (a declared conflict, a revision the user wrote) before its check runs.
+        article = self.get_object(request, object_id)
+        if article is not None and actions.get(transition_name, door=actions.ADMIN) is not None:
+            try:
+                policy.ensure(request.user, transition_name, article)
+            except PermissionDenied as error:
+                self.message_user(request, error_text(error), messages.ERROR)
+                return redirect("admin:articles_article_change", object_id=article.pk)
+            except (TransitionNotAllowed, ValidationError, WorkflowConflict):
+                pass  # the form and the step itself say these
+        return super().fsm_transition_view(request, object_id, transition_name, **kwargs)
+
     def is_fsm_transition_visible(self, transition) -> bool:
         return actions.get(transition.name, door=actions.ADMIN) is not None
 

@@ -1,8 +1,14 @@
-"""The board in Chromium: an editor-in-chief assigns, the reviewer declares, verifies and approves."""
+"""The board in Chromium: an editor-in-chief assigns, the reviewer declares, verifies and approves.
+
+The clock is moved with time-machine: pytest-django's live server is a thread of the test's
+process, so the travelled clock is the one the site stamps its transitions with, and the
+reports can be asked for known lengths of time.
+"""
 
 import datetime
 
 import pytest
+import time_machine
 from django.utils import timezone
 
 from articles import services
@@ -32,7 +38,18 @@ def fits(page) -> None:
     assert overflow <= 0, f"{page.url} scrolls sideways by {overflow}px"
 
 
+# The article waits this long to be picked up, then this long under review.
+WAITS_SUBMITTED = datetime.timedelta(days=2)
+UNDER_REVIEW = datetime.timedelta(days=3)
+
+
 def test_chief_assigns_and_the_reviewer_approves_before_the_due_date(live_server, new_page):
+    # Ticking: the site sees time pass as it does, moved on by whole days where the story waits.
+    with time_machine.travel(timezone.now(), tick=True) as clock:
+        _assign_declare_approve_then_read_the_reports(live_server, new_page, clock)
+
+
+def _assign_declare_approve_then_read_the_reports(live_server, new_page, clock):
     make_policy()
     editor = make_editor("editor")
     neurologist = make_reviewer("neuro")
@@ -45,6 +62,7 @@ def test_chief_assigns_and_the_reviewer_approves_before_the_due_date(live_server
     article = draft_article(by=editor)
     article_topics_set(article=article, by=editor, topic_ids=[neurology.pk])
     services.article_submit(article=article, by=editor)
+    clock.shift(WAITS_SUBMITTED)
     due = timezone.localdate() + datetime.timedelta(days=7)
     base = live_server.url
 
@@ -85,6 +103,7 @@ def test_chief_assigns_and_the_reviewer_approves_before_the_due_date(live_server
         row.get_by_role("button", name="Verified").click()
         rv.locator("li.review-row").nth(index).locator(".badge-ok").wait_for()
     assert_no_axe_violations(rv)
+    clock.shift(UNDER_REVIEW)
     rv.get_by_role("button", name="Approve").click()
     assert rv.locator(".desk-state").first.inner_text().lower() == "approved"
     assert "declared no conflict of interest" in rv.locator("body").inner_text()
@@ -94,3 +113,25 @@ def test_chief_assigns_and_the_reviewer_approves_before_the_due_date(live_server
     assignment = ReviewAssignment.objects.get(article=article)
     assert assignment.status == ReviewAssignment.Status.DONE
     assert timezone.localdate(assignment.completed_at) <= assignment.due_on
+
+    # The editor-in-chief's reports show how long this article stayed in each state.
+    ch.goto(f"{base}/desk/reports/")
+    times = ch.locator("#times")
+    assert times.get_by_role("img", name="Time spent in each state").is_visible()
+    table = times.get_by_role("table", name="Time spent in each state")
+    stays = {
+        row.get_by_role("rowheader").inner_text(): [
+            cell.inner_text() for cell in row.get_by_role("cell").all()
+        ]
+        for row in table.locator("tbody tr").all()
+    }
+    # One stay each; its median and 90th percentile are that stay.
+    assert stays["Submitted"] == ["1", "2.0 days", "2.0 days"]
+    assert stays["Under review"] == ["1", "3.0 days", "3.0 days"]
+    assert stays["Draft"][0] == "1"  # drafted and submitted within the first minutes
+    assert stays["Approved"] == ["0", "—", "—"]  # still approved: no length yet
+    # The chart draws the same numbers as the table.
+    chart_values = times.locator(".chart-value").all_text_contents()  # SVG: no innerText
+    assert "2.0 days" in chart_values and "3.0 days" in chart_values
+    assert "3.0 days" in ch.locator("#reviewers").get_by_role("table").inner_text()
+    assert_no_axe_violations(ch)
