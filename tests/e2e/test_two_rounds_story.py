@@ -160,6 +160,7 @@ def test_two_review_rounds_from_a_blank_article_to_the_public_page(live_server, 
     log_in(ed, base, editor.username)
     check_page(ed)
     ed.get_by_role("link", name="New article").click()
+    ed.wait_for_url("**/desk/articles/new/")
     check_page(ed)
     ed.get_by_label("Question").fill(QUESTION)
     ed.get_by_role("button", name="Create draft").click()
@@ -170,6 +171,7 @@ def test_two_review_rounds_from_a_blank_article_to_the_public_page(live_server, 
 
     # 2. References exported as RIS, then as PubMed MEDLINE, pasted onto the shelf.
     ed.get_by_role("link", name="References", exact=True).click()
+    ed.wait_for_url(f"**/desk/articles/{article.pk}/references/")
     check_page(ed)
     import_pasted(ed, RIS_EXPORT, [TRIAL, STRETCH])
     check_page(ed)
@@ -223,19 +225,22 @@ def test_two_review_rounds_from_a_blank_article_to_the_public_page(live_server, 
 
     # 4. Submitted from the overview.
     ed.get_by_role("link", name="Overview").click()
+    ed.wait_for_url(f"**/desk/articles/{article.pk}/")
     check_page(ed)
     ed.get_by_role("button", name="Submit for review").click()
-    assert ed.locator(".desk-state").first.inner_text().lower() == "submitted"
+    expect(ed.locator(".desk-state").first).to_have_text(re.compile(r"^submitted", re.I))
     check_page(ed)
 
     # 5. Round 1: the reviewer declares no conflict, sends two claims back, verifies the rest.
     log_in(rv, base, reviewer.username)
     check_page(rv)
     rv.locator("#waiting").get_by_role("link", name=QUESTION).click()
+    expect(rv.get_by_label("No conflict of interest")).to_be_visible()
     assert rv.get_by_role("button", name="Start review").count() == 0  # declaration first
     check_page(rv)
     rv.get_by_label("No conflict of interest").check()
     rv.get_by_role("button", name="Record my declaration").click()
+    expect(rv.locator(".desk-declaration")).to_contain_text("no conflict of interest")
     check_page(rv)
     rv.get_by_role("button", name="Start review").click()
     rv.wait_for_url(f"**/desk/articles/{article.pk}/review/")
@@ -247,7 +252,7 @@ def test_two_review_rounds_from_a_blank_article_to_the_public_page(live_server, 
     check_page(rv)
     rv.get_by_label("Comment (required)").fill("Two claims need work; see the threads.")
     rv.get_by_role("button", name="Request changes").click()
-    assert rv.locator(".desk-state").first.inner_text().lower() == "draft"
+    expect(rv.locator(".desk-state").first).to_have_text(re.compile(r"^draft", re.I))
     check_page(rv)
 
     # 6. The editor finds it returned, answers both threads, fixes both claims, resubmits.
@@ -265,12 +270,15 @@ def test_two_review_rounds_from_a_blank_article_to_the_public_page(live_server, 
         link = ed.locator("li.desk-claim", has_text=text).get_by_role("link", name="Edit claim")
         uids[text] = link.get_attribute("href").split("#claim-")[1]
     ed.get_by_role("link", name="Edit", exact=True).click()
+    ed.wait_for_url(f"**/desk/articles/{article.pk}/editor/")
     check_page(ed)
     for text, fixed in ((PARAGRAPH, PARAGRAPH_FIXED), (NESTED, NESTED_FIXED)):
         item = ed.locator(f"#claim-{uids[text]}")
         item.locator("textarea[name=text]").fill(fixed)
-        item.get_by_role("button", name=re.compile("^Save claim")).click()
-        expect(ed.locator(f"#claim-{uids[text]} textarea[name=text]")).to_have_value(fixed)
+        # Saved in place: wait for the server's answer, not for the (already shown) status.
+        with ed.expect_response(lambda r: r.request.method == "POST") as saved:
+            item.get_by_role("button", name=re.compile("^Save claim")).click()
+        assert saved.value.ok
         ed.get_by_role("status").get_by_text("Claim saved.").wait_for()
     ed.reload()
     expect(ed.locator(f"#claim-{uids[PARAGRAPH]} textarea[name=text]")).to_have_value(
@@ -279,10 +287,11 @@ def test_two_review_rounds_from_a_blank_article_to_the_public_page(live_server, 
     expect(ed.locator(f"#claim-{uids[NESTED]} textarea[name=text]")).to_have_value(NESTED_FIXED)
     expect(claims(ed).nth(3)).to_have_class(re.compile(r"\blevel-1\b"))
     ed.get_by_role("link", name="Overview").click()
+    ed.wait_for_url(f"**/desk/articles/{article.pk}/")
     check_page(ed)
     assert ed.get_by_label(re.compile("^Resubmit with")).count() == 0  # no thread left open
     ed.get_by_role("button", name="Submit for review").click()
-    assert ed.locator(".desk-state").first.inner_text().lower() == "submitted"
+    expect(ed.locator(".desk-state").first).to_have_text(re.compile(r"^submitted", re.I))
     check_page(ed)
 
     # 7. Round 2: back to the same reviewer, who sees only what changed.
@@ -290,6 +299,7 @@ def test_two_review_rounds_from_a_blank_article_to_the_public_page(live_server, 
     assert rv.locator("#waiting").get_by_role("link", name=QUESTION).count() == 0
     check_page(rv)
     rv.locator("#assigned").get_by_role("link", name=QUESTION).click()
+    rv.wait_for_url(f"**/desk/articles/{article.pk}/")
     check_page(rv)
     rv.get_by_role("button", name="Start review").click()
     rv.wait_for_url(f"**/desk/articles/{article.pk}/review/")
@@ -318,7 +328,7 @@ def test_two_review_rounds_from_a_blank_article_to_the_public_page(live_server, 
         give_verdict(rv, text, "Verified")
     check_page(rv)
     rv.get_by_role("button", name="Approve").click()
-    assert rv.locator(".desk-state").first.inner_text().lower() == "approved"
+    expect(rv.locator(".desk-state").first).to_have_text(re.compile(r"^approved", re.I))
     check_page(rv)
     article.refresh_from_db()
     assert article.state == ArticleState.APPROVED
