@@ -98,6 +98,7 @@ def main() -> None:
     from articles.management.commands.seed_demo import Command as SeedDemo
     from articles.matching import carry_uids
     from articles.selectors import article_get_content
+    from tests.factories import declare_no_conflict
 
     setup_test_environment()
     with contextlib.redirect_stdout(sys.stderr):
@@ -114,6 +115,7 @@ def main() -> None:
     article = imported.article
     reviewer = User.objects.get(username="reviewer")
     editor = User.objects.get(username="editor")
+    declare_no_conflict(article, reviewer)  # the board asks before any review step
     services.article_start_review(article=article, by=reviewer)
     for claim in article.claims.all():
         services.claim_review(claim=claim, by=reviewer, verdict="verified")
