@@ -257,22 +257,41 @@ def claim_delete(*, article: Article, by, expected_version: int, uid: str) -> Ar
     )
 
 
+def _block_end(claims: list[ClaimData], start: int) -> int:
+    """Where the block of ``claims[start]`` ends: the claim and the list items nested under it."""
+    level = claims[start].level
+    end = start + 1
+    while end < len(claims) and claims[end].level > level:
+        end += 1
+    return end
+
+
 def claim_move(*, article: Article, by, expected_version: int, uid: str, direction: str) -> Article:
-    """Swap a claim with the one above ("up") or below ("down") it."""
+    """Move a claim, with the list items nested under it, above the block before it ("up")
+    or below the block after it ("down"); a block is a claim and the items nested under it."""
     if direction not in ("up", "down"):
         raise ValidationError({"direction": "Move a claim up or down."})
 
     def change(content: ArticleContent) -> ArticleContent:
+        claims = list(content.claims)
         index = _claim_index(content, uid)
-        other = index - 1 if direction == "up" else index + 1
-        if not 0 <= other < len(content.claims):
+        end = _block_end(claims, index)
+        if (index == 0) if direction == "up" else (end == len(claims)):
             raise ValidationError(
                 {
                     "claim": f"The claim is already at the {'top' if direction == 'up' else 'bottom'}."
                 }
             )
-        claims = list(content.claims)
-        claims[index], claims[other] = claims[other], claims[index]
+        block = claims[index:end]
+        if direction == "up":
+            # The block above: back to the nearest claim no deeper than this one.
+            above = index - 1
+            while above > 0 and claims[above].level > claims[index].level:
+                above -= 1
+            claims = claims[:above] + block + claims[above:index] + claims[end:]
+        else:
+            below_end = _block_end(claims, end)
+            claims = claims[:index] + claims[end:below_end] + block + claims[below_end:]
         # Levels are re-fitted to the new neighbours, top to bottom.
         fitted: list[ClaimData] = []
         for claim in claims:

@@ -158,22 +158,40 @@ def test_an_unchanged_claim_saves_nothing(editor):
     assert article.content_version == version
 
 
-def test_move_swaps_neighbours_and_refits_levels(editor):
+def test_move_takes_the_nested_items_along_and_refits_levels(editor):
     article = listed_article(editor)
-    desk_services.claim_move(
-        article=article,
-        by=editor,
-        expected_version=article.content_version,
-        uid=uid_of(article, "Spasticity."),
-        direction="up",
-    )
-    # The bullet went above the paragraph; the nested one under the paragraph can nest no more.
+
+    def move(text, direction):
+        desk_services.claim_move(
+            article=article,
+            by=editor,
+            expected_version=article.content_version,
+            uid=uid_of(article, text),
+            direction=direction,
+        )
+        article.refresh_from_db()
+
+    # The bullet goes above the paragraph with the item nested under it.
+    move("Spasticity.", "up")
     assert shape(article) == [
         ("heading", 0, "Uses"),
         ("bullet", 0, "Spasticity."),
+        ("bullet", 1, "From multiple sclerosis."),
         ("paragraph", 0, "Baclofen relaxes muscles."),
-        ("bullet", 0, "From multiple sclerosis."),
         ("paragraph", 0, "It is taken by mouth."),
+    ]
+    # The paragraph moves up past the whole list item, not between it and its child.
+    move("Baclofen relaxes muscles.", "up")
+    assert [text for _, _, text in shape(article)][:2] == ["Uses", "Baclofen relaxes muscles."]
+    # And down again past the whole block.
+    move("Baclofen relaxes muscles.", "down")
+    assert shape(article)[3] == ("paragraph", 0, "Baclofen relaxes muscles.")
+    # A nested item moved up out of its list leaves its level fitted to its new place.
+    move("From multiple sclerosis.", "up")
+    assert shape(article)[:3] == [
+        ("heading", 0, "Uses"),
+        ("bullet", 0, "From multiple sclerosis."),
+        ("bullet", 0, "Spasticity."),
     ]
     with pytest.raises(ValidationError):
         desk_services.claim_move(
