@@ -170,6 +170,18 @@ def assignments_complete(*, article: Article, reviewer) -> int:
     ).update(status=ReviewAssignment.Status.DONE, completed_at=timezone.now())
 
 
+def assignments_cancel_open(*, article: Article) -> int:
+    """The article left review (approved, sent back, withdrawn or retracted): the assignments
+    still open on it are cancelled, so no reviewer is reminded of, or counted as busy with,
+    work that no longer waits for them. A resubmission is assigned again.
+
+    Called by the workflow services in their transaction; how many it cancelled.
+    """
+    return ReviewAssignment.objects.filter(
+        article=article, status=ReviewAssignment.Status.OPEN
+    ).update(status=ReviewAssignment.Status.CANCELLED)
+
+
 @transaction.atomic
 def article_topics_set(*, article: Article, by, topic_ids: list) -> Article:
     """An editor sets what the article is about (the board's specialty list); draft only."""

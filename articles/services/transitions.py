@@ -30,7 +30,7 @@ from articles.selectors import article_get_content, policy_get_in_force
 from articles.services.search import search_entry_refresh
 from articles.services.steps import lock_article, save_article
 from board.rules import approval_rule_for, declarations_of
-from board.services import assignments_complete
+from board.services import assignments_cancel_open, assignments_complete
 from editorial import observability
 from public import freshness
 from public.rendered import rendered_body_prepare
@@ -166,7 +166,9 @@ def article_receive_import(*, article: Article, by, note: str) -> Article:
 @transaction.atomic
 def article_withdraw(*, article: Article, by, comment: str = "") -> Article:
     """The editor takes a submitted article back to draft before review starts."""
-    return _take_transition(article, "withdraw", by=by, comment=comment, reason="Withdrawn")
+    _take_transition(article, "withdraw", by=by, comment=comment, reason="Withdrawn")
+    assignments_cancel_open(article=article)
+    return article
 
 
 @transaction.atomic
@@ -204,6 +206,7 @@ def article_request_changes(
         before_save=remember_requester,
     )
     assignments_complete(article=article, reviewer=by)
+    assignments_cancel_open(article=article)
     notifications.notify_editors(article_id=article.pk, event="changes_requested")
     return article
 
@@ -306,6 +309,7 @@ def article_approve(
         before_save=publish,
         checked=True,
     )
+    assignments_cancel_open(article=article)
     notifications.notify_editors(article_id=article.pk, event="approved")
     return article
 
@@ -332,4 +336,6 @@ def article_revise(*, article: Article, by) -> Article:
 def article_retract(*, article: Article, by, comment: str) -> Article:
     """A site admin withdraws the article from publication for good."""
     comment = _require_comment(comment, "retract an article")
-    return _take_transition(article, "retract", by=by, comment=comment, reason="Retracted")
+    _take_transition(article, "retract", by=by, comment=comment, reason="Retracted")
+    assignments_cancel_open(article=article)
+    return article

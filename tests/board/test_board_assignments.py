@@ -17,6 +17,7 @@ from tests.factories import (
     approved_article,
     declare_no_conflict,
     draft_article,
+    make_admin,
     make_editor,
     make_reviewer,
     submitted_article,
@@ -138,7 +139,8 @@ def test_an_assignment_is_done_when_the_reviewer_approves_or_requests_changes(
     services.article_approve(article=article, by=reviewer)
     mine = ReviewAssignment.objects.get(reviewer=reviewer)
     assert mine.status == ReviewAssignment.Status.DONE and mine.completed_at is not None
-    assert ReviewAssignment.objects.get(reviewer=other_reviewer).status == "open"
+    # The article is approved: the other reviewer's assignment waits for nothing any more.
+    assert ReviewAssignment.objects.get(reviewer=other_reviewer).status == "cancelled"
 
     second = submitted_article(by=editor, title="Second question?")
     assignment_create(article=second, reviewer_ids=[reviewer.pk], due_on=due(), by=chief)
@@ -235,3 +237,52 @@ def test_the_article_page_for_a_chief_does_not_grow_with_reviewers(
     with django_assert_num_queries(17):
         page = client.get(url).content.decode()
     assert page.count('name="reviewers"') == reviewers
+
+
+def statuses(article):
+    return dict(
+        ReviewAssignment.objects.filter(article=article).values_list("reviewer__username", "status")
+    )
+
+
+@pytest.mark.parametrize("leaves_by", ["request_changes", "approve", "withdraw", "retract"])
+def test_assignments_still_open_are_cancelled_when_the_article_leaves_review(
+    chief, editor, reviewer, other_reviewer, policy, leaves_by
+):
+    """No reviewer is reminded of, or counted busy with, an article no longer in review."""
+    admin = make_admin("site-admin")
+    article = submitted_article(by=editor)
+    assignment_create(
+        article=article, reviewer_ids=[reviewer.pk, other_reviewer.pk], due_on=due(), by=chief
+    )
+    if leaves_by == "withdraw":
+        services.article_withdraw(article=article, by=editor)
+    elif leaves_by == "retract":
+        services.article_retract(article=article, by=admin, comment="Duplicate of another answer.")
+    else:
+        declare_no_conflict(article, reviewer)
+        services.article_start_review(article=article, by=reviewer)
+        if leaves_by == "approve":
+            verify_all_claims(article, reviewer)
+            services.article_approve(article=article, by=reviewer)
+        else:
+            services.article_request_changes(article=article, by=reviewer, comment="Cite it.")
+    done = ReviewAssignment.Status.DONE
+    cancelled = ReviewAssignment.Status.CANCELLED
+    decided = leaves_by in ("approve", "request_changes")
+    assert statuses(article) == {
+        reviewer.username: done if decided else cancelled,
+        other_reviewer.username: cancelled,
+    }
+    assert list(article_list_assigned_to(other_reviewer)) == []
+
+
+def test_a_partial_approval_leaves_the_other_assignments_open(
+    chief, editor, reviewer, other_reviewer, policy, settings
+):
+    settings.REQUIRED_APPROVALS = 2
+    article = under_review_article(by=editor, reviewer=reviewer)
+    assignment_create(article=article, reviewer_ids=[other_reviewer.pk], due_on=due(), by=chief)
+    verify_all_claims(article, reviewer)
+    services.article_approve(article=article, by=reviewer)
+    assert statuses(article) == {other_reviewer.username: ReviewAssignment.Status.OPEN}
