@@ -39,6 +39,7 @@ import time
 
 from django.conf import settings
 from django.db import connection, transaction
+from django.db.models import F, Value
 from django.utils import timezone
 
 logger = logging.getLogger("editorial.freshness")
@@ -176,24 +177,40 @@ def bump() -> None:
     transaction.on_commit(lambda: _publish(value))
 
 
-def valid_until() -> float | None:
-    """When the next scheduled policy version takes effect (epoch seconds), or None (1 query).
+_POLICY_TAKES_EFFECT, _CREDENTIAL_LAPSES = 0, 1
 
-    The policy in force shows on every article page, so a page kept now is
-    current only until then.
+
+def valid_until() -> float | None:
+    """When the next dated change to the public pages happens (epoch seconds), or None (1 query).
+
+    A page kept now is current only until then: the next scheduled policy version
+    takes effect on its date (every article page shows the policy in force), or a
+    board credential shown as current lapses the day after its expiry date (the
+    board page). On equal dates the policy comes first, and it is the earlier change.
     """
     from articles.models import EditorialPolicy
+    from board.models import Credential
 
     today = timezone.localdate()
-    upcoming = (
+    policies = (
         EditorialPolicy.objects.filter(effective_date__gt=today)
-        .order_by("effective_date")
-        .values_list("effective_date", flat=True)
-        .first()
+        .order_by()
+        .annotate(day=F("effective_date"), what=Value(_POLICY_TAKES_EFFECT))
+        .values_list("day", "what")
     )
-    if upcoming is None:
+    credentials = (
+        Credential.objects.filter(expires_on__gte=today)
+        .order_by()
+        .annotate(day=F("expires_on"), what=Value(_CREDENTIAL_LAPSES))
+        .values_list("day", "what")
+    )
+    first = policies.union(credentials, all=True).order_by("day", "what").first()
+    if first is None:
         return None
-    start = datetime.datetime.combine(upcoming, datetime.time.min)
+    day, what = first
+    if what == _CREDENTIAL_LAPSES:
+        day += datetime.timedelta(days=1)
+    start = datetime.datetime.combine(day, datetime.time.min)
     return timezone.make_aware(start).timestamp()
 
 

@@ -257,14 +257,8 @@ def _render_policy(request, shown, versions) -> HttpResponse:
 
 @require_safe
 def board(request: HttpRequest) -> HttpResponse:
+    # A kept copy lapses when a credential it shows as current expires (freshness.valid_until).
     members = list(selectors.board_list_active())
     today = timezone.localdate()
     response = render(request, "public/board.html", {"members": members, "today": today})
-    # A credential shown as current must not be kept past its expiry date: a page naming
-    # one that will expire is rendered afresh for every reader.
-    expiring = any(
-        c.expires_on is not None and c.expires_on >= today
-        for member in members
-        for c in member.credential_records.all()
-    )
-    return _for_readers(request, response, canonical=not request.GET and not expiring)
+    return _for_readers(request, response, canonical=not request.GET)

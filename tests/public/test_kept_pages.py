@@ -386,3 +386,25 @@ def test_a_library_reference_edited_in_the_admin_shows_at_once_on_a_pending_page
     reference.title = "A corrected reference title"
     reference.save()
     assert shows(url, "A corrected reference title")
+
+
+def test_a_kept_board_page_stops_showing_a_credential_as_current_once_it_expires(
+    policy, monkeypatch
+):
+    from board.models import Credential
+
+    member = make_reviewer("licensed").board_profile
+    today = timezone.localdate()
+    Credential.objects.create(
+        member=member, name="Medical licence", issued_by="Medical Council", expires_on=today
+    )
+    url = "/board/"
+    first = Client().get(url).content
+    assert b"Medical licence" in first and b"(not current)" not in first
+    assert Client().get(url).content == first  # kept while the licence is current
+    tomorrow = datetime.datetime.combine(
+        today + datetime.timedelta(days=1), datetime.time(0, 1), tzinfo=datetime.UTC
+    )
+    monkeypatch.setattr(timezone, "now", lambda: tomorrow)
+    monkeypatch.setattr(fastpath.time, "time", lambda: tomorrow.timestamp())
+    assert shows(url, "(not current)")
