@@ -152,12 +152,10 @@ def may_answer_thread(article: Article, user) -> bool:
 
 
 def may_settle_thread(article: Article, user) -> bool:
-    """Board reviewers resolve or reopen threads, never someone who wrote the revision.
-
-    The editor who made the change cannot be the one who declares it good enough,
-    for the same reason they may not verify it.
-    """
-    return is_reviewer(user) and not wrote_this_revision(article, user)
+    """Resolving or reopening a thread says whether the board is satisfied: it is for those
+    who may verify (``may_sign_off``), never someone who wrote the revision, a recused
+    reviewer or one whose credentials have all expired."""
+    return may_sign_off(article, user)
 
 
 def may_retract(article: Article, user: AbstractBaseUser) -> bool:
@@ -313,10 +311,12 @@ def _ensure_thread(user, action: str, article: Article) -> None:
         if not may_answer_thread(article, user):
             raise PermissionDenied("Only the editors of this article answer the board's threads.")
     elif not may_settle_thread(article, user):
-        if is_reviewer(user):
+        if is_reviewer(user) and wrote_this_revision(article, user):
             raise PermissionDenied(
                 "You drafted or edited this revision, so another board member settles its threads."
             )
+        if is_reviewer(user):
+            raise PermissionDenied(board_refusal(article, user))
         raise PermissionDenied("Only board reviewers resolve or reopen threads.")
 
 

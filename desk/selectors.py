@@ -283,9 +283,8 @@ class ClaimRow:
     citations: list
     reviews: list
     fingerprint: str  # of what readers see of the claim now (``articles.reviewed``)
-    writers: set = field(
-        default_factory=set
-    )  # who wrote this revision: their verdicts do not count
+    # Who wrote this revision or declared a conflict of interest: their verdicts do not count.
+    not_counted: set = field(default_factory=set)
 
     @property
     def current_reviews(self) -> list:
@@ -293,7 +292,7 @@ class ClaimRow:
         return [
             r
             for r in self.reviews
-            if r.content_hash == self.fingerprint and r.reviewer_id not in self.writers
+            if r.content_hash == self.fingerprint and r.reviewer_id not in self.not_counted
         ]
 
     @property
@@ -327,7 +326,7 @@ class ClaimRow:
 
 
 def claim_list_for_desk(*, article: Article) -> list[ClaimRow]:
-    """The article's claims with citations, references and reviews (5 queries in all)."""
+    """The article's claims with citations, references and reviews (6 queries in all)."""
     claims = article.claims.prefetch_related(
         Prefetch("citations", queryset=Citation.objects.select_related("reference")),
         Prefetch(
@@ -335,7 +334,8 @@ def claim_list_for_desk(*, article: Article) -> list[ClaimRow]:
             queryset=ClaimReview.objects.select_related("reviewer").order_by("created_at", "pk"),
         ),
     )
-    writers = set(article.contributors.values_list("pk", flat=True))
+    not_counted = {user.pk for user in article.contributors.all()}
+    not_counted |= article.recused_reviewer_ids()
     return [
         ClaimRow(
             claim=claim,
@@ -343,7 +343,7 @@ def claim_list_for_desk(*, article: Article) -> list[ClaimRow]:
             citations=list(claim.citations.all()),
             reviews=list(claim.reviews.all()),
             fingerprint=claim.fingerprint(),
-            writers=writers,
+            not_counted=not_counted,
         )
         for number, claim in enumerate(claims, start=1)
     ]

@@ -105,8 +105,16 @@ class Article(ConcurrentTransitionMixin, ArticleWorkflow):
             return any(u.pk == user.pk for u in self.contributors.all())
         return self.contributors.filter(pk=user.pk).exists()
 
+    def recused_reviewer_ids(self) -> set[int]:
+        """Reviewers who declared a conflict of interest with this article (1 query)."""
+        return set(
+            self.conflict_declarations.filter(has_conflict=True).values_list(
+                "reviewer_id", flat=True
+            )
+        )
+
     def claim_summaries(self) -> list[ClaimSummary]:
-        """Per-claim facts for the workflow conditions, cached on the instance (4 queries)."""
+        """Per-claim facts for the workflow conditions, cached on the instance (5 queries)."""
         cached = getattr(self, "_claim_summaries", None)
         if cached is not None:
             return cached
@@ -116,9 +124,14 @@ class Article(ConcurrentTransitionMixin, ArticleWorkflow):
                 "reviews",
             )
         )
-        # Verdicts of anyone who wrote this revision do not count (conflict of interest).
-        writers = set(self.contributors.values_list("pk", flat=True)) if claims else set()
-        summaries = [claim.summary(exclude_reviewers=writers) for claim in claims]
+        # Verdicts of anyone who wrote this revision, or who declared a conflict of interest
+        # (even after giving them), do not count.
+        excluded = (
+            {user.pk for user in self.contributors.all()} | self.recused_reviewer_ids()
+            if claims
+            else set()
+        )
+        summaries = [claim.summary(exclude_reviewers=excluded) for claim in claims]
         self._claim_summaries = summaries
         return summaries
 

@@ -254,10 +254,15 @@ def article_approve(
         },
     )
     assignments_complete(article=article, reviewer=by)
-    signers = set(
-        ArticleApproval.objects.filter(article=article, content_hash=fingerprint).values_list(
-            "reviewer_id", flat=True
+    # A sign-off counts while its reviewer stands by it: one who has since declared a
+    # conflict of interest is recused, and their approval no longer publishes anything.
+    signers = (
+        set(
+            ArticleApproval.objects.filter(article=article, content_hash=fingerprint).values_list(
+                "reviewer_id", flat=True
+            )
         )
+        - article.recused_reviewer_ids()
     )
     if len(signers) < rule.count:
         _record_transition(

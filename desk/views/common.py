@@ -16,7 +16,7 @@ def get_article(pk: int) -> Article:
     return get_object_or_404(
         Article.objects.select_related(
             "published_version", "assigned_reviewer", "changes_requested_by"
-        ),
+        ).prefetch_related("contributors"),  # asked on every screen: who wrote this revision
         pk=pk,
     )
 
@@ -76,8 +76,8 @@ def detail_context(request, article: Article, **extra) -> dict:
     rows = selectors.claim_list_for_desk(article=article)
     claims = [row.claim for row in rows]
     content = content_from_claims(article, claims)
-    writers = rows[0].writers if rows else set()
-    article.use_claim_summaries([claim.summary(exclude_reviewers=writers) for claim in claims])
+    not_counted = rows[0].not_counted if rows else set()
+    article.use_claim_summaries([claim.summary(exclude_reviewers=not_counted) for claim in claims])
     context = {
         "article": article,
         "content": content,

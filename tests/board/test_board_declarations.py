@@ -155,3 +155,29 @@ def test_the_review_screen_asks_for_the_declaration_first(client, editor, review
 def test_approved_article_needs_no_declaration_to_be_shown(client, editor, reviewer, policy):
     article = approved_article(by=editor, reviewer=reviewer)
     assert client.get(article.get_absolute_url()).status_code == 200
+
+
+def test_a_reviewer_who_recuses_after_vouching_no_longer_counts(
+    editor, reviewer, other_reviewer, policy, settings
+):
+    """Verdicts and a sign-off given before declaring a conflict are withdrawn with it."""
+    from articles.errors import ConditionsNotMet
+
+    settings.REQUIRED_APPROVALS = 2
+    article = under_review_article(by=editor, reviewer=reviewer)
+    verify_all_claims(article, reviewer)
+    services.article_approve(article=article, by=reviewer)
+    conflict_declare(article=article, by=reviewer, has_conflict=True, note="Paid adviser.")
+
+    article = Article.objects.get(pk=article.pk)
+    assert not any(s.verified for s in article.claim_summaries() if s.states_fact)
+    declare_no_conflict(article, other_reviewer)
+    with pytest.raises(ConditionsNotMet):
+        services.article_approve(article=article, by=other_reviewer)
+    verify_all_claims(article, other_reviewer)
+    article = Article.objects.get(pk=article.pk)
+    services.article_approve(article=article, by=other_reviewer)
+    article = Article.objects.get(pk=article.pk)
+    # One reviewer standing by it of the two needed: not published.
+    assert article.state == ArticleState.UNDER_REVIEW
+    assert article.published_version is None

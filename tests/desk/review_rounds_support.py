@@ -75,3 +75,13 @@ def second_round(*, editor, reviewer, claims: int = 3):
     services.article_start_review(article=article, by=reviewer)
     article.refresh_from_db()
     return article
+
+
+def declared_no_conflict(article, reviewer) -> None:
+    """A reviewer who declared no conflict earlier in the article's review (the service takes
+    declarations only while it is in review; this one is sent back to draft)."""
+    from board.models import ConflictDeclaration
+
+    ConflictDeclaration.objects.get_or_create(
+        article=article, reviewer=reviewer, defaults={"has_conflict": False}
+    )

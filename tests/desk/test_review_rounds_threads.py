@@ -7,6 +7,7 @@ from django_fsm import TransitionNotAllowed
 from articles import actions, policy, services
 from articles.models import ClaimReview, ClaimThread, ThreadMessage
 from articles.states import ArticleState
+from board.models import ConflictDeclaration
 from tests.desk.review_rounds_support import (
     FIRST_COMMENT,
     edit_claim,
@@ -100,7 +101,8 @@ def test_a_reply_says_something(editor, returned):
 
 
 # Who may take each step on a thread, per role (the editor wrote the article; the
-# reviewer requested the changes; the site admin is a superuser).
+# reviewer requested the changes; the other reviewer declared no conflict with it; the
+# site admin is a superuser who declared nothing, so may answer but not settle).
 EXPECTED = {
     "anonymous": set(),
     "editor": {policy.THREAD_REPLY, policy.THREAD_ADDRESS},
@@ -108,15 +110,33 @@ EXPECTED = {
     "reviewer": {policy.THREAD_RESOLVE, policy.THREAD_REOPEN},
     "other_reviewer": {policy.THREAD_RESOLVE, policy.THREAD_REOPEN},
     "chief": set(),
-    "admin": set(policy.THREAD_ACTIONS),
+    "admin": {policy.THREAD_REPLY, policy.THREAD_ADDRESS},
 }
 
 
 @pytest.mark.parametrize("role", EXPECTED)
 def test_who_may_take_each_thread_step(role, roles, other_reviewer, chief, returned):
+    ConflictDeclaration.objects.create(
+        article=returned, reviewer=other_reviewer, has_conflict=False
+    )
     user = {**roles, "other_reviewer": other_reviewer, "chief": chief}[role]
     allowed = {a for a in policy.THREAD_ACTIONS if policy.can(user, a, returned)}
     assert allowed == EXPECTED[role]
+
+
+@pytest.mark.parametrize("declared", ["nothing", "a conflict"])
+def test_a_reviewer_who_may_not_verify_may_not_settle_threads_either(
+    other_reviewer, returned, declared
+):
+    if declared == "a conflict":
+        ConflictDeclaration.objects.create(
+            article=returned, reviewer=other_reviewer, has_conflict=True, note="Paid adviser."
+        )
+    assert not policy.can(other_reviewer, policy.VERIFY, returned)
+    assert not policy.can(other_reviewer, policy.THREAD_RESOLVE, returned)
+    with pytest.raises(PermissionDenied, match="conflict of interest"):
+        services.thread_resolve(thread=threads_of(returned)[0], by=other_reviewer)
+    assert threads_of(returned)[0].status == Status.OPEN
 
 
 @pytest.mark.parametrize("role", ["anonymous", "other_editor", "reviewer", "chief"])

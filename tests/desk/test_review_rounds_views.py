@@ -13,6 +13,7 @@ from desk.selectors import DASHBOARD_ROWS
 from tests.desk.review_rounds_support import (
     FIRST_COMMENT,
     SECOND_COMMENT,
+    declared_no_conflict,
     fact_claims,
     first_round,
     make_editor_in_chief,
@@ -53,7 +54,8 @@ REPLY = {
     "chief": 403,
     "admin": 302,
 }
-RESOLVE = {**REPLY, "editor": 403, "reviewer": 302, "other_reviewer": 302}
+# Settling is for those who may verify: the superuser admin has declared nothing, so may not.
+RESOLVE = {**REPLY, "editor": 403, "reviewer": 302, "other_reviewer": 302, "admin": 403}
 
 
 @pytest.mark.parametrize("role", REPLY)
@@ -85,6 +87,7 @@ def test_who_may_mark_a_thread_addressed(client, people, editor, reviewer, role)
 @pytest.mark.parametrize("role", RESOLVE)
 def test_who_may_resolve_a_thread(client, people, editor, reviewer, role):
     article = first_round(editor=editor, reviewer=reviewer)
+    declared_no_conflict(article, people["other_reviewer"])
     thread = threads_of(article)[0]
     answer = as_user(client, people[role]).post(
         thread_url(article, thread, "resolve"), {"back": "review"}
@@ -97,6 +100,7 @@ def test_who_may_resolve_a_thread(client, people, editor, reviewer, role):
 @pytest.mark.parametrize("role", RESOLVE)
 def test_who_may_reopen_a_thread(client, people, editor, reviewer, role):
     article = first_round(editor=editor, reviewer=reviewer)
+    declared_no_conflict(article, people["other_reviewer"])
     thread = threads_of(article)[0]
     services.thread_mark_addressed(thread=thread, by=editor)
     answer = as_user(client, people[role]).post(
@@ -165,6 +169,7 @@ def test_who_sees_the_second_round_review_screen(client, people, editor, reviewe
 @pytest.mark.parametrize("role", [*REVIEW_SCREEN])
 def test_every_desk_user_sees_the_threads_on_the_overview(client, people, editor, reviewer, role):
     article = first_round(editor=editor, reviewer=reviewer)
+    declared_no_conflict(article, people["other_reviewer"])
     answer = as_user(client, people[role]).get(reverse("desk:article", kwargs={"pk": article.pk}))
     if role == "anonymous":
         assert answer.status_code == 302
@@ -412,13 +417,13 @@ def test_review_screen_queries_do_not_grow_with_claims(
     article = second_round(editor=editor, reviewer=reviewer, claims=claims)
     client.force_login(reviewer)
     url = reverse("desk:review", kwargs={"pk": article.pk})
-    # session, user, user perms, group perms, article; the rows (writers, claims,
-    # citations+references, reviews+reviewers); the policy's questions (verify, approve,
-    # the two thread steps: one "wrote this revision?" each, plus the screening of cited
-    # retractions twice); transitions (last comment, submission); threads + messages;
-    # the round's end; the content then (article as of then and now, claims, citations,
-    # references); the page's retraction screening.
-    with django_assert_num_queries(31):
+    # session, user, user perms, group perms, article + its contributors; the rows (claims,
+    # citations+references, reviews+reviewers, the recused reviewers); the policy's
+    # questions (the screening of cited retractions twice, the board's refusal); transitions
+    # (last comment, submission); threads + messages; the round's end; the content then
+    # (article as of then and now, claims, citations, references); the board panel; the
+    # page's retraction screening.
+    with django_assert_num_queries(28):
         assert client.get(url).status_code == 200
 
 

@@ -310,9 +310,10 @@ def test_editor_page_query_count_does_not_grow_with_claims(
     large = draft_article(by=editor, claims=30, references=6, title="Another question?")
     client.force_login(editor)
     client.get(editor_url(small))  # warm the session and content-type caches
-    # session + user + permissions (user, groups) + article + claims + citations with references = 7
+    # session + user + permissions (user, groups) + article + its contributors + claims
+    # + citations with references = 8
     for article in (small, large):
-        with django_assert_num_queries(7):
+        with django_assert_num_queries(8):
             assert client.get(editor_url(article)).status_code == 200
 
 
