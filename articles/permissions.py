@@ -50,6 +50,14 @@ GROUP_PERMISSIONS: dict[str, list[str]] = {
         "articles.add_editorialpolicy",
         "articles.change_boardmember",
         "articles.add_boardmember",
+        # The board's specialty list and its members' credentials (renewals, expiry dates).
+        "board.view_specialty",
+        "board.add_specialty",
+        "board.change_specialty",
+        "board.view_credential",
+        "board.add_credential",
+        "board.change_credential",
+        "board.delete_credential",
     ],
     # Assign submitted articles to reviewers with due dates, and read the board reports.
     EDITORS_IN_CHIEF: [

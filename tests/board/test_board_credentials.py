@@ -185,3 +185,35 @@ def test_the_public_board_page_queries_do_not_grow_with_members(
     # the page, when it lapses (the next policy version or credential expiry, one query)
     with django_assert_num_queries(5):
         assert client.get(reverse("public:board")).status_code == 200
+
+
+def test_a_site_admin_who_is_no_superuser_keeps_credentials_and_specialties(
+    client, expired_reviewer, neurology
+):
+    """The reminders say "send the renewal to a site admin": the Site admins group can act on it."""
+    from articles.permissions import SITE_ADMINS
+    from tests.factories import UserFactory
+
+    keeper = UserFactory(username="keeper", group=SITE_ADMINS, is_staff=True)
+    assert not keeper.is_superuser
+    client.force_login(keeper)
+    member = expired_reviewer.board_profile
+    change = client.get(reverse("admin:articles_boardmember_change", args=[member.pk]))
+    assert change.status_code == 200 and "Board certification, Neurology" in change.content.decode()
+    assert client.get(reverse("admin:board_specialty_changelist")).status_code == 200
+    assert client.get(reverse("admin:board_credential_add")).status_code == 200
+    record = Credential.objects.get(member=member)
+    renewed = timezone.localdate() + datetime.timedelta(days=365)
+    answer = client.post(
+        reverse("admin:board_credential_change", args=[record.pk]),
+        {
+            "member": member.pk,
+            "name": record.name,
+            "issued_by": record.issued_by,
+            "identifier": "",
+            "expires_on": renewed.isoformat(),
+        },
+    )
+    assert answer.status_code == 302
+    record.refresh_from_db()
+    assert record.expires_on == renewed
