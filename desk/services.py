@@ -102,7 +102,7 @@ def _change_content(*, article: Article, by, expected_version: int, change, reas
     lock_article(article, expected_version=expected_version)
     article.forget_cached_content()
     content = article_get_content(article=article)
-    changed = change(content)
+    changed = _refitted(change(content))
     if changed == content:
         return article
     return services.article_replace_content(
@@ -126,6 +126,16 @@ def _fitted(claim: ClaimData, previous: ClaimData | None) -> ClaimData:
         return dataclasses.replace(claim, kind=kind, level=0)
     deepest = previous.level + 1 if previous is not None and previous.kind.is_list_item else 0
     return dataclasses.replace(claim, kind=kind, level=max(0, min(claim.level, deepest, MAX_LEVEL)))
+
+
+def _refitted(content: ArticleContent) -> ArticleContent:
+    """Every level fitted to the claim above, top to bottom: after one claim moves, changes kind
+    or nests differently, the items under it follow, so the body keeps the nesting every door
+    (the JSON format included) accepts. A body that already fits is returned unchanged."""
+    fitted: list[ClaimData] = []
+    for claim in content.claims:
+        fitted.append(_fitted(claim, fitted[-1] if fitted else None))
+    return dataclasses.replace(content, claims=tuple(fitted))
 
 
 def _shaped(claim: ClaimData, previous: ClaimData | None) -> ClaimData:
@@ -292,11 +302,7 @@ def claim_move(*, article: Article, by, expected_version: int, uid: str, directi
         else:
             below_end = _block_end(claims, end)
             claims = claims[:index] + claims[end:below_end] + block + claims[below_end:]
-        # Levels are re-fitted to the new neighbours, top to bottom.
-        fitted: list[ClaimData] = []
-        for claim in claims:
-            fitted.append(_fitted(claim, fitted[-1] if fitted else None))
-        return dataclasses.replace(content, claims=tuple(fitted))
+        return dataclasses.replace(content, claims=tuple(claims))  # levels refitted after
 
     return _change_content(
         article=article,

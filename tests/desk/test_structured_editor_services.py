@@ -238,6 +238,26 @@ def test_indent_and_outdent(editor):
         indent(mouth, "sideways")
 
 
+def test_outdenting_a_list_item_brings_its_nested_items_along(editor):
+    """No body the editor makes is one another door (the JSON format) would refuse."""
+    from articles.interchange import parse_json, render_json
+
+    article = listed_article(editor)
+    desk_services.claim_indent(
+        article=article,
+        by=editor,
+        expected_version=article.content_version,
+        uid=uid_of(article, "Spasticity."),
+        direction="out",
+    )
+    assert shape(article)[2:4] == [
+        ("paragraph", 0, "Spasticity."),
+        ("bullet", 0, "From multiple sclerosis."),
+    ]
+    content = content_of(article)
+    assert parse_json(render_json(content)).claims == content.claims
+
+
 def test_delete_moves_nested_items_up_a_level(editor):
     article = listed_article(editor)
     desk_services.claim_delete(
