@@ -102,7 +102,7 @@ def may_edit(article: Article | None, user: AbstractBaseUser) -> bool:
 
 def may_withdraw(article: Article, user: AbstractBaseUser) -> bool:
     """Taking a submission back is for the editors who wrote this revision (or a superuser)."""
-    return is_editor(user) and (user.is_superuser or wrote_this_revision(article, user))
+    return is_editor_of(article, user)
 
 
 def board_refusal(article: Article, user: AbstractBaseUser) -> str:

@@ -54,12 +54,6 @@ class Period:
     start: datetime.date
     end: datetime.date
 
-    @classmethod
-    def default(cls, today: datetime.date | None = None) -> Period:
-        """The last 90 days, today included."""
-        today = today or timezone.localdate()
-        return cls(start=today - datetime.timedelta(days=DEFAULT_PERIOD_DAYS - 1), end=today)
-
     @property
     def since(self) -> datetime.datetime:
         return _midnight(self.start)

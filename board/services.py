@@ -21,7 +21,6 @@ from board.models import ConflictDeclaration, ReviewAssignment, Specialty
 from board.rules import assignment_refusal
 from editorial import observability
 from outbox.services import email_enqueue
-from public import freshness
 
 
 def _lock(article: Article) -> None:
@@ -179,7 +178,7 @@ def assignments_cancel_open(*, article: Article) -> int:
     """
     return ReviewAssignment.objects.filter(
         article=article, status=ReviewAssignment.Status.OPEN
-    ).update(status=ReviewAssignment.Status.CANCELLED)
+    ).update(status=ReviewAssignment.Status.CANCELLED, completed_at=timezone.now())
 
 
 @transaction.atomic
@@ -189,6 +188,5 @@ def article_topics_set(*, article: Article, by, topic_ids: list) -> Article:
     topics = list(Specialty.objects.filter(pk__in=topic_ids))
     if len(topics) != len(set(topic_ids)):
         raise ValidationError({"topics": "Choose topics from the list."})
-    article.topics.set(topics)
-    freshness.bump()
+    article.topics.set(topics)  # shown on no public page, so the kept pages stay current
     return article

@@ -34,10 +34,6 @@ def desk_articles() -> QuerySet[Article]:
     )
 
 
-def rereview_cutoff(now: datetime.datetime | None = None) -> datetime.datetime:
-    return (now or timezone.now()) - datetime.timedelta(days=settings.REREVIEW_AFTER_DAYS)
-
-
 # A resubmission returns to the reviewer who requested the changes: it is listed
 # under their "Reviews assigned to me" and left out of everyone's general queue,
 # unless that reviewer's account is no longer active (then the whole board sees

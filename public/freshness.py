@@ -223,6 +223,11 @@ def _bump_on_change(sender, **kwargs) -> None:
     bump()
 
 
+def _bump_on_relation_change(sender, action: str, **kwargs) -> None:
+    if action.startswith("post_"):
+        bump()
+
+
 def connect_receivers() -> None:
     """Bump on every save or delete of what public pages show outside the workflow.
 
@@ -231,7 +236,7 @@ def connect_receivers() -> None:
     service of their own; a receiver is the one place that sees every such write.
     """
     from django.contrib.auth import get_user_model
-    from django.db.models.signals import post_delete, post_save
+    from django.db.models.signals import m2m_changed, post_delete, post_save
 
     from articles.models import BoardMember, EditorialPolicy, Reference
     from board.models import Credential, Specialty
@@ -250,3 +255,9 @@ def connect_receivers() -> None:
     ):
         post_save.connect(_bump_on_change, sender=model, dispatch_uid=f"freshness-{model}")
         post_delete.connect(_bump_on_change, sender=model, dispatch_uid=f"freshness-d-{model}")
+    # The board page lists each member's specialties, however they are changed.
+    m2m_changed.connect(
+        _bump_on_relation_change,
+        sender=BoardMember.specialties.through,
+        dispatch_uid="freshness-member-specialties",
+    )

@@ -8,7 +8,6 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST, require_safe
@@ -259,6 +258,5 @@ def _render_policy(request, shown, versions) -> HttpResponse:
 def board(request: HttpRequest) -> HttpResponse:
     # A kept copy lapses when a credential it shows as current expires (freshness.valid_until).
     members = list(selectors.board_list_active())
-    today = timezone.localdate()
-    response = render(request, "public/board.html", {"members": members, "today": today})
+    response = render(request, "public/board.html", {"members": members})
     return _for_readers(request, response, canonical=not request.GET)

@@ -410,3 +410,12 @@ def test_a_kept_board_page_stops_showing_a_credential_as_current_once_it_expires
     monkeypatch.setattr(timezone, "now", lambda: tomorrow)
     monkeypatch.setattr(fastpath.time, "time", lambda: tomorrow.timestamp())
     assert shows(url, "(not current)")
+
+
+def test_a_members_specialties_changed_outside_the_admin_show_at_once(policy):
+    from board.models import Specialty
+
+    member = make_reviewer("specialist").board_profile
+    assert b"Paediatrics" not in Client().get("/board/").content
+    member.specialties.add(Specialty.objects.create(name="Paediatrics", slug="paediatrics"))
+    assert shows("/board/", "Paediatrics")
