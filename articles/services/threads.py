@@ -140,6 +140,21 @@ def thread_reopen(*, thread: ClaimThread, by, body: str) -> ThreadMessage:
     return message
 
 
+SETTLED_BY_APPROVAL = "Resolved with the approval: every claim was verified as it now reads."
+
+
+def threads_settle_with_approval(*, article, by) -> int:
+    """The board approved the article: its threads still unsettled are resolved, on record.
+
+    Called by ``article_approve`` in its transaction, once every claim is verified as it
+    reads now; a thread left open would tell the next round that the board still waits.
+    """
+    unsettled = list(ClaimThread.objects.filter(article=article).exclude(status=Status.RESOLVED))
+    for thread in unsettled:
+        _step(thread, by=by, event=Event.RESOLVED, body=SETTLED_BY_APPROVAL, status=Status.RESOLVED)
+    return len(unsettled)
+
+
 # The steps a door offers on a thread, by the name in its URL.
 THREAD_STEPS = {
     "reply": thread_reply,

@@ -29,6 +29,7 @@ from articles.reviewed import content_fingerprint
 from articles.selectors import article_get_content, policy_get_in_force
 from articles.services.search import search_entry_refresh
 from articles.services.steps import lock_article, save_article
+from articles.services.threads import threads_settle_with_approval
 from board.rules import approval_rule_for, declarations_of
 from board.services import assignments_cancel_open, assignments_complete
 from editorial import observability
@@ -315,6 +316,7 @@ def article_approve(
         checked=True,
     )
     assignments_cancel_open(article=article)
+    threads_settle_with_approval(article=article, by=by)
     notifications.notify_editors(article_id=article.pk, event="approved")
     return article
 

@@ -16,7 +16,7 @@ from tests.desk.review_rounds_support import (
     make_editor_in_chief,
     threads_of,
 )
-from tests.factories import declare_no_conflict, under_review_article
+from tests.factories import declare_no_conflict, under_review_article, verify_all_claims
 
 pytestmark = pytest.mark.django_db
 
@@ -235,3 +235,19 @@ def test_request_changes_remembers_the_requester_until_the_round_is_over(
     services.article_approve(article=returned, by=reviewer)
     returned.refresh_from_db()
     assert returned.state == ArticleState.APPROVED and returned.changes_requested_by is None
+
+
+def test_the_approval_settles_the_threads_left_open(editor, reviewer, policy):
+    """Every claim verified as it now reads: no thread may go on saying the board waits."""
+    article = under_review_article(by=editor, reviewer=reviewer)
+    claim = fact_claims(article)[0]
+    services.claim_review(
+        claim=claim, by=reviewer, verdict=ClaimReview.Verdict.NEEDS_CHANGE, comment="Source?"
+    )
+    verify_all_claims(article, reviewer)
+    services.article_approve(article=article, by=reviewer)
+    (thread,) = threads_of(article)
+    assert thread.status == Status.RESOLVED and thread.resolved_at is not None
+    last = thread.messages.last()
+    assert (last.event, last.author) == ("resolved", reviewer)
+    assert "approval" in last.body
