@@ -23,6 +23,11 @@ EVENT_SUBJECTS = {
 
 def users_with_perm(permission: str):
     """Active users holding ``app_label.codename`` through a group or directly, with an email."""
+    return users_holding(permission).exclude(email="")
+
+
+def users_holding(permission: str):
+    """Active users holding ``app_label.codename`` through a group or directly (or superusers)."""
     app_label, codename = permission.split(".")
     through_group = Q(
         groups__permissions__codename=codename,
@@ -36,7 +41,6 @@ def users_with_perm(permission: str):
         get_user_model()
         .objects.filter(is_active=True)
         .filter(through_group | direct | Q(is_superuser=True))
-        .exclude(email="")
         .distinct()
     )
 

@@ -21,7 +21,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from articles.models import BoardMember
-from articles.notifications import users_with_perm
+from articles.notifications import users_holding
 from articles.policy import PERM_REVIEW
 from board.models import ConflictDeclaration, Credential, ReviewAssignment, Specialty
 
@@ -58,7 +58,8 @@ def reviewer_suggestions(*, article) -> QuerySet:
     topics = Specialty.objects.filter(articles=article)
     reviewers = (
         get_user_model()
-        .objects.filter(pk__in=users_with_perm(PERM_REVIEW).values("pk"), is_active=True)
+        # Reviewers without an email address are suggested too: they may be assigned.
+        .objects.filter(pk__in=users_holding(PERM_REVIEW).values("pk"), is_active=True)
         .exclude(pk__in=article.contributors.values("pk"))
         .exclude(
             pk__in=ConflictDeclaration.objects.filter(article=article, has_conflict=True).values(

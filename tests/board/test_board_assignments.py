@@ -287,3 +287,16 @@ def test_a_partial_approval_leaves_the_other_assignments_open(
     verify_all_claims(article, reviewer)
     services.article_approve(article=article, by=reviewer)
     assert statuses(article) == {other_reviewer.username: ReviewAssignment.Status.OPEN}
+
+
+def test_a_reviewer_without_an_email_address_is_suggested_as_they_may_be_assigned(
+    chief, editor, policy
+):
+    quiet = make_reviewer("quiet")
+    type(quiet).objects.filter(pk=quiet.pk).update(email="")
+    article = submitted_article(by=editor)
+    assert quiet.pk in {r.pk for r in reviewer_suggestions(article=article)}
+    [assignment] = assignment_create(
+        article=article, reviewer_ids=[quiet.pk], due_on=due(), by=chief
+    )
+    assert assignment.reviewer == quiet
