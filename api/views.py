@@ -34,7 +34,7 @@ from api.serializers import (
 from articles import actions, services
 from articles.errors import EditConflict
 from articles.selectors import article_get_content, article_get_public_content
-from articles.states import ArticleState
+from articles.visibility import answers_gone
 
 
 class ArticlePagination(PageNumberPagination):
@@ -94,7 +94,7 @@ class ArticleDetailView(APIView):
     )
     def get(self, request, slug: str):
         article = selectors.article_get_public_by_slug(slug=slug)
-        if article is not None and article.state == ArticleState.RETRACTED:
+        if article is not None and answers_gone(article):
             raise Gone()
         public = article_get_public_content(article=article) if article is not None else None
         if public is None:

@@ -62,3 +62,13 @@ def visible_q(*, pending_shown: bool | None = None) -> Q:
 def approved_visible_q() -> Q:
     """Articles readers see in an approved version (the sitemap and the feed list only these)."""
     return Q(published_version__isnull=False) & ~Q(state=ArticleState.RETRACTED)
+
+
+def answers_gone(article) -> bool:
+    """Whether the article's address answers "gone" (410) with its retraction notice.
+
+    Only an article readers were shown in an approved version: the notice names it by the
+    question of that version. One never approved answers "not found" like any draft, so
+    its working question and the reason it was withdrawn are never shown.
+    """
+    return article.state == ArticleState.RETRACTED and article.published_version_id is not None

@@ -167,14 +167,15 @@ def charts_for(data: reports.Reports) -> dict[str, Chart]:
 
 # -- CSV -------------------------------------------------------------------------------
 
-# A spreadsheet reads a cell starting with these as a formula (or hides what follows).
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# A spreadsheet reads a cell starting with these as a formula (or hides what follows),
+# in their full-width forms too, and even after leading spaces, which it skips.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n", "＝", "＋", "－", "＠")
 
 
 def spreadsheet_safe(value) -> str:
     """The cell as text a spreadsheet shows as text: a leading formula character gets a '."""
     text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
+    return "'" + text if text.lstrip(" \u3000\u00a0").startswith(FORMULA_STARTS) else text
 
 
 @dataclass(frozen=True)

@@ -21,8 +21,15 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from articles.identifiers import normalise_doi, normalise_pmid
-from articles.models import Article, ArticleReference, Citation, ClaimReview, Reference
-from articles.policy import is_editor, is_reviewer
+from articles.models import (
+    Article,
+    ArticleApproval,
+    ArticleReference,
+    Citation,
+    ClaimReview,
+    Reference,
+)
+from articles.policy import is_editor, is_reviewer, sign_off_refusals
 from articles.states import ArticleState
 from public.models import FollowUpQuestion
 
@@ -279,12 +286,15 @@ class ClaimRow:
     citations: list
     reviews: list
     fingerprint: str  # of what readers see of the claim now (``articles.reviewed``)
-    # Who wrote this revision or declared a conflict of interest: their verdicts do not count.
+    # Reviewers who may not sign off the revision now (``policy.sign_off_refusals``): a
+    # contributor, a recused reviewer, an expired credential... Their verdicts do not count.
     not_counted: set = field(default_factory=set)
+    # Why, for each reviewer with a verdict on the article ("" when theirs count).
+    refusals: dict = field(default_factory=dict)
 
     @property
     def current_reviews(self) -> list:
-        """Verdicts on the claim exactly as it now reads, by reviewers free of conflict."""
+        """Verdicts on the claim exactly as it now reads, by reviewers who may still give them."""
         return [
             r
             for r in self.reviews
@@ -322,7 +332,7 @@ class ClaimRow:
 
 
 def claim_list_for_desk(*, article: Article) -> list[ClaimRow]:
-    """The article's claims with citations, references and reviews (6 queries in all)."""
+    """The article's claims with citations, references and reviews (4 queries, 4 more with verdicts)."""
     claims = article.claims.prefetch_related(
         Prefetch("citations", queryset=Citation.objects.select_related("reference")),
         Prefetch(
@@ -330,8 +340,12 @@ def claim_list_for_desk(*, article: Article) -> list[ClaimRow]:
             queryset=ClaimReview.objects.select_related("reviewer").order_by("created_at", "pk"),
         ),
     )
-    not_counted = {user.pk for user in article.contributors.all()}
-    not_counted |= article.recused_reviewer_ids()
+    claims = list(claims)
+    # Verdicts count only while their reviewer may still give them (the sign-off rule).
+    refusals = sign_off_refusals(
+        article, {r.reviewer_id for claim in claims for r in claim.reviews.all()}
+    )
+    not_counted = {uid for uid, refusal in refusals.items() if refusal}
     return [
         ClaimRow(
             claim=claim,
@@ -340,9 +354,50 @@ def claim_list_for_desk(*, article: Article) -> list[ClaimRow]:
             reviews=list(claim.reviews.all()),
             fingerprint=claim.fingerprint(),
             not_counted=not_counted,
+            refusals=refusals,
         )
         for number, claim in enumerate(claims, start=1)
     ]
+
+
+def _person(user) -> str:
+    return user.get_full_name() or user.username
+
+
+def sign_offs_not_counted(*, article: Article, rows: list[ClaimRow], fingerprint: str) -> list[str]:
+    """Why verdicts and approvals given for the content as it reads no longer count, one line
+    per signer ("Dr X's approval no longer counts: credential expired on 2026-12-01.").
+
+    Under review only; 1 query, and 4 more when an approver gave no verdict.
+    """
+    if article.state != ArticleState.UNDER_REVIEW:
+        return []
+    refusals = rows[0].refusals if rows else {}
+    verifiers = {
+        r.reviewer_id: r.reviewer
+        for row in rows
+        for r in row.reviews
+        if r.content_hash == row.fingerprint and r.verdict == ClaimReview.Verdict.VERIFIED
+    }
+    approvers = {
+        a.reviewer_id: a.reviewer
+        for a in ArticleApproval.objects.filter(
+            article=article, review_round=article.review_round, content_hash=fingerprint
+        ).select_related("reviewer")
+    }
+    if unknown := approvers.keys() - refusals.keys():
+        refusals = {**refusals, **sign_off_refusals(article, unknown)}
+    lines = [
+        f"{_person(user)}’s approval no longer counts: {refusals[uid]}."
+        for uid, user in approvers.items()
+        if refusals[uid]
+    ]
+    lines += [
+        f"{_person(user)}’s verdicts no longer count: {refusals[uid]}."
+        for uid, user in verifiers.items()
+        if refusals.get(uid)
+    ]
+    return lines
 
 
 def reference_search(*, query: str, limit: int = 20):

@@ -16,6 +16,7 @@ from articles.models import Article
 from articles.policy import has_desk_access
 from articles.selectors import PublicArticle
 from articles.states import ArticleState
+from articles.visibility import answers_gone
 from editorial.clientip import client_address
 from public import page, selectors, services
 from public.forms import FollowUpForm
@@ -97,7 +98,7 @@ def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "Choose one of the listed audiences.", status=400, content_type="text/plain"
         )
     public_article, article = _reader_article(request, slug)
-    if article.state == ArticleState.RETRACTED:
+    if answers_gone(article):
         return _retracted(request, article)
     if public_article is None:
         raise Http404("No such article.")
@@ -117,6 +118,8 @@ def _retracted(request: HttpRequest, article) -> HttpResponse:
         "public/article_retracted.html",
         {
             "article": article,
+            # The question readers were last shown, never a revision's working title.
+            "title": article.published_version.content["title"],
             "retraction": retraction,
             "noindex": True,
         },

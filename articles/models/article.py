@@ -13,7 +13,7 @@ from django.utils import timezone
 from django_fsm import ConcurrentTransitionMixin
 from simple_history.models import HistoricalRecords
 
-from articles import reviewed
+from articles import policy, reviewed
 from articles.content import ClaimKind
 from articles.models.library import Reference
 from articles.models.review import ClaimReview
@@ -59,6 +59,9 @@ class Article(ConcurrentTransitionMixin, ArticleWorkflow):
 
     # Counts revisions: 1 for the first draft, +1 at each "revise".
     revision = models.PositiveIntegerField(default=1)
+    # Counts the article's review rounds: +1 each time it enters the review queue. An
+    # approval counts only in the round it was given, whatever content it names.
+    review_round = models.PositiveIntegerField(default=0)
     # Bumped by every content change; edits name the version they started from.
     content_version = models.PositiveIntegerField(default=1)
     # The editor's one-line account of what this revision changed (given at submit).
@@ -105,16 +108,12 @@ class Article(ConcurrentTransitionMixin, ArticleWorkflow):
             return any(u.pk == user.pk for u in self.contributors.all())
         return self.contributors.filter(pk=user.pk).exists()
 
-    def recused_reviewer_ids(self) -> set[int]:
-        """Reviewers who declared a conflict of interest with this article (1 query)."""
-        return set(
-            self.conflict_declarations.filter(has_conflict=True).values_list(
-                "reviewer_id", flat=True
-            )
-        )
-
     def claim_summaries(self) -> list[ClaimSummary]:
-        """Per-claim facts for the workflow conditions, cached on the instance (5 queries)."""
+        """Per-claim facts for the workflow conditions, cached on the instance.
+
+        3 queries, and 4 more when the claims have verdicts: whose verdicts count is
+        the sign-off rule, asked now (``policy.sign_off_refusals``).
+        """
         cached = getattr(self, "_claim_summaries", None)
         if cached is not None:
             return cached
@@ -124,13 +123,8 @@ class Article(ConcurrentTransitionMixin, ArticleWorkflow):
                 "reviews",
             )
         )
-        # Verdicts of anyone who wrote this revision, or who declared a conflict of interest
-        # (even after giving them), do not count.
-        excluded = (
-            {user.pk for user in self.contributors.all()} | self.recused_reviewer_ids()
-            if claims
-            else set()
-        )
+        reviewer_ids = {r.reviewer_id for claim in claims for r in claim.reviews.all()}
+        excluded = policy.signers_not_counted(self, reviewer_ids)
         summaries = [claim.summary(exclude_reviewers=excluded) for claim in claims]
         self._claim_summaries = summaries
         return summaries

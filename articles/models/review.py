@@ -42,6 +42,8 @@ class ArticleApproval(models.Model):
         "articles.Article", on_delete=models.CASCADE, related_name="approvals"
     )
     revision = models.PositiveIntegerField()
+    # The review round (``Article.review_round``) it was given in: only that round counts it.
+    review_round = models.PositiveIntegerField(default=0)
     content_version = models.PositiveIntegerField()
     # The fingerprint of the whole reviewed content the reviewer signed off.
     content_hash = models.CharField(max_length=64)
@@ -57,7 +59,8 @@ class ArticleApproval(models.Model):
         ordering = ["created_at", "pk"]
         constraints = [
             models.UniqueConstraint(
-                fields=["article", "content_hash", "reviewer"], name="approval_once_per_reviewer"
+                fields=["article", "review_round", "content_hash", "reviewer"],
+                name="approval_once_per_reviewer_and_round",
             )
         ]
 

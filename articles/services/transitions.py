@@ -87,6 +87,7 @@ def _take_transition(
     article.last_transition_at = timezone.now()
     if name in ENTERS_QUEUE:
         article.queued_at = article.last_transition_at
+        article.review_round += 1
     if before_save:
         before_save()
     why = reason or name.replace("_", " ").capitalize()
@@ -212,6 +213,21 @@ def article_request_changes(
     return article
 
 
+def approval_signers(*, article: Article, fingerprint: str) -> set[int]:
+    """Who has approved this content in this review round and may still do so (the sign-off rule).
+
+    An approval counts only while its signer may give it: one who has since lost
+    the board role, edited the revision, declared a conflict or let every
+    credential expire no longer publishes anything.
+    """
+    approved = set(
+        ArticleApproval.objects.filter(
+            article=article, review_round=article.review_round, content_hash=fingerprint
+        ).values_list("reviewer_id", flat=True)
+    )
+    return approved - policy.signers_not_counted(article, approved)
+
+
 @transaction.atomic
 def article_approve(
     *,
@@ -245,6 +261,7 @@ def article_approve(
     rule = approval_rule_for(article)
     ArticleApproval.objects.get_or_create(
         article=article,
+        review_round=article.review_round,
         content_hash=fingerprint,
         reviewer=by,
         defaults={
@@ -255,16 +272,7 @@ def article_approve(
         },
     )
     assignments_complete(article=article, reviewer=by)
-    # A sign-off counts while its reviewer stands by it: one who has since declared a
-    # conflict of interest is recused, and their approval no longer publishes anything.
-    signers = (
-        set(
-            ArticleApproval.objects.filter(article=article, content_hash=fingerprint).values_list(
-                "reviewer_id", flat=True
-            )
-        )
-        - article.recused_reviewer_ids()
-    )
+    signers = approval_signers(article=article, fingerprint=fingerprint)
     if len(signers) < rule.count:
         _record_transition(
             article,

@@ -98,6 +98,9 @@ def detail_context(request, article: Article, **extra) -> dict:
         "reviewed_hash": content_fingerprint(content),
         "transition_form": forms.TransitionForm(),
     }
+    context["not_counted"] = selectors.sign_offs_not_counted(
+        article=article, rows=rows, fingerprint=context["reviewed_hash"]
+    )
     context["board_panel"] = board_panel(request, article, extra)
     context.update(extra)
     return context

@@ -6,18 +6,13 @@ door a step succeeds exactly when ``articles.policy`` says the user may take
 it; a door that does not offer a step, or is closed to the role, changes nothing.
 """
 
-import re
-
 import pytest
-from django.test import Client
-from django.urls import reverse
-from rest_framework.test import APIClient
 
-from api import services as api_services
 from articles import actions
 from articles import policy as article_policy
 from articles.models import Article
 from articles.workflow import ArticleState
+from tests.doors import through_admin, through_api, through_desk
 from tests.factories import article_in_state
 
 pytestmark = pytest.mark.django_db
@@ -40,61 +35,6 @@ def article_in(state, roles) -> Article:
     return article_in_state(
         state, editor=roles["editor"], reviewer=roles["reviewer"], verifier=roles["other_reviewer"]
     )
-
-
-def fingerprint_on(page: str) -> str:
-    found = re.search(r'name="expected_hash" value="([0-9a-f]{64})"', page)
-    return found.group(1) if found else ""
-
-
-INPUTS = {"comment": "A reason.", "summary": "What changed.", "note": "For the board."}
-
-
-def through_desk(user, name, article) -> None:
-    client = Client()
-    if user.is_authenticated:
-        client.force_login(user)
-    page = client.get(reverse("desk:article", kwargs={"pk": article.pk})).content.decode()
-    data = {**INPUTS, "expected_version": article.content_version}
-    if name == "approve":
-        data["expected_hash"] = fingerprint_on(page)
-    client.post(reverse("desk:transition", kwargs={"pk": article.pk, "name": name}), data)
-
-
-def through_admin(user, name, article) -> None:
-    client = Client()
-    if user.is_authenticated:
-        client.force_login(user)
-    action = actions.get(name, door=actions.ADMIN)
-    url = reverse("admin:articles_article_transition", args=[article.pk, name])
-    if action is not None and (action.inputs and name != "revise"):
-        page = client.get(url).content.decode()
-        client.post(url, {**INPUTS, "expected_hash": fingerprint_on(page)})
-    else:
-        client.post(
-            reverse("admin:articles_article_change", args=[article.pk]),
-            {
-                "title": article.title,
-                "display_heading": article.display_heading,
-                "_fsm_transition_to": name,
-                "claims-TOTAL_FORMS": "0",
-                "claims-INITIAL_FORMS": "0",
-                "transitions-TOTAL_FORMS": "0",
-                "transitions-INITIAL_FORMS": "0",
-            },
-        )
-
-
-def through_api(user, name, article) -> None:
-    client = APIClient()
-    if user.is_authenticated:
-        _, key = api_services.api_token_create(user=user, name="doors")
-        client.credentials(HTTP_AUTHORIZATION=f"Bearer {key}")
-    if actions.get(name, door=actions.API) is None:
-        # The API has no such step: nothing it answers may move the article.
-        client.post(f"/api/drafts/{article.pk}/{name}/", {}, format="json")
-        return
-    client.post(f"/api/drafts/{article.pk}/{name}/", INPUTS, format="json")
 
 
 DOORS = {

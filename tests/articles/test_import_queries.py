@@ -28,11 +28,11 @@ def test_import_queries_do_not_grow_with_claims():
     # Article: slug check, slug pick, unique check, insert + history, contributors (2);
     # references, however many: one lookup, one bulk insert + history; claims and citations:
     # bulk insert + history;
-    # submit: condition check (claims, citations, reviews, contributors, recused reviewers),
+    # submit: condition check (claims, citations, reviews; no verdicts, so no sign-off rule),
     # lock, save + history,
     # unique check, audit row; public search entry: claims' text, update, insert; the site
     # generation (public pages).
-    assert small == 38
+    assert small == 36
 
 
 def test_import_queries_do_not_grow_with_references():

@@ -232,10 +232,11 @@ def test_the_article_page_for_a_chief_does_not_grow_with_reviewers(
     client.force_login(chief)
     url = reverse("desk:article", kwargs={"pk": article.pk})
     # session, user, user and group permissions; the article, its contributors, claims,
-    # citations, verdicts, the recused reviewers; the last comment and the submission note;
+    # citations, verdicts (none yet: no sign-off rule to ask); the last comment and the
+    # submission note;
     # the board panel: topics, assignments, whether it has topics, the suggested reviewers and
     # their specialties.
-    with django_assert_num_queries(18):
+    with django_assert_num_queries(17):
         page = client.get(url).content.decode()
     assert page.count('name="reviewers"') == reviewers
 

@@ -23,7 +23,7 @@ from articles.states import ArticleState
 from board.models import ConflictDeclaration, ReviewAssignment
 from board.services import article_topics_set, assignment_create, conflict_declare
 from desk import reporting
-from tests.articles.test_doors_agree import fingerprint_on
+from tests.doors import fingerprint_on
 from tests.factories import (
     UserFactory,
     approved_article,
@@ -38,7 +38,7 @@ from tests.factories import (
 pytestmark = pytest.mark.django_db
 
 TOMORROW = timezone.localdate() + datetime.timedelta(days=1)
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠")
 
 
 def client_for(user) -> Client:
@@ -440,8 +440,34 @@ def test_an_unknown_report_is_not_found(chief):
 
 @pytest.mark.parametrize(
     "payload",
-    ['=HYPERLINK("http://evil.example","x")', "+1+2", "-2+3", "@SUM(A1:A2)", "\t=1", "\r=1"],
-    ids=["equals", "plus", "minus", "at", "tab", "cr"],
+    [
+        '=HYPERLINK("http://evil.example","x")',
+        "+1+2",
+        "-2+3",
+        "@SUM(A1:A2)",
+        "\t=1",
+        "\r=1",
+        ' =HYPERLINK("http://evil.example","x")',
+        "  @SUM(A1:A2)",
+        "＝HYPERLINK(1)",
+        "＋1＋2",
+        "－2",
+        "＠SUM(A1)",
+    ],
+    ids=[
+        "equals",
+        "plus",
+        "minus",
+        "at",
+        "tab",
+        "cr",
+        "space-equals",
+        "spaces-at",
+        "fullwidth-equals",
+        "fullwidth-plus",
+        "fullwidth-minus",
+        "fullwidth-at",
+    ],
 )
 def test_every_csv_export_neutralises_formulas(payload, editor, chief, policy):
     reviewer = make_reviewer("formula")
@@ -460,7 +486,7 @@ def test_every_csv_export_neutralises_formulas(payload, editor, chief, policy):
         rows = list(csv.reader(io.StringIO(response.content.decode().lstrip("\ufeff"))))
         for row in rows:
             for cell in row:
-                assert not cell.startswith(FORMULA_STARTS), (name, cell)
+                assert not cell.lstrip(" \u3000").startswith(FORMULA_STARTS), (name, cell)
                 if payload.strip() in cell:
                     seen.add(name)
     # The payload reached the files that name people and questions, made harmless.

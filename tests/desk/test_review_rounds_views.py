@@ -418,12 +418,13 @@ def test_review_screen_queries_do_not_grow_with_claims(
     client.force_login(reviewer)
     url = reverse("desk:review", kwargs={"pk": article.pk})
     # session, user, user perms, group perms, article + its contributors; the rows (claims,
-    # citations+references, reviews+reviewers, the recused reviewers); the policy's
+    # citations+references, reviews+reviewers; the sign-off rule asked of their reviewers:
+    # board permission, credentials, declarations); the approvals given this round; the policy's
     # questions (the screening of cited retractions twice, the board's refusal); transitions
     # (last comment, submission); threads + messages; the round's end; the content then
     # (article as of then and now, claims, citations, references); the board panel; the
     # page's retraction screening.
-    with django_assert_num_queries(28):
+    with django_assert_num_queries(31):
         assert client.get(url).status_code == 200
 
 
@@ -436,7 +437,7 @@ def test_overview_queries_do_not_grow_with_claims_or_threads(
     url = reverse("desk:article", kwargs={"pk": article.pk})
     # As the review screen without the round memory (6) and the review-only checks, with
     # the thread steps asked once for the page, not per claim or thread.
-    with django_assert_num_queries(18):
+    with django_assert_num_queries(20):
         assert client.get(url).status_code == 200
 
 

@@ -1,15 +1,19 @@
 """Who sees what on an article page: drafts hidden, pending flagged, retracted gone."""
 
+import dataclasses
+
 import pytest
 
 from articles import services
 from articles.content import ArticleContent, ClaimData, ClaimKind
+from articles.states import ArticleState
 from tests.factories import (
     approved_article,
     declare_no_conflict,
     draft_article,
     make_reviewer,
     reference_data,
+    sample_content,
     submitted_article,
     under_review_article,
 )
@@ -136,11 +140,8 @@ def test_readers_asking_for_a_preview_get_the_public_page(login, policy, editor,
 
 
 @pytest.mark.parametrize("role", ROLES)
-@pytest.mark.parametrize("was_approved", [True, False])
-def test_a_retracted_article_is_gone_with_a_notice(
-    login, policy, editor, site_admin, role, was_approved
-):
-    article = approved_article(by=editor) if was_approved else submitted_article(by=editor)
+def test_a_retracted_article_is_gone_with_a_notice(login, policy, editor, site_admin, role):
+    article = approved_article(by=editor)
     services.article_retract(
         article=article, by=site_admin, comment="Dosing advice found to be unsafe."
     )
@@ -150,6 +151,49 @@ def test_a_retracted_article_is_gone_with_a_notice(
     assert "This article has been retracted" in html
     assert "Dosing advice found to be unsafe." in html
     assert "Claim 1 states a fact." not in html
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("state", [ArticleState.DRAFT, ArticleState.SUBMITTED])
+def test_a_retracted_article_never_approved_is_not_found(
+    login, policy, editor, site_admin, role, state
+):
+    """Readers were never shown it as reviewed: its address says nothing of its question."""
+    content = sample_content(title="Is an unreviewed question ever shown?")
+    article = draft_article(by=editor, content=content)
+    if state == ArticleState.SUBMITTED:
+        services.article_submit(article=article, by=editor)
+    services.article_retract(article=article, by=site_admin, comment="Reason never published.")
+    response = login(role).get(article.get_absolute_url())
+    assert response.status_code == 404
+    html = response.content.decode()
+    assert "unreviewed question" not in html and "Reason never published" not in html
+    api = login(role).get(f"/api/articles/{article.slug}/")
+    assert api.status_code == 404
+    assert "unreviewed question" not in api.content.decode()
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_a_retraction_names_the_question_readers_were_shown(
+    login, policy, editor, site_admin, role
+):
+    """Retracted while a revision is in progress: the notice keeps the approved question."""
+    article = approved_article(by=editor)
+    shown = article.published_version.content["title"]
+    services.article_revise(article=article, by=editor)
+    services.article_replace_content(
+        article=article,
+        by=editor,
+        content=dataclasses.replace(revised_content(), title="UNREVIEWED working question?"),
+        expected_version=article.content_version,
+    )
+    services.article_retract(article=article, by=site_admin, comment="Unsafe.")
+    response = login(role).get(article.get_absolute_url())
+    assert response.status_code == 410
+    html = response.content.decode()
+    assert shown in html
+    assert "UNREVIEWED" not in html
+    assert login(role).get(f"/api/articles/{article.slug}/").status_code == 410
 
 
 def test_an_unknown_slug_is_404(client, policy):
