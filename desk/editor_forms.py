@@ -30,6 +30,9 @@ class EditorClaimForm(ClaimForm):
         required=False,
         help_text="0 for a top-level list item; 1 under it, and so on.",
     )
+    # The version of this claim the editor started from: a save names it, so that only a
+    # concurrent change of this claim is a conflict, not one of another claim.
+    claim_version = forms.IntegerField(widget=forms.HiddenInput, min_value=1, required=False)
     field_order = ["kind", "level", "text", "plain_text", "citations", "needs_no_citation"]
 
     def __init__(self, *args, **kwargs):

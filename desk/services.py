@@ -13,9 +13,9 @@ from django.db import transaction
 
 from articles import limits, policy, services
 from articles.content import ArticleContent, ClaimData, ClaimKind, ReferenceData
-from articles.errors import WorkflowConflict
+from articles.errors import EditConflict, WorkflowConflict
 from articles.matching import carry_uids
-from articles.models import Article, Reference
+from articles.models import Article, Claim, Reference
 from articles.selectors import article_get_content, reference_to_data
 from articles.services.steps import lock_article
 from desk.body import parse_body
@@ -91,15 +91,33 @@ HEADING_CITES_NOTHING = "Headings state no fact and cite nothing; remove the cit
 
 
 @transaction.atomic
-def _change_content(*, article: Article, by, expected_version: int, change, reason: str) -> Article:
+def _change_content(
+    *,
+    article: Article,
+    by,
+    expected_version: int,
+    change,
+    reason: str,
+    claim_version: tuple[str, int] | None = None,
+) -> Article:
     """Apply ``change`` (content -> content) to the body as it stands, under the row lock.
 
     The version the editor started from is checked before the content is read,
     so the change is made to exactly what they saw; a change that alters
-    nothing saves nothing (the content version stays).
+    nothing saves nothing (the content version stays). With ``claim_version``
+    (a claim's uid and the version of it the editor started from), only that
+    claim is checked: others may have changed meanwhile, by anyone, without
+    refusing an edit that touches none of them.
     """
     policy.ensure(by, policy.EDIT, article)
-    lock_article(article, expected_version=expected_version)
+    if claim_version is None:
+        lock_article(article, expected_version=expected_version)
+    else:
+        lock_article(article)
+        article.refresh_from_db(fields=["content_version"])
+        uid, version = claim_version
+        claim_check_version(article=article, uid=uid, version=version)
+        expected_version = article.content_version
     article.forget_cached_content()
     content = article_get_content(article=article)
     changed = _refitted(change(content))
@@ -108,6 +126,19 @@ def _change_content(*, article: Article, by, expected_version: int, change, reas
     return services.article_replace_content(
         article=article, by=by, expected_version=expected_version, content=changed, reason=reason
     )
+
+
+def claim_check_version(*, article: Article, uid: str, version: int) -> None:
+    """Refuse when the claim changed since the editor's version of it (EditConflict, 409)."""
+    current = Claim.objects.filter(article=article, uid=uid).values_list("version", flat=True)
+    current = current.first()
+    if current is None:
+        raise ValidationError({"claim": "This claim is no longer in the article; reload the page."})
+    if current != version:
+        raise EditConflict(
+            "Someone else changed this claim after you started; your text is kept beside theirs.",
+            current_version=article.content_version,
+        )
 
 
 def _replace_claim(content: ArticleContent, index: int, *claims: ClaimData) -> ArticleContent:
@@ -149,6 +180,7 @@ def _shaped(claim: ClaimData, previous: ClaimData | None) -> ClaimData:
     )
 
 
+@transaction.atomic
 def claim_edit(
     *,
     article: Article,
@@ -161,8 +193,15 @@ def claim_edit(
     citations: tuple[int, ...] | None = None,
     kind: ClaimKind | str | None = None,
     level: int | None = None,
+    expected_claim_version: int | None = None,
 ) -> Article:
-    """Change one claim's wording, kind, level, plain-language version, citations or need of one."""
+    """Change one claim's wording, kind, level, plain-language version, citations or need of one.
+
+    With ``expected_claim_version`` the edit names the claim's version rather than
+    the article's: a save while others edit other claims goes through, and a
+    concurrent change of this claim is refused. Saves of one claim by one editor
+    in quick succession (autosave) leave one history entry (``history_merge_burst``).
+    """
 
     def change(content: ArticleContent) -> ArticleContent:
         index = _claim_index(content, uid)
@@ -179,13 +218,21 @@ def claim_edit(
         previous = content.claims[index - 1] if index else None
         return _replace_claim(content, index, _shaped(changed, previous))
 
-    return _change_content(
+    before = article.content_version
+    article = _change_content(
         article=article,
         by=by,
         expected_version=expected_version,
         change=change,
-        reason="Claim edited",
+        reason=CLAIM_EDITED,
+        claim_version=None if expected_claim_version is None else (uid, expected_claim_version),
     )
+    if article.content_version != before:
+        services.history_merge_burst(article=article, uid=uid, by=by, reason=CLAIM_EDITED)
+    return article
+
+
+CLAIM_EDITED = "Claim edited"
 
 
 @transaction.atomic

@@ -20,6 +20,7 @@ from articles.services.content import (
     article_revert,
     article_update,
     citation_resolve,
+    history_merge_burst,
     unique_slug,
 )
 from articles.services.references import (

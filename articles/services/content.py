@@ -8,6 +8,7 @@ which edits name to detect conflicting saves.
 from __future__ import annotations
 
 import dataclasses
+import datetime
 from collections.abc import Sequence
 from typing import Any
 
@@ -291,4 +292,40 @@ def article_revert(*, article: Article, by, to, expected_version: int | None = N
         expected_version=article.content_version if expected_version is None else expected_version,
         content=old,
         reason=f"Reverted to {to:%Y-%m-%d %H:%M}",
+    )
+
+
+# Saves of one claim by one editor this close together are one edit in the history:
+# autosave sends one about a second after typing stops.
+EDIT_BURST = datetime.timedelta(minutes=5)
+
+
+def history_merge_burst(*, article: Article, uid: str, by, reason: str) -> int:
+    """Fold the save just made into the same editor's previous save of the same claim.
+
+    When the claim's previous history entry and the article's are that editor's
+    own, of the same kind (``reason``), and less than ``EDIT_BURST`` old, they
+    are superseded by the entries just written and removed, so a burst of
+    autosaves leaves one entry for the claim and one for the article. Anything
+    in between by someone else, or of another kind, keeps the earlier entries.
+    Returns how many entries were folded.
+    """
+    claim = Claim.objects.filter(article=article, uid=uid).first()
+    if claim is None:
+        return 0
+    folded = 0
+    for history in (claim.history, article.history):
+        rows = list(history.order_by("-history_date", "-history_id")[:2])
+        if len(rows) == 2 and _one_burst(*rows, by=by, reason=reason):
+            rows[1].delete()
+            folded += 1
+    return folded
+
+
+def _one_burst(latest, previous, *, by, reason: str) -> bool:
+    return (
+        latest.history_user_id == previous.history_user_id == by.pk
+        and latest.history_change_reason == previous.history_change_reason == reason
+        and previous.history_type == "~"
+        and latest.history_date - previous.history_date < EDIT_BURST
     )

@@ -32,6 +32,7 @@ NEW = "new"
 def _claim_form(claim, version: int, data=None) -> EditorClaimForm:
     initial = {
         "expected_version": version,
+        "claim_version": claim.version,
         "kind": claim.kind,
         "level": claim.level,
         "text": claim.text,
@@ -55,6 +56,7 @@ def _row_fields(row, version: int, bound=None) -> None:
     claim = row.claim
     row.values = {
         "expected_version": version,
+        "claim_version": claim.version,
         "kind": claim.kind,
         "level": claim.level,
         "text": claim.text,
@@ -100,6 +102,7 @@ def _body_context(article, *, bound=None, bound_uid: str = "", after: str = "") 
         "version": version,
         "kinds": KIND_CHOICES,
         "limits": {"text": limits.MAX_CLAIM_CHARS},
+        "conflict": None,
     }
 
 
@@ -129,13 +132,16 @@ def _done(request, article, uid: str, message: str):
     return redirect(f"{url}#claim-{uid}" if uid else url)
 
 
-def _conflict(article, form, error) -> dict | None:
+def _conflict(article, form, error, uid: str) -> dict | None:
     if not isinstance(error, EditConflict):
         return None
     started = form.cleaned_data.get("expected_version") or 0
+    theirs = Claim.objects.filter(article=article, uid=uid).first() if uid != NEW else None
     return {
         "changes": article_list_changes_since(article=article, version=started),
         "current_version": error.current_version,
+        # The claim as someone else saved it meanwhile, shown beside what this editor typed.
+        "theirs": theirs,
     }
 
 
@@ -145,11 +151,14 @@ def _refused(request, article, form, uid: str, error=None):
     if error is not None:
         add_form_errors(form, error)
     article = get_article(article.pk)
-    conflict = _conflict(article, form, error) if error is not None else None
+    conflict = _conflict(article, form, error, uid) if error is not None else None
+    theirs = conflict and conflict["theirs"]
     if conflict:
         # Saving again after comparing is deliberate: the form now names the current version.
         form.data = form.data.copy()
         form.data["expected_version"] = str(conflict["current_version"])
+        if theirs:
+            form.data["claim_version"] = str(theirs.version)
     if is_async(request):
         problems = [str(e) for errors in form.errors.values() for e in errors]
         payload = {"errors": problems, "version": article.content_version}
@@ -157,6 +166,13 @@ def _refused(request, article, form, uid: str, error=None):
             payload["changes"] = [
                 f"{c.when:%b %d, %Y %H:%M} — {c.who}: {c.what}" for c in conflict["changes"]
             ]
+        if theirs:
+            payload["conflict"] = {
+                "uid": uid,
+                "claim_version": theirs.version,
+                "text": theirs.text,
+                "plain_text": theirs.plain_text,
+            }
         return JsonResponse(payload, status=status)
     return _render_editor(
         request, article, status=status, conflict=conflict, bound=form, bound_uid=uid
@@ -185,6 +201,7 @@ def editor_claim_save(request, pk, uid):
             article=article,
             by=request.user,
             expected_version=values["expected_version"],
+            expected_claim_version=values["claim_version"],
             uid=str(uid),
             kind=values["kind"],
             level=values["level"],
@@ -195,7 +212,24 @@ def editor_claim_save(request, pk, uid):
         )
     except DESK_ERRORS as error:
         return _refused(request, article, form, str(uid), error)
+    if request.headers.get("X-Autosave") == "1":
+        return _autosaved(article, uid)
     return _done(request, article, str(uid), "Claim saved.")
+
+
+def _autosaved(article, uid):
+    """What a background save needs back: the versions to name next, not the whole body
+    (swapping it would move the caret of a claim being typed in)."""
+    claim = get_object_or_404(Claim, article=article, uid=uid)
+    article.refresh_from_db(fields=["content_version"])
+    return JsonResponse(
+        {
+            "version": article.content_version,
+            "uid": str(uid),
+            "claim_version": claim.version,
+            "message": "Saved",
+        }
+    )
 
 
 @desk_view
