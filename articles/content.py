@@ -12,8 +12,9 @@ kept, shown to editors and blocks approval, never dropped.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 
 
@@ -52,6 +53,10 @@ class ReferenceData:
     doi: str = ""
     pmid: str = ""
     url: str = ""
+    # Kept in the library for the desk and the board; readers never see it, so it is no
+    # part of the reviewed content (``articles.reviewed.REFERENCE_FIELDS``) and two
+    # records of one work compare equal whether or not they carry it.
+    abstract: str = field(default="", compare=False, repr=False)
 
 
 @dataclass(frozen=True)
@@ -90,6 +95,22 @@ class ArticleContent:
                 if not 1 <= number <= len(self.references):
                     seen.setdefault(number, None)
         return list(seen)
+
+    def with_reference(self, data: ReferenceData) -> tuple[ArticleContent, int]:
+        """The content with ``data`` among its references, and the number it is cited by.
+
+        Unresolved numbers follow the references (n+1...), so a new reference
+        moves them up by one to keep them pointing at nothing.
+        """
+        if data in self.references:
+            return self, self.references.index(data) + 1
+        shift = {n: n + 1 for n in self.unresolved_numbers()}
+        claims = tuple(
+            dataclasses.replace(c, citations=tuple(shift.get(n, n) for n in c.citations))
+            for c in self.claims
+        )
+        changed = dataclasses.replace(self, claims=claims, references=(*self.references, data))
+        return changed, len(self.references) + 1
 
 
 @dataclass(frozen=True)

@@ -147,6 +147,7 @@ def _from_entry(number: int, block: Entry) -> ParsedEntry:
         doi=_field(fields, "doi"),
         pmid=_pmid(fields),
         urls=[url] if url else [],
+        abstract=_field(fields, "abstract"),
     )
 
 

@@ -2,8 +2,8 @@
 
 Read with ``json`` and checked field by field: only the fields used here are
 checked (type, title, container-title, publisher, issued, author, DOI, PMID,
-URL, genre), and an item whose field has the wrong shape is refused with the
-field named.
+URL, genre, abstract), and an item whose field has the wrong shape is refused
+with the field named.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from articles.bibliography.entries import (
 from articles.bibliography.kinds import CSL_TYPES, reference_kind
 from articles.content import ReferenceKind
 
-_TEXT_FIELDS = ("type", "title", "container-title", "publisher", "DOI", "URL", "genre")
+_TEXT_FIELDS = ("type", "title", "container-title", "publisher", "DOI", "URL", "genre", "abstract")
 
 
 def looks_like_csl_json(text: str) -> bool:
@@ -124,6 +124,7 @@ def _item(number: int, item) -> ParsedEntry:
         doi=item.get("DOI") or "",
         pmid=pmid or "",
         urls=[item.get("URL") or ""],
+        abstract=item.get("abstract") or "",
     )
 
 

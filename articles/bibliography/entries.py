@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from html.parser import HTMLParser
 
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
@@ -17,10 +18,19 @@ MAX_TITLE = 500
 MAX_SOURCE = 300
 MAX_AUTHORS = 500
 MAX_URL = 500
+# Longer than any journal's abstract; what is longer is cut at a word and said so.
+MAX_ABSTRACT = 10_000
 MIN_YEAR, MAX_YEAR = 1800, 2100
 
 _YEAR = re.compile(r"(?<!\d)(1[89]\d\d|20\d\d|2100)(?!\d)")
 _SPACES = re.compile(r"\s+")
+_PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
+# Tags of JATS (Crossref's abstracts) and of HTML; a bare "<" as in "x<y" is no markup.
+_MARKUP = re.compile(
+    r"</?(?:jats:|mml:)?(?:p|sec|title|italic|bold|sup|sub|sc|i|b|u|em|strong|br|div|span"
+    r"|list|list-item|li|ul|ol|abstract|underline|monospace|inline-formula|math)\b[^<>]*>",
+    re.I,
+)
 _URL = URLValidator(schemes=["http", "https"])
 
 
@@ -111,6 +121,78 @@ def authors_text(names: Iterable[str]) -> tuple[str, tuple[str, ...]]:
     return ", ".join(kept) + ", et al.", (note,)
 
 
+def abstract_text(value) -> tuple[str, tuple[str, ...]]:
+    """An abstract as plain paragraphs (blank lines between), and a note when it is cut short.
+
+    Markup (JATS from Crossref and CSL-JSON, or stray HTML) is taken down to its text.
+    """
+    if not isinstance(value, str) or not value.strip():
+        return "", ()
+    text = markup_text(value) if _MARKUP.search(value) else value
+    paragraphs = [clean(p) for p in _PARAGRAPH_BREAK.split(text.replace("\r\n", "\n"))]
+    text = "\n\n".join(p for p in paragraphs if p)
+    if len(text) <= MAX_ABSTRACT:
+        return text, ()
+    cut = text[: MAX_ABSTRACT - 1].rsplit(" ", 1)[0].rstrip() + "…"
+    return cut, (f"the abstract is shortened: the library keeps {MAX_ABSTRACT:,} characters",)
+
+
+_BLOCKS = {"p", "title", "sec", "list-item", "li", "div", "br", "abstract", "trans-abstract"}
+
+
+class _MarkupText(HTMLParser):
+    """The text of a JATS or HTML fragment; each paragraph or section title on its own."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.blocks: list[tuple[str, str]] = []  # (the element that closed it, its text)
+        self._text: list[str] = []
+
+    def _close(self, tag: str) -> None:
+        text = clean("".join(self._text))
+        self._text = []
+        if text:
+            self.blocks.append((tag, text))
+
+    def handle_starttag(self, tag, attrs):
+        if tag.rpartition(":")[2] in _BLOCKS:
+            self._close("")
+
+    def handle_endtag(self, tag):
+        name = tag.rpartition(":")[2]
+        if name in _BLOCKS:
+            self._close(name)
+
+    def handle_data(self, data):
+        self._text.append(data)
+
+
+def markup_text(value: str) -> str:
+    """Plain paragraphs from JATS or HTML: tags dropped, a section title leads its paragraph.
+
+    ``<jats:sec><jats:title>Methods</jats:title><jats:p>We…</jats:p></jats:sec>`` becomes
+    "Methods: We…", as PubMed labels the parts of a structured abstract; a lone
+    "Abstract" heading is dropped.
+    """
+    parser = _MarkupText()
+    parser.feed(value)
+    parser.close()
+    parser._close("")
+    paragraphs: list[str] = []
+    label = ""
+    for tag, text in parser.blocks:
+        if tag == "title":
+            if label:
+                paragraphs.append(label)
+            label = "" if text.casefold().rstrip(".:") == "abstract" else text.rstrip(":")
+        else:
+            paragraphs.append(f"{label}: {text}" if label else text)
+            label = ""
+    if label:
+        paragraphs.append(label)
+    return "\n\n".join(paragraphs)
+
+
 def title_text(value: str) -> str:
     # PubMed and many exports end titles with a full stop that is not part of them.
     title = clean(value)
@@ -130,6 +212,7 @@ def entry(
     doi: str = "",
     pmid: str = "",
     urls: Sequence[str] = (),
+    abstract: str = "",
     notes: Sequence[str] = (),
 ) -> ParsedEntry:
     """The checked entry: every problem found at once, or the ``ReferenceData`` to add."""
@@ -173,6 +256,7 @@ def entry(
         else:
             url = candidate
     author_line, author_notes = authors_text(authors)
+    abstract, abstract_notes = abstract_text(abstract)
     if problems:
         return refused(number, line, label, *problems)
     return ParsedEntry(
@@ -188,8 +272,9 @@ def entry(
             doi=normal_doi,
             pmid=normal_pmid,
             url=url,
+            abstract=abstract,
         ),
-        notes=(*notes, *author_notes),
+        notes=(*notes, *author_notes, *abstract_notes),
     )
 
 

@@ -9,7 +9,7 @@ separated by blank lines, each beginning with ``PMID-``.
 
 Tags read: PMID; TI (or BTI for a book); JT, else TA, else PB (the source);
 DP (the date); AU, else FAU, and CN (group authors); LID and AID when marked
-``[doi]``; PT (publication types, for the library type).
+``[doi]``; PT (publication types, for the library type); AB (the abstract).
 """
 
 from __future__ import annotations
@@ -81,10 +81,16 @@ def _doi(record: _Record) -> str:
     return ""
 
 
+def journal_title(full: str) -> str:
+    """NLM's full journal title without the place that tells apart journals of one name.
+
+    "Lancet (London, England)" is "Lancet"; PubMed's XML writes the same titles.
+    """
+    return re.sub(r"\s*\([^()]*\)$", "", clean(full))
+
+
 def _journal(record: _Record) -> str:
-    # NLM tells apart journals of one name by their place: "Lancet (London, England)".
-    full = re.sub(r"\s*\([^()]*\)$", "", clean(record.one("JT")))
-    return full or record.one("TA", "PB")
+    return journal_title(record.one("JT")) or record.one("TA", "PB")
 
 
 def parse_medline(text: str) -> list[ParsedEntry]:
@@ -116,6 +122,7 @@ def parse_medline(text: str) -> list[ParsedEntry]:
                 authors=[*record.values("CN"), *authors],
                 doi=_doi(record),
                 pmid=pmid,
+                abstract=record.one("AB"),
             )
         )
     return entries

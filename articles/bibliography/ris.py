@@ -72,6 +72,15 @@ def _pmid(record: dict) -> str:
     return ""
 
 
+def _abstract(record: dict) -> str:
+    # AB, else N2 (EndNote's abstract), as written: its paragraphs are kept.
+    for key in ("abstract", "notes_abstract"):
+        value = record.get(key)
+        if isinstance(value, str) and value.strip():
+            return value
+    return ""
+
+
 def _entry(number: int, chunk: _Chunk) -> ParsedEntry:
     text = "\n".join(chunk.lines)
     try:
@@ -110,6 +119,7 @@ def _entry(number: int, chunk: _Chunk) -> ParsedEntry:
         doi=first(record.get("doi")),
         pmid=_pmid(record),
         urls=_list(record, "urls"),
+        abstract=_abstract(record),
     )
 
 

@@ -31,6 +31,9 @@ class Reference(models.Model):
     doi = models.CharField("DOI", max_length=200, blank=True)
     pmid = models.CharField("PMID", max_length=12, blank=True)
     url = models.URLField("URL", max_length=500, blank=True)
+    # For the desk and the board only: readers never see it and no fingerprint includes it
+    # (``articles.reviewed.REFERENCE_FIELDS``); a change still follows copy-on-write below.
+    abstract = models.TextField(blank=True)
     # Normalised title + source + year: the same work entered twice meets here.
     dedup_key = models.CharField(max_length=900, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)

@@ -21,7 +21,9 @@ from articles.models import Reference
 from articles.states import ArticleState
 
 # The details a change may touch (the dedup key follows from title, source and year).
-EDITABLE_FIELDS = ("kind", "title", "source", "year", "authors", "doi", "pmid", "url")
+# The abstract is no part of what readers see, yet a frozen reference keeps it as it was
+# too: a new abstract is a new version, like any other change.
+EDITABLE_FIELDS = ("kind", "title", "source", "year", "authors", "doi", "pmid", "url", "abstract")
 
 
 def reference_is_frozen(reference: Reference) -> bool:
@@ -68,6 +70,7 @@ def _missing_details(existing: Reference, data: ReferenceData, doi: str, pmid: s
             ("pmid", pmid),
             ("authors", data.authors.strip()),
             ("url", data.url.strip()),
+            ("abstract", data.abstract.strip()),
         )
         if value and not getattr(existing, field)
     }
@@ -83,6 +86,7 @@ def _new_reference(data: ReferenceData, doi: str, pmid: str) -> Reference:
         doi=doi,
         pmid=pmid,
         url=data.url.strip(),
+        abstract=data.abstract.strip(),
     )
     reference.dedup_key = Reference.make_dedup_key(
         title=reference.title, source=reference.source, year=reference.year
