@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from articles.content import ArticleContent
 from articles.identifiers import normalise_doi, normalise_pmid
 from articles.models import Article, Claim, Reference
-from articles.selectors import claims_with_citations, content_from_claims
+from articles.selectors import claims_with_citations, content_from_claims, reference_to_data
 from desk import selectors
 
 PICKER_LIMIT = 12
@@ -22,6 +23,7 @@ class CitedReference:
     number: int
     reference: Reference | None  # None: a number with no reference behind it yet
     label: str = ""
+    on_shelf: bool = False  # put by for the article, not cited yet: numbered after the cited
 
 
 @dataclass
@@ -41,13 +43,32 @@ class EditorRow:
 class EditorBody:
     article: Article
     rows: list[EditorRow]
-    references: list[CitedReference]  # the article's references, 1..n by first citation
+    # The article's references: 1..n by first citation, then its shelf, n+1...
+    references: list[CitedReference]
+    shelved: int = 0  # how many of them are on the shelf, not cited yet
+
+
+def content_with_shelf(*, article: Article, content: ArticleContent):
+    """The content numbered as the editor types numbers, and the shelf's references.
+
+    One rule everywhere: references are numbered by first citation, as readers
+    see them; those on the article's shelf and not cited yet follow, in the
+    order they were put there, so a reference has a number as soon as it is
+    added and a typed number finds it. Citing one may move it earlier, and the
+    numbers everywhere follow (unresolved numbers come after all of them).
+    """
+    shelf = selectors.article_reference_choices(article=article).shelf
+    for reference in shelf:
+        content, _ = content.with_reference(reference_to_data(reference))
+    return content, shelf
 
 
 def editor_get_body(*, article: Article) -> EditorBody:
-    """The claims with their citations numbered as readers see them (2 queries)."""
+    """The claims with their citations numbered as the editor types them (4 queries)."""
     claims = list(claims_with_citations(article))
-    content = content_from_claims(article, claims)
+    content, shelf = content_with_shelf(
+        article=article, content=content_from_claims(article, claims)
+    )
     numbers: dict[int, int] = {}
     references: list[CitedReference] = []
     for claim in claims:
@@ -55,6 +76,10 @@ def editor_get_body(*, article: Article) -> EditorBody:
             if citation.reference_id is not None and citation.reference_id not in numbers:
                 numbers[citation.reference_id] = len(numbers) + 1
                 references.append(CitedReference(len(numbers), citation.reference))
+    references += [
+        CitedReference(len(numbers) + n, reference, on_shelf=True)
+        for n, reference in enumerate(shelf, 1)
+    ]
     rows = []
     for index, (claim, data) in enumerate(zip(claims, content.claims, strict=True), start=1):
         cited = [
@@ -62,7 +87,7 @@ def editor_get_body(*, article: Article) -> EditorBody:
             for number, c in zip(data.citations, claim.citations.all(), strict=True)
         ]
         rows.append(EditorRow(claim=claim, number=index, citations=cited))
-    return EditorBody(article=article, rows=rows, references=references)
+    return EditorBody(article=article, rows=rows, references=references, shelved=len(shelf))
 
 
 @dataclass(frozen=True)
@@ -75,7 +100,8 @@ class ReferenceChoice:
 def _matches(reference: Reference, words: list[str], doi: str, pmid: str) -> bool:
     if (doi and reference.doi == doi) or (pmid and reference.pmid == pmid):
         return True
-    haystack = f"{reference.title} {reference.source} {reference.authors}".casefold()
+    haystack = f"{reference.title} {reference.source} {reference.authors} {reference.year}"
+    haystack = haystack.casefold()
     return all(word.casefold() in haystack for word in words)
 
 
@@ -98,9 +124,21 @@ def reference_search(
         for number, reference in enumerate(choices.cited, start=1)
         if wanted(reference)
     ]
-    found += [ReferenceChoice(r, None, on_shelf=True) for r in choices.shelf if wanted(r)]
+    # Shelf entries have their numbers already: after the cited ones (``content_with_shelf``).
+    found += [
+        ReferenceChoice(r, len(choices.cited) + n, on_shelf=True)
+        for n, r in enumerate(choices.shelf, start=1)
+        if wanted(r)
+    ]
     found += [ReferenceChoice(r, None) for r in choices.library]
     return found[:limit]
 
 
-__all__ = ["EditorBody", "EditorRow", "ReferenceChoice", "editor_get_body", "reference_search"]
+__all__ = [
+    "EditorBody",
+    "EditorRow",
+    "ReferenceChoice",
+    "content_with_shelf",
+    "editor_get_body",
+    "reference_search",
+]

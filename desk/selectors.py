@@ -412,7 +412,10 @@ def reference_search(*, query: str, limit: int = 20):
     )
     words = Q()
     for word in query.split():
-        words &= Q(title__icontains=word) | Q(source__icontains=word) | Q(authors__icontains=word)
+        matches = Q(title__icontains=word) | Q(source__icontains=word) | Q(authors__icontains=word)
+        if word.isdigit() and len(word) == 4:
+            matches |= Q(year=int(word))
+        words &= matches
     return (found | current.filter(words)).distinct().order_by("title", "year")[:limit]
 
 

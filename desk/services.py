@@ -19,6 +19,7 @@ from articles.models import Article, Claim, Reference
 from articles.selectors import article_get_content, reference_to_data
 from articles.services.steps import lock_article
 from desk.body import parse_body
+from desk.editor import content_with_shelf
 from public.models import FollowUpQuestion
 
 
@@ -204,6 +205,8 @@ def claim_edit(
     """
 
     def change(content: ArticleContent) -> ArticleContent:
+        if citations is not None:  # typed numbers: as the editor numbers them (shelf included)
+            content, _ = content_with_shelf(article=article, content=content)
         index = _claim_index(content, uid)
         claim = content.claims[index]
         changed = dataclasses.replace(
@@ -255,6 +258,8 @@ def claim_insert(
     place: list[int] = []
 
     def change(content: ArticleContent) -> ArticleContent:
+        if citations:  # typed numbers: as the editor numbers them (shelf included)
+            content, _ = content_with_shelf(article=article, content=content)
         index = _claim_index(content, after) + 1 if after else len(content.claims)
         previous = content.claims[index - 1] if index else None
         inherited = previous.level if previous is not None and previous.kind.is_list_item else 0
@@ -419,7 +424,7 @@ def claim_cite(
         if content.claims[index].kind.is_heading:
             raise ValidationError({"references": "Headings state no fact and cite nothing."})
         for reference in references:
-            content, number = _with_reference(content, reference_to_data(reference))
+            content, number = content.with_reference(reference_to_data(reference))
             claim = content.claims[index]
             if number not in claim.citations:
                 content = _replace_claim(
@@ -436,25 +441,6 @@ def claim_cite(
         change=change,
         reason="References cited",
     )
-
-
-def _with_reference(content: ArticleContent, data: ReferenceData) -> tuple[ArticleContent, int]:
-    """The content with ``data`` among its references, and the number it is cited by.
-
-    Unresolved numbers follow the references (n+1...), so a new reference
-    moves them up by one to keep them pointing at nothing.
-    """
-    if data in content.references:
-        return content, content.references.index(data) + 1
-    number = len(content.references) + 1
-    shift = {n: n + 1 for n in content.unresolved_numbers()}
-    claims = tuple(
-        dataclasses.replace(c, citations=tuple(shift.get(n, n) for n in c.citations))
-        for c in content.claims
-    )
-    return dataclasses.replace(
-        content, claims=claims, references=(*content.references, data)
-    ), number
 
 
 @transaction.atomic
@@ -478,8 +464,8 @@ def article_cite_reference(
         )
     if kind != "c":
         raise ValidationError({"target": "Choose where to cite the reference."})
-    content, number = _with_reference(
-        article_get_content(article=article), reference_to_data(reference)
+    content, number = article_get_content(article=article).with_reference(
+        reference_to_data(reference)
     )
     index = _claim_index(content, value)
     claim = content.claims[index]
