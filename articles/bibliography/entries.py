@@ -193,6 +193,13 @@ def markup_text(value: str) -> str:
     return "\n\n".join(paragraphs)
 
 
+def inline_text(value) -> str:
+    """One line of text from a value that may carry markup (a title with <i>…</i>, say)."""
+    if not isinstance(value, str):
+        return ""
+    return clean(markup_text(value).replace("\n\n", " ") if _MARKUP.search(value) else value)
+
+
 def title_text(value: str) -> str:
     # PubMed and many exports end titles with a full stop that is not part of them.
     title = clean(value)
