@@ -29,6 +29,16 @@ urlpatterns = [
         name="references_import",
     ),
     path("articles/<int:pk>/references/shelf/", views.article_shelf, name="shelf"),
+    path(
+        "articles/<int:pk>/references/lookup/",
+        views.article_reference_lookup,
+        name="references_lookup",
+    ),
+    path(
+        "articles/<int:pk>/references/lookup/add/",
+        views.article_reference_lookup_add,
+        name="references_lookup_add",
+    ),
     path("articles/<int:pk>/preview/", views.article_preview, name="preview"),
     path("articles/<int:pk>/review/", views.article_review, name="review"),
     path("articles/<int:pk>/diff/", views.article_diff, name="diff"),

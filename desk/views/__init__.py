@@ -16,6 +16,7 @@ from desk.views.editor import (
     editor_claim_structure,
 )
 from desk.views.history import article_diff, article_timeline, article_version
+from desk.views.identifiers import article_reference_lookup, article_reference_lookup_add
 from desk.views.lists import article_list, dashboard, question_handle
 from desk.views.preview import article_preview
 from desk.views.references import article_references, article_references_import, article_shelf
@@ -34,6 +35,8 @@ __all__ = [
     "article_list",
     "article_new",
     "article_preview",
+    "article_reference_lookup",
+    "article_reference_lookup_add",
     "article_references",
     "article_references_import",
     "article_shelf",

@@ -66,6 +66,8 @@ ACCESS: dict[str, frozenset[str]] = {
     "desk:claim": EDITORS,
     "desk:references_import": EDITORS,
     "desk:shelf": EDITORS,
+    "desk:references_lookup": EDITORS,
+    "desk:references_lookup_add": EDITORS,
     "desk:editor": EDITORS,
     "desk:editor_add": EDITORS,
     "desk:editor_save": EDITORS,
