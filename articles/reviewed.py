@@ -98,3 +98,8 @@ def content_fingerprint(content: ArticleContent) -> str:
             ],
         }
     )
+
+
+def pairing_digest(text: str, plain_text: str) -> str:
+    """A claim's wording with its plain-language version: what "still right" confirms."""
+    return _digest([text, plain_text])

@@ -90,6 +90,36 @@ def editor_get_body(*, article: Article) -> EditorBody:
     return EditorBody(article=article, rows=rows, references=references, shelved=len(shelf))
 
 
+DELETED_SHOWN = 10
+
+
+def deleted_claim_list(*, article: Article, limit: int = DELETED_SHOWN) -> list:
+    """The article's claims deleted and not back, latest first, as they read when deleted
+    (history rows; 2 queries)."""
+    present = set(article.claims.values_list("uid", flat=True))
+    found, seen = [], set()
+    rows = Claim.history.filter(article_id=article.pk, history_type="-").order_by(
+        "-history_date", "-history_id"
+    )
+    for row in rows[: limit * 4].iterator():
+        if row.uid in present or row.uid in seen:
+            continue
+        seen.add(row.uid)
+        found.append(row)
+        if len(found) == limit:
+            break
+    return found
+
+
+def deleted_claim_get(*, article: Article, uid: str):
+    """The history row of the claim's last deletion from the article, or None (1 query)."""
+    return (
+        Claim.history.filter(article_id=article.pk, uid=uid, history_type="-")
+        .order_by("-history_date", "-history_id")
+        .first()
+    )
+
+
 @dataclass(frozen=True)
 class ReferenceChoice:
     reference: Reference
@@ -139,6 +169,8 @@ __all__ = [
     "EditorRow",
     "ReferenceChoice",
     "content_with_shelf",
+    "deleted_claim_get",
+    "deleted_claim_list",
     "editor_get_body",
     "reference_search",
 ]

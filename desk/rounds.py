@@ -184,3 +184,49 @@ def removed_with_threads(memory: ReviewRound | None, threads: list[ClaimThread])
     for item in memory.removed:
         item.thread = shown.get(item.change.uid)
     return memory.removed
+
+
+# -- Paired text -----------------------------------------------------------------------
+
+WORDING_ONLY = "Plain-language version not changed with the claim: still right?"
+PLAIN_ONLY = "Claim not changed with its plain-language version: still right?"
+
+
+@dataclass(frozen=True)
+class PairedText:
+    """One half of a claim's pair changed since the board last saw it, the other did not."""
+
+    message: str
+    before: ClaimData  # the claim as the board last saw it
+    confirmed: bool  # the editor said the pair is still right, as it now reads
+    wording_changed: bool  # else the plain-language version changed
+
+    @property
+    def was(self) -> str:
+        """The half that changed, as the board last saw it."""
+        return self.before.text if self.wording_changed else self.before.plain_text
+
+
+def paired_text_flags(*, article: Article, claims: list) -> dict[str, PairedText]:
+    """Claims whose wording changed since the last round and whose plain-language version did
+    not, or the reverse, by uid (1 query, up to 4 more for the content then; none in the
+    first round). Claims without a plain-language version then or now have nothing to pair."""
+    ended = article.transitions.filter(name__in=ENDS_ROUND).order_by("-created_at", "-pk").first()
+    before = _content_at_round_end(article, ended) if ended is not None else None
+    if before is None:
+        return {}
+    then = {c.uid: c for c in before.claims if c.uid}
+    flags = {}
+    for claim in claims:
+        old = then.get(str(claim.uid))
+        if old is None or not (old.plain_text or claim.plain_text):
+            continue
+        wording, plain = old.text != claim.text, old.plain_text != claim.plain_text
+        if wording != plain:
+            flags[str(claim.uid)] = PairedText(
+                message=WORDING_ONLY if wording else PLAIN_ONLY,
+                before=old,
+                confirmed=claim.pairing_confirmed == claim.pairing,
+                wording_changed=wording,
+            )
+    return flags

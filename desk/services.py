@@ -15,11 +15,11 @@ from articles import limits, policy, services
 from articles.content import ArticleContent, ClaimData, ClaimKind, ReferenceData
 from articles.errors import EditConflict, WorkflowConflict
 from articles.matching import carry_uids
-from articles.models import Article, Claim, Reference
+from articles.models import Article, Citation, Claim, Reference
 from articles.selectors import article_get_content, reference_to_data
 from articles.services.steps import lock_article
 from desk.body import parse_body
-from desk.editor import content_with_shelf
+from desk.editor import content_with_shelf, deleted_claim_get
 from public.models import FollowUpQuestion
 
 
@@ -317,6 +317,73 @@ def claim_delete(*, article: Article, by, expected_version: int, uid: str) -> Ar
         change=change,
         reason="Claim deleted",
     )
+
+
+def claim_restore(*, article: Article, by, expected_version: int, uid: str) -> Article:
+    """Put a deleted claim back as it was when deleted, with its citations, where it stood.
+
+    The claim is found in the history (its last deletion); it keeps its uid, so
+    it is the same claim, restored. Refused when the claim is in the article.
+    """
+    deleted = deleted_claim_get(article=article, uid=uid)
+    if deleted is None:
+        raise ValidationError({"claim": "No deleted claim of this article has this id."})
+    cited = list(
+        Citation.history.filter(claim_id=deleted.id, history_type="-")
+        .select_related("reference")
+        .order_by("position", "history_id")
+    )
+
+    def change(content: ArticleContent) -> ArticleContent:
+        if any(c.uid == uid for c in content.claims):
+            raise ValidationError({"claim": "This claim is in the article already."})
+        numbers = []
+        for citation in cited:
+            if citation.reference is not None:
+                content, number = content.with_reference(reference_to_data(citation.reference))
+            else:  # it pointed at nothing when deleted: it does again, after everything
+                number = len(content.references) + len(content.unresolved_numbers()) + 1
+            numbers.append(number)
+        claim = ClaimData(
+            kind=ClaimKind(deleted.kind),
+            text=deleted.text,
+            level=deleted.level,
+            citations=tuple(numbers),
+            needs_no_citation=deleted.needs_no_citation,
+            plain_text=deleted.plain_text,
+            uid=uid,
+        )
+        index = min(deleted.position, len(content.claims))
+        return dataclasses.replace(
+            content, claims=(*content.claims[:index], claim, *content.claims[index:])
+        )
+
+    return _change_content(
+        article=article,
+        by=by,
+        expected_version=expected_version,
+        change=change,
+        reason="Claim restored",
+    )
+
+
+@transaction.atomic
+def claim_confirm_pairing(*, article: Article, by, uid: str, expected_claim_version: int) -> Claim:
+    """The editor says a claim's plain-language version is still right for its wording (or
+    the reverse), as both now read: recorded in the claim's history, shown to the board.
+
+    Changes nothing readers see, so no content version; a later change of either half
+    makes the confirmation name something else, and the question is asked again.
+    """
+    policy.ensure(by, policy.EDIT, article)
+    lock_article(article)
+    claim_check_version(article=article, uid=uid, version=expected_claim_version)
+    claim = Claim.objects.get(article=article, uid=uid)
+    claim.pairing_confirmed = claim.pairing
+    claim._history_user = by
+    claim._change_reason = "Plain-language version confirmed"
+    claim.save(update_fields=["pairing_confirmed"])
+    return claim
 
 
 def _block_end(claims: list[ClaimData], start: int) -> int:

@@ -160,6 +160,10 @@ class Claim(models.Model):
     # Bumped whenever anything readers see of the claim changes; verdicts are
     # bound to the claim's fingerprint (``articles.reviewed``), this is for people.
     version = models.PositiveIntegerField(default=1)
+    # The editor said the plain-language version is still right for this wording, though
+    # only one of the two changed since the board last saw them: the pair they confirmed
+    # (``Claim.pairing``). Desk-only; the board sees the confirmation.
+    pairing_confirmed = models.CharField(max_length=64, blank=True)
 
     history = HistoricalRecords()
 
@@ -177,6 +181,11 @@ class Claim(models.Model):
     @property
     def states_fact(self) -> bool:
         return not ClaimKind(self.kind).is_heading
+
+    @property
+    def pairing(self) -> str:
+        """The wording and its plain-language version together, as one short digest."""
+        return reviewed.pairing_digest(self.text, self.plain_text)
 
     def fingerprint(self) -> str:
         """The fingerprint of what readers see of this claim (citations' references loaded)."""

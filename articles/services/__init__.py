@@ -69,6 +69,7 @@ __all__ = [
     "article_update",
     "article_withdraw",
     "citation_resolve",
+    "history_merge_burst",
     "claim_review",
     "reference_get_or_create",
     "reference_is_frozen",

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
+import uuid
 from collections.abc import Sequence
 from typing import Any
 
@@ -180,6 +181,9 @@ def _write_claims(article: Article, content: ArticleContent, *, by, reason: str)
         claim = existing.get(data.uid) if data.uid else None
         if claim is None or data.uid in keep:
             claim = Claim(article=article, position=position, **_claim_fields(data))
+            if _is_uuid(data.uid) and data.uid not in existing and data.uid not in keep:
+                claim.uid = data.uid  # a claim coming back (restored) keeps its identity
+                keep.add(data.uid)
             new_claims.append(claim)
             new_citations.extend(_citation_rows(claim, data.citations, references))
             continue
@@ -230,6 +234,14 @@ def _write_claims(article: Article, content: ArticleContent, *, by, reason: str)
             new_citations, Citation, default_user=by, default_change_reason=reason[:100]
         )
     article.forget_cached_content()
+
+
+def _is_uuid(value: str) -> bool:
+    try:
+        uuid.UUID(value)
+    except (TypeError, ValueError):
+        return False
+    return True
 
 
 def _claim_fields(data: ClaimData) -> dict[str, Any]:

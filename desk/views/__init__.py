@@ -12,6 +12,7 @@ from desk.views.editor import (
     article_editor,
     editor_claim_add,
     editor_claim_cite,
+    editor_claim_pairing,
     editor_claim_save,
     editor_claim_structure,
 )
@@ -49,6 +50,7 @@ __all__ = [
     "dashboard",
     "editor_claim_add",
     "editor_claim_cite",
+    "editor_claim_pairing",
     "editor_claim_save",
     "editor_claim_structure",
     "question_handle",

@@ -7,12 +7,15 @@ background and swaps in the re-rendered body it gets back as JSON.
 
 from __future__ import annotations
 
+import datetime
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponseNotAllowed, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 
 from articles import limits, policy
 from articles.content import ClaimKind
@@ -20,13 +23,15 @@ from articles.errors import EditConflict
 from articles.history import article_list_changes_since
 from articles.models import Claim
 from desk import services as desk_services
-from desk.editor import editor_get_body, reference_search
+from desk.editor import deleted_claim_list, editor_get_body, reference_search
 from desk.editor_forms import KIND_CHOICES, CitePickForm, EditorClaimForm, NewClaimForm
 from desk.errors import DESK_ERRORS, add_form_errors, desk_view, error_messages, error_status
 from desk.forms import VersionedForm
+from desk.rounds import paired_text_flags
 from desk.views.common import get_article, is_async
 
 NEW = "new"
+UNDO_WINDOW = datetime.timedelta(minutes=2)
 
 
 def _claim_form(claim, version: int, data=None) -> EditorClaimForm:
@@ -75,11 +80,14 @@ def _row_fields(row, version: int, bound=None) -> None:
 def _body_context(article, *, bound=None, bound_uid: str = "", after: str = "") -> dict:
     """What ``desk/_editor_body.html`` shows; ``bound`` is a refused form to show as typed."""
     body = editor_get_body(article=article)
+    deleted = deleted_claim_list(article=article)
+    paired = paired_text_flags(article=article, claims=[row.claim for row in body.rows])
     version = article.content_version
     new_after = ""
     for row in body.rows:
         mine = bound is not None and str(row.claim.uid) == bound_uid
         _row_fields(row, version, bound if mine else None)
+        row.paired = paired.get(str(row.claim.uid))
         if str(row.claim.uid) == after:
             new_after = after
     new_form = bound if bound is not None and bound_uid == NEW else None
@@ -97,6 +105,10 @@ def _body_context(article, *, bound=None, bound_uid: str = "", after: str = "") 
     return {
         "article": article,
         "body": body,
+        "deleted": deleted,
+        # Right after a delete the list is open, its Restore button one Tab away: an undo.
+        "deleted_just_now": bool(deleted)
+        and timezone.now() - deleted[0].history_date < UNDO_WINDOW,
         "new_form": new_form,
         "new_after": new_after,
         "version": version,
@@ -266,7 +278,12 @@ STRUCTURE = {
     "down": (desk_services.claim_move, {"direction": "down"}, "Claim moved down."),
     "indent": (desk_services.claim_indent, {"direction": "in"}, "Claim indented."),
     "outdent": (desk_services.claim_indent, {"direction": "out"}, "Claim outdented."),
-    "delete": (desk_services.claim_delete, {}, "Claim deleted."),
+    "delete": (
+        desk_services.claim_delete,
+        {},
+        "Claim deleted. “Restore” under Deleted claims brings it back.",
+    ),
+    "restore": (desk_services.claim_restore, {}, "Claim restored."),
 }
 
 
@@ -297,6 +314,25 @@ def editor_claim_structure(request, pk, uid, action):
         raise
     # A deleted claim has no place to return to; its neighbours do not need one.
     return _done(request, article, "" if action == "delete" else str(uid), message)
+
+
+@desk_view
+def editor_claim_pairing(request, pk, uid):
+    """ "Still right": the plain-language version stands with the changed wording, or the reverse."""
+    if (refused := _post_only(request)) is not None:
+        return refused
+    article = get_article(pk)
+    claim = get_object_or_404(Claim, article=article, uid=uid)
+    try:
+        version = int(request.POST.get("claim_version", ""))
+    except ValueError:
+        version = 0
+    desk_services.claim_confirm_pairing(
+        article=article, by=request.user, uid=str(uid), expected_claim_version=version or -1
+    )
+    return _done(
+        request, article, str(claim.uid), "Kept as it is: the board will see you checked it."
+    )
 
 
 @desk_view
