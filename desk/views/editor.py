@@ -27,7 +27,7 @@ from desk.editor import deleted_claim_list, editor_get_body, reference_search
 from desk.editor_forms import KIND_CHOICES, CitePickForm, EditorClaimForm, NewClaimForm
 from desk.errors import DESK_ERRORS, add_form_errors, desk_view, error_messages, error_status
 from desk.forms import VersionedForm
-from desk.rounds import paired_text_flags
+from desk.rounds import paired_text_flags, thread_list_for_article, threads_by_claim
 from desk.views.common import get_article, is_async
 
 NEW = "new"
@@ -77,17 +77,23 @@ def _row_fields(row, version: int, bound=None) -> None:
         row.non_field_errors = bound.non_field_errors()
 
 
-def _body_context(article, *, bound=None, bound_uid: str = "", after: str = "") -> dict:
+def _body_context(
+    article, *, user, bound=None, bound_uid: str = "", after: str = "", **extra
+) -> dict:
     """What ``desk/_editor_body.html`` shows; ``bound`` is a refused form to show as typed."""
     body = editor_get_body(article=article)
     deleted = deleted_claim_list(article=article)
     paired = paired_text_flags(article=article, claims=[row.claim for row in body.rows])
+    # The board's open threads beside the claims they are about, answered in place.
+    threads = threads_by_claim(thread_list_for_article(article=article))
     version = article.content_version
     new_after = ""
     for row in body.rows:
         mine = bound is not None and str(row.claim.uid) == bound_uid
         _row_fields(row, version, bound if mine else None)
         row.paired = paired.get(str(row.claim.uid))
+        thread = threads.get(str(row.claim.uid))
+        row.thread = thread if thread is not None and not thread.is_resolved else None
         if str(row.claim.uid) == after:
             new_after = after
     new_form = bound if bound is not None and bound_uid == NEW else None
@@ -115,11 +121,14 @@ def _body_context(article, *, bound=None, bound_uid: str = "", after: str = "") 
         "kinds": KIND_CHOICES,
         "limits": {"text": limits.MAX_CLAIM_CHARS},
         "conflict": None,
+        "may_answer_threads": policy.may_answer_thread(article, user),
+        "may_settle_threads": False,  # the board settles threads on the review screen
+        **extra,
     }
 
 
-def _render_editor(request, article, *, status=200, conflict=None, **body):
-    context = _body_context(article, **body)
+def render_editor(request, article, *, status=200, conflict=None, **body):
+    context = _body_context(article, user=request.user, **body)
     context["conflict"] = conflict
     return render(request, "desk/article_editor.html", context, status=status)
 
@@ -128,14 +137,16 @@ def _render_editor(request, article, *, status=200, conflict=None, **body):
 def article_editor(request, pk):
     article = get_article(pk)
     policy.ensure(request.user, policy.EDIT, article)
-    return _render_editor(request, article, after=request.GET.get("after", ""))
+    return render_editor(request, article, after=request.GET.get("after", ""))
 
 
 def _done(request, article, uid: str, message: str):
     """A change made: the re-rendered body for the script, else back to the claim on the page."""
     article.refresh_from_db()
     if is_async(request):
-        html = render_to_string("desk/_editor_body.html", _body_context(article), request=request)
+        html = render_to_string(
+            "desk/_editor_body.html", _body_context(article, user=request.user), request=request
+        )
         return JsonResponse(
             {"version": article.content_version, "uid": uid, "html": html, "message": message}
         )
@@ -186,7 +197,7 @@ def _refused(request, article, form, uid: str, error=None):
                 "plain_text": theirs.plain_text,
             }
         return JsonResponse(payload, status=status)
-    return _render_editor(
+    return render_editor(
         request, article, status=status, conflict=conflict, bound=form, bound_uid=uid
     )
 

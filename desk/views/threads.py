@@ -15,6 +15,7 @@ from desk import forms
 from desk.errors import DESK_ERRORS, add_form_errors, desk_view, error_status
 from desk.views.article import overview_context
 from desk.views.common import get_article
+from desk.views.editor import render_editor
 from desk.views.review import review_context
 
 DONE = {
@@ -36,11 +37,11 @@ def thread_step(request, pk, thread_pk, step):
     form = forms.ThreadMessageForm(request.POST)
     form.is_valid()  # The service judges the message; the form carries it back.
     # Back to the screen it was written on; the review screen only for reviewers.
-    back = (
-        "review"
-        if form.data.get("back") == "review" and policy.is_reviewer(request.user)
-        else "article"
-    )
+    back = form.data.get("back")
+    if back == "review" and not policy.is_reviewer(request.user):
+        back = "article"
+    elif back not in ("review", "editor"):
+        back = "article"
     try:
         service(thread=thread, by=request.user, body=form.data.get("body", ""))
     except DESK_ERRORS as error:
@@ -53,6 +54,8 @@ def thread_step(request, pk, thread_pk, step):
 def render_with_thread_error(request, article, back, thread, form, status):
     """The screen again, with the message kept in its thread's form and the reason beside it."""
     extra = {"thread_form": form, "failed_thread": thread.pk}
+    if back == "editor" and policy.can(request.user, policy.EDIT, article):
+        return render_editor(request, article, status=status, **extra)
     if back == "review":
         return render(
             request,
