@@ -124,9 +124,38 @@ def _change_content(
     changed = _refitted(change(content))
     if changed == content:
         return article
+    if (reworded := _reworded_only(content, changed)) is not None:
+        return services.claim_reword(
+            article=article,
+            by=by,
+            expected_version=expected_version,
+            uid=reworded.uid,
+            text=reworded.text,
+            plain_text=reworded.plain_text,
+            reason=reason,
+        )
     return services.article_replace_content(
         article=article, by=by, expected_version=expected_version, content=changed, reason=reason
     )
+
+
+def _reworded_only(content: ArticleContent, changed: ArticleContent) -> ClaimData | None:
+    """The one claim of ``changed`` whose wording or plain-language version alone differ from
+    ``content``, when nothing else differs (the usual autosave); else None."""
+    if (content.title, content.display_heading, content.references) != (
+        changed.title,
+        changed.display_heading,
+        changed.references,
+    ) or len(content.claims) != len(changed.claims):
+        return None
+    different = [
+        (old, new) for old, new in zip(content.claims, changed.claims, strict=True) if old != new
+    ]
+    if len(different) != 1:
+        return None
+    old, new = different[0]
+    same = dataclasses.replace(new, text=old.text, plain_text=old.plain_text)
+    return new if same == old and new.uid else None
 
 
 def claim_check_version(*, article: Article, uid: str, version: int) -> None:
@@ -205,10 +234,14 @@ def claim_edit(
     """
 
     def change(content: ArticleContent) -> ArticleContent:
-        if citations is not None:  # typed numbers: as the editor numbers them (shelf included)
-            content, _ = content_with_shelf(article=article, content=content)
         index = _claim_index(content, uid)
         claim = content.claims[index]
+        if citations is not None and (
+            tuple(citations) != claim.citations or content.unresolved_numbers()
+        ):
+            # Typed numbers, as the editor numbers them: the shelf's references included.
+            content, _ = content_with_shelf(article=article, content=content)
+            claim = content.claims[index]
         changed = dataclasses.replace(
             claim,
             kind=ClaimKind(kind) if kind else claim.kind,

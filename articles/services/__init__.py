@@ -20,6 +20,7 @@ from articles.services.content import (
     article_revert,
     article_update,
     citation_resolve,
+    claim_reword,
     history_merge_burst,
     unique_slug,
 )
@@ -69,6 +70,7 @@ __all__ = [
     "article_update",
     "article_withdraw",
     "citation_resolve",
+    "claim_reword",
     "history_merge_burst",
     "claim_review",
     "reference_get_or_create",

@@ -120,6 +120,40 @@ def article_replace_content(
     return article
 
 
+@transaction.atomic
+def claim_reword(
+    *,
+    article: Article,
+    by,
+    expected_version: int,
+    uid: str,
+    text: str,
+    plain_text: str,
+    reason: str = "Claim edited",
+) -> Article:
+    """Change one claim's wording and plain-language version, nothing else: the same record as
+    ``article_replace_content`` (the claim's version and history, the content version, the
+    contributors), written to the one row without rereading the body (an autosave)."""
+    policy.ensure(by, policy.EDIT, article)
+    lock_article(article, expected_version=expected_version)
+    claim = Claim.objects.filter(article=article, uid=uid).first()
+    if claim is None:
+        raise ValidationError({"claim": "This claim is no longer in the article; reload the page."})
+    data = ClaimData(kind=ClaimKind(claim.kind), text=text, plain_text=plain_text)
+    limits.ensure_within(ArticleContent(title=article.title, claims=(data,)))
+    _validate_claim(data, claim.position)
+    fields = _claim_fields(data)
+    if (claim.text, claim.plain_text) == (fields["text"], fields["plain_text"]):
+        return article
+    claim.text, claim.plain_text = fields["text"], fields["plain_text"]
+    claim.version += 1
+    claim._history_user = by
+    claim._change_reason = reason[:100]
+    claim.save(update_fields=["text", "plain_text", "version"])
+    _bump_content(article, by=by, reason=reason)
+    return article
+
+
 def _bump_content(article: Article, *, by, reason: str) -> None:
     article.content_version += 1
     article.last_updated = timezone.localdate()

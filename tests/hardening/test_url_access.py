@@ -73,6 +73,7 @@ ACCESS: dict[str, frozenset[str]] = {
     "desk:editor_save": EDITORS,
     "desk:editor_cite": EDITORS,
     "desk:editor_change": EDITORS,
+    "desk:editor_pairing": EDITORS,
     "desk:claim_review": REVIEWERS,
     # claim threads: who may take which step on whose article is the policy's (403 otherwise)
     "desk:thread": DESK,
