@@ -161,3 +161,28 @@ def test_saves_apart_or_by_someone_else_stay_separate_entries(editor, other_edit
     texts = [row.text for row in claim.history.all()[:4]]
     assert claim.history.count() == rows + 4
     assert texts == ["Back to me.", "Another editor's word.", "Second burst.", "First burst."]
+
+
+def test_a_reworded_claim_is_recorded_as_any_edit(editor, other_editor, reviewer, policy):
+    """The one-row write keeps the record: versions, history, contributors, stale verdicts."""
+    from articles import services
+    from tests.factories import declare_no_conflict, verify_all_claims
+
+    article = draft_article(by=editor)
+    services.article_submit(article=article, by=editor)
+    declare_no_conflict(article, reviewer)
+    services.article_start_review(article=article, by=reviewer)
+    verify_all_claims(article, reviewer)
+    services.article_request_changes(article=article, by=reviewer, comment="One more look.")
+    article.refresh_from_db()
+    claim = facts(article)[0]
+    version, claim_version = article.content_version, claim.version
+    save(article, claim, other_editor, "Reworded by another editor.")
+    article.refresh_from_db()
+    claim.refresh_from_db()
+    assert (article.content_version, claim.version) == (version + 1, claim_version + 1)
+    assert article.is_contributor(other_editor)
+    assert claim.history.first().history_user == other_editor
+    assert article.history.first().history_change_reason == "Claim edited"
+    summaries = {s.fingerprint: s.verified for s in article.claim_summaries()}
+    assert summaries[claim.fingerprint()] is False  # the verdict named the old wording
