@@ -30,6 +30,7 @@ class ClaimChange:
     notes: tuple[str, ...] = ()
     # The claim's stable identity, when the content carries one.
     uid: str = ""
+    level: int = 0  # nesting of a list item, as it reads now (or read, when removed)
 
 
 @dataclass
@@ -161,6 +162,7 @@ def content_diff(old: ArticleContent | None, new: ArticleContent) -> ContentDiff
                     (Segment("ins", after.text),),
                     new_citations=after.citations,
                     uid=after.uid,
+                    level=after.level,
                 )
             )
         elif after is None:
@@ -171,6 +173,7 @@ def content_diff(old: ArticleContent | None, new: ArticleContent) -> ContentDiff
                     (Segment("del", before.text),),
                     old_citations=before.citations,
                     uid=before.uid,
+                    level=before.level,
                 )
             )
         else:
@@ -195,6 +198,7 @@ def content_diff(old: ArticleContent | None, new: ArticleContent) -> ContentDiff
                     else (),
                     notes=notes,
                     uid=after.uid,
+                    level=after.level,
                 )
             )
     old_refs = {_reference_key(r): r for r in old.references}
