@@ -108,6 +108,9 @@ def _body_context(
         # A refused new claim stays where it was being added, if that claim is still there.
         wanted = str(bound.data.get("after", ""))
         new_after = wanted if any(str(r.claim.uid) == wanted for r in body.rows) else ""
+    if not body.rows:
+        # A new draft opens ready to write: the caret in its first claim.
+        new_form.fields["text"].widget.attrs["autofocus"] = True
     return {
         "article": article,
         "body": body,

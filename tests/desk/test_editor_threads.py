@@ -67,3 +67,16 @@ def test_a_resolved_thread_is_not_shown_in_the_editor(client, editor, reviewer):
     client.force_login(editor)
     page = client.get(reverse("desk:editor", kwargs={"pk": article.pk})).content.decode()
     assert COMMENT not in page
+
+
+def test_a_new_draft_opens_with_the_caret_in_its_first_claim(client, editor):
+    from articles import services as article_services
+    from articles.content import ArticleContent
+
+    article = article_services.article_create(
+        by=editor, title="A new question?", content=ArticleContent(title="A new question?")
+    )
+    client.force_login(editor)
+    page = client.get(reverse("desk:editor", kwargs={"pk": article.pk})).content.decode()
+    field = page[page.index('id="id_new_text"') - 200 : page.index('id="id_new_text"') + 200]
+    assert "autofocus" in field
