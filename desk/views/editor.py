@@ -8,13 +8,14 @@ background and swaps in the re-rendered body it gets back as JSON.
 from __future__ import annotations
 
 import datetime
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponseNotAllowed, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from articles import limits, policy
@@ -140,22 +141,63 @@ def render_editor(request, article, *, status=200, conflict=None, **body):
 def article_editor(request, pk):
     article = get_article(pk)
     policy.ensure(request.user, policy.EDIT, article)
-    return render_editor(request, article, after=request.GET.get("after", ""))
+    return render_editor(
+        request, article, after=request.GET.get("after", ""), undo=_undo_offer(request, article)
+    )
 
 
-def _done(request, article, uid: str, message: str):
-    """A change made: the re-rendered body for the script, else back to the claim on the page."""
+def _done(request, article, uid: str, message: str, *, undo: str = ""):
+    """A change made: the re-rendered body for the script, else back to the claim on the page.
+
+    ``undo`` names the structural change that takes it back (``UNDO``), offered for a
+    few seconds by the script and as a button on the page without it.
+    """
     article.refresh_from_db()
     if is_async(request):
         html = render_to_string(
             "desk/_editor_body.html", _body_context(article, user=request.user), request=request
         )
-        return JsonResponse(
-            {"version": article.content_version, "uid": uid, "html": html, "message": message}
-        )
+        payload = {"version": article.content_version, "uid": uid, "html": html, "message": message}
+        if undo:
+            payload["undo"] = {
+                "url": reverse("desk:editor_change", args=[article.pk, uid, undo]),
+                "label": UNDO_LABELS[undo],
+            }
+        return JsonResponse(payload)
     messages.success(request, message)
     url = reverse("desk:editor", kwargs={"pk": article.pk})
+    if undo:
+        return redirect(f"{url}?{urlencode({'undo': undo, 'uid': uid})}#editor-undo")
     return redirect(f"{url}#claim-{uid}" if uid else url)
+
+
+# What takes a structural change back, and what the button says.
+UNDO = {
+    "up": "down",
+    "down": "up",
+    "indent": "outdent",
+    "outdent": "indent",
+    "delete": "restore",
+}
+UNDO_LABELS = {
+    "down": "Undo move",
+    "up": "Undo move",
+    "outdent": "Undo indent",
+    "indent": "Undo outdent",
+    "restore": "Undo delete",
+}
+
+
+def _undo_offer(request, article) -> dict | None:
+    """The undo a page without the script offers after a structural change (from the URL)."""
+    action, uid = request.GET.get("undo", ""), request.GET.get("uid", "")
+    if action not in UNDO_LABELS:
+        return None
+    try:
+        url = reverse("desk:editor_change", args=[article.pk, uid, action])
+    except NoReverseMatch:
+        return None
+    return {"url": url, "label": UNDO_LABELS[action]}
 
 
 def _conflict(article, form, error, uid: str) -> dict | None:
@@ -326,8 +368,7 @@ def editor_claim_structure(request, pk, uid, action):
             payload = {"errors": error_messages(error), "version": get_article(pk).content_version}
             return JsonResponse(payload, status=error_status(error))
         raise
-    # A deleted claim has no place to return to; its neighbours do not need one.
-    return _done(request, article, "" if action == "delete" else str(uid), message)
+    return _done(request, article, str(uid), message, undo=UNDO.get(action, ""))
 
 
 @desk_view
