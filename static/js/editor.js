@@ -155,13 +155,19 @@
     if (busy) return Promise.resolve(null);
     busy = true;
     var url = (button && button.getAttribute("formaction")) || form.action;
-    var data = new FormData(form);
-    if (form.getAttribute("data-editor-form") === "cite") {
-      data.delete("reference");
-      pickedOrder(form).forEach(function (value) { data.append("reference", value); });
-    }
+    // Autosaves (static/js/controllers/autosave.js) under way land first, so the versions
+    // this post names are the ones they made.
+    var detail = { waits: [] };
+    form.dispatchEvent(new CustomEvent("editor:submit", { bubbles: true, detail: detail }));
     say("Saving…");
-    return send(url, data).then(function (answer) {
+    return Promise.all(detail.waits).then(function () {
+      var data = new FormData(form);
+      if (form.getAttribute("data-editor-form") === "cite") {
+        data.delete("reference");
+        pickedOrder(form).forEach(function (value) { data.append("reference", value); });
+      }
+      return send(url, data);
+    }).then(function (answer) {
       busy = false;
       if (!answer.ok) {
         showProblems(form, answer.json);

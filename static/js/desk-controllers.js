@@ -1,0 +1,12 @@
+// The desk's Stimulus controllers, one small one per behaviour (static/js/controllers/).
+// Each improves pages that work as plain forms without it; a browser without ES modules
+// simply does without. Stimulus itself is vendored: see "vendor:stimulus" in package.json.
+import { Application } from "../vendor/stimulus-3.2.2.js";
+import Autosave from "./controllers/autosave.js";
+import DraftKeeper from "./controllers/draft_keeper.js";
+import UnsavedWarning from "./controllers/unsaved_warning.js";
+
+const application = Application.start();
+application.register("autosave", Autosave);
+application.register("draft-keeper", DraftKeeper);
+application.register("unsaved-warning", UnsavedWarning);
