@@ -255,20 +255,56 @@ def claim_edit(
         return _replace_claim(content, index, _shaped(changed, previous))
 
     before = article.content_version
-    article = _change_content(
-        article=article,
-        by=by,
-        expected_version=expected_version,
-        change=change,
-        reason=CLAIM_EDITED,
-        claim_version=None if expected_claim_version is None else (uid, expected_claim_version),
-    )
+    if citations is None and expected_claim_version is not None and _only_words(
+        article, uid, kind=kind, level=level, needs_no_citation=needs_no_citation
+    ):
+        # The usual autosave: new words, nothing else. The one row is written without
+        # reading the body, under the same lock and version check.
+        policy.ensure(by, policy.EDIT, article)
+        lock_article(article)
+        claim_check_version(article=article, uid=uid, version=expected_claim_version)
+        article.refresh_from_db(fields=["content_version"])
+        article = services.claim_reword(
+            article=article,
+            by=by,
+            expected_version=article.content_version,
+            uid=uid,
+            text=text,
+            plain_text=plain_text,
+            reason=CLAIM_EDITED,
+        )
+    else:
+        article = _change_content(
+            article=article,
+            by=by,
+            expected_version=expected_version,
+            change=change,
+            reason=CLAIM_EDITED,
+            claim_version=None
+            if expected_claim_version is None
+            else (uid, expected_claim_version),
+        )
     if article.content_version != before:
         services.history_merge_burst(article=article, uid=uid, by=by, reason=CLAIM_EDITED)
     return article
 
 
 CLAIM_EDITED = "Claim edited"
+
+
+def _only_words(article: Article, uid: str, *, kind, level, needs_no_citation: bool) -> bool:
+    """Whether an edit of the claim that keeps its citations changes its words alone."""
+    claim = Claim.objects.filter(article=article, uid=uid).only("kind", "level", "needs_no_citation")
+    claim = claim.first()
+    if claim is None:
+        return False
+    kind = ClaimKind(kind) if kind else ClaimKind(claim.kind)
+    level = claim.level if level is None else (level if kind.is_list_item else 0)
+    return (kind.value, level, bool(needs_no_citation and not kind.is_heading)) == (
+        claim.kind,
+        claim.level,
+        claim.needs_no_citation,
+    )
 
 
 @transaction.atomic

@@ -264,6 +264,10 @@ def editor_claim_save(request, pk, uid):
     if not form.is_valid():
         return _refused(request, article, form, str(uid))
     values = form.cleaned_data
+    # The numbers as the page showed them, untouched: the claim keeps its citations (they
+    # may number differently now, if others cited meanwhile). Typed ones are resolved.
+    shown = request.POST.get("citations_shown")
+    typed = values["citations"] if shown is None or shown != request.POST.get("citations") else None
     try:
         desk_services.claim_edit(
             article=article,
@@ -271,33 +275,39 @@ def editor_claim_save(request, pk, uid):
             expected_version=values["expected_version"],
             expected_claim_version=values["claim_version"],
             uid=str(uid),
+            # The numbers as the page showed them, untouched: the claim keeps its citations
+            # (they may number differently now, if others cited meanwhile).
+            citations=typed,
             kind=values["kind"],
             level=values["level"],
             text=values["text"],
             plain_text=values["plain_text"],
             needs_no_citation=values["needs_no_citation"],
-            citations=values["citations"],
         )
     except DESK_ERRORS as error:
         return _refused(request, article, form, str(uid), error)
     if request.headers.get("X-Autosave") == "1":
-        return _autosaved(article, uid)
+        return _autosaved(article, uid, renumbered=typed is not None)
     return _done(request, article, str(uid), "Claim saved.")
 
 
-def _autosaved(article, uid):
+def _autosaved(article, uid, *, renumbered: bool):
     """What a background save needs back: the versions to name next, not the whole body
-    (swapping it would move the caret of a claim being typed in)."""
+    (swapping it would move the caret of a claim being typed in). After typed citations,
+    also the claim's numbers as they now stand (citing may renumber), to show and to
+    send as ``citations_shown`` next."""
     claim = get_object_or_404(Claim, article=article, uid=uid)
     article.refresh_from_db(fields=["content_version"])
-    return JsonResponse(
-        {
-            "version": article.content_version,
-            "uid": str(uid),
-            "claim_version": claim.version,
-            "message": "Saved",
-        }
-    )
+    answer = {
+        "version": article.content_version,
+        "uid": str(uid),
+        "claim_version": claim.version,
+        "message": "Saved",
+    }
+    if renumbered:
+        row = next(r for r in editor_get_body(article=article).rows if r.claim.pk == claim.pk)
+        answer["citations"] = row.citation_numbers
+    return JsonResponse(answer)
 
 
 @desk_view

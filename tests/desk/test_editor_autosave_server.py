@@ -118,7 +118,46 @@ def test_an_autosave_answers_with_versions_and_no_body(client, editor):
         "uid": str(claim.uid),
         "claim_version": claim.version + 1,
         "message": "Saved",
+        "citations": "1",  # typed numbers: the claim's numbers as they now stand
     }
+
+
+@pytest.mark.parametrize("claims", [10, 60])
+def test_an_autosave_of_words_alone_keeps_the_citations_and_reads_no_body(
+    client, editor, django_assert_num_queries, claims
+):
+    article = draft_article(by=editor, claims=claims, references=4)
+    claim = facts(article)[5]
+    cited = list(claim.citations.values_list("reference_id", flat=True))
+    client.force_login(editor)
+    url = reverse("desk:editor_save", kwargs={"pk": article.pk, "uid": claim.uid})
+    form = {
+        "expected_version": article.content_version,
+        "claim_version": claim.version,
+        "kind": claim.kind,
+        "level": claim.level,
+        "text": "Only the words changed.",
+        "plain_text": "",
+        # Stale numbers, as shown before someone renumbered: untouched, so not resolved again.
+        "citations": "9",
+        "citations_shown": "9",
+    }
+    client.get(reverse("desk:editor", kwargs={"pk": article.pk}))  # warm the session
+    # The same whatever the article's size: session, user, permissions (2); the article with
+    # its contributors, the claim; the words-only check, the row lock, the claim's version,
+    # the content version; the service's own lock and claim; the claim's update and history
+    # row; the article's checks, update and history row, the contributor; the burst merge
+    # (claim, its history, the article's history); the answer (claim, versions) = 31, in
+    # savepoints (4).
+    with django_assert_num_queries(31) as captured:
+        response = client.post(url, form, HTTP_X_REQUESTED_WITH="fetch", HTTP_X_AUTOSAVE="1")
+    assert response.status_code == 200
+    assert "citations" not in json.loads(response.content)
+    claim.refresh_from_db()
+    assert claim.text == "Only the words changed."
+    assert list(claim.citations.values_list("reference_id", flat=True)) == cited
+    # No query reads the body's citations: it is not rebuilt.
+    assert not [q for q in captured.captured_queries if '"articles_citation"' in q["sql"]]
 
 
 def test_a_burst_of_saves_leaves_one_history_entry(editor):
