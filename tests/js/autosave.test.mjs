@@ -326,3 +326,11 @@ describe("isSaveShortcut", () => {
     assert.equal(isSaveShortcut({ ctrlKey: true, key: "a" }), false);
   });
 });
+
+describe("interpret, renumbered citations", () => {
+  it("passes on the numbers typed citations now have", () => {
+    const json = { version: 3, uid: "u", claim_version: 2, message: "Saved", citations: "2, 3" };
+    assert.equal(interpret({ status: 200, json }).citations, "2, 3");
+    assert.equal("citations" in interpret({ status: 200, json: { ...json, citations: undefined } }), false);
+  });
+});

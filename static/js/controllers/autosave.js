@@ -78,7 +78,10 @@ export function interpret({ status = 0, json = null, offline = false, redirected
   if (offline) return { kind: "offline" };
   if (status >= 500) return { kind: "failed", status };
   if (status === 200 && json && json.claim_version != null) {
-    return { kind: "saved", version: json.version, claimVersion: json.claim_version };
+    const saved = { kind: "saved", version: json.version, claimVersion: json.claim_version };
+    // Typed citations come back as the claim's numbers now stand (citing may renumber).
+    if (typeof json.citations === "string") saved.citations = json.citations;
+    return saved;
   }
   const errors = json && Array.isArray(json.errors) && json.errors.length ? json.errors : null;
   if (status === 409 && json && json.conflict) {
@@ -360,7 +363,7 @@ export default class extends Controller {
     if (status) status.textContent = text;
   }
 
-  setVersions({ version, claimVersion }) {
+  setVersions({ version, claimVersion }, { wholeClaim = true } = {}) {
     // Versions only grow: an answer that arrives late never takes one back.
     const raise = (input, value) => {
       if (input && value != null && !(Number(input.value) >= Number(value))) input.value = value;
@@ -368,8 +371,13 @@ export default class extends Controller {
     if (version != null) {
       document.querySelectorAll("input[name=expected_version]").forEach((input) => raise(input, version));
     }
+    // Every form of the claim that names its version (the save form, "Still right") follows a
+    // save; in a conflict only the save form does, so that saving again is deliberate.
     const form = this.form;
-    if (form && claimVersion != null) raise(form.querySelector("input[name=claim_version]"), claimVersion);
+    const item = form && (wholeClaim ? form.closest("[data-uid]") || form : form);
+    if (item && claimVersion != null) {
+      item.querySelectorAll("input[name=claim_version]").forEach((input) => raise(input, claimVersion));
+    }
   }
 
   clearBoxes(form) {
@@ -416,13 +424,33 @@ export default class extends Controller {
     this.showBox(form, box);
   }
 
+  // The numbers the server gave typed citations replace them, unless typed over meanwhile,
+  // and are what the page now shows (``citations_shown``, where the form has it).
+  renumbered(form, values, outcome) {
+    if (outcome.citations == null) return values;
+    const savedAs = { ...values, citations: outcome.citations };
+    const field = form.elements.namedItem("citations");
+    if (field && valuesKey({ ...values, citations: field.value }) === valuesKey(values)) {
+      field.value = outcome.citations;
+    }
+    form.querySelectorAll("input[name=citations_shown]").forEach((input) => {
+      input.value = outcome.citations;
+      input.defaultValue = outcome.citations;
+    });
+    this.saver.baseline = valuesKey(savedAs);
+    return savedAs;
+  }
+
   report(kind, detail = {}) {
     const { values, outcome } = detail;
     const form = this.form;
     if (form) form.setAttribute("data-autosave-state", kind);
-    if (kind === "saved" || kind === "stale" || kind === "conflict") this.setVersions(outcome);
+    if (kind === "saved" || kind === "stale" || kind === "conflict") {
+      this.setVersions(outcome, { wholeClaim: kind === "saved" });
+    }
     if (form && kind === "saved") {
-      markSaved(form, values);
+      const savedAs = this.renumbered(form, values, outcome);
+      markSaved(form, savedAs);
       this.clearBoxes(form);
       this.dispatch("saved", { target: form, detail: { uid: this.uid, values, claimVersion: outcome.claimVersion } });
     }
