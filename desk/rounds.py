@@ -40,6 +40,7 @@ class ClaimMemory:
     cited_after: tuple[str, ...] = ()
     # The board's last verdict on the claim in that round (any reviewer), with its comment.
     earlier_review: ClaimReview | None = None
+    before: ClaimData | None = None  # the claim as it read then
 
     @property
     def status(self) -> str:
@@ -136,6 +137,7 @@ def review_round_get(
             change=change,
             cited_before=_cited_titles(before, old_by_uid.get(change.uid)),
             cited_after=_cited_titles(now, new_by_uid.get(change.uid)),
+            before=old_by_uid.get(change.uid),
         )
         earlier = reviews_by_uid.get(change.uid)
         item.earlier_review = earlier[-1] if earlier else None
@@ -174,6 +176,7 @@ def rows_annotate(rows: list, *, threads: list[ClaimThread], memory: ReviewRound
         uid = str(row.claim.uid)
         row.thread = shown.get(uid)
         row.memory = memory.by_uid.get(uid) if memory is not None else None
+        row.paired = pairing_of(row.memory.before if row.memory else None, row.claim)
 
 
 def removed_with_threads(memory: ReviewRound | None, threads: list[ClaimThread]) -> list:
@@ -216,17 +219,20 @@ def paired_text_flags(*, article: Article, claims: list) -> dict[str, PairedText
     if before is None:
         return {}
     then = {c.uid: c for c in before.claims if c.uid}
-    flags = {}
-    for claim in claims:
-        old = then.get(str(claim.uid))
-        if old is None or not (old.plain_text or claim.plain_text):
-            continue
-        wording, plain = old.text != claim.text, old.plain_text != claim.plain_text
-        if wording != plain:
-            flags[str(claim.uid)] = PairedText(
-                message=WORDING_ONLY if wording else PLAIN_ONLY,
-                before=old,
-                confirmed=claim.pairing_confirmed == claim.pairing,
-                wording_changed=wording,
-            )
-    return flags
+    flags = {str(c.uid): pairing_of(then.get(str(c.uid)), c) for c in claims}
+    return {uid: flag for uid, flag in flags.items() if flag is not None}
+
+
+def pairing_of(old: ClaimData | None, claim) -> PairedText | None:
+    """The paired-text question for a claim against how it read then; None when none is asked."""
+    if old is None or not (old.plain_text or claim.plain_text):
+        return None
+    wording, plain = old.text != claim.text, old.plain_text != claim.plain_text
+    if wording == plain:
+        return None
+    return PairedText(
+        message=WORDING_ONLY if wording else PLAIN_ONLY,
+        before=old,
+        confirmed=claim.pairing_confirmed == claim.pairing,
+        wording_changed=wording,
+    )

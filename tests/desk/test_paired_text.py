@@ -128,3 +128,40 @@ def test_a_stale_confirmation_is_refused(client, editor, reviewer):
     )
     assert response.status_code == 409
     assert not flags(article)[str(claim.uid)].confirmed
+
+
+@pytest.mark.parametrize("confirmed", [False, True])
+def test_the_reviewer_sees_the_pair_side_by_side_unfolded(client, editor, reviewer, confirmed):
+    article = returned_article(editor, reviewer)
+    claim = edit(article, editor, text="Baclofen can be taken with or without food.")
+    if confirmed:
+        desk_services.claim_confirm_pairing(
+            article=article, by=editor, uid=str(claim.uid), expected_claim_version=claim.version
+        )
+    article.refresh_from_db()
+    services.article_submit(article=article, by=editor, confirm_open_threads=True)
+    services.article_start_review(article=article, by=reviewer)
+    client.force_login(reviewer)
+    page = client.get(reverse("desk:review", kwargs={"pk": article.pk})).content.decode()
+    start = page.index(f'id="claim-{claim.uid}"')
+    item = page[start : page.index('<li id="claim-', start + 1)]
+    assert "The claim changed and its plain-language version did not." in item
+    assert "round-fold" not in item  # never folded away
+    assert PLAIN in item and "Baclofen can be taken with or without food." in item
+    said = "The editor confirmed it is still right."
+    assert (said in item) == confirmed
+
+
+def test_the_review_screen_shows_each_cited_abstract(client, editor, reviewer):
+    content = ArticleContent(
+        title="Does baclofen help spasticity?",
+        claims=(ClaimData(ClaimKind.PARAGRAPH, "It reduces spasticity.", citations=(1,)),),
+        references=(reference_data(1, abstract="Background: a trial of 120 adults."),),
+    )
+    article = draft_article(by=editor, content=content)
+    services.article_submit(article=article, by=editor)
+    declare_no_conflict(article, reviewer)
+    services.article_start_review(article=article, by=reviewer)
+    client.force_login(reviewer)
+    page = client.get(reverse("desk:review", kwargs={"pk": article.pk})).content.decode()
+    assert "Background: a trial of 120 adults." in page and "review-abstract" in page
