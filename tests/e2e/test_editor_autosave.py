@@ -219,3 +219,32 @@ def test_two_editors_changing_one_claim_see_both_texts(live_server, new_page, ar
     claim.refresh_from_db()
     assert claim.text.endswith("My words.")
     assert Claim.objects.get(pk=claim.pk).text == claim.text
+
+
+def test_enter_and_the_arrange_buttons_wait_for_the_autosave(live_server, new_page, article):
+    """editor.js's own posts and the autosave never race: no refusal, nothing lost."""
+    claim = first_fact(article)
+    page = open_editor(new_page, live_server, article, 1280)
+    refused = []
+    page.on(
+        "response", lambda r: r.request.method == "POST" and r.status >= 400 and refused.append(r)
+    )
+
+    # Enter right after typing: saved by editor.js's post, a new claim opens after it.
+    type_at_end(page, claim, " Typed, then Enter.")
+    page.keyboard.press("Enter")
+    expect(page.locator("#new-claim textarea[name=text]")).to_be_focused()
+    claim.refresh_from_db()
+    assert claim.text.endswith("Typed, then Enter.")
+
+    # Leaving the claim for its own "Down" button: the autosave lands before the move.
+    type_at_end(page, claim, " Then moved.")
+    page.locator(f"#claim-{claim.uid}").get_by_role(
+        "button", name=re.compile("^Move claim")
+    ).last.click()
+    expect(status(page)).to_have_text(re.compile("Claim moved"))
+    claim.refresh_from_db()
+    assert claim.text.endswith("Typed, then Enter. Then moved.")
+    page.wait_for_timeout(1500)  # no autosave left behind to answer later
+    assert refused == []
+    expect(page.locator(".editor-problems, .editor-conflict")).to_have_count(0)

@@ -219,6 +219,26 @@ describe("Saver", () => {
     assert.equal(sent.length, 3);
   });
 
+  it("sends nothing unasked once the form's own submit took the values", async () => {
+    const { saver, sent, type } = harness();
+    type(" Enter follows.");
+    saver.handOver();
+    mock.timers.tick(DELAY);
+    saver.flush(); // focus leaving as editor.js re-renders the claim
+    assert.equal(sent.length, 0);
+    saver.flush({ deliberate: true }); // Ctrl+S is still obeyed
+    assert.equal(sent.length, 1);
+  });
+
+  it("takes back over when the editor types again", async () => {
+    const { saver, sent, type } = harness();
+    type(" Enter follows.");
+    saver.handOver();
+    type(" And more.");
+    mock.timers.tick(DELAY);
+    assert.equal(sent.length, 1);
+  });
+
   it("stops: no timer fires after the claim left the page", async () => {
     const { saver, sent, type } = harness();
     type(" More.");

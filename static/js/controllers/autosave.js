@@ -121,6 +121,7 @@ export class Saver {
     this.refusedKey = null; // values the server refused: not sent again unasked
     this.offline = false;
     this.staleRetried = false;
+    this.handedOver = false; // the form's own submit sends these values
     this.stopped = false;
   }
 
@@ -132,6 +133,7 @@ export class Saver {
   changed() {
     if (this.stopped) return;
     this.paused = false;
+    this.handedOver = false;
     this.refusedKey = null;
     this.clearTimer();
     this.timer = this.timers.setTimeout(() => this.save(), this.delay);
@@ -152,7 +154,13 @@ export class Saver {
     if (this.offline && !this.paused) this.save();
   }
 
-  // Someone else sends these values (the form's own submit): nothing to schedule.
+  // The form's own submit (editor.js) sends these values: nothing to schedule, and nothing to
+  // send unasked (focus leaving as the page is re-rendered) until the editor types again.
+  handOver() {
+    this.cancel();
+    this.handedOver = true;
+  }
+
   cancel() {
     this.clearTimer();
     this.queued = false;
@@ -190,7 +198,7 @@ export class Saver {
       this.report("unchanged", { deliberate: deliberate || waited });
       return Promise.resolve();
     }
-    if (key === this.refusedKey && !deliberate) return Promise.resolve();
+    if (!deliberate && (key === this.refusedKey || this.handedOver)) return Promise.resolve();
     this.report("saving", { values });
     let sent;
     try {
@@ -325,7 +333,7 @@ export default class extends Controller {
   // editor.js is about to post a form: saves of other claims land first, and this claim's
   // own values go in that post, so the versions each post names are current.
   settle(event) {
-    if (event.target === this.element) this.saver.cancel();
+    if (event.target === this.element) this.saver.handOver();
     else this.saver.flush();
     if (event.detail && Array.isArray(event.detail.waits)) event.detail.waits.push(this.saver.idle());
   }
