@@ -1,5 +1,7 @@
 // The structured editor works as plain forms; this file saves claims in place and adds the
-// keyboard: Enter saves a claim and opens a new one after it, Tab / Shift+Tab nest list items.
+// keyboard: Enter (in a claim's text or its citations) saves it and opens a new one after it,
+// Tab / Shift+Tab nest list items, Alt+Up / Alt+Down move a claim; after a delete, a move or
+// an indent an "Undo" notice stays for a few seconds (Ctrl/Cmd+Z while it shows).
 (function () {
   "use strict";
   var root = document.querySelector("[data-editor]");
@@ -102,6 +104,55 @@
     });
     var unsaved = Object.keys(kept).length;
     say((json.message || "Saved.") + (unsaved ? " Other claims have changes not yet saved." : ""));
+    offerUndo(json.undo);
+  }
+
+  // -- Undo: the step that takes a structural change back, offered for a few seconds ----------
+  var UNDO_SECONDS = 10;
+  var undoTimer = null;
+
+  function undoNotice() {
+    var notice = root.querySelector("[data-editor-undo]");
+    if (!notice) {
+      notice = document.createElement("div");
+      notice.className = "editor-undo-notice";
+      notice.setAttribute("data-editor-undo", "");
+      notice.hidden = true;
+      if (status) status.after(notice);
+      else root.prepend(notice);
+    }
+    return notice;
+  }
+
+  function offerUndo(undo) {
+    var notice = undoNotice();
+    clearTimeout(undoTimer);
+    notice.textContent = "";
+    notice.hidden = !undo;
+    if (!undo) return;
+    var form = document.createElement("form");
+    form.method = "post";
+    form.action = undo.url;
+    form.setAttribute("data-editor-form", "change");
+    var token = root.querySelector("input[name=csrfmiddlewaretoken]");
+    if (token) form.appendChild(token.cloneNode());
+    var version = document.createElement("input");
+    version.type = "hidden";
+    version.name = "expected_version";
+    version.value = document.getElementById("editor-body").getAttribute("data-version");
+    form.appendChild(version);
+    var button = document.createElement("button");
+    button.type = "submit";
+    button.className = "button";
+    button.textContent = undo.label;
+    form.appendChild(button);
+    notice.appendChild(form);
+    undoTimer = setTimeout(function () { notice.hidden = true; notice.textContent = ""; }, UNDO_SECONDS * 1000);
+  }
+
+  function undoButton() {
+    var notice = root.querySelector("[data-editor-undo]");
+    return notice && !notice.hidden ? notice.querySelector("button") : null;
   }
 
   function claimText(uid) {
@@ -197,9 +248,17 @@
     event.preventDefault();
     var holder = form.closest("[data-uid]");
     var uid = holder ? holder.getAttribute("data-uid") : "";
+    var item = form.closest("li");
+    var next = item && (item.nextElementSibling || item.previousElementSibling);
+    var nextUid = next && next.getAttribute("data-uid");
     submit(form, event.submitter).then(function (json) {
       if (!json) return;
-      focusEnd(claimText(json.uid || uid));
+      // Focus stays where the user was: on the claim, or when it is gone (deleted), on the
+      // Undo that brings it back, else its neighbour.
+      var area = claimText(json.uid || uid);
+      if (area) focusEnd(area);
+      else if (undoButton()) undoButton().focus();
+      else focusEnd(claimText(nextUid));
     });
   });
 
@@ -303,7 +362,9 @@
     var uid = item.getAttribute("data-uid");
     var tools = item.querySelector("form[data-editor-form=change]");
     var button = tools.querySelector("[data-action=" + (outward ? "outdent" : "indent") + "]");
-    if (!button) return true;
+    // Nothing to nest (a paragraph going out): Tab moves focus as everywhere else, so every
+    // control stays reachable backwards too.
+    if (!button) return false;
     var saved = isDirty(form) ? submit(form) : Promise.resolve({});
     saved.then(function (json) {
       if (!json) return null;
@@ -314,6 +375,56 @@
     }).then(function () { focusEnd(claimText(uid)); });
     return true;
   }
+
+  // The tools form's own action is "up"; "Down" posts to its formaction.
+  function moveButton(tools, direction) {
+    return direction === "down"
+      ? tools.querySelector('button[formaction$="/down/"]')
+      : tools.querySelector("button:not([formaction])");
+  }
+
+  // Alt+Up / Alt+Down: move the claim, its nested items along; focus stays in it.
+  function onMove(form, direction) {
+    var item = form.closest("[data-uid]");
+    if (!item) return;
+    var uid = item.getAttribute("data-uid");
+    var tools = item.querySelector("form.editor-tools");
+    var button = tools && moveButton(tools, direction);
+    if (!button || button.disabled) return;
+    var saved = isDirty(form) ? submit(form) : Promise.resolve({});
+    saved.then(function (json) {
+      if (!json) return null;
+      var fresh = document.getElementById("claim-" + uid).querySelector("form.editor-tools");
+      return submit(fresh, moveButton(fresh, direction));
+    }).then(function () { focusEnd(claimText(uid)); });
+  }
+
+  document.addEventListener("keydown", function (event) {
+    if ((event.ctrlKey || event.metaKey) && !event.shiftKey && event.key.toLowerCase() === "z") {
+      var undo = undoButton();
+      var field = event.target.matches && event.target.matches("textarea, input[type=text]");
+      // In a text field with changes of its own, Ctrl+Z undoes typing, as everywhere.
+      if (undo && !(field && event.target.value !== event.target.defaultValue)) {
+        event.preventDefault();
+        undo.click();
+      }
+    }
+  });
+
+  root.addEventListener("keydown", function (event) {
+    var field = event.target;
+    if (field.matches && field.matches("input[name=citations]") && event.key === "Enter") {
+      event.preventDefault();
+      onEnter(field.form);
+      return;
+    }
+    if (field.matches && field.matches("[data-claim-text]") && event.altKey &&
+        (event.key === "ArrowUp" || event.key === "ArrowDown")) {
+      event.preventDefault();
+      onMove(field.form, event.key === "ArrowUp" ? "up" : "down");
+      return;
+    }
+  });
 
   root.addEventListener("keydown", function (event) {
     var area = event.target;
