@@ -7,6 +7,9 @@
   var root = document.querySelector("[data-editor]");
   if (!root || !window.fetch || !window.FormData) return;
   var status = root.querySelector("[data-editor-status]");
+  // With the script the claims read as the article does; each one's kind and level show
+  // while it is being edited (static/css/desk.css, ".editor-document").
+  root.classList.add("editor-document");
   var tabLeaves = false; // after Esc, Tab moves focus as usual
 
   function say(text) { if (status) status.textContent = text; }

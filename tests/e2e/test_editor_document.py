@@ -7,7 +7,9 @@ Ctrl+Z); Alt+Down moves a claim; Shift+Tab walks back to a claim's Kind box;
 axe finds nothing in each state.
 """
 
+import os
 import re
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
@@ -21,6 +23,7 @@ from tests.factories import make_editor, make_policy, reference_data
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 PASSWORD = "pw-for-tests-2026"
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 QUESTION = "Can I take baclofen with food?"
 WORKS = ["Spasticity guideline", "Multiple sclerosis trial", "Spinal cord review", "Tablet label"]
 # (kind change by Tab from a paragraph: 0 none, 1 bullet, 2 nested bullet), text, citations
@@ -117,8 +120,11 @@ def test_an_article_written_as_a_document_by_keyboard(live_server, new_page, wid
             level -= 1
         write_claim(page, keys, nesting - level, text, cited, count)
         level = nesting
+    height = page.evaluate("() => document.documentElement.scrollHeight")
+    if os.environ.get("DESK_SCREENSHOTS"):
+        page.locator("#editor-body").screenshot(path=str(SCREENSHOTS / f"desk-editor-{width}.png"))
     with capsys.disabled():
-        print(f"\n{width}px: 11 claims, 4 references cited, {keys.count} keystrokes")
+        print(f"\n{width}px: 11 claims, 4 references cited, {keys.count} keystrokes, {height}px tall")
 
     rows = list(Article.objects.get(pk=article.pk).claims.order_by("position"))
     assert [r.text for r in rows] == [text for _, text, _ in ARTICLE]
