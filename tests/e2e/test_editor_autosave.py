@@ -153,7 +153,8 @@ def test_text_typed_just_before_leaving_is_offered_back(live_server, new_page, a
     claim.refresh_from_db()
     assert claim.text.endswith("Kept here.")
 
-    page.locator("#new-claim .editor-kept").get_by_role("button", name="Restore").click()
+    # By keyboard: focus is in the claim just restored, and a claim being edited shows more.
+    page.locator("#new-claim .editor-kept").get_by_role("button", name="Restore").press("Enter")
     expect(page.locator("#new-claim textarea[name=text]")).to_have_value("A claim not added yet.")
 
     page.reload()
@@ -248,3 +249,36 @@ def test_enter_and_the_arrange_buttons_wait_for_the_autosave(live_server, new_pa
     page.wait_for_timeout(1500)  # no autosave left behind to answer later
     assert refused == []
     expect(page.locator(".editor-problems, .editor-conflict")).to_have_count(0)
+
+
+def test_a_server_error_is_retried_and_a_refusal_shown_by_the_claim(live_server, new_page, article):
+    claim = first_fact(article)
+    page = open_editor(new_page, live_server, article, 1280)
+    failures = []
+
+    def fail_once(route):
+        if not failures:
+            failures.append(route.request.url)
+            route.fulfill(status=502, body="Bad gateway")
+        else:
+            route.continue_()
+
+    page.route(f"**/editor/{claim.uid}/", fail_once)
+    type_at_end(page, claim, " Through a hiccup.")
+    expect(status(page)).to_have_text("Not saved — retrying")
+    expect(status(page)).to_have_text(SAVED)
+    claim.refresh_from_db()
+    assert claim.text.endswith("Through a hiccup.")
+
+    citations = page.locator(f"#claim-{claim.uid} input[name=citations]")
+    citations.fill("one")
+    page.keyboard.press("Control+s")
+    problems = page.locator(f"#claim-{claim.uid} .editor-problems")
+    expect(problems).to_contain_text("Not saved:")
+    expect(status(page)).to_have_text(re.compile("^Not saved: "))
+    expect(citations).to_have_value("one")  # the text stays as typed
+    assert_no_axe_violations(page)
+    citations.fill("1")
+    page.keyboard.press("Control+s")
+    expect(status(page)).to_have_text(SAVED)
+    expect(problems).to_have_count(0)

@@ -180,6 +180,17 @@ describe("Saver", () => {
     assert.equal(sent.length, 3);
   });
 
+  it("a deliberate save in conflict is sent even with the values last saved", async () => {
+    const { saver, sent, type, answer, claim } = harness();
+    const before = claim.text;
+    type(" Mine.");
+    saver.flush();
+    await answer({ kind: "conflict", claimVersion: 5, theirs: { text: "Theirs." }, changes: [] });
+    claim.text = before; // typed back to what this editor last saved
+    saver.flush({ deliberate: true });
+    assert.equal(sent.length, 2);
+  });
+
   it("typing again in a claim in conflict saves it", async () => {
     const { saver, sent, type, answer } = harness();
     type(" Mine.");

@@ -227,6 +227,8 @@ export class Saver {
       this.queued = true;
       this.report("stale", { values, outcome });
     } else if (kind === "conflict") {
+      // The claim on the server is theirs now: whatever is typed differs from it.
+      this.baseline = null;
       this.paused = true;
       this.queued = false;
       this.report("conflict", { values, outcome });
@@ -378,6 +380,10 @@ export default class extends Controller {
     };
     if (version != null) {
       document.querySelectorAll("input[name=expected_version]").forEach((input) => raise(input, version));
+      const body = document.getElementById("editor-body");
+      if (body && !(Number(body.getAttribute("data-version")) >= Number(version))) {
+        body.setAttribute("data-version", version); // what editor.js's Undo names
+      }
     }
     // Every form of the claim that names its version (the save form, "Still right") follows a
     // save; in a conflict only the save form does, so that saving again is deliberate.
@@ -463,6 +469,8 @@ export default class extends Controller {
       this.dispatch("saved", { target: form, detail: { uid: this.uid, values, claimVersion: outcome.claimVersion } });
     }
     if (form && kind === "conflict") this.showConflict(form, outcome);
+    // Back to the values last saved: what was refused no longer stands.
+    if (form && kind === "unchanged") form.querySelectorAll(".editor-problems").forEach((box) => box.remove());
     if (form && (kind === "invalid" || kind === "refused")) this.showProblems(form, outcome.errors);
     const text = statusFor(kind, detail, this.numberValue);
     if (text !== null) this.say(text);
