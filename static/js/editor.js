@@ -427,6 +427,23 @@
       onMove(field.form, event.key === "ArrowUp" ? "up" : "down");
       return;
     }
+    // Arrowing past the first or last line of a claim goes on into the one before or after,
+    // as in a document.
+    if (field.matches && field.matches("[data-claim-text]") && !event.altKey &&
+        !event.shiftKey && !event.ctrlKey && !event.metaKey) {
+      var atStart = field.selectionStart === 0 && field.selectionEnd === 0;
+      var atEnd = field.selectionStart === field.value.length;
+      var texts = Array.prototype.slice.call(root.querySelectorAll("[data-claim-text]"));
+      var index = texts.indexOf(field);
+      if (event.key === "ArrowUp" && atStart && index > 0) {
+        event.preventDefault();
+        focusEnd(texts[index - 1]);
+      } else if (event.key === "ArrowDown" && atEnd && index < texts.length - 1) {
+        event.preventDefault();
+        texts[index + 1].focus();
+        texts[index + 1].setSelectionRange(0, 0);
+      }
+    }
   });
 
   root.addEventListener("keydown", function (event) {

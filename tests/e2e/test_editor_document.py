@@ -141,11 +141,20 @@ def test_an_article_written_as_a_document_by_keyboard(live_server, new_page, wid
     expect(page.locator(".editor-cited .unresolved")).to_have_count(0)
     assert_no_axe_violations(page)
 
+    page.wait_for_load_state("networkidle")  # the last claim's save has landed
     # Shift+Tab from a paragraph's text walks back to its Kind box (nothing to outdent).
     first = claims(page).nth(0)
     first.locator("textarea[name=text]").focus()
     page.keyboard.press("Shift+Tab")
     expect(first.locator("select[name=kind]")).to_be_focused()
+
+    # Arrowing past a claim's end goes on into the next one, and back.
+    first.locator("textarea[name=text]").focus()
+    page.keyboard.press("Control+End")  # the end of the text, however it wraps
+    page.keyboard.press("ArrowDown")
+    expect(claims(page).nth(1).locator("textarea[name=text]")).to_be_focused()
+    page.keyboard.press("ArrowUp")
+    expect(first.locator("textarea[name=text]")).to_be_focused()
 
     # Alt+Down moves the claim below its neighbour; the caret stays in it.
     first.locator("textarea[name=text]").focus()
