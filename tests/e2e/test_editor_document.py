@@ -1,8 +1,8 @@
 """Writing as in a document, by keyboard only, in headless Chromium at 1280 and 390 px.
 
-An 11-claim article with four references from the shelf is written from a blank
-draft without the mouse (the keystrokes are counted and printed); typed numbers
-cite the shelf's references; a deleted claim comes back with Undo (button and
+Four references are imported (pasted as RIS) onto a blank draft's shelf; an
+11-claim article is written without the mouse (the keystrokes are counted and
+printed); typed numbers cite the imported references; a deleted claim comes back with Undo (button and
 Ctrl+Z); Alt+Down moves a claim; Shift+Tab walks back to a claim's Kind box;
 axe finds nothing in each state.
 """
@@ -18,7 +18,7 @@ from articles import services
 from articles.content import ArticleContent
 from articles.models import Article
 from tests.browser import assert_no_axe_violations
-from tests.factories import make_editor, make_policy, reference_data
+from tests.factories import make_editor, make_policy
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -69,15 +69,23 @@ def claims(page):
     return page.locator("li.editor-claim[data-uid]")
 
 
-def blank_draft_with_a_shelf(editor):
+RIS = "".join(
+    f"TY  - JOUR\nTI  - Baclofen: {title}\nT2  - Praxis Medical Insights\nPY  - {2020 + n}\n"
+    f"AU  - Okafor, N\nER  - \n"
+    for n, title in enumerate(WORKS, start=1)
+)
+
+
+def blank_draft_with_imported_references(page, base, editor):
+    """A blank draft, and four references pasted on its References page (onto its shelf)."""
     article = services.article_create(
         by=editor, title=QUESTION, content=ArticleContent(title=QUESTION)
     )
-    works = [
-        services.reference_get_or_create(data=reference_data(n, title=f"Baclofen: {t}"), by=editor)
-        for n, t in enumerate(WORKS, start=1)
-    ]
-    services.article_shelve_references(article=article, references=works, by=editor)
+    page.goto(f"{base}/desk/articles/{article.pk}/references/")
+    page.get_by_label("Paste references").fill(RIS)
+    page.get_by_role("button", name="Import").click()
+    page.locator(".desk-import-list").wait_for()
+    expect(page.locator(".desk-import-list li.import-added")).to_have_count(4)
     return article
 
 
@@ -101,10 +109,10 @@ def write_claim(page, keys, nesting, text, cited, count):
 def test_an_article_written_as_a_document_by_keyboard(live_server, new_page, width, capsys):
     editor = make_editor("writer")
     make_policy()
-    article = blank_draft_with_a_shelf(editor)
     base = live_server.url
     page = new_page(width=width, height=900)
     log_in(page, base, editor.username)
+    article = blank_draft_with_imported_references(page, base, editor)
     page.goto(f"{base}/desk/articles/{article.pk}/editor/")
     # A new draft opens with the caret in its first claim; the shelf is numbered already.
     expect(page.locator("#new-claim textarea[name=text]")).to_be_focused()
@@ -124,7 +132,9 @@ def test_an_article_written_as_a_document_by_keyboard(live_server, new_page, wid
     if os.environ.get("DESK_SCREENSHOTS"):
         page.locator("#editor-body").screenshot(path=str(SCREENSHOTS / f"desk-editor-{width}.png"))
     with capsys.disabled():
-        print(f"\n{width}px: 11 claims, 4 references cited, {keys.count} keystrokes, {height}px tall")
+        print(
+            f"\n{width}px: 11 claims, 4 references cited, {keys.count} keystrokes, {height}px tall"
+        )
 
     rows = list(Article.objects.get(pk=article.pk).claims.order_by("position"))
     assert [r.text for r in rows] == [text for _, text, _ in ARTICLE]
