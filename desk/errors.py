@@ -12,7 +12,7 @@ import functools
 
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.shortcuts import render
 from django_fsm import ConcurrentTransition, TransitionNotAllowed
 
@@ -56,6 +56,9 @@ def error_messages(error: Exception) -> list[str]:
 
 def render_error(request, error: Exception):
     status = error_status(error)
+    if request.headers.get("X-Requested-With") == "fetch":
+        # The desk's scripts say what went wrong in the server's own words.
+        return JsonResponse({"errors": error_messages(error)}, status=status)
     return render(
         request,
         "desk/error.html",

@@ -7,8 +7,8 @@
   var root = document.querySelector("[data-editor]");
   if (!root || !window.fetch || !window.FormData) return;
   var status = root.querySelector("[data-editor-status]");
-  // With the script the claims read as the article does; each one's kind and level show
-  // while it is being edited (static/css/desk.css, ".editor-document").
+  // With the script the claims read as the article does (static/css/desk.css,
+  // ".editor-document").
   root.classList.add("editor-document");
   var tabLeaves = false; // after Esc, Tab moves focus as usual
 
@@ -59,6 +59,14 @@
       box.appendChild(list);
       // Saving again after reading this is deliberate; it names the current version.
       form.querySelector("input[name=expected_version]").value = json.version;
+    }
+    if (json.conflict && form.elements.claim_version) {
+      var theirs = document.createElement("p");
+      theirs.textContent = "Theirs: " + json.conflict.text +
+        (json.conflict.plain_text ? " (plain language: " + json.conflict.plain_text + ")" : "");
+      box.appendChild(theirs);
+      // Theirs is shown; a save after reading it names their version of the claim.
+      form.elements.claim_version.value = json.conflict.claim_version;
     }
     form.insertBefore(box, form.firstChild.nextSibling);
     say("Not saved.");
@@ -403,14 +411,20 @@
   }
 
   document.addEventListener("keydown", function (event) {
+    var typing = event.target.matches && event.target.matches("textarea, input[type=text], input[type=search], input:not([type])");
     if ((event.ctrlKey || event.metaKey) && !event.shiftKey && event.key.toLowerCase() === "z") {
       var undo = undoButton();
-      var field = event.target.matches && event.target.matches("textarea, input[type=text]");
-      // In a text field with changes of its own, Ctrl+Z undoes typing, as everywhere.
-      if (undo && !(field && event.target.value !== event.target.defaultValue)) {
+      // In a text field Ctrl+Z undoes typing, as everywhere; elsewhere it takes back the step.
+      if (undo && !typing) {
         event.preventDefault();
         undo.click();
       }
+    }
+    // Ctrl/Cmd+S in the new claim adds it, as Enter does (saved claims: the autosave's).
+    var adding = event.target.closest && event.target.closest("form[data-editor-form=add]");
+    if (adding && (event.ctrlKey || event.metaKey) && event.key.toLowerCase() === "s") {
+      event.preventDefault();
+      onEnter(adding);
     }
   });
 

@@ -284,10 +284,10 @@ export default class extends Controller {
 
   connect() {
     this.uid = (this.element.closest("[data-uid]") || this.element).getAttribute("data-uid");
-    // Saving is automatic here; the plain form's button stays as "save now", no longer the
-    // main action of the claim.
-    this.button = this.element.querySelector(".editor-save .button-primary");
-    if (this.button) this.button.classList.remove("button-primary");
+    // Saving is automatic here: the plain form's button is for pages without the script
+    // (Ctrl/Cmd+S or Enter saves at once).
+    this.button = this.element.querySelector(".editor-save");
+    if (this.button) this.button.hidden = true;
     this.element.setAttribute("data-autosave-state", "ready");
     this.saver = new Saver({
       read: () => readValues(this.element),
@@ -301,7 +301,7 @@ export default class extends Controller {
 
   disconnect() {
     this.saver.stop();
-    if (this.button) this.button.classList.add("button-primary");
+    if (this.button) this.button.hidden = false;
   }
 
   changed() {
