@@ -362,16 +362,21 @@ def history_merge_burst(*, article: Article, uid: str, by, reason: str) -> int:
     folded = 0
     for history in (claim.history, article.history):
         rows = list(history.order_by("-history_date", "-history_id")[:2])
-        if len(rows) == 2 and _one_burst(*rows, by=by, reason=reason):
+        if len(rows) == 2 and _one_burst(
+            *rows, by=by, reason=reason, since=article.last_transition_at
+        ):
             rows[1].delete()
             folded += 1
     return folded
 
 
-def _one_burst(latest, previous, *, by, reason: str) -> bool:
+def _one_burst(latest, previous, *, by, reason: str, since) -> bool:
+    # Never across a workflow step: the content as it stood when the article was submitted
+    # or sent back is what the board's rounds are compared with (``article_content_as_of``).
     return (
         latest.history_user_id == previous.history_user_id == by.pk
         and latest.history_change_reason == previous.history_change_reason == reason
         and previous.history_type == "~"
         and latest.history_date - previous.history_date < EDIT_BURST
+        and (since is None or previous.history_date > since)
     )

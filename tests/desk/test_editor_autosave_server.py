@@ -225,3 +225,30 @@ def test_a_reworded_claim_is_recorded_as_any_edit(editor, other_editor, reviewer
     assert article.history.first().history_change_reason == "Claim edited"
     summaries = {s.fingerprint: s.verified for s in article.claim_summaries()}
     assert summaries[claim.fingerprint()] is False  # the verdict named the old wording
+
+
+def test_a_burst_never_folds_across_a_workflow_step(editor, reviewer, policy):
+    """The content as the board last saw it stays in the history for the round's memory."""
+    from articles import services
+    from articles.history import article_content_as_of
+    from tests.factories import declare_no_conflict
+
+    article = draft_article(by=editor)
+    claim = facts(article)[0]
+    start = timezone.now()
+    with time_machine.travel(start, tick=False) as clock:
+        save(article, claim, editor, "As the board will see it.")
+        clock.shift(datetime.timedelta(seconds=20))
+        article.refresh_from_db()
+        services.article_submit(article=article, by=editor)
+        declare_no_conflict(article, reviewer)
+        services.article_start_review(article=article, by=reviewer)
+        clock.shift(datetime.timedelta(seconds=20))
+        services.article_request_changes(article=article, by=reviewer, comment="Again.")
+        sent_back = timezone.now()
+        clock.shift(datetime.timedelta(seconds=20))
+        article.refresh_from_db()
+        claim.refresh_from_db()
+        save(article, claim, editor, "Changed after the round.")
+    then = article_content_as_of(article=article, when=sent_back)
+    assert then.claims[1].text == "As the board will see it."
