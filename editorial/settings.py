@@ -39,8 +39,9 @@ if not SECRET_KEY:
     SECRET_KEY = "insecure-development-key-never-use-in-production"
 
 # The origin readers use, such as https://answers.example.org. Emails, password-reset
-# links and pages kept for everyone build their absolute URLs from it, never from the
-# request's Host header (editorial/urls_absolute.py).
+# links and every absolute URL in a public page (canonical links, structured data) are
+# built on it, never on the request's Host header, so a kept page is the same for every
+# reader and cannot be poisoned (editorial/urls_absolute.py).
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000" if DEBUG else "").strip().rstrip("/")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost" if DEBUG else "")
 if SITE_URL:
@@ -198,11 +199,6 @@ if CACHE_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-
-# Where the site is served from, e.g. https://answers.example.org: the origin of every
-# absolute URL in a public page (canonical links, structured data), never the request's
-# Host header, so a kept page is the same for every reader and cannot be poisoned.
-SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000" if DEBUG else "").rstrip("/")
 
 # The shared generation counter that tells every server whether a kept public page is
 # current (public/freshness.py): Redis when CACHE_URL is Redis, unless set apart.

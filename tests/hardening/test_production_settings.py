@@ -38,6 +38,26 @@ def test_check_deploy_is_clean_with_only_secret_key_and_hosts():
     assert "System check identified no issues" in result.stdout
 
 
+def test_with_only_allowed_hosts_the_site_url_is_its_https_origin():
+    """Canonical links and structured data need an absolute origin in production."""
+    env = _production_env(SECRET_KEY=secrets.token_urlsafe(50), ALLOWED_HOSTS="answers.example.org")
+    result = subprocess.run(
+        [
+            sys.executable,
+            "manage.py",
+            "shell",
+            "-c",
+            "from django.conf import settings; print(settings.SITE_URL)",
+        ],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == "https://answers.example.org"
+
+
 def test_a_site_url_that_is_not_an_origin_is_refused_at_start():
     env = _production_env(SECRET_KEY=secrets.token_urlsafe(50), SITE_URL="answers.example.org/x")
     result = subprocess.run(
