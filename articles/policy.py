@@ -84,6 +84,17 @@ def may_read_reports(user) -> bool:
     return is_editor_in_chief(user)
 
 
+def role_names(user) -> list[str]:
+    """The desk roles ``user`` holds, in words, as the desk header names them."""
+    roles = (
+        (is_editor, "Editor"),
+        (is_reviewer, "Board reviewer"),
+        (is_editor_in_chief, "Editor-in-chief"),
+        (is_site_admin, "Site admin"),
+    )
+    return [name for holds, name in roles if holds(user)]
+
+
 def has_desk_access(user) -> bool:
     """Editors, board reviewers, editors-in-chief and site admins work at the desk."""
     return is_editor(user) or is_reviewer(user) or is_site_admin(user) or is_editor_in_chief(user)

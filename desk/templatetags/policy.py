@@ -21,3 +21,8 @@ def is_reviewer(user) -> bool:
 @register.filter
 def may_read_reports(user) -> bool:
     return policy.may_read_reports(user)
+
+
+@register.filter
+def role_names(user) -> str:
+    return ", ".join(policy.role_names(user))

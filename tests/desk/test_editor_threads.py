@@ -80,3 +80,15 @@ def test_a_new_draft_opens_with_the_caret_in_its_first_claim(client, editor):
     page = client.get(reverse("desk:editor", kwargs={"pk": article.pk})).content.decode()
     field = page[page.index('id="id_new_text"') - 200 : page.index('id="id_new_text"') + 200]
     assert "autofocus" in field
+
+
+@pytest.mark.parametrize(
+    ("role", "said"),
+    [("editor", "Editor"), ("reviewer", "Board reviewer"), ("admin", "Editor, Board reviewer")],
+)
+def test_the_desk_header_names_who_is_signed_in_and_their_roles(client, roles, role, said):
+    user = roles[role]
+    client.force_login(user)
+    page = client.get(reverse("desk:dashboard")).content.decode()
+    header = page[page.index('class="desk-who"') :][:300]
+    assert user.get_full_name() in header and said in header
