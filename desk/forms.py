@@ -42,7 +42,10 @@ class BodyForm(VersionedForm):
     format = forms.ChoiceField(label="Format", choices=FORMATS, initial="markdown")
     body = forms.CharField(
         label="Body",
-        widget=forms.Textarea(attrs={"rows": 24, "spellcheck": "true"}),
+        # The body-keeper keeps what is typed on the device until it is saved.
+        widget=forms.Textarea(
+            attrs={"rows": 24, "spellcheck": "true", "data-body-keeper-target": "body"}
+        ),
         strip=False,
         max_length=MAX_INPUT_BYTES,
         help_text="One claim per paragraph or list item; cite references with their numbers, e.g. [1] or [2, 3].",
