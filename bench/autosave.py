@@ -33,7 +33,10 @@ def article_of(claims: int, editor):
 
     references = tuple(
         ReferenceData(
-            kind=ReferenceKind.RESEARCH, title=f"Study {n} of baclofen", source="J Neurol", year=2010
+            kind=ReferenceKind.RESEARCH,
+            title=f"Study {n} of baclofen",
+            source="J Neurol",
+            year=2010,
         )
         for n in range(1, 21)
     )
@@ -46,7 +49,9 @@ def article_of(claims: int, editor):
         )
         for n in range(claims)
     )
-    content = ArticleContent(title=f"A question of {claims} claims?", claims=body, references=references)
+    content = ArticleContent(
+        title=f"A question of {claims} claims?", claims=body, references=references
+    )
     return services.article_create(by=editor, title=content.title, content=content)
 
 

@@ -255,8 +255,10 @@ def claim_edit(
         return _replace_claim(content, index, _shaped(changed, previous))
 
     before = article.content_version
-    if citations is None and expected_claim_version is not None and _only_words(
-        article, uid, kind=kind, level=level, needs_no_citation=needs_no_citation
+    if (
+        citations is None
+        and expected_claim_version is not None
+        and _only_words(article, uid, kind=kind, level=level, needs_no_citation=needs_no_citation)
     ):
         # The usual autosave: new words, nothing else. The one row is written without
         # reading the body, under the same lock and version check.
@@ -280,9 +282,7 @@ def claim_edit(
             expected_version=expected_version,
             change=change,
             reason=CLAIM_EDITED,
-            claim_version=None
-            if expected_claim_version is None
-            else (uid, expected_claim_version),
+            claim_version=None if expected_claim_version is None else (uid, expected_claim_version),
         )
     if article.content_version != before:
         services.history_merge_burst(article=article, uid=uid, by=by, reason=CLAIM_EDITED)
@@ -294,7 +294,9 @@ CLAIM_EDITED = "Claim edited"
 
 def _only_words(article: Article, uid: str, *, kind, level, needs_no_citation: bool) -> bool:
     """Whether an edit of the claim that keeps its citations changes its words alone."""
-    claim = Claim.objects.filter(article=article, uid=uid).only("kind", "level", "needs_no_citation")
+    claim = Claim.objects.filter(article=article, uid=uid).only(
+        "kind", "level", "needs_no_citation"
+    )
     claim = claim.first()
     if claim is None:
         return False
