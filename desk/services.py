@@ -114,11 +114,7 @@ def _change_content(
     if claim_version is None:
         lock_article(article, expected_version=expected_version)
     else:
-        lock_article(article)
-        article.refresh_from_db(fields=["content_version"])
-        uid, version = claim_version
-        claim_check_version(article=article, uid=uid, version=version)
-        expected_version = article.content_version
+        expected_version = _lock_for_claim(article, *claim_version)
     article.forget_cached_content()
     content = article_get_content(article=article)
     changed = _refitted(change(content))
@@ -156,6 +152,15 @@ def _reworded_only(content: ArticleContent, changed: ArticleContent) -> ClaimDat
     old, new = different[0]
     same = dataclasses.replace(new, text=old.text, plain_text=old.plain_text)
     return new if same == old and new.uid else None
+
+
+def _lock_for_claim(article: Article, uid: str, version: int) -> int:
+    """Lock the article for an edit of one claim that names the claim's version, not the
+    article's: refused only when that claim changed. The content version to write on."""
+    lock_article(article)
+    article.refresh_from_db(fields=["content_version"])  # a conflict names the current one
+    claim_check_version(article=article, uid=uid, version=version)
+    return article.content_version
 
 
 def claim_check_version(*, article: Article, uid: str, version: int) -> None:
@@ -263,13 +268,10 @@ def claim_edit(
         # The usual autosave: new words, nothing else. The one row is written without
         # reading the body, under the same lock and version check.
         policy.ensure(by, policy.EDIT, article)
-        lock_article(article)
-        claim_check_version(article=article, uid=uid, version=expected_claim_version)
-        article.refresh_from_db(fields=["content_version"])
         article = services.claim_reword(
             article=article,
             by=by,
-            expected_version=article.content_version,
+            expected_version=_lock_for_claim(article, uid, expected_claim_version),
             uid=uid,
             text=text,
             plain_text=plain_text,

@@ -275,8 +275,6 @@ def editor_claim_save(request, pk, uid):
             expected_version=values["expected_version"],
             expected_claim_version=values["claim_version"],
             uid=str(uid),
-            # The numbers as the page showed them, untouched: the claim keeps its citations
-            # (they may number differently now, if others cited meanwhile).
             citations=typed,
             kind=values["kind"],
             level=values["level"],
