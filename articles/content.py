@@ -60,6 +60,15 @@ class ReferenceData:
 
 
 @dataclass(frozen=True)
+class CitedPassage:
+    """The passage of a cited source that supports a claim, quoted, and where it stands."""
+
+    number: int  # the reference number it is quoted from, as the claim cites it
+    quote: str
+    locator: str = ""  # page, section or table, as the editor names it
+
+
+@dataclass(frozen=True)
 class ClaimData:
     kind: ClaimKind
     text: str
@@ -73,6 +82,11 @@ class ClaimData:
     plain_text: str = ""
     # Stable identity of the claim across revisions (a UUID string), when known.
     uid: str = ""
+    # Quoted passages of the cited sources, one per cited reference number at most.
+    passages: tuple[CitedPassage, ...] = ()
+
+    def passage_for(self, number: int) -> CitedPassage | None:
+        return next((p for p in self.passages if p.number == number), None)
 
     @property
     def states_fact(self) -> bool:
@@ -140,6 +154,7 @@ class ContentParseError(ValueError):
 
 __all__ = [
     "ArticleContent",
+    "CitedPassage",
     "ClaimData",
     "ClaimKind",
     "ContentError",

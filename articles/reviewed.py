@@ -3,7 +3,7 @@
 The *reviewed content* of a revision is everything a reader can see of it: the
 question, the display heading, and for each claim its kind, nesting level,
 text, plain-language text, "needs no citation" mark and its citations in order,
-each with every detail of the cited reference. A verdict stores the
+each with every detail of the cited reference and the passage quoted from it. A verdict stores the
 fingerprint of the claim it verified and an approval the fingerprint of the
 whole content, so any later change, through whatever door and even to a
 reference shared with another article, leaves them naming something else: the
@@ -30,6 +30,17 @@ def reference_details(reference) -> dict:
     details["kind"] = str(details["kind"])
     details["year"] = int(details["year"])
     return details
+
+
+def cited_entry(details: dict, quote: str = "", locator: str = "") -> dict:
+    """One citation as reviewed: the reference's details, with the quoted passage if any.
+
+    A citation without a passage names only its reference, so fingerprints taken
+    before passages existed still name the same content.
+    """
+    if not quote:
+        return details
+    return details | {"passage": quote, "locator": locator}
 
 
 def claim_material(
@@ -62,10 +73,15 @@ def claim_fingerprint(**material) -> str:
 
 
 def cited_details(claim: ClaimData, references: Sequence[ReferenceData]) -> list[dict]:
-    return [
-        reference_details(references[n - 1]) if 1 <= n <= len(references) else UNRESOLVED
-        for n in claim.citations
-    ]
+    cited = []
+    for n in claim.citations:
+        if not 1 <= n <= len(references):
+            cited.append(UNRESOLVED)
+            continue
+        passage = claim.passage_for(n)
+        details = reference_details(references[n - 1])
+        cited.append(cited_entry(details, passage.quote, passage.locator) if passage else details)
+    return cited
 
 
 def claim_data_fingerprint(claim: ClaimData, references: Sequence[ReferenceData]) -> str:

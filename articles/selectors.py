@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from articles.content import (
     ArticleContent,
+    CitedPassage,
     ClaimData,
     ClaimKind,
     ReferenceData,
@@ -52,9 +53,14 @@ def content_from_claims(article: Article, claims: list[Claim]) -> ArticleContent
     claim_data = []
     for claim in claims:
         numbers = []
+        passages = []
         for citation in claim.citations.all():
             if citation.reference_id is not None:
                 numbers.append(reference_numbers[citation.reference_id])
+                if citation.passage:
+                    passages.append(
+                        CitedPassage(numbers[-1], citation.passage, citation.passage_locator)
+                    )
             else:
                 label = citation.unresolved_label
                 if label not in unresolved_numbers:
@@ -69,6 +75,7 @@ def content_from_claims(article: Article, claims: list[Claim]) -> ArticleContent
                 needs_no_citation=claim.needs_no_citation,
                 plain_text=claim.plain_text,
                 uid=str(claim.uid),
+                passages=tuple(passages),
             )
         )
     return ArticleContent(

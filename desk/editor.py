@@ -24,6 +24,8 @@ class CitedReference:
     reference: Reference | None  # None: a number with no reference behind it yet
     label: str = ""
     on_shelf: bool = False  # put by for the article, not cited yet: numbered after the cited
+    passage: str = ""  # quoted from the reference in support of the claim citing it
+    locator: str = ""  # where the passage stands in the source
 
 
 @dataclass
@@ -37,6 +39,21 @@ class EditorRow:
     @property
     def citation_numbers(self) -> str:
         return ", ".join(str(c.number) for c in self.citations)
+
+    @property
+    def quotable(self) -> list[CitedReference]:
+        """The cited references a passage can be quoted from: each resolved one, once."""
+        seen: set[int] = set()
+        found = []
+        for cited in self.citations:
+            if cited.reference is not None and cited.reference.pk not in seen:
+                seen.add(cited.reference.pk)
+                found.append(cited)
+        return found
+
+    @property
+    def quoted(self) -> int:
+        return sum(1 for c in self.quotable if c.passage)
 
 
 @dataclass
@@ -83,7 +100,9 @@ def editor_get_body(*, article: Article) -> EditorBody:
     rows = []
     for index, (claim, data) in enumerate(zip(claims, content.claims, strict=True), start=1):
         cited = [
-            CitedReference(number, c.reference, c.unresolved_label)
+            CitedReference(
+                number, c.reference, c.unresolved_label, False, c.passage, c.passage_locator
+            )
             for number, c in zip(data.citations, claim.citations.all(), strict=True)
         ]
         rows.append(EditorRow(claim=claim, number=index, citations=cited))

@@ -459,6 +459,31 @@ def claim_confirm_pairing(*, article: Article, by, uid: str, expected_claim_vers
     return claim
 
 
+@transaction.atomic
+def claim_quote_source(
+    *,
+    article: Article,
+    by,
+    uid: str,
+    reference_id: int,
+    quote: str,
+    locator: str,
+    expected_claim_version: int,
+) -> Article:
+    """The editor quotes, for one cited reference of a claim, the passage that supports it
+    and where it is in the source; refused only when that claim changed meanwhile."""
+    policy.ensure(by, policy.EDIT, article)
+    return services.citation_passage_set(
+        article=article,
+        by=by,
+        expected_version=_lock_for_claim(article, uid, expected_claim_version),
+        uid=uid,
+        reference_id=reference_id,
+        quote=quote,
+        locator=locator,
+    )
+
+
 def _block_end(claims: list[ClaimData], start: int) -> int:
     """Where the block of ``claims[start]`` ends: the claim and the list items nested under it."""
     level = claims[start].level

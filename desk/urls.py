@@ -16,6 +16,11 @@ urlpatterns = [
     path("articles/<int:pk>/editor/<uuid:uid>/", views.editor_claim_save, name="editor_save"),
     path("articles/<int:pk>/editor/<uuid:uid>/cite/", views.editor_claim_cite, name="editor_cite"),
     path(
+        "articles/<int:pk>/editor/<uuid:uid>/quote/<int:reference_id>/",
+        views.editor_claim_quote,
+        name="editor_quote",
+    ),
+    path(
         "articles/<int:pk>/editor/<uuid:uid>/pairing/",
         views.editor_claim_pairing,
         name="editor_pairing",

@@ -40,6 +40,7 @@ from jsonschema.exceptions import ValidationError
 
 from articles.content import (
     ArticleContent,
+    CitedPassage,
     ClaimData,
     ClaimKind,
     ContentError,
@@ -148,7 +149,8 @@ def _schema_error(error: ValidationError) -> ContentError:
 
 
 def _semantic_errors(data: dict[str, Any]) -> Iterator[ContentError]:
-    """What the schema cannot say: real dates, reference order and list nesting."""
+    """What the schema cannot say: real dates, reference order, list nesting, and passages
+    quoted from references the claim cites."""
     if data.get("last_updated") is not None:
         try:
             datetime.date.fromisoformat(data["last_updated"])
@@ -170,6 +172,14 @@ def _semantic_errors(data: dict[str, Any]) -> Iterator[ContentError]:
             )
             yield ContentError(message, path=f"$.claims[{index}].level")
         deepest = level + 1 if is_item else 0
+        quoted: set[int] = set()
+        for n, passage in enumerate(claim.get("passages", [])):
+            number, path = passage["number"], f"$.claims[{index}].passages[{n}].number"
+            if number not in claim.get("citations", []):
+                yield ContentError("the claim does not cite this reference number", path=path)
+            elif number in quoted:
+                yield ContentError("one passage per cited reference", path=path)
+            quoted.add(number)
 
 
 def _content(data: dict[str, Any]) -> ArticleContent:
@@ -192,6 +202,10 @@ def _claim(data: dict[str, Any]) -> ClaimData:
         needs_no_citation=data.get("needs_no_citation", False),
         plain_text=data.get("plain_text", ""),
         uid=data.get("uid", ""),
+        passages=tuple(
+            CitedPassage(int(p["number"]), p["quote"], p.get("locator", ""))
+            for p in data.get("passages", [])
+        ),
     )
 
 
@@ -210,7 +224,7 @@ def _reference(data: dict[str, Any]) -> ReferenceData:
 
 def _claim_data(claim: ClaimData) -> dict[str, Any]:
     data: dict[str, Any] = {"uid": claim.uid} if claim.uid else {}
-    return data | {
+    data |= {
         "kind": claim.kind.value,
         "text": claim.text,
         "level": claim.level,
@@ -218,6 +232,11 @@ def _claim_data(claim: ClaimData) -> dict[str, Any]:
         "needs_no_citation": claim.needs_no_citation,
         "plain_text": claim.plain_text,
     }
+    if claim.passages:  # written only when quoted, so documents without any read as before
+        data["passages"] = [
+            {"number": p.number, "quote": p.quote, "locator": p.locator} for p in claim.passages
+        ]
+    return data
 
 
 def _reference_data(number: int, reference: ReferenceData) -> dict[str, Any]:

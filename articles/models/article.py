@@ -196,7 +196,11 @@ class Claim(models.Model):
             plain_text=self.plain_text,
             needs_no_citation=self.needs_no_citation,
             cited=[
-                reviewed.reference_details(c.reference) if c.reference_id else reviewed.UNRESOLVED
+                reviewed.cited_entry(
+                    reviewed.reference_details(c.reference), c.passage, c.passage_locator
+                )
+                if c.reference_id
+                else reviewed.UNRESOLVED
                 for c in self.citations.all()
             ],
         )
@@ -232,6 +236,12 @@ class Citation(models.Model):
     )
     # The number as the source wrote it, kept while no reference stands behind it.
     unresolved_label = models.CharField(max_length=20, blank=True)
+    # The passage of the cited source that supports the claim, quoted by the editor, and
+    # where it stands in the source. Reviewed with the claim (``articles.reviewed``).
+    passage = models.TextField("quoted passage", blank=True)
+    passage_locator = models.CharField(
+        "where in the source", max_length=120, blank=True, help_text="Page, section or table"
+    )
 
     history = HistoricalRecords()
 

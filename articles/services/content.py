@@ -154,6 +154,60 @@ def claim_reword(
     return article
 
 
+# What a quoted passage and its place in the source may hold.
+PASSAGE_MAX_CHARS = 2000
+LOCATOR_MAX_CHARS = 120
+
+
+@transaction.atomic
+def citation_passage_set(
+    *,
+    article: Article,
+    by,
+    expected_version: int,
+    uid: str,
+    reference_id: int,
+    quote: str,
+    locator: str = "",
+) -> Article:
+    """Quote the passage of a cited source that supports a claim, and say where it is (page,
+    section, table); an empty quote clears it. The passage is reviewed with the claim, so
+    a change bumps the claim's version and makes its verdicts stale."""
+    policy.ensure(by, policy.EDIT, article)
+    quote, locator = (quote or "").strip(), " ".join((locator or "").split())
+    errors = {}
+    if len(quote) > PASSAGE_MAX_CHARS:
+        errors["quote"] = f"Keep the passage to {PASSAGE_MAX_CHARS:,} characters; quote less."
+    if len(locator) > LOCATOR_MAX_CHARS:
+        errors["locator"] = f"Keep where it is to {LOCATOR_MAX_CHARS} characters."
+    if locator and not quote:
+        errors["quote"] = "Quote the passage, or clear where it is as well."
+    if errors:
+        raise ValidationError(errors)
+    lock_article(article, expected_version=expected_version)
+    claim = Claim.objects.filter(article=article, uid=uid).first()
+    if claim is None:
+        raise ValidationError({"claim": "This claim is no longer in the article; reload the page."})
+    rows = list(claim.citations.filter(reference_id=reference_id))
+    if not rows:
+        raise ValidationError(
+            {"reference": "The claim no longer cites this reference; cite it before quoting it."}
+        )
+    if all((r.passage, r.passage_locator) == (quote, locator) for r in rows):
+        return article
+    for row in rows:
+        row.passage, row.passage_locator = quote, locator
+        row._history_user = by
+        row.save(update_fields=["passage", "passage_locator"])
+    reason = "Quoted passage changed" if quote else "Quoted passage removed"
+    claim.version += 1
+    claim._history_user = by
+    claim._change_reason = reason
+    claim.save(update_fields=["version"])
+    _bump_content(article, by=by, reason=reason)
+    return article
+
+
 def _bump_content(article: Article, *, by, reason: str) -> None:
     article.content_version += 1
     article.last_updated = timezone.localdate()
@@ -163,19 +217,38 @@ def _bump_content(article: Article, *, by, reason: str) -> None:
 
 
 def _citation_rows(
-    claim: Claim, numbers: Sequence[int], references: list[Reference]
+    claim: Claim, data: ClaimData, references: list[Reference], previous: Sequence[Citation] = ()
 ) -> list[Citation]:
+    """The claim's citations as ``data`` numbers them.
+
+    A cited reference keeps the passage quoted from it: the one ``data`` carries,
+    else the one the claim had for that reference. Doors that know nothing of
+    passages (the text formats, a claim's form) so never drop one; a passage is
+    changed or cleared by ``citation_passage_set`` alone.
+    """
+    kept = {c.reference_id: c for c in previous if c.reference_id is not None and c.passage}
     rows = []
-    for position, number in enumerate(numbers):
-        if 1 <= number <= len(references):
-            rows.append(Citation(claim=claim, position=position, reference=references[number - 1]))
-        else:
+    for position, number in enumerate(data.citations):
+        if not 1 <= number <= len(references):
             rows.append(Citation(claim=claim, position=position, unresolved_label=str(number)))
+            continue
+        reference = references[number - 1]
+        row = Citation(claim=claim, position=position, reference=reference)
+        if passage := data.passage_for(number):
+            row.passage, row.passage_locator = passage.quote, passage.locator
+        elif earlier := kept.get(reference.pk):
+            row.passage, row.passage_locator = earlier.passage, earlier.passage_locator
+        rows.append(row)
     return rows
 
 
 def _citation_key(citation: Citation) -> tuple:
-    return (citation.reference_id, citation.unresolved_label)
+    return (
+        citation.reference_id,
+        citation.unresolved_label,
+        citation.passage,
+        citation.passage_locator,
+    )
 
 
 def _validate_claim(data: ClaimData, index: int) -> None:
@@ -219,10 +292,10 @@ def _write_claims(article: Article, content: ArticleContent, *, by, reason: str)
                 claim.uid = data.uid  # a claim coming back (restored) keeps its identity
                 keep.add(data.uid)
             new_claims.append(claim)
-            new_citations.extend(_citation_rows(claim, data.citations, references))
+            new_citations.extend(_citation_rows(claim, data, references))
             continue
         keep.add(data.uid)
-        wanted = _citation_rows(claim, data.citations, references)
+        wanted = _citation_rows(claim, data, references, list(claim.citations.all()))
         citations_changed = [_citation_key(c) for c in claim.citations.all()] != [
             _citation_key(c) for c in wanted
         ]

@@ -13,6 +13,7 @@ from desk.views.editor import (
     editor_claim_add,
     editor_claim_cite,
     editor_claim_pairing,
+    editor_claim_quote,
     editor_claim_save,
     editor_claim_structure,
 )
@@ -51,6 +52,7 @@ __all__ = [
     "editor_claim_add",
     "editor_claim_cite",
     "editor_claim_pairing",
+    "editor_claim_quote",
     "editor_claim_save",
     "editor_claim_structure",
     "question_handle",

@@ -399,6 +399,37 @@ def editor_claim_pairing(request, pk, uid):
 
 
 @desk_view
+def editor_claim_quote(request, pk, uid, reference_id):
+    """Quote the passage of one cited reference that supports the claim, and where it is."""
+    if (refused := _post_only(request)) is not None:
+        return refused
+    article = get_article(pk)
+    claim = get_object_or_404(Claim, article=article, uid=uid)
+    try:
+        version = int(request.POST.get("claim_version", ""))
+    except ValueError:
+        version = 0
+    quote = request.POST.get("quote", "")
+    desk_services.claim_quote_source(
+        article=article,
+        by=request.user,
+        uid=str(uid),
+        reference_id=reference_id,
+        quote=quote,
+        locator=request.POST.get("locator", ""),
+        expected_claim_version=version or -1,
+    )
+    return _done(
+        request,
+        article,
+        str(claim.uid),
+        "Passage saved: the board reviews it with the claim."
+        if quote.strip()
+        else "Passage removed.",
+    )
+
+
+@desk_view
 def editor_claim_cite(request, pk, uid):
     article = get_article(pk)
     policy.ensure(request.user, policy.EDIT, article)
