@@ -1,6 +1,6 @@
 """The editorial desk for editors and board reviewers (namespace "desk")."""
 
-from django.urls import path
+from django.urls import include, path
 
 from desk import views
 
@@ -63,6 +63,7 @@ urlpatterns = [
     path("articles/<int:pk>/assign/", views.article_assign, name="assign"),
     path("articles/<int:pk>/topics/", views.article_topics, name="topics"),
     path("articles/<int:pk>/<slug:name>/", views.article_transition, name="transition"),
+    path("notifications/", include("notifications.urls")),
     path("reports/", views.reports, name="reports"),
     path("reports/<slug:report>.csv", views.report_csv, name="report_csv"),
     path(

@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "api",
     "screening",
     "board",
+    "notifications",
 ]
 
 MIDDLEWARE = [
