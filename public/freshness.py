@@ -1,18 +1,22 @@
-"""Is a kept public page still current? One shared number answers, on every server.
+"""Is a kept public page still current? One number in the database answers, on every server.
 
 Every write that can change what a public page shows calls ``bump()`` inside
 its transaction. ``bump()`` raises the site generation, a counter in one
-database row (``SiteGeneration``), in that same transaction, and once the
-transaction commits it publishes the new value to Redis. A kept page records
-the generation it was rendered under and is replayed only while the
+database row (``SiteGeneration``), in that same transaction. A kept page
+records the generation it was rendered under and is replayed only while the
 generation has not moved (``public.fastpath``).
 
-Reading the generation on a warm request is one Redis GET over a persistent
-connection, no SQL. It fails closed: when Redis is not configured (the
-per-process cache of a single-server or development set-up), does not answer,
-or has no value, the generation is read from the database row (one small
-query; on SQLite only after ``PRAGMA data_version`` says another connection
-has committed), so no process can replay a page older than a committed change.
+The generation is read from the database on every request that may replay a
+kept page: one primary-key read over the process's persistent connection, as
+quick as a Redis round trip (bench/kept_pages.py). The database is the only
+place that cannot be behind a committed change, so nothing any cache does
+(stall, restart, eviction, lost writes) can make a server replay a page older
+than one a reader was already served: a copy held anywhere else could lag
+behind a commit and send readers back in time. On SQLite the row is read only
+after ``PRAGMA data_version`` says another connection has committed.
+
+While the database cannot be read, ``current()`` raises; the kept-page
+middleware then serves what it kept, marked stale (``public.fastpath``).
 
 Who calls ``bump()``:
 - ``articles.services``: every workflow transaction (``_take_transition``: submit,
@@ -33,83 +37,16 @@ pages expire then.
 from __future__ import annotations
 
 import datetime
-import logging
-import os
-import time
 
-from django.conf import settings
-from django.db import connection, transaction
+from django.db import connection
 from django.db.models import F, Value
 from django.utils import timezone
-
-logger = logging.getLogger("editorial.freshness")
-
-REDIS_KEY = "public:site-generation"
-# The Redis copy expires after this many seconds and is then read again from the
-# database: a publish lost to a Redis hiccup cannot keep pages stale for longer.
-REDIS_TTL_SECONDS = 30
-# After Redis fails to answer, read the database for this long before trying it again,
-# rather than waiting for a timeout on every request.
-REDIS_RETRY_AFTER_SECONDS = 5
-REDIS_TIMEOUT_SECONDS = 0.25
-
-# Sets the counter only upward, so a late writer or a reader re-seeding from the
-# database can never move it back past a newer value.
-_SET_AT_LEAST = """
-local current = tonumber(redis.call('GET', KEYS[1]) or '-1')
-if current < tonumber(ARGV[1]) then
-  redis.call('SET', KEYS[1], ARGV[1], 'EX', tonumber(ARGV[2]))
-  return 1
-end
-return 0
-"""
-
-_client = None
-_client_for: tuple[int, str] | None = None
-_redis_down_until = 0.0
 
 
 def _table() -> str:
     from public.models import SiteGeneration
 
     return connection.ops.quote_name(SiteGeneration._meta.db_table)
-
-
-def _redis():
-    """This process's Redis client (one connection pool per process), or None."""
-    global _client, _client_for
-    url = settings.FRESHNESS_REDIS_URL
-    if not url or time.monotonic() < _redis_down_until:
-        return None
-    owner = (os.getpid(), url)  # a forked worker must not share its parent's sockets
-    if _client_for != owner:
-        import redis
-
-        _client = redis.Redis.from_url(
-            url,
-            socket_timeout=REDIS_TIMEOUT_SECONDS,
-            socket_connect_timeout=REDIS_TIMEOUT_SECONDS,
-        )
-        _client_for = owner
-    return _client
-
-
-def _redis_failed(error: Exception) -> None:
-    global _redis_down_until
-    _redis_down_until = time.monotonic() + REDIS_RETRY_AFTER_SECONDS
-    logger.warning("Site generation: Redis unavailable (%s); reading the database", error)
-
-
-def _publish(value: int) -> None:
-    client = _redis()
-    if client is None:
-        return
-    import redis
-
-    try:
-        client.eval(_SET_AT_LEAST, 1, REDIS_KEY, value, REDIS_TTL_SECONDS)
-    except redis.RedisError as error:
-        _redis_failed(error)
 
 
 def read_database() -> int:
@@ -120,8 +57,9 @@ def read_database() -> int:
     return row[0] if row else 0
 
 
-def _read_database_when_changed() -> int:
-    """The generation from the database, read again only when the database may have changed.
+def current() -> int:
+    """The site generation now, as committed (one query; on SQLite, only after a commit
+    elsewhere). Raises ``django.db.DatabaseError`` while the database cannot be read.
 
     SQLite counts the commits other connections make to the file (``PRAGMA
     data_version``, no table read). While that number stands and this
@@ -141,25 +79,6 @@ def _read_database_when_changed() -> int:
     return value
 
 
-def current() -> int:
-    """The site generation now: from Redis when it answers (no SQL), else the database."""
-    client = _redis()
-    if client is not None:
-        import redis
-
-        try:
-            value = client.get(REDIS_KEY)
-        except redis.RedisError as error:
-            _redis_failed(error)
-        else:
-            if value is not None:
-                return int(value)
-    value = _read_database_when_changed()
-    if client is not None:
-        _publish(value)
-    return value
-
-
 def bump() -> None:
     """A public page may have changed: call inside the transaction of every such write."""
     from public.models import SiteGeneration
@@ -171,10 +90,7 @@ def bump() -> None:
         if row is None:  # the row is made by migration; a flushed test database lacks it
             SiteGeneration.objects.bulk_create([SiteGeneration(pk=1)], ignore_conflicts=True)
             cursor.execute(sql)
-            row = cursor.fetchone()
-    value = row[0]
     connection.site_generation_seen = None
-    transaction.on_commit(lambda: _publish(value))
 
 
 _POLICY_TAKES_EFFECT, _CREDENTIAL_LAPSES = 0, 1
