@@ -1,5 +1,6 @@
 """Every email the site sends, kept until it is delivered or given up on."""
 
+import datetime
 import uuid
 
 from django.db import models
@@ -29,6 +30,10 @@ class OutboundEmail(models.Model):
     claimed_at = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
 
+    # A message "sending" for longer than this lost its worker mid-way: whether the mail
+    # server got it is unknown, so only an operator sends it again (the admin's "Retry").
+    STUCK_AFTER = datetime.timedelta(minutes=10)
+
     class Meta:
         ordering = ["-created_at", "-pk"]
         verbose_name = "outgoing email"
@@ -39,3 +44,19 @@ class OutboundEmail(models.Model):
     @staticmethod
     def new_message_id(domain: str) -> str:
         return f"<{uuid.uuid4().hex}@{domain or 'localhost'}>"
+
+
+class WorkerHeartbeat(models.Model):
+    """When each mail worker last went round its loop; a worker that cannot reach the database
+    cannot write here, which is what readiness and the metrics read from its age."""
+
+    name = models.CharField(max_length=64, unique=True, help_text="The worker's --worker-id.")
+    seen_at = models.DateTimeField()
+    pid = models.PositiveIntegerField()
+    host = models.CharField(max_length=255, blank=True)
+
+    class Meta:
+        ordering = ["-seen_at"]
+
+    def __str__(self) -> str:
+        return f"{self.name} (pid {self.pid} on {self.host or '?'}), seen {self.seen_at:%H:%M:%S}"

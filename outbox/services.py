@@ -2,7 +2,7 @@
 
 ``email_enqueue`` stores the message and enqueues its delivery task in the
 caller's transaction: a rolled-back change sends nothing, a committed one
-cannot lose its mail. The worker (``manage.py db_worker``) runs
+cannot lose its mail. The worker (``manage.py outbox_worker``) runs
 ``email_deliver``, which claims the message with one conditional update (so two
 workers, or a task enqueued twice, never send it twice), sends it, and on an
 error re-enqueues itself with a growing delay (``run_after``). After
@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import datetime
 import logging
+import os
+import socket
 
 from django.conf import settings
 from django.core.mail import EmailMessage
@@ -22,7 +24,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from editorial.urls_absolute import site_domain
-from outbox.models import OutboundEmail
+from outbox.models import OutboundEmail, WorkerHeartbeat
 
 logger = logging.getLogger("editorial.outbox")
 Status = OutboundEmail.Status
@@ -125,7 +127,7 @@ def email_retry(*, emails) -> int:
     An email left "sending" for over ten minutes (its worker was killed mid-way)
     counts as failed; one sending now is left alone, so nothing goes out twice.
     """
-    stuck = timezone.now() - datetime.timedelta(minutes=10)
+    stuck = timezone.now() - OutboundEmail.STUCK_AFTER
     ids = list(
         emails.filter(
             Q(status=Status.FAILED) | Q(status=Status.SENDING, claimed_at__lt=stuck)
@@ -149,3 +151,17 @@ def requeue_waiting(*, emails) -> int:
     for email_id in ids:
         _enqueue_delivery(email_id)
     return len(ids)
+
+
+def heartbeat_record(*, name: str) -> None:
+    """Note that the worker ``name`` (this process) went round its loop just now."""
+    WorkerHeartbeat.objects.update_or_create(
+        name=name,
+        defaults={"seen_at": timezone.now(), "pid": os.getpid(), "host": socket.gethostname()},
+    )
+
+
+def heartbeat_prune(*, older_than: datetime.timedelta) -> int:
+    """Forget workers not seen for ``older_than`` (each start may bring a new id); how many."""
+    deleted, _ = WorkerHeartbeat.objects.filter(seen_at__lt=timezone.now() - older_than).delete()
+    return deleted
