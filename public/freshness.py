@@ -7,8 +7,8 @@ records the generation it was rendered under and is replayed only while the
 generation has not moved (``public.fastpath``).
 
 The generation is read from the database on every request that may replay a
-kept page: one primary-key read over the process's persistent connection, as
-quick as a Redis round trip (bench/kept_pages.py). The database is the only
+kept page: one primary-key read over the process's persistent connection, about
+0.1 ms more than a Redis round trip (bench/kept_pages.py). The database is the only
 place that cannot be behind a committed change, so nothing any cache does
 (stall, restart, eviction, lost writes) can make a server replay a page older
 than one a reader was already served: a copy held anywhere else could lag
