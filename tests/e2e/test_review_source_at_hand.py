@@ -1,4 +1,5 @@
-"""The review screen with the source at hand: the cited abstract opens by keyboard, and a claim
+"""The review screen with the source at hand: the cited abstract shows beside the claim and folds
+by keyboard, and a claim
 whose wording changed without its plain-language version is flagged, at 1280 and 390 px."""
 
 import pytest
@@ -75,8 +76,11 @@ def test_the_reviewer_reads_the_abstract_and_the_paired_flag_by_keyboard(
     expect(
         page.get_by_text("The claim changed and its plain-language version did not.")
     ).to_be_visible()
+    expect(page.get_by_text(ABSTRACT)).to_be_visible()  # beside the claim, open
     abstract = page.locator(".review-abstract summary")
     abstract.focus()
+    page.keyboard.press("Enter")  # folded away by keyboard, and back
+    expect(page.get_by_text(ABSTRACT)).to_be_hidden()
     page.keyboard.press("Enter")
     expect(page.get_by_text(ABSTRACT)).to_be_visible()
     overflow = page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
