@@ -28,9 +28,10 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
+from django.contrib.auth import get_user_model
 from django.db import connection
-from django.db.models import Count, Q
-from django.db.models.functions import TruncMonth
+from django.db.models import Count, Max, Q
+from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
 
 from articles.models import Article, ArticleTransition
@@ -156,8 +157,11 @@ class StateTime:
     p90: float | None
 
 
-def time_in_state(period: Period) -> list[StateTime]:
-    """Median and 90th percentile of the stays in each state that ended in ``period``."""
+def _stays_sql(period: Period) -> tuple[str, list]:
+    """``SELECT article_id, state, secs`` for each stay that ended in ``period``, with its params.
+
+    The one definition of a stay, for the report and for the list of its articles.
+    """
     article, log = Article._meta.db_table, ArticleTransition._meta.db_table
     # The stays that ended in the period are closed by its transitions. Each began at the
     # article's transition before (LAG over the period's rows); for the first in the period,
@@ -166,7 +170,8 @@ def time_in_state(period: Period) -> list[StateTime]:
     # not correlated subqueries: PostgreSQL estimates those so dear that it compiles the
     # query with JIT, which costs more than running it.)
     spans = (
-        f"SELECT t.source AS state, t.name AS closed_by, t.created_at AS ended_at, "
+        f"SELECT t.article_id AS article_id, t.source AS state, t.name AS closed_by, "
+        f"t.created_at AS ended_at, "
         f"COALESCE("
         f"LAG(t.created_at) OVER (PARTITION BY t.article_id ORDER BY t.created_at, t.id), "
         f"earlier.last_at, a.created_at) AS started_at "
@@ -176,12 +181,19 @@ def time_in_state(period: Period) -> list[StateTime]:
         f"ON earlier.article_id = t.article_id "
         f"WHERE t.source <> t.target AND t.created_at >= %s AND t.created_at < %s"
     )
-    values = (
-        f"SELECT state AS grp, {_seconds_between('started_at', 'ended_at')} AS secs "
+    stays = (
+        f"SELECT article_id, state, {_seconds_between('started_at', 'ended_at')} AS secs "
         f"FROM ({spans}) spans WHERE closed_by <> %s"
     )
     since, until = _dt(period.since), _dt(period.until)
-    rows = _run(_percentile_sql(values, "state", FRACTIONS), [since, since, until, IMPORT])
+    return stays, [since, since, until, IMPORT]
+
+
+def time_in_state(period: Period) -> list[StateTime]:
+    """Median and 90th percentile of the stays in each state that ended in ``period``."""
+    stays, params = _stays_sql(period)
+    values = f"SELECT state AS grp, secs FROM ({stays}) stays"
+    rows = _run(_percentile_sql(values, "state", FRACTIONS), params)
     found = {state: (n, p50, p90) for state, n, p50, p90 in rows}
     return [
         StateTime(value, label, *found.get(value, (0, None, None)))
@@ -233,6 +245,16 @@ class ReviewerLoad:
     median_turnaround: float | None = None  # seconds, assignment to completion
 
 
+def _open() -> Q:
+    """An assignment the reviewer still has to do (the report's "open", and its list's)."""
+    return Q(status=ReviewAssignment.Status.OPEN)
+
+
+def _overdue(today: datetime.date) -> Q:
+    """An open assignment whose due date has passed (due today is not overdue yet)."""
+    return _open() & Q(due_on__lt=today)
+
+
 def reviewer_workload(period: Period, today: datetime.date | None = None) -> list[ReviewerLoad]:
     """Each reviewer with an open assignment or one completed in ``period``.
 
@@ -246,22 +268,23 @@ def reviewer_workload(period: Period, today: datetime.date | None = None) -> lis
         completed_at__gte=period.since,
         completed_at__lt=period.until,
     )
-    is_open = Q(status=ReviewAssignment.Status.OPEN)
+    is_open = _open()
     rows = (
         ReviewAssignment.objects.filter(is_open | done_in_period)
         .order_by()
         .values("reviewer_id", "reviewer__username", "reviewer__first_name", "reviewer__last_name")
         .annotate(
             open=Count("pk", filter=is_open),
-            overdue=Count("pk", filter=is_open & Q(due_on__lt=today)),
+            overdue=Count("pk", filter=_overdue(today)),
             done=Count("pk", filter=done_in_period),
         )
     )
     loads = {
         r["reviewer_id"]: ReviewerLoad(
             reviewer_id=r["reviewer_id"],
-            name=f"{r['reviewer__first_name']} {r['reviewer__last_name']}".strip()
-            or r["reviewer__username"],
+            name=_person(
+                r["reviewer__first_name"], r["reviewer__last_name"], r["reviewer__username"]
+            ),
             open=r["open"],
             overdue=r["overdue"],
             done=r["done"],
@@ -283,6 +306,21 @@ def reviewer_workload(period: Period, today: datetime.date | None = None) -> lis
     return sorted(loads.values(), key=lambda load: (-load.overdue, -load.open, load.name))
 
 
+def reviewer_name_get(*, reviewer_id: int) -> str | None:
+    """The reviewer's name as "reviewers" shows it, or None when there is no such user."""
+    found = (
+        get_user_model()
+        .objects.filter(pk=reviewer_id)
+        .values_list("first_name", "last_name", "username")
+        .first()
+    )
+    return _person(*found) if found else None
+
+
+def _person(first_name: str, last_name: str, username: str) -> str:
+    return f"{first_name} {last_name}".strip() or username
+
+
 @dataclass(frozen=True)
 class AgingArticle:
     pk: int
@@ -300,6 +338,160 @@ def aging_approved(now: datetime.datetime | None = None, limit: int = AGING_ROWS
         .values_list("pk", "title", "published_version__approved_at")[:limit]
     )
     return [AgingArticle(pk, title, at, (now - at).days) for pk, title, at in rows]
+
+
+# -- The articles behind one bar -------------------------------------------------------
+#
+# Each report's bars link to the articles they count. The lists below ask the same
+# question as the bar (the same filters, the same stays), so their rows add up to it.
+
+PER_PAGE = 100
+
+
+@dataclass(frozen=True)
+class Listing:
+    """One page of the articles behind a bar, and how many rows there are in all."""
+
+    rows: list
+    total: int
+    page: int
+    per_page: int = PER_PAGE
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.per_page))
+
+    @property
+    def first(self) -> int:
+        """The place of the page's first row in the whole list, counting from 1."""
+        return (self.page - 1) * self.per_page + 1
+
+    @property
+    def last(self) -> int:
+        return self.first + len(self.rows) - 1
+
+
+def _listing(rows, *, page: int, per_page: int, make) -> Listing:
+    """A page of ``rows`` (a queryset of tuples): its count, then its rows (none past the end)."""
+    total = rows.count()
+    start = (page - 1) * per_page
+    found = [make(*row) for row in rows[start : start + per_page]] if start < total else []
+    return Listing(rows=found, total=total, page=page, per_page=per_page)
+
+
+@dataclass(frozen=True)
+class ArticleInState:
+    pk: int
+    title: str
+    since: datetime.datetime  # its last workflow step, or its creation
+
+
+def articles_in_state_list(*, state: str, page: int = 1, per_page: int = PER_PAGE) -> Listing:
+    """The articles in ``state`` now, as "articles per state" counts them; longest there first."""
+    rows = (
+        Article.objects.filter(state=state)
+        .annotate(since=Coalesce("last_transition_at", "created_at"))
+        .order_by("since", "pk")
+        .values_list("pk", "title", "since")
+    )
+    return _listing(rows, page=page, per_page=per_page, make=ArticleInState)
+
+
+@dataclass(frozen=True)
+class ArticleStays:
+    pk: int
+    title: str
+    state: str  # now
+    stays: int  # its stays in the state that ended in the period
+    longest: float  # seconds
+
+
+def articles_with_stays_list(
+    *, period: Period, state: str, page: int = 1, per_page: int = PER_PAGE
+) -> Listing:
+    """The articles whose stays in ``state`` ended in ``period``: the stays "time in each state"
+    measures, per article, longest stay first. One query, the count in a window."""
+    stays, params = _stays_sql(period)
+    article = Article._meta.db_table
+    sql = (
+        f"SELECT s.article_id, a.title, a.state, COUNT(*) AS stays, MAX(s.secs) AS longest, "
+        f"COUNT(*) OVER () AS total "
+        f"FROM ({stays}) s JOIN {article} a ON a.id = s.article_id "
+        f"WHERE s.state = %s GROUP BY s.article_id, a.title, a.state "
+        f"ORDER BY longest DESC, s.article_id LIMIT %s OFFSET %s"
+    )
+    found = _run(sql, [*params, state, per_page, (page - 1) * per_page])
+    return Listing(
+        rows=[ArticleStays(*row[:5]) for row in found],
+        total=found[0][5] if found else 0,
+        page=page,
+        per_page=per_page,
+    )
+
+
+@dataclass(frozen=True)
+class ArticleDecisions:
+    pk: int
+    title: str
+    state: str  # now
+    decisions: int  # of the kind asked for, in the month
+    last_at: datetime.datetime
+
+
+def articles_decided_list(
+    *,
+    period: Period,
+    month: datetime.date,
+    decision: str,
+    page: int = 1,
+    per_page: int = PER_PAGE,
+) -> Listing:
+    """The articles given ``decision`` (approve or request_changes) in ``month`` within
+    ``period``, as "decisions per month" counts them; in the order of their last one."""
+    next_month = (month + datetime.timedelta(days=32)).replace(day=1)
+    rows = (
+        ArticleTransition.objects.filter(
+            name=decision,
+            created_at__gte=max(period.since, _midnight(month)),
+            created_at__lt=min(period.until, _midnight(next_month)),
+        )
+        .order_by()
+        .values("article_id", "article__title", "article__state")
+        .annotate(decisions=Count("pk"), last_at=Max("created_at"))
+        .order_by("last_at", "article_id")
+        .values_list("article_id", "article__title", "article__state", "decisions", "last_at")
+    )
+    return _listing(rows, page=page, per_page=per_page, make=ArticleDecisions)
+
+
+@dataclass(frozen=True)
+class AssignedArticle:
+    pk: int
+    title: str
+    state: str  # now
+    assigned_at: datetime.datetime
+    due_on: datetime.date
+
+
+def reviewer_assignments_list(
+    *,
+    reviewer_id: int,
+    overdue: bool,
+    today: datetime.date | None = None,
+    page: int = 1,
+    per_page: int = PER_PAGE,
+) -> Listing:
+    """The reviewer's open assignments (or only the overdue ones), as "reviewers" counts them;
+    the earliest due first."""
+    today = today or timezone.localdate()
+    rows = (
+        ReviewAssignment.objects.filter(
+            _overdue(today) if overdue else _open(), reviewer_id=reviewer_id
+        )
+        .order_by("due_on", "pk")
+        .values_list("article_id", "article__title", "article__state", "assigned_at", "due_on")
+    )
+    return _listing(rows, page=page, per_page=per_page, make=AssignedArticle)
 
 
 @dataclass

@@ -2,9 +2,10 @@
 
 The template (``desk/_bar_chart.html``) draws what ``bar_chart`` measures out: a
 label line above each group of bars, one bar per series, the value written after
-each bar. Colours come from classes in the desk's stylesheet (the CSP allows no
-inline styles); each chart carries a title and a description, and the page puts
-the same numbers in a table beside it.
+each bar, and each bar a link when it is given one (to the articles it counts).
+Colours come from classes in the desk's stylesheet (the CSP allows no inline
+styles); each chart carries a title and a description, and the page puts the same
+numbers in a table beside it.
 """
 
 from __future__ import annotations
@@ -31,6 +32,8 @@ class Bar:
     text: str
     text_x: float
     text_y: int
+    href: str = ""
+    name: str = ""  # what a screen reader says for the bar's link: row, series and value
 
 
 @dataclass(frozen=True)
@@ -52,6 +55,11 @@ class Chart:
     legend_y: int
 
     @property
+    def linked(self) -> bool:
+        """Whether its bars are links (then it is a group of links, not one image)."""
+        return any(bar.href for group in self.groups for bar in group.bars)
+
+    @property
     def legend(self) -> list[tuple[int, str, int]]:
         """(series number, name, x) for the key at the top, when there is more than one series."""
         if len(self.series) < 2:
@@ -70,19 +78,25 @@ def bar_chart(
     description: str,
     series: Sequence[str],
     rows: Sequence[tuple[str, Sequence[float | None]]],
+    links: Sequence[Sequence[str]] = (),
     fmt: Callable[[float | None], str] = lambda v: "—" if v is None else f"{v:g}",
 ) -> Chart:
-    """A chart of ``rows`` (label, one value per series); a missing value draws no bar."""
+    """A chart of ``rows`` (label, one value per series); a missing value draws no bar.
+
+    ``links``, row by row, gives each bar's link (one per series), or none.
+    """
     top = LABEL_HEIGHT + 6 if len(series) > 1 else 0
     largest = max((v for _, values in rows for v in values if v), default=0) or 1
     scale = (WIDTH - VALUE_ROOM) / largest
     groups, y = [], top
-    for label, values in rows:
+    for row, (label, values) in enumerate(rows):
         label_y = y + LABEL_HEIGHT - 4
         y += LABEL_HEIGHT
         bars = []
+        hrefs = links[row] if links else [""] * len(values)
         for i, value in enumerate(values):
             width = round((value or 0) * scale, 1)
+            text = fmt(value)
             bars.append(
                 Bar(
                     x=0,
@@ -90,9 +104,11 @@ def bar_chart(
                     width=width,
                     height=BAR_HEIGHT,
                     series=i,
-                    text=fmt(value),
+                    text=text,
                     text_x=width + 4,
                     text_y=y + BAR_HEIGHT - 3,
+                    href=hrefs[i],
+                    name=f"{label}, {series[i]}: {text}",
                 )
             )
             y += BAR_HEIGHT + BAR_GAP

@@ -66,6 +66,7 @@ urlpatterns = [
     path("notifications/", include("notifications.urls")),
     path("reports/", views.reports, name="reports"),
     path("reports/<slug:report>.csv", views.report_csv, name="report_csv"),
+    path("reports/<slug:report>/articles/", views.report_articles, name="report_articles"),
     path(
         "questions/<int:pk>/dismiss/", views.question_handle, {"action": "dismiss"}, name="dismiss"
     ),

@@ -1,13 +1,13 @@
-"""Numbers of the reports page in words: ``{{ seconds|duration }}``."""
+"""Numbers of the reports page: ``{{ seconds|hours }}``, as the CSV files write them."""
 
 from django import template
 
-from desk.reporting import duration as duration_words
+from desk.reporting import hours as hours_text
 
 register = template.Library()
 
 
 @register.filter
-def duration(seconds) -> str:
-    """A length of time in minutes, hours or days ("—" when there is none)."""
-    return duration_words(seconds)
+def hours(seconds) -> str:
+    """A length of time in hours with one decimal ("—" when there is none)."""
+    return hours_text(seconds) or "—"

@@ -22,7 +22,7 @@ from desk.views.identifiers import article_reference_lookup, article_reference_l
 from desk.views.lists import article_list, dashboard, question_handle
 from desk.views.preview import article_preview
 from desk.views.references import article_references, article_references_import, article_shelf
-from desk.views.reports import report_csv, reports
+from desk.views.reports import report_articles, report_csv, reports
 from desk.views.review import article_review, claim_review
 from desk.views.threads import thread_step
 
@@ -56,6 +56,7 @@ __all__ = [
     "editor_claim_save",
     "editor_claim_structure",
     "question_handle",
+    "report_articles",
     "report_csv",
     "reports",
     "thread_step",

@@ -7,6 +7,7 @@ from urllib.parse import urlencode
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 from articles import policy
@@ -29,18 +30,40 @@ def reports(request):
         # The dates as typed stay in the form, with what is wrong with them.
         return render(request, "desk/reports.html", {"form": form}, status=400)
     data = reports_get(period=form.period)
+    links = reporting.bar_links(data)
     return render(
         request,
         "desk/reports.html",
         {
             "form": reporting.shown_form(form.period),
             "data": data,
-            "charts": reporting.charts_for(data),
+            "charts": reporting.charts_for(data, links),
+            "rows": reporting.table_rows(data, links),
             # The CSV links ask for the same period.
             "period_query": urlencode({"from": form.period.start, "to": form.period.end}),
             "aging_rows": AGING_ROWS,
         },
     )
+
+
+@require_GET
+@desk_view
+def report_articles(request, report):
+    """The articles behind one bar of a report, for the period the reports page showed."""
+    _ensure_may_read_reports(request.user)
+    if report not in reporting.BAR_PAGES:
+        raise Http404("No such report.")
+    form = reporting.bar_form(report, request.GET)
+    if not form.is_valid():
+        # A link edited by hand: say what is wrong with it, and offer the reports again.
+        context = {"messages_list": form.messages(), "back": reverse("desk:reports")}
+        return render(request, "desk/report_articles.html", context, status=400)
+    context = {
+        "page": reporting.bar_page(report, form),
+        "period": form.period,
+        "back": reporting.reports_url(form.period, report),
+    }
+    return render(request, "desk/report_articles.html", context)
 
 
 @require_GET

@@ -85,6 +85,7 @@ ACCESS: dict[str, frozenset[str]] = {
     "desk:convert": EDITORS,
     "desk:reports": CHIEFS,
     "desk:report_csv": CHIEFS,
+    "desk:report_articles": CHIEFS,
     # retraction screening at the desk
     "screening:queue": DESK,
     "screening:run": DESK,
