@@ -20,6 +20,7 @@ from articles.notifications import desk_link
 from board.models import ConflictDeclaration, ReviewAssignment, Specialty
 from board.rules import assignment_refusal
 from editorial import observability
+from notifications.services import notify
 from outbox.services import email_enqueue
 
 
@@ -109,7 +110,7 @@ def assignment_create(
 
     Every reviewer is checked before any is assigned: an unknown, expired,
     conflicted or contributing reviewer refuses the whole request with the reason.
-    Each assigned reviewer is told by mail.
+    Each assigned reviewer is told at the desk, and by mail as they chose.
     """
     policy.ensure(by, policy.ASSIGN, article)
     _lock(article)
@@ -142,18 +143,18 @@ def assignment_create(
         assignment._history_user = by
         assignment.save()
         created.append(assignment)
-        if reviewer.email:
-            email_enqueue(
-                subject=f"Assigned to you for review: {article.title}",
-                body=(
-                    f'You have been asked to review "{article.title}" by '
-                    f"{due_on:%B} {due_on.day}, {due_on:%Y}.\n\n"
-                    "Declare first whether you have a conflict of interest with it.\n\n"
-                    f"{desk_link(article.pk)}"
-                ),
-                to=reviewer.email,
-                kind="assigned",
-            )
+    notify(
+        recipients=[a.reviewer for a in created],
+        kind="assigned",
+        article=article,
+        subject=f"Assigned to you for review: {article.title}",
+        body=(
+            f'You have been asked to review "{article.title}" by '
+            f"{due_on:%B} {due_on.day}, {due_on:%Y}.\n\n"
+            "Declare first whether you have a conflict of interest with it."
+        ),
+        actor=by,
+    )
     names = ", ".join(a.reviewer.get_full_name() or a.reviewer.username for a in created)
     _record(article, name="assign", by=by, comment=f"Assigned to {names}, due {due_on:%Y-%m-%d}")
     return created

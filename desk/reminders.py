@@ -1,4 +1,9 @@
-"""The reviewers' reminder mail: what waits for the board, and what is due for re-review."""
+"""The reviewers' reminder mail: what waits for the board, and what is due for re-review.
+
+It is the reviewer's one mail of the day (``notifications.services.daily_mail_send``):
+their reviews due soon or overdue, and what they chose to get as a daily digest, come
+in it too, so a reviewer is never sent two reminder mails in a day.
+"""
 
 from __future__ import annotations
 
@@ -14,7 +19,7 @@ from desk.selectors import (
     article_list_waiting_for_review,
 )
 from editorial.urls_absolute import absolute_url
-from outbox.services import email_enqueue
+from notifications.services import MailPart, daily_mail_send
 
 
 def _lines(title: str, articles) -> list[str]:
@@ -32,10 +37,10 @@ def _lines(title: str, articles) -> list[str]:
 
 @transaction.atomic
 def send_review_reminders() -> int:
-    """One mail per reviewer who has something to do, queued in the outbox; how many."""
+    """Each reviewer with something to do gets it in their mail of the day; how many mails."""
     waiting = list(article_list_waiting_for_review())
     due = list(article_list_due_for_rereview())
-    sent = 0
+    queues = {}
     for reviewer in users_with_perm(PERM_REVIEW):
         assigned = list(article_list_assigned_to(reviewer))
         body = [
@@ -50,6 +55,5 @@ def send_review_reminders() -> int:
             continue
         count = len(assigned) + len(waiting) + len(due)
         subject = f"{count} article{'s' if count != 1 else ''} for the board to review"
-        email_enqueue(subject=subject, body="\n".join(body), to=reviewer.email, kind="reminder")
-        sent += 1
-    return sent
+        queues[reviewer.pk] = MailPart(subject=subject, lines=body)
+    return daily_mail_send(parts=queues, only_parts=True)

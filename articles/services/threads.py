@@ -3,7 +3,8 @@
 Who may take each step is ``articles.policy`` (``THREAD_*``); which step fits the
 thread's status is decided here. Every step locks the thread's row, writes one
 ``ThreadMessage`` (who, what, when: the thread's own audit trail) and saves the
-status, in one transaction.
+status, in one transaction; the editors' replies tell the reviewer who opened the
+thread, the board's replies and reopenings tell the editors (``articles.notifications``).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from django_fsm import TransitionNotAllowed
 from articles import policy
 from articles.errors import WorkflowConflict
 from articles.models import ClaimReview, ClaimThread, ThreadMessage
+from articles.notifications import notify_thread_step
 
 Status = ClaimThread.Status
 Event = ThreadMessage.Event
@@ -98,6 +100,7 @@ def thread_reply(*, thread: ClaimThread, by, body: str, addressed: bool = False)
         message = _step(current, by=by, event=Event.ADDRESSED, body=body, status=Status.ADDRESSED)
     else:
         message = _step(current, by=by, event=Event.REPLY, body=body)
+    notify_thread_step(thread=current, message=message)
     thread.status = current.status
     return message
 
@@ -136,6 +139,7 @@ def thread_reopen(*, thread: ClaimThread, by, body: str) -> ThreadMessage:
     ):
         raise WorkflowConflict("A newer thread on this claim is open; continue there.")
     message = _step(current, by=by, event=Event.REOPENED, body=body, status=Status.OPEN)
+    notify_thread_step(thread=current, message=message)
     thread.status = current.status
     return message
 

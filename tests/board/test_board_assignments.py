@@ -235,8 +235,8 @@ def test_the_article_page_for_a_chief_does_not_grow_with_reviewers(
     # citations, verdicts (none yet: no sign-off rule to ask); the last comment and the
     # submission note;
     # the board panel: topics, assignments, whether it has topics, the suggested reviewers and
-    # their specialties.
-    with django_assert_num_queries(17):
+    # their specialties; the desk nav's count of unread notifications.
+    with django_assert_num_queries(18):
         page = client.get(url).content.decode()
     assert page.count('name="reviewers"') == reviewers
 

@@ -1,4 +1,8 @@
-"""The daily board command: credential reminders once, overdue reminders daily, escalation once."""
+"""The daily board command: credential reminders once, due soon once, overdue daily, escalation once.
+
+Due-soon and overdue reminders are notifications mailed in the reviewer's one mail of the
+day (``notifications_digest``); tests/notifications covers that mail.
+"""
 
 import datetime
 from io import StringIO
@@ -20,6 +24,13 @@ def run() -> str:
     out = StringIO()
     call_command("board_reminders", stdout=out)
     return out.getvalue()
+
+
+def run_day() -> str:
+    """The day's cron: the board's reminders, then everyone's mail of the day."""
+    said = run()
+    call_command("notifications_digest", stdout=StringIO())
+    return said
 
 
 def mails(deliver_mail, kind_subject: str) -> list:
@@ -71,22 +82,24 @@ def test_overdue_reviews_are_reminded_daily_and_escalated_once(
         moment = start.replace(hour=hour) + datetime.timedelta(days=day)
         return time_machine.travel(moment, tick=False)
 
-    with on(2):  # the due day itself: not overdue
-        assert "0 overdue reminder(s), 0 escalation(s)" in run()
+    with on(2):  # the due day itself: due soon, not overdue
+        assert "1 due-soon reminder(s), 0 overdue reminder(s), 0 escalation(s)" in run_day()
     with on(3):
-        assert "1 overdue reminder(s), 0 escalation(s)" in run()
+        assert "0 due-soon reminder(s), 1 overdue reminder(s), 0 escalation(s)" in run_day()
     with on(3, hour=15):
-        assert "0 overdue reminder(s)" in run()  # once per day
+        assert "0 overdue reminder(s)" in run_day()  # once per day
     with on(4):
-        assert "1 overdue reminder(s), 0 escalation(s)" in run()
+        assert "1 overdue reminder(s), 0 escalation(s)" in run_day()
     with on(6):  # 4 days overdue, past the 3-day grace period
-        assert "1 overdue reminder(s), 1 escalation(s)" in run()
+        assert "1 overdue reminder(s), 1 escalation(s)" in run_day()
     with on(7):
-        assert "1 overdue reminder(s), 0 escalation(s)" in run()  # escalated once
+        assert "1 overdue reminder(s), 0 escalation(s)" in run_day()  # escalated once
     sent = deliver_mail()
     reminders = [m for m in sent if m.subject.startswith("Overdue review")]
     escalations = [m for m in sent if m.subject.startswith("Review overdue past grace")]
+    # One mail of the day each day it is overdue, never a second on the same day.
     assert len(reminders) == 4 and all(m.to == [reviewer.email] for m in reminders)
+    assert [m.to for m in sent if m.subject.startswith("Review due soon")] == [[reviewer.email]]
     assert [m.to for m in escalations] == [[chief.email]]
     assert reviewer.get_full_name() in escalations[0].body
 

@@ -262,19 +262,19 @@ def test_desk_list_queries_do_not_grow_with_articles(
     shown = min(count, DASHBOARD_ROWS)
     # session, user, user perms, group perms; flagged by retraction screening, waiting,
     # assigned, due (rows + count each); the re-review periods the topics set; the
-    # reviewer's credentials to renew
-    with django_assert_num_queries(14):
+    # reviewer's credentials to renew; the desk nav's count of unread notifications
+    with django_assert_num_queries(15):
         waiting = client.get(reverse("desk:dashboard")).context["board"].waiting
     assert (len(waiting), waiting.total) == (shown, count)
     client.force_login(editor)
     # session, user, user perms, group perms; flagged by retraction screening, returned to
     # me, my drafts, in review, mine due for re-review, new questions (rows + count each);
-    # the re-review periods the topics set
-    with django_assert_num_queries(17):
+    # the re-review periods the topics set; the desk nav's count of unread notifications
+    with django_assert_num_queries(18):
         drafts = client.get(reverse("desk:dashboard")).context["board"].drafts
     assert (len(drafts), drafts.total) == (shown, count)
-    # session, user, user perms, group perms; the article list
-    with django_assert_num_queries(5):
+    # session, user, user perms, group perms; the article list; the unread notifications
+    with django_assert_num_queries(6):
         assert len(client.get(reverse("desk:articles")).context["articles"]) == 2 * count
 
 

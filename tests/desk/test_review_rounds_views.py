@@ -423,8 +423,8 @@ def test_review_screen_queries_do_not_grow_with_claims(
     # questions (the screening of cited retractions twice, the board's refusal); transitions
     # (last comment, submission); threads + messages; the round's end; the content then
     # (article as of then and now, claims, citations, references); the board panel; the
-    # page's retraction screening.
-    with django_assert_num_queries(31):
+    # page's retraction screening; the desk nav's count of unread notifications.
+    with django_assert_num_queries(32):
         assert client.get(url).status_code == 200
 
 
@@ -436,8 +436,9 @@ def test_overview_queries_do_not_grow_with_claims_or_threads(
     client.force_login(editor)
     url = reverse("desk:article", kwargs={"pk": article.pk})
     # As the review screen without the round memory (6) and the review-only checks, with
-    # the thread steps asked once for the page, not per claim or thread.
-    with django_assert_num_queries(20):
+    # the thread steps asked once for the page, not per claim or thread; the unread
+    # notifications in the desk nav.
+    with django_assert_num_queries(21):
         assert client.get(url).status_code == 200
 
 
@@ -449,8 +450,10 @@ def test_dashboard_queries_do_not_grow_with_returned_articles(
         article = first_round(editor=editor, reviewer=reviewer, claims=2)
         services.article_submit(article=article, by=editor, confirm_open_threads=True)
     client.force_login(reviewer)
-    # session, user, user perms, group perms; flagged, waiting, assigned, due (rows + count each)
-    with django_assert_num_queries(14):
+    # session, user, user perms, group perms; flagged, waiting, assigned, due (rows + count each);
+    # the re-review periods the topics set; the reviewer's credentials to renew; the unread
+    # notifications in the desk nav
+    with django_assert_num_queries(15):
         board = client.get(reverse("desk:dashboard")).context["board"]
     assert board.assigned.total == count and len(board.assigned) == min(count, DASHBOARD_ROWS)
 

@@ -313,9 +313,10 @@ def test_editor_page_query_count_does_not_grow_with_claims(
     # session + user + permissions (user, groups) + article + its contributors + claims
     # + citations with references + the shelf (the references cited, the shelf's entries)
     # + the deleted claims (the claims' ids, the history) + where the last round ended
-    # + the board's threads (none here, so no messages to fetch) = 14
+    # + the board's threads (none here, so no messages to fetch)
+    # + the desk nav's count of unread notifications = 15
     for article in (small, large):
-        with django_assert_num_queries(14):
+        with django_assert_num_queries(15):
             assert client.get(editor_url(article)).status_code == 200
 
 
