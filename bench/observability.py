@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/observability.py [--requests 2000] [--rounds 5]
 
-Answers ``GET /healthz`` (one ``SELECT 1`` on an in-memory SQLite database)
+Answers ``GET /healthz`` (liveness: no database, so only the middleware is measured)
 through Django's test client, alternating rounds with and without
 ``RequestObservabilityMiddleware``, and prints the median time per request of
 each and the difference, in CPU time of this process (steadier than wall-clock
@@ -33,7 +33,8 @@ from django.conf import settings  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import override_settings, setup_test_environment  # noqa: E402
 
-from editorial.observability import JsonFormatter, RequestContextFilter  # noqa: E402
+from editorial.logformat import JsonFormatter  # noqa: E402
+from editorial.observability import RequestContextFilter  # noqa: E402
 
 MIDDLEWARE = "editorial.observability.RequestObservabilityMiddleware"
 

@@ -1,17 +1,27 @@
-"""Health: ``/healthz`` (is this process alive and can it reach the database?) and
-``/readyz`` (should the load balancer send it readers?), naming each dependency.
+"""Health: ``/healthz`` (liveness: is this process running?) and ``/readyz`` (readiness:
+should the load balancer send it readers?), naming each dependency.
+
+Liveness touches nothing outside the process, so an outage of a shared part
+(the database, Redis) never gets every server restarted at once.
 
 Readiness is a small registry of named checks. Each check returns a
 ``CheckResult``; its status is one of:
 
 - ``ok``;
-- ``degraded``: the site still answers, worse (the cache is unreachable, tasks wait too long);
-- ``failing``: for a *critical* check the server must not get traffic (database
-  unreachable, migrations not applied); for any other check it only degrades;
-- ``not configured``: the part is not installed here.
+- ``degraded``: the part answers, worse (tasks wait too long, a worker is not seen);
+- ``unavailable``: the database does not answer. The server still serves what it can
+  without it (kept public pages), and every server shares the outage, so taking
+  them out would only turn a partial outage into a whole one;
+- ``failing``: for a *critical* check this server must not get traffic
+  (this release's migrations are not applied); for any other check it only degrades;
+- ``unknown``: not checked, because the database it reads is unavailable;
+- ``not configured``: the part is not installed or not set up here.
 
 The report's status is ``failing`` (HTTP 503) when a critical check fails,
+``draining`` (HTTP 503) while the operator's ``DRAIN_FILE`` exists,
 ``degraded`` (HTTP 200) when anything else is short of ok, and ``ok`` otherwise.
+``READY_REQUIRES_DATABASE=True`` makes an unreachable database ``failing``
+(503), for set-ups that want a server without its database out of rotation.
 
 Another app adds its own line from its ``AppConfig.ready()``::
 
@@ -31,6 +41,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+import os
 from collections.abc import Callable
 
 from django.conf import settings
@@ -41,11 +52,13 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from editorial import cache as resilient_cache
-from editorial import selectors
+from editorial import metrics, selectors
 
 logger = logging.getLogger("editorial.outage")
 
-OK, DEGRADED, FAILING, NOT_CONFIGURED = "ok", "degraded", "failing", "not configured"
+OK, DEGRADED, UNAVAILABLE, FAILING = "ok", "degraded", "unavailable", "failing"
+UNKNOWN, NOT_CONFIGURED = "unknown", "not configured"
+DRAINING = "draining"
 
 
 @dataclasses.dataclass(frozen=True)
@@ -59,16 +72,25 @@ class CheckResult:
 class Check:
     run: Callable[[], CheckResult]
     critical: bool
+    needs_database: bool
 
 
 _checks: dict[str, Check] = {}
-# Parts every deployment names, registered or not (the screening app registers its own).
-EXPECTED_CHECKS = ("database", "migrations", "cache", "task_queue", "screening")
+# Parts every deployment names, registered or not (the outbox and screening apps register
+# their own). The database comes first: the checks that read it are skipped without it.
+EXPECTED_CHECKS = ("database", "migrations", "cache", "task_queue", "mail", "screening")
 
 
-def register_check(name: str, run: Callable[[], CheckResult], *, critical: bool = False) -> None:
-    """Add (or replace) a named readiness check. Critical checks that fail take the server out."""
-    _checks[name] = Check(run=run, critical=critical)
+def register_check(
+    name: str,
+    run: Callable[[], CheckResult],
+    *,
+    critical: bool = False,
+    needs_database: bool = True,
+) -> None:
+    """Add (or replace) a named readiness check. Critical checks that fail take the server out;
+    a check that reads the database is reported ``unknown`` while the database is unavailable."""
+    _checks[name] = Check(run=run, critical=critical, needs_database=needs_database)
 
 
 def unregister_check(name: str) -> None:
@@ -81,6 +103,7 @@ def database_answers() -> bool:
             cursor.execute("SELECT 1")
             cursor.fetchone()
     except DatabaseError as error:
+        metrics.database_error_seen(source="readiness")
         logger.error("Health check: database unreachable: %s", error)
         return False
     return True
@@ -89,16 +112,14 @@ def database_answers() -> bool:
 @never_cache
 @require_GET
 def healthz(request: HttpRequest) -> JsonResponse:
-    """200 when the database answers ``SELECT 1``, 503 otherwise. No login, no session, no cache."""
-    if not database_answers():
-        return JsonResponse({"status": "unavailable", "database": "unreachable"}, status=503)
+    """Liveness: 200 while this process answers. No database, no cache, no session."""
     return JsonResponse({"status": "ok"})
 
 
 def check_database() -> CheckResult:
     if database_answers():
         return CheckResult(OK, connection.vendor)
-    return CheckResult(FAILING, "unreachable")
+    return CheckResult(FAILING if settings.READY_REQUIRES_DATABASE else UNAVAILABLE, "unreachable")
 
 
 _migrations_seen_applied = False
@@ -130,46 +151,68 @@ def check_task_queue() -> CheckResult:
         return CheckResult(NOT_CONFIGURED, "no database task backend installed")
     data = dataclasses.asdict(summary)
     late = (summary.oldest_waiting_seconds or 0) > settings.TASK_QUEUE_MAX_WAIT
-    detail = f"{summary.waiting} waiting, {summary.failed} failed"
+    detail = f"{summary.waiting} due, {summary.scheduled} scheduled, {summary.failed} failed"
     return CheckResult(DEGRADED if late else OK, detail, data)
 
 
-register_check("database", check_database, critical=True)
-register_check("migrations", check_migrations, critical=True)
-register_check("cache", check_cache)
+register_check("database", check_database, critical=True, needs_database=False)
+# Known applied, it answers without the database; not yet known, it tries and says unknown.
+register_check("migrations", check_migrations, critical=True, needs_database=False)
+register_check("cache", check_cache, needs_database=False)
 register_check("task_queue", check_task_queue)
+
+
+def is_draining() -> bool:
+    """The operator asked for this server to be taken out (``DRAIN_FILE`` exists)."""
+    return bool(settings.DRAIN_FILE) and os.path.exists(settings.DRAIN_FILE)
+
+
+def _run(name: str, check: Check) -> CheckResult:
+    try:
+        return check.run()
+    except DatabaseError as error:
+        metrics.database_error_seen(source="readiness")
+        logger.error("Readiness check %s: database error: %s", name, error)
+        return CheckResult(UNKNOWN, "database error")
+    except Exception:  # one broken check must not hide the others
+        logger.exception("Readiness check %s raised", name)
+        return CheckResult(FAILING, "check raised an error")
 
 
 def readiness_report() -> tuple[str, dict[str, dict]]:
     """Run every check: the overall status and each named part's result."""
     results: dict[str, dict] = {}
     overall = OK
+    database_down = False
     for name in dict.fromkeys([*EXPECTED_CHECKS, *_checks]):
         check = _checks.get(name)
         if check is None:
             results[name] = {"status": NOT_CONFIGURED}
             continue
-        try:
-            result = check.run()
-        except DatabaseError as error:
-            logger.error("Readiness check %s: database error: %s", name, error)
-            result = CheckResult(FAILING, "database error")
-        except Exception:  # one broken check must not hide the others
-            logger.exception("Readiness check %s raised", name)
-            result = CheckResult(FAILING, "check raised an error")
+        if check.needs_database and database_down:
+            # One connection attempt per probe is enough; each costs a connect timeout.
+            result = CheckResult(UNKNOWN, "not checked: the database is unavailable")
+        else:
+            result = _run(name, check)
+        if name == "database":
+            database_down = result.status != OK
         results[name] = {"status": result.status, "detail": result.detail, **result.data}
         if result.status == FAILING and check.critical:
             overall = FAILING
-        elif result.status in (FAILING, DEGRADED) and overall == OK:
+        elif result.status not in (OK, NOT_CONFIGURED) and overall == OK:
             overall = DEGRADED
+    if is_draining() and overall != FAILING:
+        overall = DRAINING
     return overall, results
 
 
 @never_cache
 @require_GET
 def readyz(request: HttpRequest) -> JsonResponse:
-    """Every dependency by name; 503 when a critical one fails, else 200 ("ok" or "degraded")."""
+    """Every dependency by name; 503 when a critical one fails or the server is draining,
+    else 200 ("ok" or "degraded")."""
     overall, results = readiness_report()
     return JsonResponse(
-        {"status": overall, "checks": results}, status=503 if overall == FAILING else 200
+        {"status": overall, "checks": results},
+        status=503 if overall in (FAILING, DRAINING) else 200,
     )

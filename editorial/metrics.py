@@ -3,14 +3,26 @@
 Counters and histograms live in this process; with several gunicorn workers set
 ``PROMETHEUS_MULTIPROC_DIR`` to an empty directory (emptied at each start) so a
 scrape adds up every worker. The gauges (articles per state, the review queue,
-the task queue) are read from the database when scraped, so any server gives the
-same answer.
+the task queue, the mail queue and its workers) are read from the database when
+scraped, so any server gives the same answer. While the database cannot be read
+they are left out and ``editorial_database_up`` is 0: the page still answers
+with what this process counted.
+
+Kept public pages are counted by how they were answered. The kept-page
+middleware marks the request (``kept_page_replayed``, ``kept_page_rendered``,
+``stale_served``) and the request middleware counts it once, under the view's
+URL name (``editorial.observability``).
 """
 
 from __future__ import annotations
 
+import datetime
+import logging
 import os
 
+from django.conf import settings
+from django.db import DatabaseError
+from django.http import HttpRequest
 from prometheus_client import (
     REGISTRY,
     CollectorRegistry,
@@ -49,13 +61,74 @@ CACHE_ERRORS = Counter(
     "Shared-cache operations that failed (Redis unreachable or too slow), by operation.",
     ["operation"],
 )
+DATABASE_ERRORS = Counter(
+    "editorial_database_errors_total",
+    "Times the database could not be reached (refused, dropped, timed out), by where: "
+    "request, kept_page, readiness, metrics.",
+    ["source"],
+)
+KEPT_PAGES = Counter(
+    "editorial_kept_pages_total",
+    "Anonymous readers' public pages by view and outcome: replayed (the kept copy, current), "
+    "rendered (by the full stack, then kept), stale (the kept copy, served while the "
+    "database could not be read).",
+    ["view", "outcome"],
+)
+REPLAYED, RENDERED, STALE = "replayed", "rendered", "stale"
+
+logger = logging.getLogger("editorial.outage")
+
+
+def database_error_seen(*, source: str) -> None:
+    """Count one failure to reach the database (``source``: where it was met)."""
+    DATABASE_ERRORS.labels(source=source).inc()
+
+
+def kept_page_replayed(request: HttpRequest) -> None:
+    """This request is answered from a kept page that is still current."""
+    if getattr(request, "kept_page_outcome", None) != STALE:
+        request.kept_page_outcome = REPLAYED
+
+
+def kept_page_rendered(request: HttpRequest) -> None:
+    """This request's page was rendered by the full stack and kept for the next readers."""
+    request.kept_page_outcome = RENDERED
+
+
+def stale_served(request: HttpRequest) -> None:
+    """This request is answered from a kept page while the database cannot be read.
+
+    Counts the kept page as stale under its view, and the database error that made it so.
+    """
+    request.kept_page_outcome = STALE
+    database_error_seen(source="kept_page")
 
 
 class DatabaseCollector:
-    """Gauges read from the database at scrape time (a handful of indexed queries)."""
+    """Gauges read from the database at scrape time (a handful of indexed queries).
+
+    All of them are read before any is given, so a database lost half-way through
+    leaves none out of step; without the database only ``editorial_database_up 0``.
+    """
 
     def collect(self):
+        try:
+            families = list(self.read())
+        except DatabaseError as error:
+            database_error_seen(source="metrics")
+            logger.error("Metrics: database unreachable: %s", error)
+            yield GaugeMetricFamily(
+                "editorial_database_up", "Whether this scrape could read the database.", value=0
+            )
+            return
+        yield GaugeMetricFamily(
+            "editorial_database_up", "Whether this scrape could read the database.", value=1
+        )
+        yield from families
+
+    def read(self):
         from editorial import selectors
+        from outbox.selectors import mail_queue_summary
 
         by_state = GaugeMetricFamily(
             "editorial_articles", "Articles by workflow state.", labels=["state"]
@@ -79,6 +152,11 @@ class DatabaseCollector:
                 value=tasks.waiting,
             )
             yield GaugeMetricFamily(
+                "editorial_task_queue_scheduled",
+                "Tasks deferred to a later time (mail retries), not yet due.",
+                value=tasks.scheduled,
+            )
+            yield GaugeMetricFamily(
                 "editorial_task_queue_oldest_seconds",
                 "How long the oldest waiting task has waited (0 when none).",
                 value=tasks.oldest_waiting_seconds or 0,
@@ -88,6 +166,46 @@ class DatabaseCollector:
             )
             failed.add_metric([], tasks.failed)
             yield failed
+
+        mail = mail_queue_summary(
+            seen_within=datetime.timedelta(seconds=settings.OUTBOX_WORKER_STALE_AFTER)
+        )
+        yield GaugeMetricFamily(
+            "editorial_mail_waiting",
+            "Emails not sent yet: due now, or waiting for a retry after a failed attempt.",
+            value=mail.waiting,
+        )
+        yield GaugeMetricFamily(
+            "editorial_mail_retrying",
+            "Of the emails waiting, those that failed at least once (the mail server refused or was away).",
+            value=mail.retrying,
+        )
+        yield GaugeMetricFamily(
+            "editorial_mail_failed",
+            "Emails given up on after OUTBOX_MAX_ATTEMPTS, until retried from the admin.",
+            value=mail.failed,
+        )
+        yield GaugeMetricFamily(
+            "editorial_mail_stuck",
+            "Emails left 'sending' by a worker that stopped mid-way; retry them from the admin.",
+            value=mail.stuck,
+        )
+        yield GaugeMetricFamily(
+            "editorial_mail_oldest_waiting_seconds",
+            "How long the oldest email not sent yet has waited (0 when none).",
+            value=mail.oldest_waiting_seconds or 0,
+        )
+        yield GaugeMetricFamily(
+            "editorial_mail_workers",
+            "Mail workers seen within OUTBOX_WORKER_STALE_AFTER seconds.",
+            value=mail.workers_seen,
+        )
+        never = float("inf")  # no worker has ever run: older than any alert threshold
+        yield GaugeMetricFamily(
+            "editorial_mail_worker_heartbeat_age_seconds",
+            "Seconds since any mail worker last went round its loop (+Inf: never).",
+            value=never if mail.last_heartbeat_seconds is None else mail.last_heartbeat_seconds,
+        )
 
 
 def exposition() -> tuple[bytes, str]:

@@ -6,8 +6,8 @@
   response header; times the request per view for the metrics; and logs one
   ``editorial.request`` line when it is answered.
 - ``RequestContextFilter`` puts ``request_id`` and ``user_id`` on every log record
-  written while a request is handled; ``JsonFormatter`` writes one JSON object
-  per line (the production format).
+  written while a request is handled; ``editorial.logformat.JsonFormatter``
+  writes one JSON object per line (the production format).
 - ``workflow_event_record`` is called by the workflow's one audit step
   (``articles.services._record_transition``) and logs the transition as its own
   record once the transaction commits.
@@ -18,10 +18,8 @@
 from __future__ import annotations
 
 import contextvars
-import datetime
 import hmac
 import ipaddress
-import json
 import logging
 import re
 import time
@@ -31,6 +29,7 @@ from functools import lru_cache
 from django.conf import settings
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseForbidden
+from django.urls import Resolver404, resolve
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -85,9 +84,21 @@ def view_name(request: HttpRequest) -> str:
     # The URL name, never the path: paths carry slugs and ids, which would make
     # one time series per article.
     match = getattr(request, "resolver_match", None)
-    if match is None:
+    if match is not None:
+        return match.view_name
+    if getattr(request, "kept_page_outcome", None):
+        # A kept page is answered before URL resolution; its path is resolved once.
+        return kept_page_view(request.path_info)
+    return "<unmatched>"
+
+
+@lru_cache(maxsize=2048)
+def kept_page_view(path: str) -> str:
+    """The URL name of a kept page's path (resolved once per path, as kept pages are)."""
+    try:
+        return resolve(path).view_name
+    except Resolver404:
         return "<unmatched>"
-    return match.view_name
 
 
 class RequestObservabilityMiddleware:
@@ -109,6 +120,9 @@ class RequestObservabilityMiddleware:
             ).inc()
             if response.status_code >= 500:
                 metrics.REQUEST_ERRORS.labels(view=view).inc()
+            kept = getattr(request, "kept_page_outcome", None)
+            if kept:
+                metrics.KEPT_PAGES.labels(view=view, outcome=kept).inc()
             response["X-Request-ID"] = request.request_id
             request_logger.info(
                 "%s %s %s",
@@ -146,38 +160,6 @@ def _user_id(request: HttpRequest) -> int | None:
     if user is not None and user.is_authenticated:
         return user.pk
     return None
-
-
-# The attributes every LogRecord has; anything else was passed in ``extra``.
-_RECORD_ATTRIBUTES = set(vars(logging.LogRecord("", 0, "", 0, "", (), None))) | {
-    "message",
-    "asctime",
-    "request_id",
-    "user_id",
-}
-
-
-class JsonFormatter(logging.Formatter):
-    """One JSON object per line: time, level, logger, message, request and user ids, extras."""
-
-    def format(self, record: logging.LogRecord) -> str:
-        entry = {
-            "time": datetime.datetime.fromtimestamp(record.created, datetime.UTC).isoformat(
-                timespec="milliseconds"
-            ),
-            "level": record.levelname,
-            "logger": record.name,
-            "message": record.getMessage(),
-            "request_id": getattr(record, "request_id", None),
-            "user_id": getattr(record, "user_id", None),
-            "process": record.process,
-        }
-        for name, value in vars(record).items():
-            if name not in _RECORD_ATTRIBUTES and not name.startswith("_"):
-                entry[name] = value
-        if record.exc_info:
-            entry["exception"] = self.formatException(record.exc_info)
-        return json.dumps(entry, default=str)
 
 
 def workflow_event_record(*, article, name: str, source: str, target: str, actor) -> None:

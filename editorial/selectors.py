@@ -36,7 +36,8 @@ def review_queue_oldest_age() -> float | None:
 
 @dataclasses.dataclass(frozen=True)
 class TaskQueueSummary:
-    waiting: int
+    waiting: int  # ready and due
+    scheduled: int  # ready, deferred to a later run_after (a mail retry)
     oldest_waiting_seconds: float | None
     running: int
     failed: int
@@ -53,8 +54,9 @@ def task_model():
 def task_queue_summary() -> TaskQueueSummary | None:
     """Backlog of the database task queue, or None when it is not configured (1 query).
 
-    Waiting means READY and due: no run_after, or a run_after already passed. A
-    task waits since it was enqueued, or since its run_after when it was deferred.
+    Waiting means READY and due: no run_after, or a run_after already passed;
+    scheduled means READY with a run_after still to come. A task waits since it
+    was enqueued, or since its run_after when it was deferred.
     """
     model = task_model()
     if model is None:
@@ -64,6 +66,7 @@ def task_queue_summary() -> TaskQueueSummary | None:
     due = Q(status="READY", run_after__lte=now)
     figures = model.objects.aggregate(
         waiting=Count("pk", filter=undated | due),
+        scheduled=Count("pk", filter=Q(status="READY", run_after__gt=now) & ~undated),
         oldest_enqueued=Min("enqueued_at", filter=undated),
         oldest_due=Min("run_after", filter=due),
         running=Count("pk", filter=Q(status="RUNNING")),
@@ -72,6 +75,7 @@ def task_queue_summary() -> TaskQueueSummary | None:
     starts = [at for at in (figures["oldest_enqueued"], figures["oldest_due"]) if at]
     return TaskQueueSummary(
         waiting=figures["waiting"],
+        scheduled=figures["scheduled"],
         oldest_waiting_seconds=(now - min(starts)).total_seconds() if starts else None,
         running=figures["running"],
         failed=figures["failed"],

@@ -226,7 +226,7 @@ LOGGING = {
     "disable_existing_loggers": False,
     "filters": {"request_context": {"()": "editorial.observability.RequestContextFilter"}},
     "formatters": {
-        "json": {"()": "editorial.observability.JsonFormatter"},
+        "json": {"()": "editorial.logformat.JsonFormatter"},
         "plain": {
             "format": "%(asctime)s %(levelname)s %(name)s %(process)d [%(request_id)s] %(message)s"
         },
@@ -335,13 +335,18 @@ PASSWORD_RESET_THROTTLE_CLIENT = int(os.environ.get("PASSWORD_RESET_THROTTLE_CLI
 PASSWORD_RESET_THROTTLE_EMAIL = int(os.environ.get("PASSWORD_RESET_THROTTLE_EMAIL", "3"))
 
 # Background tasks (django-tasks): mail goes through the outbox (outbox/services.py) and is
-# delivered by `manage.py db_worker`. The database queue is the default, so a task is
+# delivered by `manage.py outbox_worker`. The database queue is the default, so a task is
 # enqueued in the same transaction as the change that causes it; docs/deploy.md shows how
 # to move to Redis or RabbitMQ.
 TASKS = {"default": {"BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}
 OUTBOX_MAX_ATTEMPTS = int(os.environ.get("OUTBOX_MAX_ATTEMPTS", "10"))
 OUTBOX_RETRY_SECONDS = float(os.environ.get("OUTBOX_RETRY_SECONDS", "30"))
 OUTBOX_RETRY_MAX_SECONDS = float(os.environ.get("OUTBOX_RETRY_MAX_SECONDS", "3600"))
+# A worker that loses the database waits this long before trying again, doubling up to the cap.
+OUTBOX_WORKER_RECONNECT_SECONDS = float(os.environ.get("OUTBOX_WORKER_RECONNECT_SECONDS", "0.5"))
+OUTBOX_WORKER_RECONNECT_MAX_SECONDS = float(
+    os.environ.get("OUTBOX_WORKER_RECONNECT_MAX_SECONDS", "30")
+)
 
 if not DEBUG:
     # Server errors, security events (bad hosts, CSRF failures), outages, one line per
@@ -360,6 +365,19 @@ METRICS_TOKEN = os.environ.get("METRICS_TOKEN", "")
 METRICS_ALLOWED_ADDRESSES = env_list("METRICS_ALLOWED_ADDRESSES")
 # /readyz says "degraded" when the oldest waiting task has waited longer (seconds).
 TASK_QUEUE_MAX_WAIT = int(os.environ.get("TASK_QUEUE_MAX_WAIT", "300"))
+# /readyz says "degraded" when no mail worker has been seen for this long, or the oldest
+# email not sent yet has waited longer than OUTBOX_MAX_WAIT (seconds).
+OUTBOX_WORKER_STALE_AFTER = int(os.environ.get("OUTBOX_WORKER_STALE_AFTER", "120"))
+OUTBOX_MAX_WAIT = int(os.environ.get("OUTBOX_MAX_WAIT", "900"))
+# An unreachable database makes /readyz "degraded" (200): every server shares the outage
+# and still serves kept public pages. True: 503, taking the server out instead.
+READY_REQUIRES_DATABASE = env_bool("READY_REQUIRES_DATABASE")
+# While this file exists /readyz answers 503 "draining", so the balancer takes the server
+# out before it is stopped (a rolling deploy, a Kubernetes preStop hook).
+DRAIN_FILE = os.environ.get("DRAIN_FILE", "")
+# Until a first retraction file is imported /readyz says screening is "not configured";
+# True: "degraded" instead, for a site that must screen.
+SCREENING_REQUIRED = env_bool("SCREENING_REQUIRED")
 
 # A collectstatic target outside the checkout (the benchmark, read-only images).
 if os.environ.get("STATIC_ROOT"):

@@ -15,7 +15,8 @@ from django.core.exceptions import PermissionDenied
 from django.test import Client
 
 from articles import services
-from editorial.observability import JsonFormatter, RequestContextFilter
+from editorial.logformat import JsonFormatter
+from editorial.observability import RequestContextFilter
 from tests.factories import approved_article, draft_article, make_policy, submitted_article
 from tests.operations.processes import ROOT
 
@@ -223,10 +224,10 @@ def test_server_errors_are_counted_per_view(metrics_on, monkeypatch):
     def broken():
         raise RuntimeError("a bug")
 
-    monkeypatch.setattr(health, "database_answers", broken)
-    before = _sample(scrape(), 'editorial_request_errors_total{view="healthz"}')
-    assert Client(raise_request_exception=False).get("/healthz").status_code == 500
-    after = _sample(scrape(), 'editorial_request_errors_total{view="healthz"}')
+    monkeypatch.setattr(health, "readiness_report", broken)
+    before = _sample(scrape(), 'editorial_request_errors_total{view="readyz"}')
+    assert Client(raise_request_exception=False).get("/readyz").status_code == 500
+    after = _sample(scrape(), 'editorial_request_errors_total{view="readyz"}')
     assert after == before + 1
 
 
