@@ -30,6 +30,7 @@ from django.core.cache import cache
 from django.core.exceptions import DisallowedHost
 from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
 
+from editorial import metrics
 from public import freshness
 
 # URLs of pages that may be kept; anything else goes straight down the stack.
@@ -145,6 +146,7 @@ class KeptPageMiddleware:
             and not response.streaming
         ):
             self.store(key, generation, response)
+            metrics.kept_page_rendered(request)
         return response
 
     @staticmethod
@@ -190,6 +192,7 @@ class KeptPageMiddleware:
 
     @staticmethod
     def replay(request: HttpRequest, page: KeptPage) -> HttpResponse:
+        metrics.kept_page_replayed(request)  # counted under its view by the request middleware
         # The stored headers were valid when the full stack sent them; they are copied in
         # as ResponseHeaders stores them rather than checked one by one again.
         if page.etag and page.etag in if_none_match(request):
