@@ -239,7 +239,15 @@ LOGGING = {
         }
     },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
+    "loggers": {},
 }
+if LOG_FORMAT == "json":
+    # Django's own console handlers write plain text (in debug, and runserver's request
+    # lines); their records go to the one JSON handler instead.
+    LOGGING["loggers"] |= {
+        name: {"handlers": [], "level": "INFO", "propagate": True}
+        for name in ("django", "django.server")
+    }
 
 # -- JSON API (the api app) ------------------------------------------------------------
 # Token-authenticated, JSON only, with errors in one shape (api.errors) and rate limits.
@@ -351,7 +359,7 @@ OUTBOX_WORKER_RECONNECT_MAX_SECONDS = float(
 if not DEBUG:
     # Server errors, security events (bad hosts, CSRF failures), outages, one line per
     # request and the workflow events are always worth a line.
-    LOGGING["loggers"] = {
+    LOGGING["loggers"] |= {
         "django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False},
         "django.security": {"handlers": ["console"], "level": "WARNING", "propagate": False},
         "editorial": {"handlers": ["console"], "level": "INFO", "propagate": False},
