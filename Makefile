@@ -19,11 +19,12 @@ $(STAMP): requirements.txt requirements-dev.txt
 
 install: $(STAMP)
 
-# The web server and the mail worker together; Ctrl-C stops both.
+# The web server and the mail worker together; Ctrl-C stops both. The worker waits out a
+# database outage and is started again if it stops (scripts/run_worker.sh).
 run: $(STAMP)
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py seed_demo
-	@$(BIN)/python manage.py db_worker --no-reload & worker=$$!; \
+	@sh scripts/run_worker.sh $(BIN)/python & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
 
