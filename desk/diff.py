@@ -1,9 +1,11 @@
-"""What a revision changes against the approved version: claims and references, word by word."""
+"""What a revision changes against the approved version: claims and references, phrase by phrase."""
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+
+from diff_match_patch import diff_match_patch
 
 from articles import alignment
 from articles.content import ArticleContent, ClaimData, ReferenceData
@@ -24,7 +26,7 @@ class ClaimChange:
     segments: tuple[Segment, ...]
     old_citations: tuple[int, ...] = ()
     new_citations: tuple[int, ...] = ()
-    # The plain-language version, word by word, when it changed (patients read it).
+    # The plain-language version, phrase by phrase, when it changed (patients read it).
     plain_segments: tuple[Segment, ...] = ()
     # Other changes readers see: the "needs no citation" mark, nesting, cited details.
     notes: tuple[str, ...] = ()
@@ -65,23 +67,140 @@ class ContentDiff:
         )
 
 
-def word_diff(old: str, new: str) -> tuple[Segment, ...]:
-    """The words of ``new`` against ``old``, whitespace kept, as same/del/ins runs.
+# A word with the spaces after it (and any spaces the text starts with): the unit a phrase
+# diff compares, so "10 mg" against "20 mg" is two words, never characters inside them.
+_WORD = re.compile(r"^\s+|\S+\s*")
+# Above this many words (both sides together) a text is compared by its common start and end
+# only. No claim comes near it (articles.limits allows 2,000 characters); it bounds what any
+# text given to the diff can cost.
+MAX_WORDS = 20_000
+# Above this many separate changes a text is rewritten throughout, and the changed stretch is
+# shown as one deletion and one insertion: the semantic clean-up's cost grows with the square
+# of the number of changes, and a reader gains nothing from more than this many pieces.
+MAX_CHANGES = 64
 
-    The cost is bounded (about n log n in the number of words, see
-    articles.alignment): a claim at the size limit is compared in milliseconds.
+_EQUAL, _DELETE, _INSERT = diff_match_patch.DIFF_EQUAL, diff_match_patch.DIFF_DELETE, 1
+
+
+def _code(n: int) -> str:
+    """The one character that stands for the n-th distinct word (never a surrogate)."""
+    n += 0x100
+    return chr(n if n < 0xD800 else n + 0x800)
+
+
+def phrase_diff(old: str, new: str) -> tuple[Segment, ...]:
+    """``new`` against ``old`` in phrases: each run of changed words as one deletion, then one
+    insertion, with the unchanged words around it kept as they are.
+
+    Words are aligned with a bounded cost (``articles.alignment``, about n log n), then
+    diff-match-patch's semantic clean-up folds a short unchanged stretch between two
+    changes into the phrase around it, measured in words: "take 10 mg daily" against
+    "take 20 mg twice daily" reads ``take [10 mg] [20 mg twice] daily``, not four pieces.
     """
-    a, b = re.findall(r"\S+|\s+", old), re.findall(r"\S+|\s+", new)
-    segments: list[Segment] = []
-    for tag, a0, a1, b0, b1 in alignment.opcodes(a, b):
+    a, b = _WORD.findall(old), _WORD.findall(new)
+    if len(a) + len(b) > MAX_WORDS:
+        return _one_change(a, b)
+    # Words are compared without the spaces after them, so the last word of a text is
+    # the same word once something is added after it.
+    codes: dict[str, str] = {}
+    encoded_a = "".join(codes.setdefault(w.rstrip(), _code(len(codes))) for w in a)
+    encoded_b = "".join(codes.setdefault(w.rstrip(), _code(len(codes))) for w in b)
+    diffs: list[tuple[int, str]] = []
+    for tag, a0, a1, b0, b1 in alignment.opcodes(encoded_a, encoded_b):
         if tag == "equal":
-            segments.append(Segment("same", "".join(a[a0:a1])))
+            diffs.append((_EQUAL, encoded_a[a0:a1]))
             continue
         if a1 > a0:
-            segments.append(Segment("del", "".join(a[a0:a1])))
+            diffs.append((_DELETE, encoded_a[a0:a1]))
         if b1 > b0:
-            segments.append(Segment("ins", "".join(b[b0:b1])))
-    return tuple(segments)
+            diffs.append((_INSERT, encoded_b[b0:b1]))
+    if sum(1 for op, _ in diffs if op == _EQUAL) > MAX_CHANGES:
+        return _one_change(a, b)
+    diff_match_patch().diff_cleanupSemantic(diffs)
+    return _phrases(_words_behind(diffs, a, b))
+
+
+def _words_behind(diffs: list[tuple[int, str]], a: list[str], b: list[str]):
+    """The texts the codes stand for; a word kept with other spaces after it keeps both."""
+    texts: list[tuple[int, str]] = []
+    i = j = 0
+    for op, codes in diffs:
+        n = len(codes)
+        if op == _DELETE:
+            texts.append((_DELETE, "".join(a[i : i + n])))
+            i += n
+        elif op == _INSERT:
+            texts.append((_INSERT, "".join(b[j : j + n])))
+            j += n
+        else:
+            for old_word, new_word in zip(a[i : i + n], b[j : j + n], strict=True):
+                if old_word == new_word:
+                    texts.append((_EQUAL, old_word))
+                    continue
+                word = old_word.rstrip()
+                texts.append((_EQUAL, word))
+                texts.append((_DELETE, old_word[len(word) :]))
+                texts.append((_INSERT, new_word[len(word) :]))
+            i, j = i + n, j + n
+    return texts
+
+
+def _phrases(diffs: list[tuple[int, str]]) -> tuple[Segment, ...]:
+    """Segments with each change as its deletion then its insertion, spaces kept outside."""
+    segments: list[Segment] = []
+    deleted, inserted = "", ""
+
+    def flush() -> None:
+        nonlocal deleted, inserted
+        # The space after a replaced phrase is common to both sides: keep it unchanged.
+        spaces = inserted[len(inserted.rstrip()) :] if deleted else ""
+        if spaces and deleted.endswith(spaces):
+            deleted, inserted = deleted[: -len(spaces)], inserted[: -len(spaces)]
+        else:
+            spaces = ""
+        if deleted:
+            segments.append(Segment("del", deleted))
+        if inserted:
+            segments.append(Segment("ins", inserted))
+        if spaces:
+            segments.append(Segment("same", spaces))
+        deleted, inserted = "", ""
+
+    for op, text in diffs:
+        if not text:
+            continue
+        if op == _DELETE:
+            deleted += text
+        elif op == _INSERT:
+            inserted += text
+        else:
+            flush()
+            segments.append(Segment("same", text))
+    flush()
+    merged: list[Segment] = []
+    for segment in segments:
+        if merged and merged[-1].op == segment.op == "same":
+            merged[-1] = Segment("same", merged[-1].text + segment.text)
+        else:
+            merged.append(segment)
+    return tuple(merged)
+
+
+def _one_change(a: list[str], b: list[str]) -> tuple[Segment, ...]:
+    """The common start and end kept, everything between as one deletion and one insertion."""
+    head = 0
+    while head < min(len(a), len(b)) and a[head] == b[head]:
+        head += 1
+    tail = 0
+    while tail < min(len(a), len(b)) - head and a[-1 - tail] == b[-1 - tail]:
+        tail += 1
+    diffs = [
+        (_EQUAL, "".join(a[:head])),
+        (_DELETE, "".join(a[head : len(a) - tail])),
+        (_INSERT, "".join(b[head : len(b) - tail])),
+        (_EQUAL, "".join(a[len(a) - tail :])),
+    ]
+    return _phrases(diffs)
 
 
 def _reference_key(ref: ReferenceData) -> str:
@@ -146,13 +265,13 @@ def _align_by_text(old: tuple[ClaimData, ...], new: tuple[ClaimData, ...]):
 
 
 def content_diff(old: ArticleContent | None, new: ArticleContent) -> ContentDiff:
-    """Claims added, removed and changed (word by word), and references added or removed."""
+    """Claims added, removed and changed (phrase by phrase), and references added or removed."""
     old = old or ArticleContent(title="")
     diff = ContentDiff()
     if old.title and old.title != new.title:
-        diff.title_change = word_diff(old.title, new.title)
+        diff.title_change = phrase_diff(old.title, new.title)
     if old.title and old.display_heading != new.display_heading:
-        diff.heading_change = word_diff(old.display_heading, new.display_heading)
+        diff.heading_change = phrase_diff(old.display_heading, new.display_heading)
     for before, after in _match_claims(old, new):
         if before is None:
             diff.claims.append(
@@ -190,10 +309,12 @@ def content_diff(old: ArticleContent | None, new: ArticleContent) -> ContentDiff
                 ClaimChange(
                     "same" if same else "changed",
                     after.kind.value,
-                    (Segment("same", after.text),) if same else word_diff(before.text, after.text),
+                    (Segment("same", after.text),)
+                    if same
+                    else phrase_diff(before.text, after.text),
                     old_citations=before.citations,
                     new_citations=after.citations,
-                    plain_segments=word_diff(before.plain_text, after.plain_text)
+                    plain_segments=phrase_diff(before.plain_text, after.plain_text)
                     if plain_changed
                     else (),
                     notes=notes,

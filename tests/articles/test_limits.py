@@ -16,7 +16,7 @@ from articles.content import ArticleContent, ClaimData, ClaimKind, ContentParseE
 from articles.interchange import parse_json, parse_markdown, parse_text, render_json
 from articles.interchange.jsonformat import schema
 from articles.matching import carry_uids
-from desk.diff import content_diff, word_diff
+from desk.diff import content_diff, phrase_diff
 from tests.factories import draft_article, reference_data, sample_content
 
 
@@ -145,11 +145,11 @@ def test_thousands_of_identical_claims_keep_their_identities_in_order():
     assert [c.uid for c in carried[1501:]] == [c.uid for c in old[1500:]]
 
 
-def test_word_diff_of_claims_at_the_limit_keeps_every_word():
+def test_phrase_diff_of_claims_at_the_limit_keeps_every_word():
     words = ["the", "dose", "of", "10", "mg", "daily", "and", "in", "children"]
     old = " ".join(words[(n * 7) % 9] for n in range(400))[: limits.MAX_CLAIM_CHARS]
     new = " ".join(words[(n * 5) % 9] for n in range(400))[: limits.MAX_CLAIM_CHARS]
-    segments = word_diff(old, new)
+    segments = phrase_diff(old, new)
     assert "".join(s.text for s in segments if s.op != "ins") == old
     assert "".join(s.text for s in segments if s.op != "del") == new
 

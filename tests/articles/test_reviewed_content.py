@@ -86,8 +86,8 @@ def test_the_found_case_plain_text_and_heading_changed_in_a_new_revision(
     assert "Changed since it was reviewed" in page
     assert ">Approve</button>" not in page
     diff = client.get(reverse("desk:diff", kwargs={"pk": article.pk})).content.decode()
-    assert "Plain language:" in diff and "<ins>Q is safe to</ins>" in diff
-    assert "Display heading:" in diff and "<ins>pregnancy</ins>" in diff
+    assert "Plain language:" in diff and "<ins>Drug Q is safe to take while</ins>" in diff
+    assert "Display heading:" in diff and "<ins>Drug Q in pregnancy</ins>" in diff
     with pytest.raises(ConditionsNotMet):
         services.article_approve(article=article, by=reviewer)
     # Readers still get the approved wording.

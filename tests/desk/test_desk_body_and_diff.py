@@ -2,7 +2,7 @@
 
 from articles.content import ArticleContent, ClaimData, ClaimKind, ReferenceData, ReferenceKind
 from articles.matching import carry_uids
-from desk.diff import Segment, content_diff, word_diff
+from desk.diff import Segment, content_diff, phrase_diff
 
 
 def claim(text, uid="", **kw):
@@ -49,14 +49,12 @@ def test_page_text_keeps_what_it_cannot_write():
     assert (dropped.plain_text, dropped.needs_no_citation) == ("", False)
 
 
-def test_word_diff_marks_words_not_lines():
-    assert word_diff("take 10 mg daily", "take 20 mg twice daily") == (
+def test_phrase_diff_marks_phrases_not_lines():
+    assert phrase_diff("take 10 mg daily", "take 20 mg twice daily") == (
         Segment("same", "take "),
-        Segment("del", "10"),
-        Segment("ins", "20"),
-        Segment("same", " mg "),
-        Segment("ins", "twice "),
-        Segment("same", "daily"),
+        Segment("del", "10 mg"),
+        Segment("ins", "20 mg twice"),
+        Segment("same", " daily"),
     )
 
 
