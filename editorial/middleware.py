@@ -11,10 +11,11 @@ import logging
 
 from django.conf import settings
 from django.contrib.auth import SESSION_KEY
-from django.db import InterfaceError, OperationalError
+from django.db import DatabaseError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
-from django.utils.cache import add_never_cache_headers, patch_cache_control
+from django.utils.cache import patch_cache_control
+
+from editorial import errors
 
 logger = logging.getLogger("editorial.outage")
 
@@ -24,7 +25,9 @@ class DatabaseUnavailableMiddleware:
 
     The services run each write in one transaction, so when the connection
     drops mid-way nothing was half-written: the honest answer is "nothing
-    changed, try again in a moment". Logged at ERROR so the outage is seen.
+    changed, try again in a moment". Logged at ERROR so the outage is seen. The same
+    error met in a middleware instead is answered alike by ``handler500``
+    (``editorial.errors``).
     """
 
     def __init__(self, get_response):
@@ -34,21 +37,10 @@ class DatabaseUnavailableMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
-        if not isinstance(exception, (OperationalError, InterfaceError)):
+        if not errors.is_database_outage(exception):
             return None
         logger.error("Database unavailable on %s %s: %s", request.method, request.path, exception)
-        if request.path.startswith("/api/"):
-            response = HttpResponse(
-                b'{"error": {"code": "unavailable", "message": "The service is briefly '
-                b'unavailable; nothing was changed. Try again in a moment."}}',
-                status=503,
-                content_type="application/json",
-            )
-        else:
-            response = render(request, "503.html", status=503)
-        response["Retry-After"] = "30"
-        add_never_cache_headers(response)
-        return response
+        return errors.database_unavailable(request)
 
 
 class PrivateResponseMiddleware:
@@ -81,7 +73,13 @@ class PrivateResponseMiddleware:
             return False
         # The session, not request.user: the API replaces request.user with its token's user.
         session = getattr(request, "session", None)
-        return bool(session is not None and session.get(SESSION_KEY))
+        try:
+            return bool(session is not None and session.get(SESSION_KEY))
+        except DatabaseError:
+            # The database is down (the answer is its 503): a session that cannot be read
+            # is taken as signed in, as marking a page private costs nothing and the
+            # reverse could let a shared cache keep a signed-in user's page.
+            return True
 
 
 def _drop_directive(response: HttpResponse, name: str) -> None:

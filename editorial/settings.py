@@ -380,6 +380,9 @@ OUTBOX_MAX_WAIT = int(os.environ.get("OUTBOX_MAX_WAIT", "900"))
 # An unreachable database makes /readyz "degraded" (200): every server shares the outage
 # and still serves kept public pages. True: 503, taking the server out instead.
 READY_REQUIRES_DATABASE = env_bool("READY_REQUIRES_DATABASE")
+# How long (seconds, from this process's first failed read) kept public pages are served,
+# marked stale, while the database cannot be read; past it readers get the 503 page.
+KEPT_PAGES_OUTAGE_LIMIT = int(os.environ.get("KEPT_PAGES_OUTAGE_LIMIT", "3600"))
 # While this file exists /readyz answers 503 "draining", so the balancer takes the server
 # out before it is stopped (a rolling deploy, a Kubernetes preStop hook).
 DRAIN_FILE = os.environ.get("DRAIN_FILE", "")

@@ -17,6 +17,10 @@ urlpatterns = [
     path("", include("public.urls")),
 ]
 
+# A database outage met outside a view is a 503 like one met inside it; anything else a
+# branded 500. Both pages are rendered without the database (editorial/errors.py).
+handler500 = "editorial.errors.server_error"
+
 if settings.BENCH_MODE:
     from editorial.benchview import minimal
 

@@ -13,12 +13,20 @@ Only what the full stack would answer the same way is replayed: GET and HEAD,
 no session or messages cookie, a host in ALLOWED_HOSTS, no pending HTTPS
 redirect; and only responses a view marked with ``keep()`` (an anonymous
 reader's 200 at a canonical URL), with no cookie set.
+
+While the database cannot be read, the generation cannot be either. Readers
+then get the newest copy kept of their URL (this process's or the shared
+cache's), marked ``X-Served-Stale: database-unavailable``, for up to
+``KEPT_PAGES_OUTAGE_LIMIT`` seconds from this process's first failure; a URL
+with no copy, or an outage past the limit, goes on down the stack, which
+answers 503 (``editorial.errors``). The first read that succeeds ends the outage.
 """
 
 from __future__ import annotations
 
 import functools
 import hashlib
+import logging
 import threading
 import time
 from collections import OrderedDict
@@ -28,6 +36,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import DisallowedHost
+from django.db import DatabaseError
 from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
 
 from editorial import metrics
@@ -41,6 +50,14 @@ LOCAL_LIMIT = 1000
 SHARED_TIMEOUT = 24 * 60 * 60
 # Headers a 304 does not carry: it has no body.
 BODY_HEADERS = frozenset({"content-type", "content-length"})
+# A copy served while the database cannot be read says so (readers' tools, the CDN's logs).
+STALE_HEADER = ("X-Served-Stale", "database-unavailable")
+# ... and no browser or CDN may store it. The kept page's own "no-cache" would let a cache
+# keep the stale copy and revalidate it later; a 304 then would carry the stale mark on in
+# its stored headers after the outage, and the copy it holds may be newer than ours.
+STALE_CACHE_CONTROL = "no-store"
+
+logger = logging.getLogger("editorial.outage")
 
 
 @dataclass(frozen=True)
@@ -82,6 +99,54 @@ def forget_all() -> None:
     """Drop this process's kept pages (tests; the shared cache follows the generation)."""
     _local.clear()
     _hosts_seen.clear()
+    outage.reset()
+
+
+class OutageClock:
+    """How long this process has failed to read the site generation, and what it served meanwhile.
+
+    Per process, shared by its threads: the limit counts from the first failure this
+    process saw, and the first successful read ends the outage.
+    """
+
+    def __init__(self) -> None:
+        self.began: float | None = None  # monotonic time of this outage's first failure
+        self.served_stale = 0
+        self._lock = threading.Lock()
+
+    def failed(self) -> float:
+        """One more failed read: the seconds since this outage's first."""
+        now = time.monotonic()
+        if self.began is None:
+            with self._lock:
+                if self.began is None:
+                    self.began, self.served_stale = now, 0
+                    logger.error(
+                        "Database unreadable: kept pages are served stale for up to %ss",
+                        settings.KEPT_PAGES_OUTAGE_LIMIT,
+                        extra={"event": "kept_pages_stale"},
+                    )
+        return now - self.began
+
+    def answered(self) -> None:
+        """The database was read again: the outage is over."""
+        with self._lock:
+            if self.began is None:
+                return
+            seconds, served = time.monotonic() - self.began, self.served_stale
+            self.began = None
+        logger.warning(
+            "Database readable again after %.1fs; %d stale pages served meanwhile",
+            seconds,
+            served,
+            extra={"event": "kept_pages_current", "seconds": round(seconds, 1)},
+        )
+
+    def reset(self) -> None:
+        self.began = None
+
+
+outage = OutageClock()
 
 
 def source_fingerprint(template_names) -> str:
@@ -134,7 +199,12 @@ class KeptPageMiddleware:
         key = self.key_for(request)
         if key is None:
             return self.get_response(request)
-        generation = freshness.current()  # read before anything is rendered from the data
+        try:
+            generation = freshness.current()  # read before anything is rendered from the data
+        except DatabaseError:
+            return self.through_outage(request, key)
+        if outage.began is not None:  # the one check the outage adds to this path
+            outage.answered()
         page = self.find(key, generation)
         if page is not None:
             return self.replay(request, page)
@@ -166,6 +236,22 @@ class KeptPageMiddleware:
             return None  # the full stack answers 400
         return f"{request.scheme}|{request.get_full_path()}"
 
+    def through_outage(self, request: HttpRequest, key: str) -> HttpResponse:
+        """The newest kept copy, marked stale, while the outage is within the limit; else
+        down the stack, which tries the database once more and answers 503 without it."""
+        lasted = outage.failed()
+        page = newest_kept(key) if lasted <= settings.KEPT_PAGES_OUTAGE_LIMIT else None
+        if page is None:
+            return self.get_response(request)
+        outage.served_stale += 1
+        metrics.stale_served(request)
+        response = self.replay(request, page)
+        # A reader whose copy has this ETag already holds these bytes: the usual 304.
+        if response.status_code != 304:
+            response["Cache-Control"] = STALE_CACHE_CONTROL
+            response[STALE_HEADER[0]] = STALE_HEADER[1]
+        return response
+
     @staticmethod
     def find(key: str, generation: int) -> KeptPage | None:
         page = _local.get(key)
@@ -179,9 +265,13 @@ class KeptPageMiddleware:
 
     @staticmethod
     def store(key: str, generation: int, response: HttpResponse) -> None:
+        try:
+            expires_at = freshness.valid_until()
+        except DatabaseError:
+            return  # lost since the page was rendered: the reader has it, nobody keeps it
         page = KeptPage(
             generation=generation,
-            expires_at=freshness.valid_until(),
+            expires_at=expires_at,
             status=response.status_code,
             headers=tuple(response.items()),
             body=response.content,
@@ -202,6 +292,16 @@ class KeptPageMiddleware:
         response = HttpResponse(page.body, status=page.status)
         response.headers._store = dict(page.header_store)
         return response
+
+
+def newest_kept(key: str) -> KeptPage | None:
+    """The copy of ``key`` kept under the highest generation, this process's or the shared
+    cache's, current or not (for serving through a database outage)."""
+    local, shared = _local.get(key), cache.get(_shared_key(key))
+    if shared is not None and (local is None or shared.generation > local.generation):
+        _remember(key, shared)  # kept here too, should the shared cache go as well
+        return shared
+    return local
 
 
 _hosts_seen: dict[tuple, bool] = {}
