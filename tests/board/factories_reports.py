@@ -125,3 +125,20 @@ def busy_desk(articles: int) -> None:
             status=ReviewAssignment.Status.DONE,
             completed_at=T0 + datetime.timedelta(hours=n + 1),
         )
+
+
+def desk_page_queries(client) -> int:
+    """The queries of a desk page that reads nothing of its own, for the signed-in user.
+
+    The session, the user and their permissions, and whatever the desk's header counts
+    for them (its owners pin that). Measured on the reports page refusing a bad date,
+    which renders the desk's frame around a form and reads nothing else, so the report
+    tests can pin their own queries on top of it exactly.
+    """
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django.urls import reverse
+
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(reverse("desk:reports"), {"from": "not a date"}).status_code == 400
+    return len(queries)
