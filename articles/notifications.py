@@ -13,7 +13,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Q
 from django.urls import reverse
 
-from articles.policy import PERM_ASSIGN, PERM_REVIEW
+from articles.policy import PERM_ASSIGN, PERM_REVIEW, is_editor_of
 from editorial.urls_absolute import absolute_url
 from notifications.kinds import Kind
 from notifications.services import notify
@@ -118,14 +118,14 @@ def notify_thread_step(*, thread, message) -> int:
     """Tell the other side of a claim thread what was just said in it; how many.
 
     The editors' reply or "addressed" goes to the reviewer who opened the thread;
-    the board's reply or reopening goes to the article's editors.
+    a reply from anyone else, or a reopening, goes to the article's editors.
     """
     if message.event not in THREAD_STEPS:
         return 0
     kind, verb, subject = THREAD_STEPS[message.event]
     article, by = thread.article, message.author
     to_reviewer = message.event == "addressed" or (
-        message.event == "reply" and article.is_contributor(by)
+        message.event == "reply" and is_editor_of(article, by)
     )
     body = f'{_name(by)} {verb} the thread on the claim "{_quote(thread.claim_text)}".'
     if message.body:

@@ -25,6 +25,7 @@ from django.utils import timezone
 
 from editorial.urls_absolute import absolute_url
 from notifications.kinds import (
+    AT_MOST_DAILY,
     EVERY_KIND,
     Delivery,
     Kind,
@@ -171,7 +172,7 @@ def _phrase(rows: list[Notification], many: str) -> str:
 def _subject(rows: list[Notification], part: MailPart | None) -> str:
     overdue = [n for n in rows if n.kind == Kind.OVERDUE]
     soon = [n for n in rows if n.kind == Kind.DUE_SOON]
-    others = [n for n in rows if n.kind not in (Kind.OVERDUE, Kind.DUE_SOON)]
+    others = [n for n in rows if n.kind not in AT_MOST_DAILY]
     phrases = [
         overdue and _phrase(overdue, "overdue reviews"),
         soon and _phrase(soon, "reviews due soon"),
@@ -194,12 +195,32 @@ def _entries(title: str, rows: list[Notification]) -> list[str]:
     return lines
 
 
+def _latest_reminders(rows: list[Notification]) -> list[Notification]:
+    """The rows without reminders that a newer one about the same article says again.
+
+    An overdue review waiting two days for the mail is said once, as it is today.
+    """
+    newest: dict[int | None, Notification] = {}
+    for n in rows:
+        if n.kind in AT_MOST_DAILY:
+            newest[n.article_id] = n  # rows come oldest first
+    return [n for n in rows if n.kind not in AT_MOST_DAILY or newest[n.article_id] is n]
+
+
+def _section(lines: Sequence[str]) -> list[str]:
+    """The lines, then one blank line (none if there are no lines)."""
+    lines = list(lines)
+    while lines and not lines[-1].strip():
+        lines.pop()
+    return [*lines, ""] if lines else []
+
+
 def _body(rows: list[Notification], part: MailPart | None) -> str:
-    reminders = [n for n in rows if n.kind in (Kind.OVERDUE, Kind.DUE_SOON)]
-    others = [n for n in rows if n.kind not in (Kind.OVERDUE, Kind.DUE_SOON)]
+    reminders = [n for n in rows if n.kind in AT_MOST_DAILY]
+    others = [n for n in rows if n.kind not in AT_MOST_DAILY]
     lines = [
         *_entries("Reminders:", reminders),
-        *(list(part.lines) + [""] if part else []),
+        *_section(part.lines if part else []),
         *_entries("Since your last mail:", others),
         f"All your notifications: {absolute_url(reverse('desk:notifications'))}",
         f"What is mailed to you: {absolute_url(reverse('desk:notification_settings'))}",
@@ -248,8 +269,9 @@ def daily_mail_send(
             part = None
         if not wanted and part is None:
             continue
+        listed = _latest_reminders(wanted)
         email = email_enqueue(
-            subject=_subject(wanted, part), body=_body(wanted, part), to=user.email, kind="daily"
+            subject=_subject(listed, part), body=_body(listed, part), to=user.email, kind="daily"
         )
         DailyMail.objects.create(user=user, day=today, notifications=len(wanted), email=email)
         Notification.objects.filter(pk__in=[n.pk for n in wanted]).update(
