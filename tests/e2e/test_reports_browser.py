@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -121,3 +122,26 @@ def test_reports_page_is_accessible_and_valid_at_1280_and_375(live_server, histo
     tab.get_by_role("button", name="Show").click()
     assert tab.get_by_text("The period starts after it ends").is_visible()
     assert_no_axe_violations(tab)
+
+
+def test_a_bar_opens_the_articles_it_counts_by_keyboard(live_server, history, new_page):
+    client = Client()
+    client.force_login(history)
+    drill = reverse("desk:report_articles", args=["states"])
+    assert_valid_html_many(
+        {
+            "articles behind a bar": client.get(drill, {"state": "approved"}).content.decode(),
+            "a bar's link edited by hand": client.get(drill, {"state": "x"}).content.decode(),
+        }
+    )
+    tab = new_page(width=1280, height=900)
+    log_in(tab, live_server.url, history.username)
+    chart = tab.get_by_role("group", name="Articles in each state now")
+    chart.get_by_role("link", name=re.compile(r"^Approved, Articles: \d+$")).focus()
+    tab.keyboard.press("Enter")
+    tab.wait_for_url(re.compile(r"/desk/reports/states/articles/\?from=.*&state=approved"))
+    assert tab.get_by_role("heading", name="Articles in “Approved” now", level=1).is_visible()
+    assert tab.get_by_role("link", name="What is baclofen used for?").is_visible()
+    assert_no_axe_violations(tab)
+    tab.get_by_role("link", name="Back to the reports").click()
+    assert tab.get_by_role("heading", name="Reports", level=1).is_visible()
