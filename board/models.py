@@ -100,10 +100,19 @@ class ConflictDeclaration(models.Model):
 
 
 class ReviewAssignment(models.Model):
-    """An editor-in-chief's request that one reviewer review one article by a date."""
+    """An editor-in-chief's request that one reviewer review one round of an article by a date.
+
+    A round ends with the board's decision. When changes are requested the
+    assignments of the round close (the requester's as done) and each is carried
+    to the next round as a ``RETURNED`` row: it waits for the editor and opens
+    again, for the same reviewer with a new due date, when the article is
+    resubmitted (``board.services.assignments_return`` and ``assignments_reopen``).
+    """
 
     class Status(models.TextChoices):
         OPEN = "open", "Open"
+        # Sent back to the editor: waits for the resubmission, then opens again.
+        RETURNED = "returned", "Waiting for the resubmission"
         DONE = "done", "Done"
         CANCELLED = "cancelled", "Cancelled"
 
@@ -120,6 +129,11 @@ class ReviewAssignment(models.Model):
     due_on = models.DateField()
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.OPEN)
     completed_at = models.DateTimeField(null=True, blank=True)
+    # The article's review round this assignment is for (``Article.review_round``).
+    review_round = models.PositiveIntegerField(default=1)
+    # The days the editor-in-chief gave for one round; a resubmission is due this many days
+    # after it arrives, whatever the due date of the round before was changed to.
+    days_allowed = models.PositiveIntegerField(default=14)
     # The last daily overdue reminder, and the escalation to the editor-in-chief.
     reminded_at = models.DateTimeField(null=True, blank=True)
     escalated_at = models.DateTimeField(null=True, blank=True)
@@ -130,13 +144,20 @@ class ReviewAssignment(models.Model):
         ordering = ["due_on", "pk"]
         permissions = [("assign_reviewers", "Can assign reviewers and see board reports")]
         constraints = [
+            # A returned assignment is the same reviewer's work, waiting: it counts as open here,
+            # so reopening it can never meet a second open row for the same reviewer.
             models.UniqueConstraint(
                 fields=["article", "reviewer"],
-                condition=Q(status="open"),
+                condition=Q(status__in=["open", "returned"]),
                 name="one_open_assignment_per_reviewer",
             )
         ]
-        indexes = [models.Index(fields=["reviewer", "status", "due_on"])]
+        indexes = [
+            models.Index(fields=["reviewer", "status", "due_on"]),
+            # The editor-in-chief's queue: open assignments by due date, then by article.
+            models.Index(fields=["status", "due_on", "article"]),
+            models.Index(fields=["article", "status", "due_on"]),
+        ]
 
     def __str__(self) -> str:
         return f"{self.reviewer} to review {self.article} by {self.due_on:%Y-%m-%d}"

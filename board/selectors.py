@@ -106,7 +106,9 @@ def assignment_list_for_article(*, article) -> list[ReviewAssignment]:
     )
     for row in rows:
         row.overdue = row.status == OPEN and row.due_on < today
-    return sorted(rows, key=lambda r: (r.status != OPEN, r.due_on, r.pk))
+    # Open first, then those waiting for a resubmission, then the closed ones.
+    order = {OPEN: 0, ReviewAssignment.Status.RETURNED: 1}
+    return sorted(rows, key=lambda r: (order.get(r.status, 2), r.due_on, r.pk))
 
 
 def credential_list_to_renew(*, user, within_days: int = 30) -> QuerySet[Credential]:

@@ -31,7 +31,12 @@ from articles.services.search import search_entry_refresh
 from articles.services.steps import lock_article, save_article
 from articles.services.threads import threads_settle_with_approval
 from board.rules import approval_rule_for, declarations_of
-from board.services import assignments_cancel_open, assignments_complete
+from board.services import (
+    assignments_cancel_open,
+    assignments_complete,
+    assignments_reopen,
+    assignments_return,
+)
 from editorial import observability
 from public import freshness
 from public.rendered import rendered_body_prepare
@@ -155,6 +160,8 @@ def article_submit(
         before_save=remember_summary,
         checked=True,
     )
+    # The reviewers who sent it back are asked again, each with a new due date.
+    assignments_reopen(article=article, by=by)
     notifications.notify_board_of_submission(article_id=article.pk)
     return article
 
@@ -169,7 +176,7 @@ def article_receive_import(*, article: Article, by, note: str) -> Article:
 def article_withdraw(*, article: Article, by, comment: str = "") -> Article:
     """The editor takes a submitted article back to draft before review starts."""
     _take_transition(article, "withdraw", by=by, comment=comment, reason="Withdrawn")
-    assignments_cancel_open(article=article)
+    assignments_cancel_open(article=article, by=by, reason="Cancelled: the editor withdrew it")
     return article
 
 
@@ -207,8 +214,8 @@ def article_request_changes(
         expected_version=expected_version,
         before_save=remember_requester,
     )
-    assignments_complete(article=article, reviewer=by)
-    assignments_cancel_open(article=article)
+    # The assignments wait for the resubmission rather than close (``assignments_return``).
+    assignments_return(article=article, by=by)
     notifications.notify_editors(article_id=article.pk, event="changes_requested")
     return article
 
@@ -323,7 +330,7 @@ def article_approve(
         before_save=publish,
         checked=True,
     )
-    assignments_cancel_open(article=article)
+    assignments_cancel_open(article=article, by=by, reason="Cancelled: the article was approved")
     threads_settle_with_approval(article=article, by=by)
     notifications.notify_editors(article_id=article.pk, event="approved")
     return article
@@ -352,5 +359,5 @@ def article_retract(*, article: Article, by, comment: str) -> Article:
     """A site admin withdraws the article from publication for good."""
     comment = _require_comment(comment, "retract an article")
     _take_transition(article, "retract", by=by, comment=comment, reason="Retracted")
-    assignments_cancel_open(article=article)
+    assignments_cancel_open(article=article, by=by, reason="Cancelled: the article was retracted")
     return article

@@ -147,7 +147,10 @@ def test_an_assignment_is_done_when_the_reviewer_approves_or_requests_changes(
     declare_no_conflict(second, reviewer)
     services.article_start_review(article=second, by=reviewer)
     services.article_request_changes(article=second, by=reviewer, comment="Cite more.")
-    assert ReviewAssignment.objects.get(article=second).status == ReviewAssignment.Status.DONE
+    # Their round is done; the next one waits for the resubmission (test_assignment_lifecycle).
+    assert sorted(
+        ReviewAssignment.objects.filter(article=second).values_list("status", flat=True)
+    ) == [ReviewAssignment.Status.DONE, ReviewAssignment.Status.RETURNED]
 
 
 def test_editors_in_chief_cannot_approve_unless_also_reviewers(chief, editor, reviewer, policy):
@@ -235,8 +238,9 @@ def test_the_article_page_for_a_chief_does_not_grow_with_reviewers(
     # citations, verdicts (none yet: no sign-off rule to ask); the last comment and the
     # submission note;
     # the board panel: topics, assignments, whether it has topics, the suggested reviewers and
-    # their specialties; the desk nav's count of unread notifications.
-    with django_assert_num_queries(18):
+    # their specialties; the desk nav's count of unread notifications, and the chief's queue
+    # (the re-review periods in use, then one count of every list).
+    with django_assert_num_queries(20):
         page = client.get(url).content.decode()
     assert page.count('name="reviewers"') == reviewers
 
@@ -247,11 +251,15 @@ def statuses(article):
     )
 
 
-@pytest.mark.parametrize("leaves_by", ["request_changes", "approve", "withdraw", "retract"])
+@pytest.mark.parametrize("leaves_by", ["approve", "withdraw", "retract"])
 def test_assignments_still_open_are_cancelled_when_the_article_leaves_review(
     chief, editor, reviewer, other_reviewer, policy, leaves_by
 ):
-    """No reviewer is reminded of, or counted busy with, an article no longer in review."""
+    """No reviewer is reminded of, or counted busy with, an article no longer in review.
+
+    Changes requested do not close them: they wait for the resubmission
+    (tests/board/test_assignment_lifecycle.py).
+    """
     admin = make_admin("site-admin")
     article = submitted_article(by=editor)
     assignment_create(
@@ -264,14 +272,11 @@ def test_assignments_still_open_are_cancelled_when_the_article_leaves_review(
     else:
         declare_no_conflict(article, reviewer)
         services.article_start_review(article=article, by=reviewer)
-        if leaves_by == "approve":
-            verify_all_claims(article, reviewer)
-            services.article_approve(article=article, by=reviewer)
-        else:
-            services.article_request_changes(article=article, by=reviewer, comment="Cite it.")
+        verify_all_claims(article, reviewer)
+        services.article_approve(article=article, by=reviewer)
     done = ReviewAssignment.Status.DONE
     cancelled = ReviewAssignment.Status.CANCELLED
-    decided = leaves_by in ("approve", "request_changes")
+    decided = leaves_by == "approve"
     assert statuses(article) == {
         reviewer.username: done if decided else cancelled,
         other_reviewer.username: cancelled,
