@@ -295,6 +295,27 @@ class AssignForm(forms.Form):
     )
 
 
+class AssignmentDueForm(forms.Form):
+    """A new due date for one open assignment, and why (the reviewer is told)."""
+
+    due_on = forms.DateField(label="New due date", widget=forms.DateInput(attrs={"type": "date"}))
+    reason = forms.CharField(
+        label="Why (optional; the reviewer is told)",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class AssignmentWithdrawForm(forms.Form):
+    """Why an open assignment is withdrawn (the reviewer is told); the service requires it."""
+
+    reason = forms.CharField(
+        label="Why it is withdrawn (the reviewer is told)",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
 class TopicsForm(forms.Form):
     """What the article is about, from the board's specialty list."""
 

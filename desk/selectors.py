@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.db.models import (
     BooleanField,
+    CharField,
+    Count,
     Exists,
     ExpressionWrapper,
     OuterRef,
@@ -17,7 +19,7 @@ from django.db.models import (
     Subquery,
     Value,
 )
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, Concat, NullIf, Trim
 from django.utils import timezone
 
 from articles.identifiers import normalise_doi, normalise_pmid
@@ -29,8 +31,8 @@ from articles.models import (
     ClaimReview,
     Reference,
 )
-from articles.policy import is_editor, is_reviewer, sign_off_refusals
-from articles.states import ArticleState
+from articles.policy import is_editor, is_editor_in_chief, is_reviewer, sign_off_refusals
+from articles.states import PENDING_STATES, ArticleState
 from public.models import FollowUpQuestion
 
 
@@ -64,12 +66,28 @@ def rereview_after_days():
     return Coalesce(Subquery(shortest), Value(settings.REREVIEW_AFTER_DAYS))
 
 
+def _open_assignments(**conditions):
+    """The outer article's open review assignments (``board.ReviewAssignment``)."""
+    from board.models import ReviewAssignment
+
+    return ReviewAssignment.objects.filter(
+        article=OuterRef("pk"), status=ReviewAssignment.Status.OPEN, **conditions
+    )
+
+
 def article_list_waiting_for_review() -> QuerySet[Article]:
-    """Submitted articles nobody has started reviewing and not returned to one reviewer, oldest first."""
+    """Submitted articles nobody has started reviewing, returned to nobody and assigned to
+    nobody, oldest first.
+
+    An article an editor-in-chief assigned is its reviewers' ("Reviews assigned to
+    me"), as a resubmission is the reviewer's who asked for the changes: listed here
+    too, it would show twice on their desk.
+    """
     return (
         desk_articles()
         .filter(state=ArticleState.SUBMITTED)
         .exclude(RETURNED_TO_SOMEONE)
+        .filter(~Exists(_open_assignments()))
         .order_by("queued_at", "pk")
     )
 
@@ -80,30 +98,36 @@ def article_list_due_for_rereview(now: datetime.datetime | None = None) -> Query
     The period is per article, in the query: the shortest its topics set, else
     REREVIEW_AFTER_DAYS (``rereview_after_days``).
     """
+    return (
+        desk_articles()
+        .alias(rereview_days=rereview_after_days())
+        .filter(_due_for_rereview(now or timezone.now(), _rereview_periods()))
+        .order_by("published_version__approved_at", "pk")
+    )
+
+
+def _rereview_periods() -> set[int]:
+    """The re-review periods in use: the site default and those the topics set (1 query)."""
     from board.models import Specialty
 
-    now = now or timezone.now()
-    # The periods in use are few (the site default and those the topics set); one condition
-    # each, "period p and approved more than p days ago", keeps the date arithmetic out of
-    # the SQL, where SQLite and PostgreSQL differ.
-    periods = {settings.REREVIEW_AFTER_DAYS} | set(
+    return {settings.REREVIEW_AFTER_DAYS} | set(
         Specialty.objects.filter(rereview_after_days__isnull=False)
         .values_list("rereview_after_days", flat=True)
         .distinct()
     )
+
+
+def _due_for_rereview(now: datetime.datetime, periods: set[int]) -> Q:
+    """Approved, and approved longer ago than its period (the alias ``rereview_days``)."""
+    # The periods in use are few; one condition each, "period p and approved more than p
+    # days ago", keeps the date arithmetic out of the SQL, where SQLite and PostgreSQL differ.
     due = Q(pk__in=[])
-    for days in periods:
+    for days in sorted(periods):
         due |= Q(
             rereview_days=days,
             published_version__approved_at__lt=now - datetime.timedelta(days=days),
         )
-    return (
-        desk_articles()
-        .filter(state=ArticleState.APPROVED)
-        .alias(rereview_days=rereview_after_days())
-        .filter(due)
-        .order_by("published_version__approved_at", "pk")
-    )
+    return Q(state=ArticleState.APPROVED) & due
 
 
 def article_list_assigned_to(user) -> QuerySet[Article]:
@@ -114,11 +138,7 @@ def article_list_assigned_to(user) -> QuerySet[Article]:
     (``board.ReviewAssignment``), submitted or under review. Each row carries
     ``due_on``, the open assignment's due date, and ``overdue``.
     """
-    from board.models import ReviewAssignment
-
-    open_assignments = ReviewAssignment.objects.filter(
-        article=OuterRef("pk"), reviewer=user, status=ReviewAssignment.Status.OPEN
-    )
+    open_assignments = _open_assignments(reviewer=user)
     under_review_by_user = Q(state=ArticleState.UNDER_REVIEW, assigned_reviewer=user)
     returned_to_user = Q(state=ArticleState.SUBMITTED, changes_requested_by=user)
     assigned_to_user = Q(
@@ -192,6 +212,176 @@ def _first_rows(queryset: QuerySet, limit: int = DASHBOARD_ROWS) -> WorkList:
     return WorkList(rows=list(queryset[:limit]), total=queryset.count())
 
 
+# -- The editor-in-chief's queue ------------------------------------------------------
+# What waits on an editor-in-chief: articles in review nobody is assigned, assignments
+# overdue or due within the week, articles sent back whose reviewers wait for the
+# editor, and approved articles due for re-review. Each list is one query whatever its
+# length, and one more query counts them all (the dashboard and the desk header).
+
+# "Due this week": due today or within the six days after.
+DUE_SOON_DAYS = 7
+
+# (list, anchor on the dashboard, label), in page order.
+CHIEF_LISTS = (
+    ("awaiting", "awaiting", "Awaiting assignment"),
+    ("overdue", "overdue", "Overdue"),
+    ("due_soon", "due-soon", "Due this week"),
+    ("returned", "returned", "Returned to the editor"),
+    ("due", "due", "Due for re-review"),
+)
+
+
+def _returned_assignments():
+    """The outer article's assignments waiting for its resubmission."""
+    from board.models import ReviewAssignment
+
+    return ReviewAssignment.objects.filter(
+        article=OuterRef("pk"), status=ReviewAssignment.Status.RETURNED
+    )
+
+
+def _chief_conditions(now: datetime.datetime, periods: set[int]) -> dict[str, Q]:
+    """Each chief's list as one condition on articles, so a list and its count agree.
+
+    An article is in each list at most once: the conditions ask whether an
+    assignment exists, and join none. "Overdue" and "Due this week" part on the
+    earliest open due date.
+    """
+    today = timezone.localdate(now)
+    soon = today + datetime.timedelta(days=DUE_SOON_DAYS)
+    in_review = Q(state__in=PENDING_STATES)
+    overdue = Exists(_open_assignments(due_on__lt=today))
+    return {
+        "awaiting": in_review & ~Exists(_open_assignments()),
+        "overdue": in_review & Q(overdue),
+        "due_soon": in_review
+        & Q(Exists(_open_assignments(due_on__gte=today, due_on__lt=soon)))
+        & ~Q(overdue),
+        # Sent back, and a reviewer waits for the resubmission: by assignment, or as the
+        # one who asked for the changes.
+        "returned": Q(state=ArticleState.DRAFT, last_transition="request_changes")
+        & (Q(Exists(_returned_assignments())) | RETURNED_TO_SOMEONE),
+        "due": _due_for_rereview(now, periods),
+    }
+
+
+def _name_of(prefix: str):
+    """A user's full name, or their username, as a database expression (``prefix`` to them)."""
+    full = Trim(Concat(f"{prefix}first_name", Value(" "), f"{prefix}last_name"))
+    return Coalesce(NullIf(full, Value("")), f"{prefix}username", output_field=CharField())
+
+
+def _first_open(field: str):
+    """``field`` of the outer article's open assignment due first."""
+    return Subquery(
+        _open_assignments()
+        .order_by("due_on", "pk")
+        .annotate(reviewer_name=_name_of("reviewer__"))
+        .values(field)[:1]
+    )
+
+
+def _chief_lists(now: datetime.datetime, periods: set[int]) -> dict[str, QuerySet[Article]]:
+    """The chief's lists as querysets, each annotated with what its table shows."""
+    conditions = _chief_conditions(now, periods)
+    today = timezone.localdate(now)
+    open_count = Subquery(
+        _open_assignments().order_by().values("article").annotate(n=Count("pk")).values("n")
+    )
+
+    def by_due_date(condition: Q) -> QuerySet[Article]:
+        # ``due_on``, ``overdue`` and ``assignee``: the assignment due first; ``assignees``:
+        # how many open assignments the article has.
+        return (
+            desk_articles()
+            .filter(condition)
+            .annotate(
+                due_on=_first_open("due_on"),
+                assignee=_first_open("reviewer_name"),
+                assignees=Coalesce(open_count, 0),
+            )
+            .annotate(overdue=ExpressionWrapper(Q(due_on__lt=today), output_field=BooleanField()))
+            .order_by("due_on", "queued_at", "pk")
+        )
+
+    returned_to = Subquery(
+        _returned_assignments()
+        .order_by("pk")
+        .annotate(reviewer_name=_name_of("reviewer__"))
+        .values("reviewer_name")[:1]
+    )
+    return {
+        "awaiting": desk_articles().filter(conditions["awaiting"]).order_by("queued_at", "pk"),
+        "overdue": by_due_date(conditions["overdue"]),
+        "due_soon": by_due_date(conditions["due_soon"]),
+        "returned": desk_articles()
+        .filter(conditions["returned"])
+        .annotate(
+            assignee=Coalesce(
+                returned_to, _name_of("changes_requested_by__"), output_field=CharField()
+            )
+        )
+        .order_by("last_transition_at", "pk"),
+        "due": desk_articles()
+        .alias(rereview_days=rereview_after_days())
+        .filter(conditions["due"])
+        .order_by("published_version__approved_at", "pk"),
+    }
+
+
+def _chief_totals(now: datetime.datetime, periods: set[int]) -> dict[str, int]:
+    """How many articles each chief's list holds, in one query."""
+    conditions = _chief_conditions(now, periods)
+    # Each condition is worked out per article first and counted after: counting with the
+    # conditions as filters puts the article columns in a subquery the conditions' own
+    # subqueries cannot see.
+    marked = Article.objects.alias(rereview_days=rereview_after_days()).annotate(
+        **{
+            f"in_{name}": ExpressionWrapper(condition, output_field=BooleanField())
+            for name, condition in conditions.items()
+        }
+    )
+    return marked.aggregate(
+        **{name: Count("pk", filter=Q(**{f"in_{name}": True})) for name in conditions}
+    )
+
+
+@dataclass
+class ChiefQueue:
+    """The editor-in-chief's lists: their first rows, and how many each holds."""
+
+    awaiting: WorkList = field(default_factory=WorkList)
+    overdue: WorkList = field(default_factory=WorkList)
+    due_soon: WorkList = field(default_factory=WorkList)
+    returned: WorkList = field(default_factory=WorkList)
+    due: WorkList = field(default_factory=WorkList)
+
+    @property
+    def counts(self) -> list[tuple[str, str, int]]:
+        """(anchor, label, count) of each list, in page order."""
+        return [(anchor, label, getattr(self, name).total) for name, anchor, label in CHIEF_LISTS]
+
+
+def chief_queue_get(*, now: datetime.datetime | None = None) -> ChiefQueue:
+    """The editor-in-chief's lists, their first rows and totals (7 queries, however many)."""
+    now = now or timezone.now()
+    periods = _rereview_periods()
+    totals = _chief_totals(now, periods)
+    return ChiefQueue(
+        **{
+            name: WorkList(rows=list(queryset[:DASHBOARD_ROWS]), total=totals[name])
+            for name, queryset in _chief_lists(now, periods).items()
+        }
+    )
+
+
+def chief_queue_counts(*, now: datetime.datetime | None = None) -> list[tuple[str, str, int]]:
+    """(anchor, label, count) of each of the editor-in-chief's lists (2 queries)."""
+    now = now or timezone.now()
+    totals = _chief_totals(now, _rereview_periods())
+    return [(anchor, label, totals[name]) for name, anchor, label in CHIEF_LISTS]
+
+
 @dataclass
 class Dashboard:
     """The desk's home page: the lists a user's roles call for, in a fixed number of queries."""
@@ -207,13 +397,19 @@ class Dashboard:
     flagged: WorkList = field(default_factory=WorkList)  # retraction screening
     # The reviewer's own credentials that have expired or expire within 30 days.
     credentials_to_renew: list = field(default_factory=list)
+    # The editor-in-chief's lists; its "Due for re-review" is the board's ``due``.
+    chief: ChiefQueue | None = None
     show_editor_lists: bool = False
     show_reviewer_lists: bool = False
 
     @property
+    def show_chief_lists(self) -> bool:
+        return self.chief is not None
+
+    @property
     def counts(self) -> list[tuple[str, str, int]]:
         """(anchor, label, count) for the summary at the top, in page order."""
-        rows = []
+        rows = list(self.chief.counts) if self.chief is not None else []
         if self.show_editor_lists or self.show_reviewer_lists:
             rows.append(("flagged", "Flagged by retraction screening", self.flagged.total))
         if self.show_editor_lists:
@@ -227,16 +423,21 @@ class Dashboard:
             rows += [
                 ("waiting", "Waiting for review", self.waiting.total),
                 ("assigned", "Reviews assigned to me", self.assigned.total),
-                ("due", "Due for re-review", self.due.total),
             ]
+            if self.chief is None:
+                rows.append(("due", "Due for re-review", self.due.total))
         if self.show_editor_lists:
             rows.append(("questions", "Readers' questions", self.questions.total))
         return rows
 
 
 def dashboard_get(*, user) -> Dashboard:
-    """What ``user`` has to do: two queries per list, however many articles there are."""
+    """What ``user`` has to do: two queries per list (the chief's, 7 for all five), however
+    many articles there are."""
     board = Dashboard(show_editor_lists=is_editor(user), show_reviewer_lists=is_reviewer(user))
+    if is_editor_in_chief(user):
+        board.chief = chief_queue_get()
+        board.due = board.chief.due
     if board.show_editor_lists or board.show_reviewer_lists:
         from screening.selectors import article_list_flagged
 
@@ -251,7 +452,8 @@ def dashboard_get(*, user) -> Dashboard:
     if board.show_reviewer_lists:
         board.waiting = _first_rows(article_list_waiting_for_review())
         board.assigned = _first_rows(article_list_assigned_to(user))
-        board.due = _first_rows(article_list_due_for_rereview())
+        if board.chief is None:
+            board.due = _first_rows(article_list_due_for_rereview())
         from board.selectors import credential_list_to_renew
 
         board.credentials_to_renew = list(credential_list_to_renew(user=user))

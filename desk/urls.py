@@ -61,6 +61,16 @@ urlpatterns = [
     ),
     path("articles/<int:pk>/declare/", views.article_declare, name="declare"),
     path("articles/<int:pk>/assign/", views.article_assign, name="assign"),
+    path(
+        "articles/<int:pk>/assignments/<int:assignment_pk>/due/",
+        views.assignment_due_change,
+        name="assignment_due",
+    ),
+    path(
+        "articles/<int:pk>/assignments/<int:assignment_pk>/withdraw/",
+        views.assignment_withdraw,
+        name="assignment_withdraw",
+    ),
     path("articles/<int:pk>/topics/", views.article_topics, name="topics"),
     path("articles/<int:pk>/<slug:name>/", views.article_transition, name="transition"),
     path("notifications/", include("notifications.urls")),

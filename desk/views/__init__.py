@@ -6,7 +6,13 @@ is asked of ``articles.policy``, the workflow steps come from
 """
 
 from desk.views.article import article_detail, article_transition
-from desk.views.board import article_assign, article_declare, article_topics
+from desk.views.board import (
+    article_assign,
+    article_declare,
+    article_topics,
+    assignment_due_change,
+    assignment_withdraw,
+)
 from desk.views.editing import article_edit, article_new, claim_edit
 from desk.views.editor import (
     article_editor,
@@ -30,6 +36,8 @@ __all__ = [
     "article_assign",
     "article_declare",
     "article_topics",
+    "assignment_due_change",
+    "assignment_withdraw",
     "article_detail",
     "article_diff",
     "article_edit",

@@ -41,6 +41,18 @@ def workflow_blockers(article: Article, user) -> list[str]:
     return []
 
 
+def assignment_due_form(assignment, data=None) -> forms.AssignmentDueForm:
+    """The "change the due date" form of one assignment (ids of its own on a shared page)."""
+    return forms.AssignmentDueForm(
+        data, initial={"due_on": assignment.due_on}, auto_id=f"id_due{assignment.pk}_%s"
+    )
+
+
+def assignment_withdraw_form(assignment, data=None) -> forms.AssignmentWithdrawForm:
+    """The "withdraw" form of one assignment (ids of its own on a shared page)."""
+    return forms.AssignmentWithdrawForm(data, auto_id=f"id_withdraw{assignment.pk}_%s")
+
+
 def board_panel(request, article: Article, extra: dict) -> dict:
     """The board's part of the article screen: topics, declaration, assignments, suggestions."""
     from board.rules import declaration_of
@@ -60,6 +72,13 @@ def board_panel(request, article: Article, extra: dict) -> dict:
         panel["suggestions"] = list(reviewer_suggestions(article=article))
         panel["assign_form"] = extra.get("assign_form") or forms.AssignForm()
         panel["chosen"] = {str(c) for c in extra.get("chosen", ())}
+        # Each open assignment's own forms; a refused one comes back with what was typed.
+        refused = extra.get("refused_assignment")
+        for row in panel["assignments"]:
+            if row.status == row.Status.OPEN:
+                shown = extra if refused == row.pk else {}
+                row.due_form = shown.get("due_form") or assignment_due_form(row)
+                row.withdraw_form = shown.get("withdraw_form") or assignment_withdraw_form(row)
     if policy.can(user, policy.EDIT, article):
         panel["topics_form"] = extra.get("topics_form") or forms.TopicsForm(
             initial={"topics": panel["topics"]}
