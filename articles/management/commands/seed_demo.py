@@ -1,4 +1,9 @@
-"""Load the demo users, board profiles, editorial policy, seed pages and an article in every state; safe to run again."""
+"""Load the demo users, board profiles, editorial policy, seed pages and an article in every state; safe to run again.
+
+It ends with where to start: the site's address and the demo logins are the last
+lines it prints (``make run`` starts the server straight after). The mail the demo's
+steps cause stays in the outbox, readable in the admin; one line says how much.
+"""
 
 import datetime
 from pathlib import Path
@@ -7,6 +12,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.urls import reverse
 
 from articles.demo import demo_articles_create
 from articles.models import BoardMember, EditorialPolicy
@@ -18,6 +24,8 @@ from articles.permissions import (
     sync_groups,
 )
 from board.demo import board_demo_create, specialties_create
+from editorial.urls_absolute import absolute_url
+from outbox.models import OutboundEmail
 
 DEMO_PASSWORD = "review-demo-2026"
 SEED_DIR = Path(__file__).resolve().parents[3] / "data" / "seeds"
@@ -63,6 +71,7 @@ class Command(BaseCommand):
 
     @transaction.atomic
     def handle(self, *args, **options):
+        mail_before = OutboundEmail.objects.count()
         sync_groups(Group, Permission)
         User = get_user_model()
         for username, first, last, group_name, superuser in DEMO_USERS:
@@ -104,6 +113,16 @@ class Command(BaseCommand):
         ):
             self.stdout.write(f"Demo article: /articles/{slug}/")
         board_demo_create(users=users)
+        self._where_to_start(mail=OutboundEmail.objects.count() - mail_before)
+
+    def _where_to_start(self, *, mail: int) -> None:
+        """The last lines: the demo's mail in one line, then the address and the logins."""
+        outbox = absolute_url(reverse("admin:outbox_outboundemail_changelist"))
+        if mail:
+            self.stdout.write(
+                f"{mail} demo mail{'s are' if mail != 1 else ' is'} in the outbox: {outbox}"
+            )
+        self.stdout.write(f"The site: {absolute_url('/')}")
         self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
         for username, _first, _last, group_name, _ in DEMO_USERS:
             self.stdout.write(f"  {username:<10} {group_name}")
