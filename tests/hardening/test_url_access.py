@@ -86,6 +86,11 @@ ACCESS: dict[str, frozenset[str]] = {
     "desk:reports": CHIEFS,
     "desk:report_csv": CHIEFS,
     "desk:report_articles": CHIEFS,
+    # each desk user's own notifications (another's is 404) and mail settings
+    "desk:notifications": DESK,
+    "desk:notification": DESK,
+    "desk:notifications_read": DESK,
+    "desk:notification_settings": DESK,
     # retraction screening at the desk
     "screening:queue": DESK,
     "screening:run": DESK,
