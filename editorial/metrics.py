@@ -219,4 +219,5 @@ def exposition() -> tuple[bytes, str]:
         counted = REGISTRY
     read = CollectorRegistry()
     read.register(DatabaseCollector())
-    return generate_latest(counted) + generate_latest(read), CONTENT_TYPE_PLAIN_0_0_4
+    gauges = generate_latest(read)  # first: a database error it meets is counted in this scrape
+    return generate_latest(counted) + gauges, CONTENT_TYPE_PLAIN_0_0_4

@@ -22,7 +22,7 @@ import contextlib
 import datetime
 import logging
 import random
-import time
+from time import monotonic, sleep
 
 from django.conf import settings
 from django.db import DatabaseError, InterfaceError, OperationalError, close_old_connections
@@ -65,9 +65,7 @@ class MailWorker(Worker):
 
     def __init__(self, **options):
         super().__init__(**options)
-        self.heartbeat_due: float | None = (
-            None  # time.monotonic() of the next write; None: none yet
-        )
+        self.heartbeat_due: float | None = None  # monotonic() of the next write; None: none yet
         self.task_in_hand: DBTaskResult | None = None
         self.cut_off: DBTaskResult | None = None  # the task an outage interrupted
 
@@ -79,21 +77,21 @@ class MailWorker(Worker):
             extra={"event": "worker_start", "worker_id": self.worker_id},
         )
         if self.startup_delay and self.interval:
-            time.sleep(random.random())  # workers started together spread out
+            sleep(random.random())  # workers started together spread out
         failures, lost_at = 0, 0.0
         while self.running:
             try:
-                if failures:
-                    self.recover(failures=failures, seconds=time.monotonic() - lost_at)
-                    failures = 0
                 self.beat()
                 outcome = self.run_next()
+                if failures:  # a whole round went through: the database is back
+                    self.recover(failures=failures, seconds=monotonic() - lost_at)
+                    failures = 0
             except DATABASE_LOST as error:
                 if not self.running:
                     return  # stopping anyway: nothing to wait for
                 failures += 1
                 if failures == 1:
-                    lost_at = time.monotonic()
+                    lost_at = monotonic()
                 self.wait_for_database(error, failures)
                 continue
             if self.batch and outcome == EMPTY:
@@ -101,11 +99,11 @@ class MailWorker(Worker):
             if self.max_tasks is not None and self._run_tasks >= self.max_tasks:
                 return
             if self.running and outcome != RAN:
-                time.sleep(self.interval)
+                sleep(self.interval)
 
     def beat(self, *, now: bool = False) -> None:
         """Write the heartbeat if it is due (or ``now``); the first one forgets long-gone workers."""
-        moment = time.monotonic()
+        moment = monotonic()
         if not now and self.heartbeat_due is not None and moment < self.heartbeat_due:
             return
         if self.heartbeat_due is None:
@@ -157,12 +155,12 @@ class MailWorker(Worker):
                 "retry_in_seconds": round(delay, 2),
             },
         )
-        time.sleep(delay)
+        sleep(delay)
 
     def recover(self, *, failures: int, seconds: float) -> None:
-        """Once the database answers again (raises while it does not): say so, and queue again
-        the task the outage cut off if its result was never recorded."""
-        self.beat(now=True)
+        """Once the database answers again: say so, and queue again the task the outage cut
+        off if its result was never recorded."""
+        self.beat(now=True)  # readiness need not wait for the next one to see the worker back
         if self.cut_off is not None:
             requeued = DBTaskResult.objects.filter(
                 pk=self.cut_off.pk, status=TaskResultStatus.RUNNING
