@@ -306,7 +306,7 @@ def reviewer_workload(period: Period, today: datetime.date | None = None) -> lis
     return sorted(loads.values(), key=lambda load: (-load.overdue, -load.open, load.name))
 
 
-def reviewer_name_get(*, reviewer_id: int) -> str | None:
+def reviewer_get_name(*, reviewer_id: int) -> str | None:
     """The reviewer's name as "reviewers" shows it, or None when there is no such user."""
     found = (
         get_user_model()
@@ -386,7 +386,7 @@ class ArticleInState:
     since: datetime.datetime  # its last workflow step, or its creation
 
 
-def articles_in_state_list(*, state: str, page: int = 1, per_page: int = PER_PAGE) -> Listing:
+def article_list_in_state(*, state: str, page: int = 1, per_page: int = PER_PAGE) -> Listing:
     """The articles in ``state`` now, as "articles per state" counts them; longest there first."""
     rows = (
         Article.objects.filter(state=state)
@@ -406,11 +406,14 @@ class ArticleStays:
     longest: float  # seconds
 
 
-def articles_with_stays_list(
+def article_list_with_stays(
     *, period: Period, state: str, page: int = 1, per_page: int = PER_PAGE
 ) -> Listing:
-    """The articles whose stays in ``state`` ended in ``period``: the stays "time in each state"
-    measures, per article, longest stay first. One query, the count in a window."""
+    """The articles whose stays in ``state`` ended in ``period``, longest stay first.
+
+    The stays "time in each state" measures, grouped per article; one query, the
+    count of articles in a window over the groups.
+    """
     stays, params = _stays_sql(period)
     article = Article._meta.db_table
     sql = (
@@ -438,7 +441,7 @@ class ArticleDecisions:
     last_at: datetime.datetime
 
 
-def articles_decided_list(
+def article_list_decided(
     *,
     period: Period,
     month: datetime.date,
@@ -446,8 +449,11 @@ def articles_decided_list(
     page: int = 1,
     per_page: int = PER_PAGE,
 ) -> Listing:
-    """The articles given ``decision`` (approve or request_changes) in ``month`` within
-    ``period``, as "decisions per month" counts them; in the order of their last one."""
+    """The articles given ``decision`` in ``month`` (within ``period``), by their last one.
+
+    ``decision`` is ``approve`` or ``request_changes``, counted as "decisions per
+    month" counts them: an article decided twice is one row saying two.
+    """
     next_month = (month + datetime.timedelta(days=32)).replace(day=1)
     rows = (
         ArticleTransition.objects.filter(
@@ -473,7 +479,7 @@ class AssignedArticle:
     due_on: datetime.date
 
 
-def reviewer_assignments_list(
+def assignment_list_open_for_reviewer(
     *,
     reviewer_id: int,
     overdue: bool,
@@ -481,8 +487,7 @@ def reviewer_assignments_list(
     page: int = 1,
     per_page: int = PER_PAGE,
 ) -> Listing:
-    """The reviewer's open assignments (or only the overdue ones), as "reviewers" counts them;
-    the earliest due first."""
+    """The reviewer's open assignments (or only the overdue ones), the earliest due first."""
     today = today or timezone.localdate()
     rows = (
         ReviewAssignment.objects.filter(

@@ -178,8 +178,7 @@ def bar_links(data: reports.Reports) -> dict[str, list[list[str]]]:
 
 
 def charts_for(data: reports.Reports, links: dict[str, list[list[str]]]) -> dict[str, Chart]:
-    """One chart per report, each with its title, a one-line account of what it shows, and
-    each bar linked to the articles behind it (``bar_links``)."""
+    """One chart per report: its title, what it shows, each bar linked (``bar_links``)."""
     period = f"{data.period.start:%b %-d, %Y} to {data.period.end:%b %-d, %Y}"
     return {
         "states": bar_chart(
@@ -420,6 +419,10 @@ class BarPage:
     next_url: str
 
 
+def _many(count: int, thing: str) -> str:
+    return f"{count} {thing}{'' if count == 1 else 's'}"
+
+
 def _when(moment: datetime.datetime) -> str:
     return f"{timezone.localtime(moment):%b %-d, %Y}"
 
@@ -429,12 +432,12 @@ def _state_label(value: str) -> str:
 
 
 def _state_page(bar: dict, period: Period, page: int):
-    listing = reports.articles_in_state_list(state=bar["state"], page=page)
+    listing = reports.article_list_in_state(state=bar["state"], page=page)
     label = _state_label(bar["state"])
     return (
         f"Articles in “{label}” now",
-        f"The {listing.total} articles the “{label}” bar of “Articles per state” counts, "
-        "the longest since their last workflow step first.",
+        f"The “{label}” bar of “Articles per state” counts {_many(listing.total, 'article')}: "
+        "here they are, the longest since their last workflow step first.",
         ["Last step"],
         [BarRow(a.pk, a.title, [_when(a.since)]) for a in listing.rows],
         listing,
@@ -442,12 +445,13 @@ def _state_page(bar: dict, period: Period, page: int):
 
 
 def _stays_page(bar: dict, period: Period, page: int):
-    listing = reports.articles_with_stays_list(period=period, state=bar["state"], page=page)
+    listing = reports.article_list_with_stays(period=period, state=bar["state"], page=page)
     label = _state_label(bar["state"])
     return (
         f"Stays in “{label}” that ended from {period.start:%b %-d, %Y} to {period.end:%b %-d, %Y}",
-        f"The {listing.total} articles whose stays the “{label}” bars of “Time in each state” "
-        "measure, with the number of their stays, the longest stay first.",
+        f"The “{label}” bars of “Time in each state” measure the stays of "
+        f"{_many(listing.total, 'article')}: here they are with the number of their stays, "
+        "the longest stay first.",
         ["State now", "Stays ended", "Longest stay (hours)"],
         [
             BarRow(a.pk, a.title, [_state_label(a.state), str(a.stays), hours(a.longest)])
@@ -459,14 +463,12 @@ def _stays_page(bar: dict, period: Period, page: int):
 
 def _decisions_page(bar: dict, period: Period, page: int):
     month, decision = bar["month"], bar["decision"]
-    listing = reports.articles_decided_list(
-        period=period, month=month, decision=decision, page=page
-    )
+    listing = reports.article_list_decided(period=period, month=month, decision=decision, page=page)
     kind = DECISIONS[decision]
     return (
         f"{kind} in {month:%B %Y}",
-        f"The {listing.total} articles the “{kind}” bar of {month:%B %Y} counts, in the order "
-        "of their last such decision.",
+        f"The “{kind}” bar of {month:%B %Y} counts the decisions on "
+        f"{_many(listing.total, 'article')}: here they are, in the order of their last one.",
         ["State now", kind, "Last on"],
         [
             BarRow(a.pk, a.title, [_state_label(a.state), str(a.decisions), _when(a.last_at)])
@@ -477,17 +479,17 @@ def _decisions_page(bar: dict, period: Period, page: int):
 
 
 def _assignments_page(bar: dict, period: Period, page: int):
-    name = reports.reviewer_name_get(reviewer_id=bar["reviewer"])
+    name = reports.reviewer_get_name(reviewer_id=bar["reviewer"])
     if name is None:
         raise Http404("No such reviewer.")
     which = bar["assignments"]
-    listing = reports.reviewer_assignments_list(
+    listing = reports.assignment_list_open_for_reviewer(
         reviewer_id=bar["reviewer"], overdue=which == "overdue", page=page
     )
     return (
         f"{name}: {ASSIGNMENTS[which].lower()} assignments",
-        f"The {listing.total} assignments the “{ASSIGNMENTS[which]}” bar of {name} counts, "
-        "the earliest due first.",
+        f"The “{ASSIGNMENTS[which]}” bar of {name} counts "
+        f"{_many(listing.total, 'assignment')}: here they are, the earliest due first.",
         ["State now", "Assigned", "Due"],
         [
             BarRow(
