@@ -2,7 +2,7 @@
 
 A round ends when a reviewer requests changes or the article is approved. The
 next round's reviewer is shown, for each claim, how it read then against how
-it reads now (word by word, plain-language version and cited references
+it reads now (phrase by phrase, plain-language version and cited references
 included), the board's verdict and comment of that round, and the claim's
 thread with the editors' replies.
 
@@ -18,12 +18,19 @@ import dataclasses
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Prefetch
+from django.db.models import OuterRef, Prefetch, Subquery
 
 from articles.content import ArticleContent, ClaimData
 from articles.history import article_content_as_of
 from articles.interchange.jsonformat import content_from_document
-from articles.models import Article, ArticleTransition, ClaimReview, ClaimThread, ThreadMessage
+from articles.models import (
+    Article,
+    ArticleTransition,
+    Claim,
+    ClaimReview,
+    ClaimThread,
+    ThreadMessage,
+)
 from articles.selectors import content_from_claims
 from desk.diff import ClaimChange, Segment, content_diff
 
@@ -41,6 +48,9 @@ class ClaimMemory:
     # The board's last verdict on the claim in that round (any reviewer), with its comment.
     earlier_review: ClaimReview | None = None
     before: ClaimData | None = None  # the claim as it read then
+    # Where that comment is shown instead (see ``rows_annotate``).
+    comment_in_thread: bool = False
+    comment_on_verdict: bool = False
 
     @property
     def status(self) -> str:
@@ -148,15 +158,37 @@ def review_round_get(
     return memory
 
 
-def thread_list_for_article(*, article: Article) -> list[ClaimThread]:
-    """The article's claim threads with their messages and authors, oldest first (2 queries)."""
-    return list(
+def _threads_shown(article: Article):
+    # A thread is titled by its claim as it reads now: the wording it was opened on may have
+    # been changed since, and that change is what the thread is about.
+    wording_now = Claim.objects.filter(article_id=OuterRef("article_id"), uid=OuterRef("claim_uid"))
+    return (
         ClaimThread.objects.filter(article=article)
         .select_related("opened_by")
+        .annotate(claim_wording_now=Subquery(wording_now.values("text")[:1]))
         .prefetch_related(
             Prefetch("messages", queryset=ThreadMessage.objects.select_related("author"))
         )
     )
+
+
+def thread_list_for_article(*, article: Article) -> list[ClaimThread]:
+    """The article's claim threads with their messages and authors, oldest first (2 queries).
+
+    Each has ``title``: its claim's wording now, or as it read when opened once it is removed.
+    """
+    return [_titled(thread) for thread in _threads_shown(article)]
+
+
+def thread_get_for_article(*, article: Article, pk: int) -> ClaimThread | None:
+    """One of the article's threads as ``thread_list_for_article`` gives it (2 queries)."""
+    thread = _threads_shown(article).filter(pk=pk).first()
+    return _titled(thread) if thread is not None else None
+
+
+def _titled(thread: ClaimThread) -> ClaimThread:
+    thread.title = thread.claim_wording_now or thread.claim_text
+    return thread
 
 
 def threads_by_claim(threads: list[ClaimThread]) -> dict[str, ClaimThread]:
@@ -170,13 +202,36 @@ def threads_by_claim(threads: list[ClaimThread]) -> dict[str, ClaimThread]:
 
 
 def rows_annotate(rows: list, *, threads: list[ClaimThread], memory: ReviewRound | None) -> None:
-    """Give each row its thread (``row.thread``) and its round memory (``row.memory``)."""
+    """Give each row its thread (``row.thread``) and its round memory (``row.memory``).
+
+    A reviewer's comment is shown in one place: a "Needs change" comment is the message
+    that opened (or joined) the claim's thread, so the verdict and the round memory link
+    to the thread instead (``comment_in_thread``); a comment given with "Verified" opens
+    no thread and is shown with the verdict, once (``comment_on_verdict``).
+    """
     shown = threads_by_claim(threads)
     for row in rows:
         uid = str(row.claim.uid)
         row.thread = shown.get(uid)
         row.memory = memory.by_uid.get(uid) if memory is not None else None
         row.paired = pairing_of(row.memory.before if row.memory else None, row.claim)
+        latest = row.latest_review
+        row.comment_in_thread = said_in_thread(row.thread, latest)
+        row.last_comment_in_thread = said_in_thread(row.thread, row.last_review)
+        if row.memory is not None:
+            earlier = row.memory.earlier_review
+            row.memory.comment_in_thread = said_in_thread(row.thread, earlier)
+            row.memory.comment_on_verdict = earlier is not None and earlier == latest
+
+
+def said_in_thread(thread: ClaimThread | None, review: ClaimReview | None) -> bool:
+    """Whether the review's comment is a message of the thread (from prefetched messages)."""
+    if thread is None or review is None or not review.comment:
+        return False
+    return any(
+        m.author_id == review.reviewer_id and m.body == review.comment
+        for m in thread.messages.all()
+    )
 
 
 def removed_with_threads(memory: ReviewRound | None, threads: list[ClaimThread]) -> list:

@@ -8,9 +8,10 @@ from django.utils.dateparse import parse_datetime
 from django.views.decorators.http import require_GET
 
 from articles import services
-from articles.history import article_content_as_of, article_list_timeline
+from articles.history import article_content_as_of
 from articles.interchange.jsonformat import content_from_document
 from articles.selectors import article_get_content
+from desk import timeline
 from desk.diff import content_diff
 from desk.errors import DESK_ERRORS, desk_view, error_messages, error_status
 from desk.views.common import get_article
@@ -33,11 +34,21 @@ def article_diff(request, pk):
 @desk_view
 def article_timeline(request, pk):
     article = get_article(pk)
-    return render(
-        request,
-        "desk/article_timeline.html",
-        {"article": article, "entries": article_list_timeline(article=article)},
-    )
+    kind, status, problem = request.GET.get("kind") or timeline.ALL, 200, ""
+    if kind not in timeline.KINDS:
+        # A kind the page never offers (a mistyped link): everything, and why.
+        problem = f"There is no kind of event called “{kind[:40]}”; everything is shown."
+        kind, status = timeline.ALL, 400
+    events = timeline.timeline_list_for_article(article=article)
+    counts = timeline.timeline_counts(events)
+    context = {
+        "article": article,
+        "events": timeline.timeline_filter(events, kind=kind),
+        "kind": kind,
+        "kinds": [(name, label, counts[name]) for name, label in timeline.KINDS.items()],
+        "problem": problem,
+    }
+    return render(request, "desk/article_timeline.html", context, status=status)
 
 
 @desk_view
