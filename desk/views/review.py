@@ -51,6 +51,16 @@ def review_context(request, article: Article, **extra) -> dict:
     return context
 
 
+def verdict_message(row, form, *, saved: bool) -> str:
+    """What the review screen announces once a verdict is sent, for those who cannot see it."""
+    if not saved:
+        reasons = [str(e) for errors in form.errors.values() for e in errors]
+        return f"Claim {row.number} not saved: {reasons[0] if reasons else 'try again.'}"
+    if row.verdict == "needs_change":
+        return f"Claim {row.number}: needs change, sent to the editors in its thread."
+    return f"Claim {row.number} verified."
+
+
 @require_GET
 @desk_view
 def article_review(request, pk):
@@ -84,13 +94,15 @@ def claim_review(request, pk, uid):
             form, status = forms.ClaimReviewForm(), 200
     rows = selectors.claim_list_for_desk(article=article)
     context = thread_context(request, article, rows, with_round=True, only_uid=str(claim.uid))
+    row = next(r for r in rows if r.claim.pk == claim.pk)
     context.update(
         {
             "article": article,
-            "row": next(r for r in rows if r.claim.pk == claim.pk),
+            "row": row,
             "review_form": form,
             "can_review": policy.can(request.user, policy.VERIFY, article),
             "expanded": True,
+            "row_message": verdict_message(row, form, saved=status == 200),
         }
     )
     template = "desk/_review_row.html" if is_async(request) else "desk/review_claim.html"

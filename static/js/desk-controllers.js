@@ -5,10 +5,12 @@ import { Application } from "../vendor/stimulus-3.2.2.js";
 import Autosave from "./controllers/autosave.js";
 import BodyKeeper from "./controllers/body_keeper.js";
 import DraftKeeper from "./controllers/draft_keeper.js";
+import ReviewKeys from "./controllers/review_keys.js";
 import UnsavedWarning from "./controllers/unsaved_warning.js";
 
 const application = Application.start();
 application.register("autosave", Autosave);
 application.register("body-keeper", BodyKeeper);
 application.register("draft-keeper", DraftKeeper);
+application.register("review-keys", ReviewKeys);
 application.register("unsaved-warning", UnsavedWarning);

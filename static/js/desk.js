@@ -3,37 +3,70 @@
   "use strict";
 
   // Forms marked data-async="#id" post in the background and swap in the returned fragment.
+  // The button pressed may name its own address (formaction: "Resolve", "Reopen"...).
   document.addEventListener("submit", function (event) {
     var form = event.target;
     var selector = form.getAttribute("data-async");
     if (!selector || !window.fetch) return;
     event.preventDefault();
-    var data = new FormData(form, event.submitter);
+    var submitter = event.submitter || null;
+    var action = submitter && submitter.hasAttribute("formaction") ? submitter.formAction : form.action;
+    var data = new FormData(form, submitter);
     var buttons = form.querySelectorAll("button");
     buttons.forEach(function (b) { b.disabled = true; });
-    fetch(form.action, {
+    // Anything but a fragment (not allowed, logged out, offline): the full page says why.
+    function sendWholePage() {
+      buttons.forEach(function (b) { b.disabled = false; });
+      form.removeAttribute("data-async");
+      if (form.requestSubmit) form.requestSubmit(submitter);
+      else form.submit();
+    }
+    fetch(action, {
       method: "POST",
       body: data,
       headers: { "X-Requested-With": "fetch" },
       credentials: "same-origin"
     }).then(function (response) {
-      if (response.ok || response.status === 400 || response.status === 409) {
-        return response.text().then(function (html) {
-          var target = document.querySelector(selector);
-          target.outerHTML = html;
-          var replaced = document.querySelector(selector);
-          if (replaced) replaced.classList.add("just-saved");
-          return refreshActions();
-        });
+      if (!(response.ok || response.status === 400 || response.status === 409)) {
+        sendWholePage();
+        return null;
       }
-      // Anything else (not allowed, logged out): let the full page say why.
-      form.removeAttribute("data-async");
-      form.submit();
-    }).catch(function () {
-      form.removeAttribute("data-async");
-      form.submit();
-    });
+      return response.text().then(function (html) {
+        swap(selector, html, response);
+        return refreshActions();
+      });
+    }, sendWholePage);
   });
+
+  // The fragment takes the old one's place; focus that was inside it stays with it, its
+  // message ("Thread resolved.") is read out, and the page's controllers hear of it.
+  function swap(selector, html, response) {
+    var target = document.querySelector(selector);
+    var hadFocus = target.contains(document.activeElement);
+    target.outerHTML = html;
+    var replaced = document.querySelector(selector);
+    if (!replaced) return;
+    replaced.classList.add("just-saved");
+    var message = replaced.getAttribute("data-desk-message");
+    replaced.removeAttribute("data-desk-message");
+    if (message) announce(message);
+    if (hadFocus || document.activeElement === document.body) {
+      var alert = replaced.querySelector("[role=alert]");
+      var field = alert && replaced.querySelector("textarea:not([readonly])");
+      (field || replaced).focus({ preventScroll: !field });
+    }
+    replaced.dispatchEvent(new CustomEvent("desk:swapped", {
+      bubbles: true,
+      detail: { ok: response.ok, status: response.status, message: message || "" }
+    }));
+  }
+
+  // The page's status line (role="status"): the same words twice are still read twice.
+  function announce(message) {
+    var region = document.querySelector("[data-desk-status]");
+    if (!region) return;
+    region.textContent = region.textContent === message ? message + "\u00a0" : message;
+  }
 
   // A verdict can make "Approve" available: refresh the workflow panel from the page.
   // Verdicts saved in quick succession race; only the refresh started last has

@@ -19,6 +19,7 @@ MODULES = [
     "js/desk-controllers.js",
     "js/controllers/autosave.js",
     "js/controllers/draft_keeper.js",
+    "js/controllers/review_keys.js",
     "js/controllers/unsaved_warning.js",
     "js/controllers/form_values.js",
 ]
