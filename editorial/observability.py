@@ -3,8 +3,9 @@
 - ``RequestObservabilityMiddleware`` (first in MIDDLEWARE) gives each request an
   id, taken from the load balancer's ``X-Request-ID`` only when the request comes
   from an address in ``TRUSTED_PROXIES``; echoes it in the ``X-Request-ID``
-  response header; times the request per view for the metrics; and logs one
-  ``editorial.request`` line when it is answered.
+  response header; times the request per view for the metrics (a kept page,
+  answered before URL resolution, is named by its path resolved once), counts
+  kept pages by outcome; and logs one ``editorial.request`` line when it is answered.
 - ``RequestContextFilter`` puts ``request_id`` and ``user_id`` on every log record
   written while a request is handled; ``editorial.logformat.JsonFormatter``
   writes one JSON object per line (the production format).

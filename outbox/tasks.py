@@ -1,4 +1,4 @@
-"""The background task that delivers one queued email (run by ``manage.py db_worker``)."""
+"""The background task that delivers one queued email (run by ``manage.py outbox_worker``)."""
 
 from django_tasks import task
 
