@@ -16,7 +16,6 @@ saved is lost, the API answers JSON, and readers are told the page will be back.
 
 from __future__ import annotations
 
-import logging
 import sys
 
 from csp.utils import build_policy
@@ -24,8 +23,6 @@ from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse
 from django.template.loader import get_template
 from django.utils.cache import add_never_cache_headers
-
-logger = logging.getLogger("editorial.outage")
 
 # Refused, dropped, timed out or closed connections, as Django wraps them and, for a
 # connection error raised outside Django's wrapper, as psycopg raises them. Any other
@@ -74,9 +71,8 @@ def database_unavailable(request: HttpRequest) -> HttpResponse:
 def server_error(request: HttpRequest) -> HttpResponse:
     """``handler500``: a database outage met outside a view is a 503 like any other; the rest
     is a branded 500 naming the request id, so a reader's report can be found in the logs."""
-    error = sys.exc_info()[1]
-    if is_database_outage(error):
-        logger.error("Database unavailable on %s %s: %s", request.method, request.path, error)
+    # Django has logged the error already ("Service Unavailable: <path>", with its traceback).
+    if is_database_outage(sys.exc_info()[1]):
         return database_unavailable(request)
     return _page(request, "errors/500.html", status=500)
 
