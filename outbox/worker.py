@@ -25,19 +25,21 @@ import random
 from time import monotonic, sleep
 
 from django.conf import settings
-from django.db import DatabaseError, InterfaceError, OperationalError, close_old_connections
+from django.db import DatabaseError, OperationalError, close_old_connections
 from django.db import connections as databases
 from django_tasks_db.compat import TaskResultStatus
 from django_tasks_db.management.commands.db_worker import Worker
 from django_tasks_db.models import DBTaskResult
 from django_tasks_db.utils import exclusive_transaction, is_locked_database_exception
 
+from editorial.errors import OUTAGE_ERRORS
 from outbox.services import heartbeat_prune, heartbeat_record
 
 logger = logging.getLogger("editorial.worker")
 
-# What an unreachable database raises (refused, dropped, restarting, failed over).
-DATABASE_LOST = (OperationalError, InterfaceError)
+# What an unreachable database raises (refused, dropped, restarting, failed over): the
+# same errors the site answers with its 503.
+DATABASE_LOST = OUTAGE_ERRORS
 # The heartbeat is written at most this often (seconds): a few writes a minute per worker.
 HEARTBEAT_EVERY = 5.0
 # Heartbeats of workers gone this long are deleted when a worker starts.
