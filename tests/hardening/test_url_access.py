@@ -74,6 +74,7 @@ ACCESS: dict[str, frozenset[str]] = {
     "desk:editor_cite": EDITORS,
     "desk:editor_change": EDITORS,
     "desk:editor_pairing": EDITORS,
+    "desk:editor_quote": EDITORS,
     "desk:claim_review": REVIEWERS,
     # claim threads: who may take which step on whose article is the policy's (403 otherwise)
     "desk:thread": DESK,
@@ -81,6 +82,9 @@ ACCESS: dict[str, frozenset[str]] = {
     "desk:topics": EDITORS,
     # editors-in-chief (none in this test; the superuser admin holds their permission)
     "desk:assign": STAFF,
+    "desk:assignment_due": STAFF,  # change an assignment's due date
+    "desk:assignment_withdraw": STAFF,
+    "desk:queue": CHIEFS,  # one list of the editor-in-chief's queue
     "desk:dismiss": EDITORS,
     "desk:convert": EDITORS,
     "desk:reports": CHIEFS,
@@ -196,6 +200,9 @@ def requests_for(world) -> list[tuple[str, str]]:
                     "report": "states",
                     "action": "up",
                     "thread_pk": 1,
+                    "assignment_pk": 1,
+                    "reference_id": 1,
+                    "anchor": "overdue",
                     "step": "reply",
                     "version": 1,
                     "uidb64": "MQ",
