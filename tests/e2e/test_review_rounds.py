@@ -145,11 +145,14 @@ def test_second_round_returns_to_the_reviewer_with_what_changed(live_server, new
     assert fixed_row.locator(".round-status").inner_text().strip() == "Changed since the last round"
     assert fixed_row.locator(".round-memory ins").first.inner_text().strip() != ""
     assert "every" in " ".join(fixed_row.locator(".round-memory del").all_inner_texts())
-    assert COMMENT_1 in fixed_row.locator(".round-earlier").inner_text()
+    # The comment of that round is shown once, in the claim's thread; the round memory links there.
+    assert "comment in the thread" in fixed_row.locator(".round-earlier").inner_text()
+    assert COMMENT_1 in fixed_row.locator(".claim-thread").inner_text()
     assert "Reworded to what the review found." in fixed_row.locator(".claim-thread").inner_text()
     assert rv.get_by_text("Changed since the last round", exact=True).count() == 1
     assert "Unchanged since the last round" in review_row(rv, VAGUE).inner_text()
-    assert COMMENT_2 in review_row(rv, VAGUE).locator(".round-earlier").inner_text()
+    assert "comment in the thread" in review_row(rv, VAGUE).locator(".round-earlier").inner_text()
+    assert COMMENT_2 in review_row(rv, VAGUE).locator(".claim-thread").inner_text()
     if os.environ.get("DESK_SCREENSHOTS") and width == 1280:
         rv.screenshot(path=str(SCREENSHOTS / "desk-review-round-2.png"), full_page=True)
     # What was verified and has not changed is folded away, a click from being read again.

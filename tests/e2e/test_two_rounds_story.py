@@ -311,7 +311,8 @@ def test_two_review_rounds_from_a_blank_article_to_the_public_page(live_server, 
         assert row.locator(".round-status").inner_text().strip() == "Changed since the last round"
         assert row.locator(".round-memory ins").first.inner_text().strip() != ""
         assert removed in " ".join(row.locator(".round-memory del").all_inner_texts())
-        assert comment in row.locator(".round-earlier").inner_text()
+        assert "comment in the thread" in row.locator(".round-earlier").inner_text()
+        assert comment in row.locator(".claim-thread").inner_text()  # shown once, there
         assert reply in row.locator(".claim-thread").inner_text()
     assert rv.get_by_text("Changed since the last round", exact=True).count() == 2
     for text in (HEADING, BULLET):  # verified and unchanged: folded, a click from being read
