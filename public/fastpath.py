@@ -240,7 +240,7 @@ class KeptPageMiddleware:
         """The newest kept copy, marked stale, while the outage is within the limit; else
         down the stack, which tries the database once more and answers 503 without it."""
         lasted = outage.failed()
-        page = newest_kept(key) if lasted <= settings.KEPT_PAGES_OUTAGE_LIMIT else None
+        page = newest_kept(key) if lasted < settings.KEPT_PAGES_OUTAGE_LIMIT else None
         if page is None:
             return self.get_response(request)
         outage.served_stale += 1

@@ -108,3 +108,12 @@ def test_a_page_never_kept_gets_the_readers_503(article, url):
     assert response.status_code == 503 and response["Retry-After"] == "30"
     assert "This page is not available just now" in response.content.decode()
     assert STALE[0] not in response
+
+
+def test_a_limit_of_zero_never_serves_a_stale_page(article, settings):
+    settings.KEPT_PAGES_OUTAGE_LIMIT = 0
+    url = article.get_absolute_url()
+    readers().get(url)
+    with database_unreachable():
+        response = readers().get(url)
+    assert response.status_code == 503 and STALE[0] not in response
