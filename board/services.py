@@ -429,11 +429,14 @@ def assignment_withdraw(*, assignment: ReviewAssignment, by, reason: str) -> Rev
         if getattr(article, f"{field}_id") == assignment.reviewer_id
     ]
     if released:
+        # Read under the lock, so the history row records the article as it is now.
+        current = Article.objects.get(pk=article.pk)
         for field in released:
+            setattr(current, field, None)
             setattr(article, field, None)
-        article._history_user = by
-        article._change_reason = f"Assignment of {name} withdrawn"[:100]
-        article.save(update_fields=released)
+        current._history_user = by
+        current._change_reason = f"Assignment of {name} withdrawn"[:100]
+        current.save(update_fields=released)
     _record(article, name="unassign", by=by, comment=f"Withdrew {name}'s assignment: {reason}")
     _reviewer_tell(
         assignment,

@@ -12,6 +12,9 @@ from django.db.models import (
     Count,
     Exists,
     ExpressionWrapper,
+    F,
+    Func,
+    IntegerField,
     OuterRef,
     Prefetch,
     Q,
@@ -50,22 +53,6 @@ def desk_articles() -> QuerySet[Article]:
 RETURNED_TO_SOMEONE = Q(changes_requested_by__isnull=False, changes_requested_by__is_active=True)
 
 
-def rereview_after_days():
-    """An article's re-review period, as a database expression.
-
-    The shortest period any of its topics sets (``Specialty.rereview_after_days``);
-    REREVIEW_AFTER_DAYS when no topic sets one.
-    """
-    from board.models import Specialty
-
-    shortest = (
-        Specialty.objects.filter(articles=OuterRef("pk"), rereview_after_days__isnull=False)
-        .order_by("rereview_after_days")
-        .values("rereview_after_days")[:1]
-    )
-    return Coalesce(Subquery(shortest), Value(settings.REREVIEW_AFTER_DAYS))
-
-
 def _open_assignments(**conditions):
     """The outer article's open review assignments (``board.ReviewAssignment``)."""
     from board.models import ReviewAssignment
@@ -95,38 +82,51 @@ def article_list_waiting_for_review() -> QuerySet[Article]:
 def article_list_due_for_rereview(now: datetime.datetime | None = None) -> QuerySet[Article]:
     """Approved articles whose last approval is older than their re-review period, oldest first.
 
-    The period is per article, in the query: the shortest its topics set, else
-    REREVIEW_AFTER_DAYS (``rereview_after_days``).
+    The period is per article, in the query (``_due_for_rereview``): the shortest its
+    topics set, else REREVIEW_AFTER_DAYS. 2 queries: the periods in use, the list.
     """
     return (
         desk_articles()
-        .alias(rereview_days=rereview_after_days())
-        .filter(_due_for_rereview(now or timezone.now(), _rereview_periods()))
+        .filter(_due_for_rereview(now or timezone.now(), _topic_rereview_periods()))
         .order_by("published_version__approved_at", "pk")
     )
 
 
-def _rereview_periods() -> set[int]:
-    """The re-review periods in use: the site default and those the topics set (1 query)."""
+def _topic_rereview_periods() -> set[int]:
+    """The re-review periods the topics set (``Specialty.rereview_after_days``; 1 query)."""
     from board.models import Specialty
 
-    return {settings.REREVIEW_AFTER_DAYS} | set(
+    return set(
         Specialty.objects.filter(rereview_after_days__isnull=False)
+        .order_by()
         .values_list("rereview_after_days", flat=True)
         .distinct()
     )
 
 
-def _due_for_rereview(now: datetime.datetime, periods: set[int]) -> Q:
-    """Approved, and approved longer ago than its period (the alias ``rereview_days``)."""
-    # The periods in use are few; one condition each, "period p and approved more than p
-    # days ago", keeps the date arithmetic out of the SQL, where SQLite and PostgreSQL differ.
-    due = Q(pk__in=[])
-    for days in sorted(periods):
-        due |= Q(
-            rereview_days=days,
-            published_version__approved_at__lt=now - datetime.timedelta(days=days),
-        )
+def _due_for_rereview(now: datetime.datetime, topic_periods: set[int]) -> Q:
+    """Approved longer ago than the article's re-review period.
+
+    An article's period is the shortest any of its topics sets, else REREVIEW_AFTER_DAYS.
+    So it is due when a topic of its with period p was approved more than p days ago
+    (the shortest such topic decides), or, with no topic setting a period, more than
+    REREVIEW_AFTER_DAYS days ago. One condition per period in use keeps the date
+    arithmetic out of the SQL, where SQLite and PostgreSQL differ; each asks a subquery
+    the database runs once, not once per article.
+    """
+    topics = Article.topics.through.objects
+
+    def approved_before(days: int) -> Q:
+        return Q(published_version__approved_at__lt=now - datetime.timedelta(days=days))
+
+    def with_topic(**period) -> Q:
+        return Q(pk__in=topics.filter(**period).values("article_id"))
+
+    due = approved_before(settings.REREVIEW_AFTER_DAYS) & ~with_topic(
+        specialty__rereview_after_days__isnull=False
+    )
+    for days in sorted(topic_periods):
+        due |= approved_before(days) & with_topic(specialty__rereview_after_days=days)
     return Q(state=ArticleState.APPROVED) & due
 
 
@@ -231,37 +231,41 @@ CHIEF_LISTS = (
 )
 
 
-def _returned_assignments():
-    """The outer article's assignments waiting for its resubmission."""
+def _assignment_articles(status: str, **conditions) -> QuerySet:
+    """Ids of the articles with an assignment in ``status`` matching ``conditions``.
+
+    Not correlated: the database runs it once per query, however many articles it asks.
+    """
     from board.models import ReviewAssignment
 
-    return ReviewAssignment.objects.filter(
-        article=OuterRef("pk"), status=ReviewAssignment.Status.RETURNED
-    )
+    return ReviewAssignment.objects.filter(status=status, **conditions).values("article_id")
 
 
-def _chief_conditions(now: datetime.datetime, periods: set[int]) -> dict[str, Q]:
+def _chief_conditions(now: datetime.datetime, topic_periods: set[int]) -> dict[str, Q]:
     """Each chief's list as one condition on articles, so a list and its count agree.
 
-    An article is in each list at most once: the conditions ask whether an
-    assignment exists, and join none. "Overdue" and "Due this week" part on the
-    earliest open due date.
+    An article is in each list at most once: the conditions ask whether an assignment
+    exists, and join none. "Overdue" and "Due this week" part on the earliest open due
+    date, so an article is in one of them at most.
     """
+    from board.models import ReviewAssignment
+
+    OPEN, RETURNED = ReviewAssignment.Status.OPEN, ReviewAssignment.Status.RETURNED
     today = timezone.localdate(now)
     soon = today + datetime.timedelta(days=DUE_SOON_DAYS)
     in_review = Q(state__in=PENDING_STATES)
-    overdue = Exists(_open_assignments(due_on__lt=today))
+    overdue = Q(pk__in=_assignment_articles(OPEN, due_on__lt=today))
     return {
-        "awaiting": in_review & ~Exists(_open_assignments()),
-        "overdue": in_review & Q(overdue),
+        "awaiting": in_review & ~Q(pk__in=_assignment_articles(OPEN)),
+        "overdue": in_review & overdue,
         "due_soon": in_review
-        & Q(Exists(_open_assignments(due_on__gte=today, due_on__lt=soon)))
-        & ~Q(overdue),
+        & Q(pk__in=_assignment_articles(OPEN, due_on__gte=today, due_on__lt=soon))
+        & ~overdue,
         # Sent back, and a reviewer waits for the resubmission: by assignment, or as the
         # one who asked for the changes.
         "returned": Q(state=ArticleState.DRAFT, last_transition="request_changes")
-        & (Q(Exists(_returned_assignments())) | RETURNED_TO_SOMEONE),
-        "due": _due_for_rereview(now, periods),
+        & (Q(pk__in=_assignment_articles(RETURNED)) | RETURNED_TO_SOMEONE),
+        "due": _due_for_rereview(now, topic_periods),
     }
 
 
@@ -272,78 +276,117 @@ def _name_of(prefix: str):
 
 
 def _first_open(field: str):
-    """``field`` of the outer article's open assignment due first."""
-    return Subquery(
-        _open_assignments()
-        .order_by("due_on", "pk")
-        .annotate(reviewer_name=_name_of("reviewer__"))
-        .values(field)[:1]
-    )
+    """``field`` of the outer article's open assignment due first (``reviewer_name`` too)."""
+    first = _open_assignments().order_by("due_on", "pk")
+    if field == "reviewer_name":
+        first = first.annotate(reviewer_name=_name_of("reviewer__"))
+    return Subquery(first.values(field)[:1])
 
 
-def _chief_lists(now: datetime.datetime, periods: set[int]) -> dict[str, QuerySet[Article]]:
-    """The chief's lists as querysets, each annotated with what its table shows."""
-    conditions = _chief_conditions(now, periods)
-    today = timezone.localdate(now)
+# What the chief's tables show of an article, and nothing more: its rows are read for
+# five lists on every visit.
+CHIEF_ROW_FIELDS = (
+    "title",
+    "state",
+    "queued_at",
+    "last_transition_at",
+    "last_updated",
+    "assigned_reviewer__username",
+    "assigned_reviewer__first_name",
+    "assigned_reviewer__last_name",
+    "changes_requested_by__username",
+    "changes_requested_by__first_name",
+    "changes_requested_by__last_name",
+    "published_version__approved_at",
+)
+
+
+# How each chief's list is ordered: oldest submission, earliest due date, longest
+# waiting on the editor, oldest approval.
+CHIEF_ORDER = {
+    "awaiting": ("queued_at", "pk"),
+    "overdue": ("due_on", "pk"),
+    "due_soon": ("due_on", "pk"),
+    "returned": ("last_transition_at", "pk"),
+    "due": ("published_version__approved_at", "pk"),
+}
+
+
+def _chief_first_ids(conditions: dict[str, Q], limit: int) -> dict[str, list[int]]:
+    """The ids of the first ``limit`` rows of each list in ``conditions``, in order (one
+    query a list).
+
+    Only what the order needs is read, so the joins and annotations the tables need
+    are worked out for the rows shown alone (``_chief_rows``).
+    """
+    first_due = _first_open("due_on")
+    ids = {}
+    for name, condition in conditions.items():
+        order = CHIEF_ORDER[name]
+        articles = Article.objects.filter(condition)
+        if "due_on" in order:
+            articles = articles.annotate(due_on=first_due)
+        ids[name] = list(articles.order_by(*order).values_list("pk", flat=True)[:limit])
+    return ids
+
+
+def _chief_rows(ids) -> dict[int, Article]:
+    """The articles the chief's tables show, with what they show of them (1 query).
+
+    ``due_on``: the open assignment due first; ``assignee``: its reviewer, else (sent
+    back) the reviewer the resubmission goes to; ``assignees``: how many open
+    assignments the article has.
+    """
+    from board.models import ReviewAssignment
+
     open_count = Subquery(
         _open_assignments().order_by().values("article").annotate(n=Count("pk")).values("n")
     )
-
-    def by_due_date(condition: Q) -> QuerySet[Article]:
-        # ``due_on``, ``overdue`` and ``assignee``: the assignment due first; ``assignees``:
-        # how many open assignments the article has.
-        return (
-            desk_articles()
-            .filter(condition)
-            .annotate(
-                due_on=_first_open("due_on"),
-                assignee=_first_open("reviewer_name"),
-                assignees=Coalesce(open_count, 0),
-            )
-            .annotate(overdue=ExpressionWrapper(Q(due_on__lt=today), output_field=BooleanField()))
-            .order_by("due_on", "queued_at", "pk")
-        )
-
     returned_to = Subquery(
-        _returned_assignments()
+        ReviewAssignment.objects.filter(
+            article=OuterRef("pk"), status=ReviewAssignment.Status.RETURNED
+        )
         .order_by("pk")
         .annotate(reviewer_name=_name_of("reviewer__"))
         .values("reviewer_name")[:1]
     )
-    return {
-        "awaiting": desk_articles().filter(conditions["awaiting"]).order_by("queued_at", "pk"),
-        "overdue": by_due_date(conditions["overdue"]),
-        "due_soon": by_due_date(conditions["due_soon"]),
-        "returned": desk_articles()
-        .filter(conditions["returned"])
+    rows = (
+        Article.objects.filter(pk__in=ids)
+        .select_related("assigned_reviewer", "changes_requested_by", "published_version")
+        .only(*CHIEF_ROW_FIELDS)
         .annotate(
+            due_on=_first_open("due_on"),
             assignee=Coalesce(
-                returned_to, _name_of("changes_requested_by__"), output_field=CharField()
-            )
+                _first_open("reviewer_name"),
+                returned_to,
+                _name_of("changes_requested_by__"),
+                output_field=CharField(),
+            ),
+            assignees=Coalesce(open_count, 0),
         )
-        .order_by("last_transition_at", "pk"),
-        "due": desk_articles()
-        .alias(rereview_days=rereview_after_days())
-        .filter(conditions["due"])
-        .order_by("published_version__approved_at", "pk"),
+    )
+    return {row.pk: row for row in rows}
+
+
+def _chief_totals(conditions: dict[str, Q]) -> dict[str, int]:
+    """How many articles each chief's list holds, in one query.
+
+    A count subquery per list, so each is worked out on its own indexes rather than
+    all of them on every article; they are read off one row of the articles table
+    (no article at all: every count is 0).
+    """
+    counts = {
+        name: Subquery(
+            Article.objects.filter(condition)
+            .order_by()
+            .annotate(n=Func(F("pk"), function="COUNT"))
+            .values("n"),
+            output_field=IntegerField(),
+        )
+        for name, condition in conditions.items()
     }
-
-
-def _chief_totals(now: datetime.datetime, periods: set[int]) -> dict[str, int]:
-    """How many articles each chief's list holds, in one query."""
-    conditions = _chief_conditions(now, periods)
-    # Each condition is worked out per article first and counted after: counting with the
-    # conditions as filters puts the article columns in a subquery the conditions' own
-    # subqueries cannot see.
-    marked = Article.objects.alias(rereview_days=rereview_after_days()).annotate(
-        **{
-            f"in_{name}": ExpressionWrapper(condition, output_field=BooleanField())
-            for name, condition in conditions.items()
-        }
-    )
-    return marked.aggregate(
-        **{name: Count("pk", filter=Q(**{f"in_{name}": True})) for name in conditions}
-    )
+    row = Article.objects.order_by().values(**counts)[:1]
+    return next(iter(row), dict.fromkeys(conditions, 0))
 
 
 @dataclass
@@ -362,23 +405,50 @@ class ChiefQueue:
         return [(anchor, label, getattr(self, name).total) for name, anchor, label in CHIEF_LISTS]
 
 
+# The chief's dashboard shows the first rows of five lists; each list has a page of its own.
+CHIEF_ROWS = 10
+CHIEF_LIST_ROWS = 200
+
+
+def _chief_work_lists(
+    now: datetime.datetime, conditions: dict[str, Q], limit: int
+) -> dict[str, WorkList]:
+    """The first ``limit`` rows of each list in ``conditions``, and how many each holds."""
+    today = timezone.localdate(now)
+    totals = _chief_totals(conditions)
+    ids = _chief_first_ids(conditions, limit)
+    rows = _chief_rows({pk for first in ids.values() for pk in first})
+    for row in rows.values():
+        row.overdue = row.due_on is not None and row.due_on < today
+    return {
+        name: WorkList(rows=[rows[pk] for pk in first if pk in rows], total=totals[name])
+        for name, first in ids.items()
+    }
+
+
 def chief_queue_get(*, now: datetime.datetime | None = None) -> ChiefQueue:
-    """The editor-in-chief's lists, their first rows and totals (7 queries, however many)."""
+    """The editor-in-chief's lists, their first rows and totals, however many articles:
+    8 queries (the periods in use, the totals, each list's first ids, their rows)."""
     now = now or timezone.now()
-    periods = _rereview_periods()
-    totals = _chief_totals(now, periods)
-    return ChiefQueue(
-        **{
-            name: WorkList(rows=list(queryset[:DASHBOARD_ROWS]), total=totals[name])
-            for name, queryset in _chief_lists(now, periods).items()
-        }
-    )
+    conditions = _chief_conditions(now, _topic_rereview_periods())
+    return ChiefQueue(**_chief_work_lists(now, conditions, CHIEF_ROWS))
+
+
+def chief_list_get(*, anchor: str, now: datetime.datetime | None = None) -> WorkList | None:
+    """One of the editor-in-chief's lists, named by its anchor, up to CHIEF_LIST_ROWS rows
+    (4 queries); None when there is no such list."""
+    names = {anchor: name for name, anchor, _label in CHIEF_LISTS}
+    if anchor not in names:
+        return None
+    now = now or timezone.now()
+    name = names[anchor]
+    condition = _chief_conditions(now, _topic_rereview_periods())[name]
+    return _chief_work_lists(now, {name: condition}, CHIEF_LIST_ROWS)[name]
 
 
 def chief_queue_counts(*, now: datetime.datetime | None = None) -> list[tuple[str, str, int]]:
     """(anchor, label, count) of each of the editor-in-chief's lists (2 queries)."""
-    now = now or timezone.now()
-    totals = _chief_totals(now, _rereview_periods())
+    totals = _chief_totals(_chief_conditions(now or timezone.now(), _topic_rereview_periods()))
     return [(anchor, label, totals[name]) for name, anchor, label in CHIEF_LISTS]
 
 

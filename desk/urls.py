@@ -8,6 +8,7 @@ app_name = "desk"
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("articles/", views.article_list, name="articles"),
+    path("queue/<slug:anchor>/", views.chief_list, name="queue"),
     path("articles/new/", views.article_new, name="new"),
     path("articles/<int:pk>/", views.article_detail, name="article"),
     path("articles/<int:pk>/edit/", views.article_edit, name="edit"),

@@ -25,7 +25,7 @@ from desk.views.editor import (
 )
 from desk.views.history import article_diff, article_timeline, article_version
 from desk.views.identifiers import article_reference_lookup, article_reference_lookup_add
-from desk.views.lists import article_list, dashboard, question_handle
+from desk.views.lists import article_list, chief_list, dashboard, question_handle
 from desk.views.preview import article_preview
 from desk.views.references import article_references, article_references_import, article_shelf
 from desk.views.reports import report_articles, report_csv, reports
@@ -54,6 +54,7 @@ __all__ = [
     "article_timeline",
     "article_transition",
     "article_version",
+    "chief_list",
     "claim_edit",
     "claim_review",
     "dashboard",

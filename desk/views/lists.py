@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
+from articles import policy
 from articles.states import ArticleState
 from desk import selectors
 from desk import services as desk_services
@@ -19,6 +22,22 @@ from public.models import FollowUpQuestion
 def dashboard(request):
     return render(
         request, "desk/dashboard.html", {"board": selectors.dashboard_get(user=request.user)}
+    )
+
+
+@require_GET
+@desk_view
+def chief_list(request, anchor):
+    if not policy.is_editor_in_chief(request.user):
+        raise PermissionDenied("Only editors-in-chief have this queue.")
+    articles = selectors.chief_list_get(anchor=anchor)
+    if articles is None:
+        raise Http404("There is no such list.")
+    label = {a: label for _name, a, label in selectors.CHIEF_LISTS}[anchor]
+    return render(
+        request,
+        "desk/chief_list.html",
+        {"articles": articles, "anchor": anchor, "label": label},
     )
 
 

@@ -15,7 +15,8 @@ from articles.permissions import EDITORS_IN_CHIEF
 from board.models import ReviewAssignment
 from board.services import assignment_create
 from desk.selectors import (
-    DASHBOARD_ROWS,
+    CHIEF_ROWS,
+    chief_list_get,
     chief_queue_counts,
     chief_queue_get,
     dashboard_get,
@@ -132,15 +133,25 @@ def test_a_resubmission_leaves_returned_and_is_due_again(desk, editor, reviewer)
     assert article.pk in {a.pk for a in chief_queue_get().due_soon}
 
 
-def test_a_list_shows_its_first_rows_and_counts_them_all(chief, editor, policy):
-    for n in range(DASHBOARD_ROWS + 2):
-        submitted_article(by=editor, title=f"Waiting question {n}?")
+def test_a_list_shows_its_first_rows_and_counts_them_all(client, chief, editor, policy):
+    made = [
+        submitted_article(by=editor, title=f"Waiting question {n}?") for n in range(CHIEF_ROWS + 2)
+    ]
     queue = chief_queue_get()
     assert (len(queue.awaiting), queue.awaiting.total, queue.awaiting.more) == (
-        DASHBOARD_ROWS,
-        DASHBOARD_ROWS + 2,
+        CHIEF_ROWS,
+        CHIEF_ROWS + 2,
         2,
     )
+    assert [a.pk for a in queue.awaiting] == [a.pk for a in made[:CHIEF_ROWS]]
+    # The rest are on the list's own page, linked from the dashboard.
+    assert [a.pk for a in chief_list_get(anchor="awaiting")] == [a.pk for a in made]
+    client.force_login(chief)
+    page = client.get(reverse("desk:dashboard")).content.decode()
+    assert f'2 more: <a href="{reverse("desk:queue", args=["awaiting"])}">see them all</a>' in page
+    page = client.get(reverse("desk:queue", args=["awaiting"])).content.decode()
+    assert "<h1>Awaiting assignment</h1>" in page
+    assert all(f'href="/desk/articles/{a.pk}/"' in page for a in made)
 
 
 # -- The dashboard and the header ----------------------------------------------------------
@@ -202,9 +213,9 @@ def test_the_chief_dashboard_takes_the_same_queries_however_many_articles(
         sent_back(editor=editor, reviewer=reviewer, chief=chief, title=f"Sent back {n}?")
     client.force_login(chief)
     # session, user, the user's and the group's permissions (4); the re-review periods in use,
-    # one count of all five lists, then each list's first rows (7); the header's count of
-    # unread notifications (1). The header's queue counts are the dashboard's own.
-    with django_assert_num_queries(12):
+    # one count of all five lists, each list's first ids, then the rows of them all (8); the
+    # header's count of unread notifications (1). The header's queue counts are the dashboard's.
+    with django_assert_num_queries(13):
         page = client.get(reverse("desk:dashboard")).content.decode()
     assert counted(page)["Awaiting assignment"] == str(per_list)
     assert counted(page)["Returned to the editor"] == str(per_list)
@@ -297,3 +308,47 @@ def test_the_queue_by_role(client, chief, editor, reviewer, policy, role, status
     page = response.content.decode()
     assert ('id="awaiting"' in page) == sees_queue
     assert ("desk-queue" in page) == sees_queue
+
+
+@pytest.mark.parametrize(
+    ("role", "status"),
+    [
+        ("anonymous", 302),
+        ("reader", 403),
+        ("editor", 403),
+        ("reviewer", 403),
+        ("chief", 200),
+        ("superuser", 200),
+        ("former_chief", 403),
+    ],
+)
+def test_each_list_page_by_role(client, chief, editor, reviewer, policy, role, status):
+    users = {
+        "reader": UserFactory(username="reader"),
+        "editor": editor,
+        "reviewer": reviewer,
+        "chief": chief,
+        "superuser": make_admin("root"),
+    }
+    if role == "former_chief":
+        users[role] = UserFactory(username="former", group=EDITORS_IN_CHIEF)
+        users[role].groups.clear()
+    if role != "anonymous":
+        client.force_login(users[role])
+    for anchor in ("awaiting", "overdue", "due-soon", "returned", "due"):
+        assert client.get(reverse("desk:queue", args=[anchor])).status_code == status, anchor
+    if status == 200:
+        assert client.get(reverse("desk:queue", args=["nothing"])).status_code == 404
+
+
+def test_a_list_page_takes_the_same_queries_however_many_rows(
+    client, chief, editor, reviewer, policy, django_assert_num_queries
+):
+    for n in range(3):
+        assign(submitted_article(by=editor, title=f"Overdue {n}?"), reviewer, chief, due_in=-2)
+    client.force_login(chief)
+    # session, user, permissions (4); the periods in use, the list's count, its ids, its rows
+    # (4); the header: the queue's counts (2) and the unread notifications (1).
+    with django_assert_num_queries(11):
+        page = client.get(reverse("desk:queue", args=["overdue"])).content.decode()
+    assert page.count("desk-overdue") == 3
