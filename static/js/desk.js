@@ -42,6 +42,7 @@
   // message ("Thread resolved.") is read out, and the page's controllers hear of it.
   function swap(selector, html, response) {
     var target = document.querySelector(selector);
+    if (!target) return;
     var hadFocus = target.contains(document.activeElement);
     target.outerHTML = html;
     var replaced = document.querySelector(selector);
