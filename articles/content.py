@@ -84,6 +84,8 @@ class ClaimData:
     uid: str = ""
     # Quoted passages of the cited sources, one per cited reference number at most.
     passages: tuple[CitedPassage, ...] = ()
+    # The GRADE certainty of the evidence behind the claim (``articles.evidence``), or "".
+    evidence: str = ""
 
     def passage_for(self, number: int) -> CitedPassage | None:
         return next((p for p in self.passages if p.number == number), None)

@@ -30,8 +30,9 @@ def carry_uids(
     gone. Review comments are attached to uids, so this is what lets them
     follow a claim through an edit of the body.
 
-    ``keep_unwritten``: the format cannot carry plain-language versions and
-    the needs-no-citation mark (page text), so a continued claim keeps its own.
+    ``keep_unwritten``: the format cannot carry plain-language versions, the
+    needs-no-citation mark and evidence levels (page text), so a continued claim
+    keeps its own (a level only while the claim still states a cited fact).
     """
     known = {c.uid for c in old if c.uid}
     uids: list[str] = [""] * len(new)
@@ -56,5 +57,7 @@ def carry_uids(
         if keep_unwritten and previous is not None:
             changes["plain_text"] = claim.plain_text or previous.plain_text
             changes["needs_no_citation"] = previous.needs_no_citation and not claim.citations
+            cited_fact = claim.states_fact and not changes["needs_no_citation"]
+            changes["evidence"] = claim.evidence or (previous.evidence if cited_fact else "")
         result.append(dataclasses.replace(claim, **changes))
     return tuple(result)

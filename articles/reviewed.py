@@ -2,8 +2,9 @@
 
 The *reviewed content* of a revision is everything a reader can see of it: the
 question, the display heading, and for each claim its kind, nesting level,
-text, plain-language text, "needs no citation" mark and its citations in order,
-each with every detail of the cited reference and the passage quoted from it. A verdict stores the
+text, plain-language text, "needs no citation" mark, evidence level and its
+citations in order, each with every detail of the cited reference and the passage
+quoted from it. A verdict stores the
 fingerprint of the claim it verified and an approval the fingerprint of the
 whole content, so any later change, through whatever door and even to a
 reference shared with another article, leaves them naming something else: the
@@ -51,8 +52,9 @@ def claim_material(
     plain_text: str,
     needs_no_citation: bool,
     cited: Sequence[dict],
+    evidence: str = "",
 ) -> dict:
-    return {
+    material = {
         "kind": str(kind),
         "level": int(level),
         "text": text,
@@ -60,6 +62,10 @@ def claim_material(
         "needs_no_citation": bool(needs_no_citation),
         "cited": list(cited),
     }
+    # Named only when given, so fingerprints taken before levels existed still match.
+    if evidence:
+        material["evidence"] = str(evidence)
+    return material
 
 
 def _digest(material) -> str:
@@ -92,6 +98,7 @@ def claim_data_fingerprint(claim: ClaimData, references: Sequence[ReferenceData]
         plain_text=claim.plain_text,
         needs_no_citation=claim.needs_no_citation,
         cited=cited_details(claim, references),
+        evidence=claim.evidence,
     )
 
 
@@ -109,6 +116,7 @@ def content_fingerprint(content: ArticleContent) -> str:
                     plain_text=c.plain_text,
                     needs_no_citation=c.needs_no_citation,
                     cited=cited_details(c, content.references),
+                    evidence=c.evidence,
                 )
                 for c in content.claims
             ],

@@ -76,6 +76,7 @@ def content_from_claims(article: Article, claims: list[Claim]) -> ArticleContent
                 plain_text=claim.plain_text,
                 uid=str(claim.uid),
                 passages=tuple(passages),
+                evidence=claim.evidence,
             )
         )
     return ArticleContent(

@@ -10,7 +10,8 @@ The shape is defined by ``article.schema.json`` (JSON Schema draft 2020-12)::
       "claims": [
         {"uid": "6f1c2a9e-3b1d-4c55-9a2e-0d6b1f3e1d2e", "kind": "bullet",
          "text": "Stroke (efficacy not established)", "level": 0, "citations": [1],
-         "needs_no_citation": false, "plain_text": ""}
+         "needs_no_citation": false, "plain_text": "", "evidence": "moderate",
+         "passages": [{"number": 1, "quote": "Not indicated ...", "locator": "p. 2"}]}
       ],
       "references": [
         {"number": 1, "type": "Guideline", "title": "Baclofen Use in Pain Management",
@@ -22,8 +23,12 @@ The shape is defined by ``article.schema.json`` (JSON Schema draft 2020-12)::
 Only "format" and "title" are required at the top, "kind" and "text" in a claim,
 and "number", "type", "title" and "year" in a reference; the rest default to
 empty. Beyond the schema, references must be numbered 1..n in order, dates must
-exist, only list items may be nested, and an item may be at most one level
-deeper than the item before it. Every error names its JSON path.
+exist, only list items may be nested, an item may be at most one level deeper
+than the item before it, a passage quotes a reference the claim cites, and
+only a fact that cites (not a heading, nor a claim that needs no reference) has
+an evidence level. "passages" and "evidence" are written only when set, so
+documents written before they existed read the same. Every error names its
+JSON path.
 """
 
 from __future__ import annotations
@@ -48,10 +53,13 @@ from articles.content import (
     ReferenceData,
     ReferenceKind,
 )
+from articles.evidence import level_refusal
 
 FORMAT = "editorial-article/1"
 SCHEMA_FILE = "article.schema.json"
-_OWN_MESSAGE_VALIDATORS = frozenset({"pattern", "not", "minLength", "maxLength", "maxItems"})
+_OWN_MESSAGE_VALIDATORS = frozenset(
+    {"pattern", "not", "minLength", "maxLength", "maxItems", "enum"}
+)
 
 
 class _DuplicateKey(ValueError):
@@ -180,6 +188,12 @@ def _semantic_errors(data: dict[str, Any]) -> Iterator[ContentError]:
             elif number in quoted:
                 yield ContentError("one passage per cited reference", path=path)
             quoted.add(number)
+        if refusal := level_refusal(
+            level=claim.get("evidence", ""),
+            is_heading=ClaimKind(claim["kind"]).is_heading,
+            needs_no_citation=claim.get("needs_no_citation", False),
+        ):
+            yield ContentError(refusal, path=f"$.claims[{index}].evidence")
 
 
 def _content(data: dict[str, Any]) -> ArticleContent:
@@ -206,6 +220,7 @@ def _claim(data: dict[str, Any]) -> ClaimData:
             CitedPassage(int(p["number"]), p["quote"], p.get("locator", ""))
             for p in data.get("passages", [])
         ),
+        evidence=data.get("evidence", ""),
     )
 
 
@@ -236,6 +251,8 @@ def _claim_data(claim: ClaimData) -> dict[str, Any]:
         data["passages"] = [
             {"number": p.number, "quote": p.quote, "locator": p.locator} for p in claim.passages
         ]
+    if claim.evidence:  # likewise written only when given
+        data["evidence"] = claim.evidence
     return data
 
 

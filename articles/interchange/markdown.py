@@ -18,7 +18,9 @@ Layout::
     - Multiple sclerosis ...[^1][^2]                 BULLET, level 0
       - Nested item <!-- no-citation -->             level 1, needs no citation
         > Plain language: Simple words.              the plain-language version
-    1. First-line ...[^2] <!-- uid=6f1c...-1d2e -->  NUMBERED, with its uid
+    1. First-line ...[^2] <!-- uid=6f1c...-1d2e evidence=moderate -->
+       > Passage [^2] (Table 2): Oral baclofen ...  NUMBERED, with its uid, its evidence
+                                                     level and the passage it quotes of [^2]
 
     [^1]: Guideline. *Baclofen Use in Pain Management* Praxis Medical Insights, 2026.
         Authors: Smith J, Doe A
@@ -31,8 +33,13 @@ Claims:
     a claim are kept as their text; escape the characters to keep them literally.
   * Citations are footnote references at the end of a claim, in the order written.
     A number with no definition is an unresolved citation and is kept.
-  * An optional trailing comment holds ``no-citation`` and ``uid=<uuid>``.
+  * An optional trailing comment holds ``no-citation``, ``uid=<uuid>`` and
+    ``evidence=<level>``, the GRADE certainty (high, moderate, low, very_low).
   * ``> Plain language: ...`` gives the plain-language version of the claim above it.
+  * ``> Passage [^n] (where): ...`` quotes the passage of cited reference n that supports
+    the claim above it; "(where)" (page, section or table) is optional, and a quote of
+    several lines goes on in ``>`` lines under it. Spaces ending a line are not kept
+    (``articles.interchange.markdown_evidence``).
   * Nested items are indented to the text of their parent item (two spaces under
     "- ", three under "1. "), as in CommonMark. Item numbers are not kept.
   * Lines following a paragraph or item without a blank line continue it.
@@ -65,6 +72,7 @@ from articles.content import (
     ReferenceData,
     ReferenceKind,
 )
+from articles.interchange import markdown_evidence as evidence
 from articles.interchange.text import (
     ISO_DATE,
     LAST_UPDATED,
@@ -118,6 +126,7 @@ class _Draft:
     level: int = 0
     parts: list[str] = field(default_factory=list)
     plain_text: str = ""
+    passages: list = field(default_factory=list)  # CitedPassage
 
 
 @dataclass
@@ -132,6 +141,7 @@ class _Inline:
     citations: tuple[int, ...] = ()
     needs_no_citation: bool = False
     uid: str = ""
+    evidence: str = ""
 
 
 def parse_markdown(text: str) -> ArticleContent:
@@ -175,6 +185,7 @@ def _render_claims(claims: Sequence[ClaimData]) -> list[str]:
             quote_indent = ""
         if claim.plain_text:
             out.append(f"{quote_indent}> {_PLAIN_PREFIX} {_escape(claim.plain_text, block=False)}")
+        out += evidence.passage_lines(claim.passages, quote_indent, _inline_escape)
         previous = claim
     if out:
         out.append("")
@@ -184,8 +195,10 @@ def _render_claims(claims: Sequence[ClaimData]) -> list[str]:
 def _claim_tail(claim: ClaimData) -> str:
     """Footnote references and the marker comment written after a claim's text."""
     tail = "".join(f"[^{number}]" for number in claim.citations)
-    markers = ([f"uid={claim.uid}"] if claim.uid else []) + (
-        [_NO_CITATION] if claim.needs_no_citation else []
+    markers = (
+        ([f"uid={claim.uid}"] if claim.uid else [])
+        + ([_NO_CITATION] if claim.needs_no_citation else [])
+        + evidence.evidence_marker(claim.evidence)
     )
     if markers:
         tail += f" <!-- {' '.join(markers)} -->"
@@ -220,6 +233,10 @@ def _escape(text: str, *, block: bool = True) -> str:
     return "".join("\\" + char if index in positions else char for index, char in enumerate(text))
 
 
+def _inline_escape(text: str) -> str:
+    return _escape(text, block=False)
+
+
 def _unescape(text: str) -> str:
     """Undo backslash escapes of ASCII punctuation."""
     return _UNESCAPE.sub(r"\1", text)
@@ -235,6 +252,7 @@ class _Reader:
         self.display_heading: str | None = None
         self.drafts: list[_Draft] = []
         self.open: _Draft | None = None  # a paragraph or item that a next line would continue
+        self.open_passage: bool = False  # a ">" line now goes on with the passage above
         self.items: list[int] = []  # text columns of the open list items, by level
         self.references: list[_ReferenceDraft] = []
         self.open_reference: _ReferenceDraft | None = None
@@ -278,6 +296,7 @@ class _Reader:
         if not line.strip():
             self.open = None
             self.open_reference = None
+            self.open_passage = False
             if self.title is None and self.setext_candidate is not None:
                 self._not_a_title(self.setext_candidate[0])  # an underline must follow at once
                 self.setext_candidate = None
@@ -287,6 +306,7 @@ class _Reader:
             self._before_title(number, line)
         else:
             self.open_reference = None
+            self.open_passage = self.open_passage and _QUOTE.fullmatch(line) is not None
             self._body_line(number, line)
 
     def _body_line(self, number: int, line: str) -> None:
@@ -298,7 +318,7 @@ class _Reader:
         elif (date := _DATE_LINE.fullmatch(line)) is not None and not self._body_started():
             self.last_updated = _read_date(date["date"])
         elif (quote := _QUOTE.fullmatch(line)) is not None:
-            self._plain_language(quote["text"])
+            self._quote(quote["text"])
         elif (item := _LIST_ITEM.fullmatch(line)) is not None:
             self._list_item(number, item)
         elif self.open is not None:
@@ -356,7 +376,7 @@ class _Reader:
     def _plain(self, text: str, what: str) -> str:
         """Text that may not cite or carry markers, such as the title."""
         inline = _read_inline(text)
-        if inline.citations or inline.uid or inline.needs_no_citation:
+        if inline.citations or inline.uid or inline.needs_no_citation or inline.evidence:
             raise _LineError(f"the {what} cannot have citations or markers")
         return inline.text
 
@@ -378,11 +398,24 @@ class _Reader:
         self.drafts.append(draft)
         self.open = draft if continues else None
 
+    def _quote(self, quoted: str) -> None:
+        """A plain-language line, a passage line or a further line of the passage above."""
+        self.open = None
+        if quoted.startswith(_PLAIN_PREFIX):
+            self.open_passage = False
+            self._plain_language(quoted)
+            return
+        passage = evidence.read_passage(quoted, _unescape)
+        if passage is None and self.open_passage:
+            evidence.continue_passage(self.drafts[-1].passages, _unescape(quoted))
+        elif passage is None or not self.drafts:
+            raise _LineError(evidence.QUOTE_PLACE)
+        else:
+            self.drafts[-1].passages.append(passage)
+            self.open_passage = True
+
     def _plain_language(self, quoted: str) -> None:
         """Attach "> Plain language: ..." to the claim above it."""
-        self.open = None
-        if not quoted.startswith(_PLAIN_PREFIX):
-            raise _LineError(f"a quote must be '> {_PLAIN_PREFIX} ...' under the claim it explains")
         if not self.drafts:
             raise _LineError("the plain-language text has no claim above it")
         if self.drafts[-1].plain_text:
@@ -426,7 +459,7 @@ class _Reader:
         except _LineError as error:
             self.errors.append(ContentError(str(error), draft.line))
             return None
-        return ClaimData(
+        claim = ClaimData(
             kind=draft.kind,
             text=inline.text,
             level=draft.level,
@@ -434,7 +467,12 @@ class _Reader:
             needs_no_citation=inline.needs_no_citation,
             plain_text=draft.plain_text,
             uid=inline.uid,
+            passages=tuple(draft.passages),
+            evidence=inline.evidence,
         )
+        problems = evidence.claim_problems(claim)
+        self.errors += [ContentError(problem, draft.line) for problem in problems]
+        return None if problems else claim
 
     def _reference(self, draft: _ReferenceDraft) -> ReferenceData | None:
         """Finish a reference, recording an error instead if it is malformed."""
@@ -484,8 +522,8 @@ def _read_inline(source: str) -> _Inline:
         else:
             comment = match["comment"]
     _add_text(parts, source[position:], bool(citations) or comment is not None, markup=True)
-    uid, needs_no_citation = _read_markers(comment or "")
-    return _Inline("".join(parts).strip(), tuple(citations), needs_no_citation, uid)
+    uid, needs_no_citation, level = _read_markers(comment or "")
+    return _Inline("".join(parts).strip(), tuple(citations), needs_no_citation, uid, level)
 
 
 def _add_text(parts: list[str], text: str, after_tail: bool, *, markup: bool = False) -> None:
@@ -515,20 +553,26 @@ def _citation_number(label: str) -> int:
     return int(label)
 
 
-def _read_markers(comment: str) -> tuple[str, bool]:
-    """The uid and needs-no-citation flag of a marker comment."""
-    uid = ""
-    needs_no_citation = False
+def _read_markers(comment: str) -> tuple[str, bool, str]:
+    """The uid, needs-no-citation flag and evidence level of a marker comment."""
+    uid, needs_no_citation, level = "", False, ""
     for token in comment.split():
+        try:
+            read_level = evidence.read_evidence_marker(token)
+        except ValueError as error:
+            raise _LineError(str(error)) from None
         if token == _NO_CITATION and not needs_no_citation:
             needs_no_citation = True
         elif token.startswith("uid=") and not uid and _UUID.fullmatch(token[4:]):
             uid = token[4:]
+        elif read_level and not level:
+            level = read_level
         else:
             raise _LineError(
-                f"unexpected {token!r} in the marker comment; use 'uid=<uuid>' and 'no-citation'"
+                f"unexpected {token!r} in the marker comment; use 'uid=<uuid>', 'no-citation' "
+                "and 'evidence=<level>'"
             )
-    return uid, needs_no_citation
+    return uid, needs_no_citation, level
 
 
 def _read_reference(body: str) -> tuple[ReferenceKind, str, str, int]:

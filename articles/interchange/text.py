@@ -33,8 +33,11 @@ is an error, and so is a number of more than six digits; "1,000" is a number.
 The text cannot say whether a plain line is a heading, so it is read this way:
 a line with no citations, no sentence ending (".", "!" or "?" at the end or
 before a space) and at most 80 characters is a heading; the rest are paragraphs.
-A heading ending in ":" or directly following another heading is a SUBHEADING,
-any other heading a HEADING.
+A heading ending in ":" or directly following another heading is a SUBHEADING.
+Its siblings are read the same way: once a heading has been followed directly by
+a sub-heading, the headings after them are sub-headings of it too, until one is
+followed directly by a heading of its own (it opens the next section). Any other
+heading is a HEADING.
 
 What page-text cannot carry: plain-language text, the needs-no-citation flag,
 claim uids, and reference authors, DOI, PMID and URL. It also cannot tell apart
@@ -300,8 +303,13 @@ def reads_as_heading(text: str, citations: Sequence[int]) -> bool:
 
 def _claims(lines: Iterable[_BodyLine], errors: list[ContentError]) -> tuple[ClaimData, ...]:
     """Turn body lines into claims, classifying headings and checking list nesting."""
+    lines = list(lines)
+    is_heading = [
+        line.kind is None and reads_as_heading(line.text, line.citations) for line in lines
+    ]
     claims: list[ClaimData] = []
-    for line in lines:
+    in_subsections = False  # the last HEADING was followed directly by a sub-heading
+    for index, line in enumerate(lines):
         previous = claims[-1] if claims else None
         if line.kind is not None:
             deepest = previous.level + 1 if previous and previous.kind.is_list_item else 0
@@ -312,9 +320,13 @@ def _claims(lines: Iterable[_BodyLine], errors: list[ContentError]) -> tuple[Cla
                     )
                 )
             claims.append(ClaimData(line.kind, line.text, line.level, line.citations))
-        elif reads_as_heading(line.text, line.citations):
+        elif is_heading[index]:
             follows_heading = previous is not None and previous.kind.is_heading
-            sub = line.text.endswith(":") or follows_heading
+            opens_section = index + 1 < len(lines) and is_heading[index + 1]
+            sibling = in_subsections and not opens_section
+            sub = line.text.endswith(":") or follows_heading or sibling
+            if not sub:
+                in_subsections = opens_section
             claims.append(ClaimData(ClaimKind.SUBHEADING if sub else ClaimKind.HEADING, line.text))
         else:
             claims.append(ClaimData(ClaimKind.PARAGRAPH, line.text, citations=line.citations))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import uuid
 from dataclasses import dataclass
 
@@ -15,6 +16,7 @@ from simple_history.models import HistoricalRecords
 
 from articles import policy, reviewed
 from articles.content import ClaimKind
+from articles.evidence import EvidenceLevel
 from articles.models.library import Reference
 from articles.models.review import ClaimReview
 from articles.workflow import ArticleWorkflow
@@ -30,6 +32,7 @@ class ClaimSummary:
     verified: bool
     fingerprint: str
     verified_by: int | None = None  # the reviewer whose verdict counts, when verified
+    verified_at: datetime.datetime | None = None  # when that verdict was given
 
 
 class Article(ConcurrentTransitionMixin, ArticleWorkflow):
@@ -157,6 +160,11 @@ class Claim(models.Model):
     needs_no_citation = models.BooleanField(
         default=False, help_text="The editor states this claim needs no reference"
     )
+    # GRADE certainty of the evidence behind a fact the claim states (``articles.evidence``);
+    # reviewed with the claim. Headings and claims needing no reference have none.
+    evidence = models.CharField(
+        "evidence level", max_length=16, blank=True, choices=EvidenceLevel.choices
+    )
     # Bumped whenever anything readers see of the claim changes; verdicts are
     # bound to the claim's fingerprint (``articles.reviewed``), this is for people.
     version = models.PositiveIntegerField(default=1)
@@ -172,6 +180,12 @@ class Claim(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["article", "uid"], name="claim_unique_uid"),
             models.CheckConstraint(condition=Q(level__lte=5), name="claim_level_at_most_5"),
+            # A heading or a claim that needs no reference has no evidence behind it to grade.
+            models.CheckConstraint(
+                condition=Q(evidence="")
+                | (Q(kind__in=["paragraph", "bullet", "numbered"]) & Q(needs_no_citation=False)),
+                name="claim_evidence_only_on_cited_facts",
+            ),
         ]
         indexes = [models.Index(fields=["article", "position"])]
 
@@ -195,6 +209,7 @@ class Claim(models.Model):
             text=self.text,
             plain_text=self.plain_text,
             needs_no_citation=self.needs_no_citation,
+            evidence=self.evidence,
             cited=[
                 reviewed.cited_entry(
                     reviewed.reference_details(c.reference), c.passage, c.passage_locator
@@ -223,6 +238,7 @@ class Claim(models.Model):
             verified=verified,
             fingerprint=fingerprint,
             verified_by=latest.reviewer_id if verified else None,
+            verified_at=latest.created_at if verified else None,
         )
 
 

@@ -123,6 +123,13 @@ class ArticleVersion(models.Model):
     # The conflict-of-interest declarations of everyone who vouched for this version, as
     # they stood at approval: [{"reviewer": name, "has_conflict": bool, "note": str}].
     declarations = models.JSONField(default=list, blank=True)
+    # Who verified each claim and when, as the verdicts that counted stood at approval, by
+    # claim uid: {"<uid>": {"reviewer_id": 7, "reviewer": "Dr. A B, MD", "at": "<ISO>"}}.
+    # Readers are shown this, never the verdicts as they stand later.
+    claim_verifications = models.JSONField(default=dict, blank=True)
+    # The version of the evidence scale (``articles.evidence``) the levels were verified
+    # under; None when no claim had a level.
+    evidence_scale_version = models.PositiveSmallIntegerField(null=True, blank=True)
 
     class Meta:
         ordering = ["-approved_at", "-pk"]

@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from articles import limits, policy
+from articles import evidence, limits, policy
 from articles.content import ArticleContent, ClaimData, ClaimKind
 from articles.history import article_content_as_of
 from articles.models import Article, Citation, Claim, Reference
@@ -31,7 +31,7 @@ from articles.states import ArticleState
 
 # What readers see of a claim besides its citations: a change to any of them
 # bumps the claim's version (verdicts are bound to the fingerprint anyway).
-CLAIM_SHOWN_FIELDS = ("kind", "level", "text", "plain_text", "needs_no_citation")
+CLAIM_SHOWN_FIELDS = ("kind", "level", "text", "plain_text", "needs_no_citation", "evidence")
 
 
 def unique_slug(title: str, *, exclude_pk: int | None = None) -> str:
@@ -264,6 +264,12 @@ def _validate_claim(data: ClaimData, index: int) -> None:
                 "nothing, so remove its citations."
             }
         )
+    if refusal := evidence.level_refusal(
+        level=data.evidence,
+        is_heading=ClaimKind(data.kind).is_heading,
+        needs_no_citation=data.needs_no_citation,
+    ):
+        raise ValidationError({"evidence": f"Claim {index + 1}: {refusal}."})
 
 
 def _write_claims(article: Article, content: ArticleContent, *, by, reason: str) -> None:
@@ -359,6 +365,7 @@ def _claim_fields(data: ClaimData) -> dict[str, Any]:
         "text": data.text.strip(),
         "plain_text": data.plain_text.strip(),
         "needs_no_citation": data.needs_no_citation and not kind.is_heading,
+        "evidence": data.evidence,
     }
 
 

@@ -8,7 +8,15 @@ from pathlib import Path
 
 from hypothesis import strategies as st
 
-from articles.content import ArticleContent, ClaimData, ClaimKind, ReferenceData, ReferenceKind
+from articles.content import (
+    ArticleContent,
+    CitedPassage,
+    ClaimData,
+    ClaimKind,
+    ReferenceData,
+    ReferenceKind,
+)
+from articles.evidence import EvidenceLevel
 
 SEED_DIR = Path(__file__).resolve().parents[2] / "data" / "seeds"
 SEED_PATHS = sorted(SEED_DIR.glob("*.txt"))
@@ -50,10 +58,17 @@ def without_chrome(text: str) -> list[str]:
 def carried_by_text(content: ArticleContent) -> ArticleContent:
     """What page-text keeps of an article written with its heuristics in mind."""
     claims: list[ClaimData] = []
-    for claim in content.claims:
+    in_subsections = False  # a heading followed directly by a heading opened subsections
+    for index, claim in enumerate(content.claims):
         kind = claim.kind
+        following = content.claims[index + 1] if index + 1 < len(content.claims) else None
+        opens_section = following is not None and following.kind.is_heading
         if kind == ClaimKind.HEADING and claims and claims[-1].kind.is_heading:
             kind = ClaimKind.SUBHEADING
+        elif kind == ClaimKind.HEADING and in_subsections and not opens_section:
+            kind = ClaimKind.SUBHEADING  # a sibling of the sub-headings before it
+        if kind == ClaimKind.HEADING:
+            in_subsections = opens_section
         claims.append(ClaimData(kind, claim.text, claim.level, claim.citations))
     references = tuple(ReferenceData(r.kind, r.title, r.source, r.year) for r in content.references)
     return dataclasses.replace(content, claims=tuple(claims), references=references)
@@ -98,6 +113,33 @@ claims_any = st.builds(
     plain_text=optional_lines(),
     uid=st.one_of(st.just(""), st.uuids().map(str)),
 )
+
+
+@st.composite
+def evidence_of(draw, claim: ClaimData) -> ClaimData:
+    """A level and quoted passages, as the formats accept them: a level only on a fact that
+    is not marked "needs no reference", a passage only of a cited number, once each."""
+    level = draw(st.sampled_from(["", *EvidenceLevel.values]))
+    if claim.kind.is_heading or claim.needs_no_citation:
+        level = ""
+    quoted = (
+        draw(st.lists(st.sampled_from(claim.citations), unique=True, max_size=2))
+        if [n for n in claim.citations if n > 0]
+        else []
+    )
+    passages = tuple(
+        CitedPassage(
+            number,
+            "\n".join(draw(st.lists(text_lines(), min_size=1, max_size=3))),
+            draw(optional_lines()),
+        )
+        for number in quoted
+        if number > 0
+    )
+    return dataclasses.replace(claim, evidence=level, passages=passages)
+
+
+claims_any = claims_any.flatmap(evidence_of)
 
 references_any = st.builds(
     ReferenceData,

@@ -62,7 +62,12 @@ def test_seed_title_date_and_display_heading():
         ),
         (BACLOFEN_INDICATION, "Administration Routes", ClaimKind.HEADING),
         (BACLOFEN_INDICATION, "Oral Administration", ClaimKind.SUBHEADING),
-        (BACLOFEN_INDICATION, "Intrathecal Administration", ClaimKind.HEADING),
+        # A sibling of "Oral Administration", read the same way (it was an h3 beside an h4).
+        (BACLOFEN_INDICATION, "Intrathecal Administration", ClaimKind.SUBHEADING),
+        # Followed directly by a sub-heading, it opens the next section.
+        (BACLOFEN_INDICATION, "Important Considerations", ClaimKind.HEADING),
+        (BACLOFEN_INDICATION, "Perioperative Management", ClaimKind.SUBHEADING),
+        (BACLOFEN_USES, "When to Choose Alternatives", ClaimKind.HEADING),
         (BACLOFEN_INDICATION, "Recommended Uses:", ClaimKind.SUBHEADING),
         (BACLOFEN_INDICATION, "Safety Concerns", ClaimKind.SUBHEADING),
         (BACLOFEN_INDICATION, "Baclofen is a GABA-B receptor agonist", ClaimKind.PARAGRAPH),
