@@ -355,4 +355,32 @@ def _other_changes(
         old, before
     ) != _cited_details(new, after):
         notes.append("details of a cited reference changed")
+    notes.extend(_passage_changes(old, before, new, after))
     return tuple(notes)
+
+
+def _passages_by_work(content: ArticleContent, claim: ClaimData) -> dict[str, tuple]:
+    """A claim's quoted passages by the work they are quoted from (numbers shift)."""
+    found = {}
+    for passage in claim.passages:
+        if 1 <= passage.number <= len(content.references):
+            reference = content.references[passage.number - 1]
+            found[_reference_key(reference)] = (reference.title, passage.quote, passage.locator)
+    return found
+
+
+def _passage_changes(
+    old: ArticleContent, before: ClaimData, new: ArticleContent, after: ClaimData
+) -> list[str]:
+    """What became of the passages quoted in support of the claim, one note per source."""
+    was, now = _passages_by_work(old, before), _passages_by_work(new, after)
+    notes = []
+    for key in dict.fromkeys([*was, *now]):
+        title = (now.get(key) or was[key])[0]
+        if key not in was:
+            notes.append(f"a passage is now quoted from “{title}”")
+        elif key not in now:
+            notes.append(f"the passage quoted from “{title}” was removed")
+        elif was[key][1:] != now[key][1:]:
+            notes.append(f"the passage quoted from “{title}” changed; it read: “{was[key][1]}”")
+    return notes

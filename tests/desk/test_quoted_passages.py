@@ -304,3 +304,26 @@ def test_the_reviewer_sees_the_passage_and_the_abstract_beside_the_claim(client,
     assert QUOTE in page and "Quoted by the editor, Table 2" in page
     assert "We studied 24 healthy adults after a meal." in page
     assert "No passage quoted from this source." in page  # reference 2 of claim 1
+
+
+def test_the_next_round_names_a_changed_passage_and_keeps_the_claim_unfolded(
+    client, editor, reviewer
+):
+    article = two_reference_article(editor)
+    quote(article, editor)
+    services.article_submit(article=article, by=editor)
+    declare_no_conflict(article, reviewer)
+    services.article_start_review(article=article, by=reviewer)
+    for claim in article.claims.all():
+        services.claim_review(claim=claim, by=reviewer, verdict=ClaimReview.Verdict.VERIFIED)
+    services.article_request_changes(article=article, by=reviewer, comment="One more look.")
+    article.refresh_from_db()
+    quote(article, editor, text="Absorption fell by 2% with food.", locator="Table 3")
+    article.refresh_from_db()
+    services.article_submit(article=article, by=editor, confirm_open_threads=True)
+    services.article_start_review(article=article, by=reviewer)
+    client.force_login(reviewer)
+    page = client.get(reverse("desk:review", args=[article.pk])).content.decode()
+    title = first_claim(article).citations.first().reference.title
+    assert f"The passage quoted from “{title}” changed; it read: “{QUOTE}”" in page
+    assert page.count("round-fold") == 1  # claim 2 alone is unchanged and folded
