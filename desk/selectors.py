@@ -21,6 +21,7 @@ from django.db.models import (
     QuerySet,
     Subquery,
     Value,
+    Window,
 )
 from django.db.models.functions import Coalesce, Concat, NullIf, Trim
 from django.utils import timezone
@@ -127,7 +128,9 @@ def _due_for_rereview(now: datetime.datetime, topic_periods: set[int]) -> Q:
     )
     for days in sorted(topic_periods):
         due |= approved_before(days) & with_topic(specialty__rereview_after_days=days)
-    return Q(state=ArticleState.APPROVED) & due
+    # Nothing approved within the shortest period is due: asked first, it spares the rest.
+    shortest = min(topic_periods | {settings.REREVIEW_AFTER_DAYS})
+    return Q(state=ArticleState.APPROVED) & approved_before(shortest) & due
 
 
 def article_list_assigned_to(user) -> QuerySet[Article]:
@@ -312,60 +315,88 @@ CHIEF_ORDER = {
 }
 
 
-def _chief_first_ids(conditions: dict[str, Q], limit: int) -> dict[str, list[int]]:
-    """The ids of the first ``limit`` rows of each list in ``conditions``, in order (one
-    query a list).
+def _chief_first_ids(
+    conditions: dict[str, Q], limit: int
+) -> tuple[dict[str, list[int]], dict[str, int]]:
+    """The ids of the first ``limit`` rows of each list in ``conditions``, in order, and
+    how many rows each list holds (one query a list).
 
     Only what the order needs is read, so the joins and annotations the tables need
-    are worked out for the rows shown alone (``_chief_rows``).
+    are worked out for the rows shown alone (``_chief_rows``). The count comes with
+    the rows (a window over the whole list): to put them in order the database goes
+    through every row of the list anyway.
     """
     first_due = _first_open("due_on")
-    ids = {}
+    ids, totals = {}, {}
     for name, condition in conditions.items():
         order = CHIEF_ORDER[name]
         articles = Article.objects.filter(condition)
         if "due_on" in order:
             articles = articles.annotate(due_on=first_due)
-        ids[name] = list(articles.order_by(*order).values_list("pk", flat=True)[:limit])
-    return ids
+        first = list(
+            articles.annotate(total=Window(Count("pk")))
+            .order_by(*order)
+            .values_list("pk", "total")[:limit]
+        )
+        ids[name] = [pk for pk, _total in first]
+        totals[name] = first[0][1] if first else 0
+    return ids, totals
+
+
+def _person_named(first_name: str, last_name: str, username: str) -> str:
+    return f"{first_name} {last_name}".strip() or username
 
 
 def _chief_rows(ids) -> dict[int, Article]:
-    """The articles the chief's tables show, with what they show of them (1 query).
+    """The articles the chief's tables show, with what they show of them (2 queries).
 
     ``due_on``: the open assignment due first; ``assignee``: its reviewer, else (sent
-    back) the reviewer the resubmission goes to; ``assignees``: how many open
+    back) the reviewer the resubmission waits for; ``assignees``: how many open
     assignments the article has.
     """
     from board.models import ReviewAssignment
 
-    open_count = Subquery(
-        _open_assignments().order_by().values("article").annotate(n=Count("pk")).values("n")
-    )
-    returned_to = Subquery(
-        ReviewAssignment.objects.filter(
-            article=OuterRef("pk"), status=ReviewAssignment.Status.RETURNED
-        )
-        .order_by("pk")
-        .annotate(reviewer_name=_name_of("reviewer__"))
-        .values("reviewer_name")[:1]
-    )
-    rows = (
-        Article.objects.filter(pk__in=ids)
+    if not ids:
+        return {}
+    rows = {
+        row.pk: row
+        for row in Article.objects.filter(pk__in=ids)
         .select_related("assigned_reviewer", "changes_requested_by", "published_version")
         .only(*CHIEF_ROW_FIELDS)
-        .annotate(
-            due_on=_first_open("due_on"),
-            assignee=Coalesce(
-                _first_open("reviewer_name"),
-                returned_to,
-                _name_of("changes_requested_by__"),
-                output_field=CharField(),
-            ),
-            assignees=Coalesce(open_count, 0),
-        )
+    }
+    for row in rows.values():
+        row.due_on, row.assignee, row.assignees = None, "", 0
+        if row.changes_requested_by is not None:
+            row.assignee = row.changes_requested_by.get_full_name() or (
+                row.changes_requested_by.username
+            )
+    Status = ReviewAssignment.Status
+    waiting = ReviewAssignment.objects.filter(
+        article_id__in=ids, status__in=[Status.OPEN, Status.RETURNED]
+    ).values_list(
+        "article_id",
+        "status",
+        "due_on",
+        "pk",
+        "reviewer__first_name",
+        "reviewer__last_name",
+        "reviewer__username",
     )
-    return {row.pk: row for row in rows}
+    named = set()
+    # Open ones first, the one due first before the others.
+    for article_id, status, due_on, _pk, *name in sorted(
+        waiting, key=lambda w: (w[1] != Status.OPEN, w[2], w[3])
+    ):
+        row = rows.get(article_id)
+        if row is None:
+            continue
+        if status == Status.OPEN:
+            row.assignees += 1
+            row.due_on = row.due_on or due_on
+        if article_id not in named:
+            named.add(article_id)
+            row.assignee = _person_named(*name)
+    return rows
 
 
 def _chief_totals(conditions: dict[str, Q]) -> dict[str, int]:
@@ -415,8 +446,7 @@ def _chief_work_lists(
 ) -> dict[str, WorkList]:
     """The first ``limit`` rows of each list in ``conditions``, and how many each holds."""
     today = timezone.localdate(now)
-    totals = _chief_totals(conditions)
-    ids = _chief_first_ids(conditions, limit)
+    ids, totals = _chief_first_ids(conditions, limit)
     rows = _chief_rows({pk for first in ids.values() for pk in first})
     for row in rows.values():
         row.overdue = row.due_on is not None and row.due_on < today
@@ -428,7 +458,7 @@ def _chief_work_lists(
 
 def chief_queue_get(*, now: datetime.datetime | None = None) -> ChiefQueue:
     """The editor-in-chief's lists, their first rows and totals, however many articles:
-    8 queries (the periods in use, the totals, each list's first ids, their rows)."""
+    7 queries (the periods in use, each list's first ids and length, their rows)."""
     now = now or timezone.now()
     conditions = _chief_conditions(now, _topic_rereview_periods())
     return ChiefQueue(**_chief_work_lists(now, conditions, CHIEF_ROWS))
@@ -436,7 +466,7 @@ def chief_queue_get(*, now: datetime.datetime | None = None) -> ChiefQueue:
 
 def chief_list_get(*, anchor: str, now: datetime.datetime | None = None) -> WorkList | None:
     """One of the editor-in-chief's lists, named by its anchor, up to CHIEF_LIST_ROWS rows
-    (4 queries); None when there is no such list."""
+    (3 queries); None when there is no such list."""
     names = {anchor: name for name, anchor, _label in CHIEF_LISTS}
     if anchor not in names:
         return None

@@ -213,8 +213,9 @@ def test_the_chief_dashboard_takes_the_same_queries_however_many_articles(
         sent_back(editor=editor, reviewer=reviewer, chief=chief, title=f"Sent back {n}?")
     client.force_login(chief)
     # session, user, the user's and the group's permissions (4); the re-review periods in use,
-    # one count of all five lists, each list's first ids, then the rows of them all (8); the
-    # header's count of unread notifications (1). The header's queue counts are the dashboard's.
+    # each list's first ids with its length (5), then the articles of them all and their
+    # open or returned assignments (2); the header's count of unread notifications (1). The
+    # header's queue counts are the dashboard's own.
     with django_assert_num_queries(13):
         page = client.get(reverse("desk:dashboard")).content.decode()
     assert counted(page)["Awaiting assignment"] == str(per_list)
@@ -347,8 +348,9 @@ def test_a_list_page_takes_the_same_queries_however_many_rows(
     for n in range(3):
         assign(submitted_article(by=editor, title=f"Overdue {n}?"), reviewer, chief, due_in=-2)
     client.force_login(chief)
-    # session, user, permissions (4); the periods in use, the list's count, its ids, its rows
-    # (4); the header: the queue's counts (2) and the unread notifications (1).
+    # session, user, permissions (4); the periods in use, the list's ids with its length, its
+    # articles and their assignments (4); the header: the periods and the queue's counts (2),
+    # and the unread notifications (1).
     with django_assert_num_queries(11):
         page = client.get(reverse("desk:queue", args=["overdue"])).content.decode()
     assert page.count("desk-overdue") == 3
