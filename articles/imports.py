@@ -22,11 +22,9 @@ from articles.content import ArticleContent
 from articles.errors import WorkflowConflict
 from articles.matching import carry_uids
 from articles.models import Article
-from articles.permissions import EDITORS
+from articles.permissions import EDITORS, IMPORTER_USERNAME
 from articles.selectors import article_get_content
 from articles.states import ArticleState
-
-IMPORTER_USERNAME = "importer"
 
 
 class ImportOutcome(enum.StrEnum):

@@ -7,6 +7,8 @@ Whether a user may do something is asked of ``articles.policy``, never here.
 from __future__ import annotations
 
 EDITORS = "Editors"
+# The account imports are recorded under when no person is named (``articles.imports``).
+IMPORTER_USERNAME = "importer"
 BOARD_REVIEWERS = "Board reviewers"
 SITE_ADMINS = "Site admins"
 EDITORS_IN_CHIEF = "Editors-in-chief"

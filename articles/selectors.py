@@ -17,6 +17,7 @@ from articles.content import (
 )
 from articles.interchange.jsonformat import content_from_document
 from articles.models import Article, ArticleVersion, Citation, Claim, EditorialPolicy, Reference
+from articles.permissions import IMPORTER_USERNAME
 from articles.visibility import Shown, shown_for
 
 
@@ -91,6 +92,15 @@ def content_from_claims(article: Article, claims: list[Claim]) -> ArticleContent
 def article_get_content(*, article: Article) -> ArticleContent:
     """The article's working content as it stands now (3 queries)."""
     return content_from_claims(article, list(claims_with_citations(article)))
+
+
+def article_list_writers(*, article: Article) -> list[str]:
+    """The names of the editors who wrote the revision now in the workflow (1 query).
+
+    The import pipeline's account is a door, not a writer: it is never credited.
+    """
+    users = article.contributors.exclude(username=IMPORTER_USERNAME).order_by("last_name", "pk")
+    return [user.get_full_name() or user.get_username() for user in users]
 
 
 def policy_get_in_force(*, on=None) -> EditorialPolicy | None:

@@ -51,12 +51,21 @@ DEFAULT_DISCLAIMER = (
     "this content."
 )
 
+# Patients and caregivers who chose their audience are spoken to as such.
+DEFAULT_PATIENT_DISCLAIMER = (
+    "This page is for general information and does not replace advice from your own doctor, "
+    "nurse or pharmacist, who knows your health. Do not start, stop or change a medicine or "
+    "a treatment because of what you read here without asking them first. If you feel very "
+    "unwell or think it is an emergency, call your local emergency number."
+)
+
 
 class SiteText(models.Model):
     """A piece of fixed wording on the public pages that site admins may edit."""
 
     DISCLAIMER = "disclaimer"
-    DEFAULTS = {DISCLAIMER: DEFAULT_DISCLAIMER}
+    PATIENT_DISCLAIMER = "disclaimer-patient"  # shown to readers who chose "Patient or caregiver"
+    DEFAULTS = {DISCLAIMER: DEFAULT_DISCLAIMER, PATIENT_DISCLAIMER: DEFAULT_PATIENT_DISCLAIMER}
 
     key = models.SlugField(max_length=64, unique=True)
     text = models.TextField(help_text="Plain text; blank lines separate paragraphs.")

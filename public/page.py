@@ -20,7 +20,7 @@ from django.urls import reverse
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.safestring import mark_safe
 
-from articles.selectors import PublicArticle
+from articles.selectors import PublicArticle, article_list_writers
 from articles.states import ArticleState
 from public import fastpath, rendered, selectors
 from screening.selectors import page_notices
@@ -96,15 +96,21 @@ def structured_data(*, public_article, body: dict, credits, audience, url, last_
         data["lastReviewed"] = version.approved_at.date().isoformat()
         # Every board reviewer who verified or approved this version, the approver first.
         data["reviewedBy"] = [_reviewer_ld(credit) for credit in credits]
+        # Each claim's evidence level, quoted passages, and who verified it when
+        # (``public.rendered``). Identifiers are relative IRIs, resolved against the page.
+        if body.get("claims"):
+            data["hasPart"] = body["claims"]
+            data["review"] = body["claim_reviews"]
     return _ld_json(data)
 
 
 def _reviewer_ld(credit) -> dict:
     person = {"@type": "Person"}
     if credit.profile is not None:
+        person["@id"] = reverse("public:board") + f"#member-{credit.profile.pk}"
         person["name"] = credit.profile.name
         person["honorificSuffix"] = credit.profile.credentials
-        person["url"] = site_url(reverse("public:board")) + f"#member-{credit.profile.pk}"
+        person["url"] = site_url(person["@id"])
     else:
         person["name"] = credit.user.get_full_name() or credit.user.get_username()
     return person
@@ -132,7 +138,8 @@ def article_page_context(
     """What the page shows around the article's text.
 
     Queries: the review history and the reviewers credited (approved versions), the
-    retraction notices (articles ever flagged).
+    writers (working content: an approved version names its own), the retraction
+    notices (articles ever flagged).
     """
     article, version = public_article.article, public_article.version
     credits = selectors.version_list_credits(version=version) if version else []
@@ -142,21 +149,24 @@ def article_page_context(
         else []
     )
     last_updated = version.last_updated if version else article.last_updated
+    notices = page_notices(article=article, version=version)
+    html = rendered.with_retraction_notices(body["html"], notices.by_number)
     return {
         "article": article,
         "title": body["title"],
-        "content_html": mark_safe(body["html"]),  # noqa: S308 - our own autoescaping template
+        "content_html": mark_safe(html),  # noqa: S308 - our own autoescaping templates
+        "written_by": version.written_by if version else article_list_writers(article=article),
         "has_plain_language": body["has_plain_language"],
         "version": version,
         "is_approved": version is not None,
         "is_draft_preview": preview and version is None and article.state == ArticleState.DRAFT,
         "preview": preview,
         "credits": credits,
-        "retraction_notices": page_notices(article=article, version=version),
+        "retraction_notices": notices,
         "steps": review_steps(public_article),
         "last_updated": last_updated,
         "policy": furniture.policy,
-        "disclaimer": paragraphs(furniture.disclaimer),
+        "disclaimer": paragraphs(furniture.disclaimer_for(audience)),
         "history": [
             {"version": v, "reviewer": selectors.reviewer_profile(v.approved_by)} for v in history
         ],

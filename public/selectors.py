@@ -7,6 +7,7 @@ tests/public/test_article_queries.py).
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -15,7 +16,8 @@ from django.db.models import F, Prefetch, Q, QuerySet, Value
 from django.db.models.fields.json import KeyTextTransform
 from django.utils import timezone
 
-from articles.content import ArticleContent, ClaimData, ClaimKind, ReferenceData
+from articles.content import ArticleContent, CitedPassage, ClaimData, ClaimKind, ReferenceData
+from articles.evidence import LevelWords, scale_for
 from articles.interchange.jsonformat import content_from_document
 from articles.models import Article, ArticleTransition, ArticleVersion, BoardMember, EditorialPolicy
 from articles.selectors import article_get_content, policy_get_in_force
@@ -35,7 +37,7 @@ def article_get_by_slug(*, slug: str) -> Article | None:
         )
         .annotate(**screening_selectors.notice_stamp_annotation())  # read by page_notices
         # An approved snapshot's text is read only to render it once (public.rendered).
-        .defer("published_version__content")
+        .defer("published_version__content", "published_version__claim_verifications")
         .filter(slug=slug)
         .first()
     )
@@ -95,15 +97,22 @@ def article_get_retraction(*, article: Article) -> ArticleTransition | None:
 @dataclass(frozen=True)
 class PageFurniture:
     policy: EditorialPolicy | None
-    disclaimer: str
+    disclaimer: str  # for healthcare professionals
+    patient_disclaimer: str = SiteText.DEFAULTS[SiteText.PATIENT_DISCLAIMER]
+
+    def disclaimer_for(self, audience: str) -> str:
+        return self.patient_disclaimer if audience == "patient" else self.disclaimer
 
 
 def page_furniture() -> PageFurniture:
-    """The policy in force and the disclaimer text (2 queries)."""
-    disclaimer = SiteText.objects.filter(key=SiteText.DISCLAIMER).first()
+    """The policy in force and the disclaimer texts for each audience (2 queries)."""
+    keys = (SiteText.DISCLAIMER, SiteText.PATIENT_DISCLAIMER)
+    stored = dict(SiteText.objects.filter(key__in=keys).values_list("key", "text"))
+    texts = {key: stored.get(key) or SiteText.DEFAULTS[key] for key in keys}
     return PageFurniture(
         policy=policy_get_in_force(),
-        disclaimer=disclaimer.text if disclaimer else SiteText.DEFAULTS[SiteText.DISCLAIMER],
+        disclaimer=texts[SiteText.DISCLAIMER],
+        patient_disclaimer=texts[SiteText.PATIENT_DISCLAIMER],
     )
 
 
@@ -117,6 +126,48 @@ class Cite:
     anchor: str = ""  # the id of this citation mark, the target of the reference's back link
 
 
+@dataclass(frozen=True)
+class Provenance:
+    """What an approved version says of how its claims were checked (``ArticleVersion``)."""
+
+    verifications: dict  # ``ArticleVersion.claim_verifications``
+    scale_version: int | None = None
+
+
+@dataclass
+class ClaimProof:
+    """What one claim's disclosure shows: its evidence, its passages, who verified it and when."""
+
+    number: int  # the claim's place among the article's claims, 1..n
+    level: str
+    words: LevelWords | None
+    passages: tuple[CitedPassage, ...]
+    cited: tuple[int, ...]  # resolved reference numbers: retraction notices go beside them
+    no_reference: bool
+    verified_by: str = ""
+    member_id: int | None = None
+    verified_on: datetime.date | None = None
+
+
+def claim_proof(claim: ClaimData, number: int, provenance: Provenance, references: int):
+    """The disclosure of a fact-stating claim of an approved version, or None for a heading."""
+    if not claim.states_fact:
+        return None
+    verified = provenance.verifications.get(claim.uid) or {}
+    at = verified.get("at")
+    return ClaimProof(
+        number=number,
+        level=claim.evidence,
+        words=scale_for(provenance.scale_version).words(claim.evidence),
+        passages=tuple(p for p in claim.passages if 1 <= p.number <= references),
+        cited=tuple(dict.fromkeys(n for n in claim.citations if 1 <= n <= references)),
+        no_reference=claim.needs_no_citation,
+        verified_by=verified.get("reviewer", ""),
+        member_id=verified.get("member_id"),
+        verified_on=datetime.datetime.fromisoformat(at).date() if at else None,
+    )
+
+
 @dataclass
 class Block:
     """A heading or paragraph, or a list whose items may hold nested lists."""
@@ -127,6 +178,7 @@ class Block:
     items: list[Block] = field(default_factory=list)  # list items, for ul/ol
     children: list[Block] = field(default_factory=list)  # nested lists of a list item
     plain: bool = False  # the text shown is the plain-language version
+    proof: ClaimProof | None = None  # approved versions only: how the claim was checked
 
 
 @dataclass
@@ -156,8 +208,15 @@ def _list_tag(claim: ClaimData) -> str:
     return "ol" if claim.kind == ClaimKind.NUMBERED else "ul"
 
 
-def article_body(*, content: ArticleContent, audience: str) -> ArticleBody:
-    """Group claims into headings, paragraphs and nested lists; number the citations."""
+def article_body(
+    *, content: ArticleContent, audience: str, provenance: Provenance | None = None
+) -> ArticleBody:
+    """Group claims into headings, paragraphs and nested lists; number the citations.
+
+    With the ``provenance`` of an approved version, each fact-stating claim carries its
+    disclosure; working content (pending, previews) has none, since nobody has verified
+    it yet.
+    """
     references = [
         ReferenceEntry(number=i, data=r) for i, r in enumerate(content.references, start=1)
     ]
@@ -168,25 +227,26 @@ def article_body(*, content: ArticleContent, audience: str) -> ArticleBody:
     patient = audience == "patient"
     has_plain = False
 
-    for claim in content.claims:
+    for number, claim in enumerate(content.claims, start=1):
         has_plain = has_plain or bool(claim.plain_text)
         use_plain = patient and bool(claim.plain_text)
         cites = []
-        for number in claim.citations:
-            if 1 <= number <= len(references):
-                entry = references[number - 1]
-                anchor = f"cite-{number}-{len(entry.backlinks) + 1}"
+        for cited in claim.citations:
+            if 1 <= cited <= len(references):
+                entry = references[cited - 1]
+                anchor = f"cite-{cited}-{len(entry.backlinks) + 1}"
                 entry.backlinks.append(anchor)
-                cites.append(Cite(number=number, resolved=True, anchor=anchor))
+                cites.append(Cite(number=cited, resolved=True, anchor=anchor))
             else:
-                cites.append(Cite(number=number, resolved=False))
-                if number not in unresolved:
-                    unresolved.append(number)
+                cites.append(Cite(number=cited, resolved=False))
+                if cited not in unresolved:
+                    unresolved.append(cited)
         block = Block(
             kind=claim.kind.value,
             text=claim.plain_text if use_plain else claim.text,
             cites=cites,
             plain=use_plain,
+            proof=claim_proof(claim, number, provenance, len(references)) if provenance else None,
         )
         if not claim.kind.is_list_item:
             open_lists.clear()

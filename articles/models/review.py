@@ -127,6 +127,8 @@ class ArticleVersion(models.Model):
     # claim uid: {"<uid>": {"reviewer_id": 7, "reviewer": "Dr. A B, MD", "at": "<ISO>"}}.
     # Readers are shown this, never the verdicts as they stand later.
     claim_verifications = models.JSONField(default=dict, blank=True)
+    # The editors who wrote this revision, by name, as credited at approval ("Written by").
+    written_by = models.JSONField(default=list, blank=True)
     # The version of the evidence scale (``articles.evidence``) the levels were verified
     # under; None when no claim had a level.
     evidence_scale_version = models.PositiveSmallIntegerField(null=True, blank=True)

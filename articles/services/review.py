@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Prefetch
 
 from articles import policy
+from articles.content import ArticleContent
 from articles.errors import ConditionsNotMet, EditConflict
-from articles.models import Citation, Claim, ClaimReview
+from articles.models import BoardMember, Citation, Claim, ClaimReview, ClaimSummary
 from articles.services.threads import thread_open_for_review
 from screening.rules import verification_blockers
 
@@ -61,3 +65,36 @@ def claim_review(
         thread_open_for_review(review=review)
     article.forget_cached_content()
     return review
+
+
+def claim_verifications_at_approval(
+    *, content: ArticleContent, summaries: Sequence[ClaimSummary]
+) -> dict[str, dict]:
+    """Who verified each claim of the approved content and when, for readers (1 query).
+
+    Read from the verdicts that count (``Article.claim_summaries`` asks the sign-off
+    rule), with the reviewer as credited today, and stored with the version: a later
+    change of name, role or verdict changes nothing readers were told. By claim uid:
+    {"reviewer_id": 7, "reviewer": "Dr. A B, MD", "member_id": 3, "at": "<ISO time>"}.
+    """
+    ids = {s.verified_by for s in summaries if s.verified_by}
+    users = get_user_model().objects.filter(pk__in=ids).select_related("board_profile")
+    credited = {user.pk: _credited(user) for user in users}
+    return {
+        claim.uid: {
+            "reviewer_id": summary.verified_by,
+            **credited.get(summary.verified_by, {"reviewer": ""}),
+            "at": summary.verified_at.isoformat(),
+        }
+        for claim, summary in zip(content.claims, summaries, strict=True)
+        if summary.verified_by and claim.uid
+    }
+
+
+def _credited(user) -> dict:
+    """The reviewer as the public page credits them: their name, and their board profile."""
+    try:
+        profile = user.board_profile
+    except BoardMember.DoesNotExist:
+        return {"reviewer": user.get_full_name() or user.get_username()}
+    return {"reviewer": f"{profile.name}, {profile.credentials}", "member_id": profile.pk}

@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from articles import notifications, policy
 from articles.errors import EditConflict
+from articles.evidence import SCALE
 from articles.interchange.jsonformat import document_from_content
 from articles.models import (
     Article,
@@ -26,7 +27,8 @@ from articles.models import (
     ClaimThread,
 )
 from articles.reviewed import content_fingerprint
-from articles.selectors import article_get_content, policy_get_in_force
+from articles.selectors import article_get_content, article_list_writers, policy_get_in_force
+from articles.services.review import claim_verifications_at_approval
 from articles.services.search import search_entry_refresh
 from articles.services.steps import lock_article, save_article
 from articles.services.threads import threads_settle_with_approval
@@ -291,7 +293,10 @@ def article_approve(
         return article
 
     # Everyone who vouched for this content: the verifiers of its claims and the approvers.
-    verifiers = {s.verified_by for s in article.claim_summaries() if s.verified_by}
+    summaries = article.claim_summaries()
+    verifiers = {s.verified_by for s in summaries if s.verified_by}
+    # Who verified each claim and when, kept with the version for its readers.
+    verifications = claim_verifications_at_approval(content=content, summaries=summaries)
 
     def publish() -> None:
         now = timezone.now()
@@ -315,6 +320,11 @@ def article_approve(
             comment=comment,
             approval_rule=str(rule),
             declarations=declarations_of(article, signers | verifiers),
+            claim_verifications=verifications,
+            written_by=article_list_writers(article=article),
+            evidence_scale_version=SCALE.version
+            if any(c.evidence for c in content.claims)
+            else None,
         )
         version.reviewers.set(signers | verifiers)
         article.published_version = version

@@ -18,9 +18,12 @@ LARGE = {"claims": 200, "references": 60}
 #   policy in force + disclaimer text                                           = 2
 #   approved: the stored text (1) + review history (1) + reviewers credited (1) = 3
 #   pending: claims + citations with their references (prefetch)                = 2
-#   keeping the page: when the next policy version takes effect                 = 1 -> 8 / 7
+#   pending: its writers for "Written by" (an approved version names its own)   = 1
+#   keeping the page: when the next policy version takes effect                 = 1 -> 8 / 8
+# The claims' disclosures (level, passages, who verified them and when) are part of the
+# stored text of an approved version: they cost nothing per request.
 APPROVED_COLD = 8
-PENDING_COLD = 7
+PENDING_COLD = 8
 # Kept: the site generation says the kept page is current; nothing else is read. With
 # Redis not even that (test_kept_pages.py); on SQLite neither, while PRAGMA data_version
 # says no other connection has committed since it was last read.

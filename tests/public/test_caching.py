@@ -83,8 +83,13 @@ def test_the_approved_text_is_rendered_once_and_stored_per_audience(client, poli
     stored = RenderedBody.objects.filter(version=article.published_version)
     assert sorted(stored.values_list("audience", flat=True)) == ["patient", "professional"]
     assert all("Claim 1 states a fact." in body.html for body in stored)
-    # Nothing that can change without an approval is in it.
-    assert all("Dr. Reviewer" not in body.html and "Disclaimer" not in body.html for body in stored)
+    # Nothing that can change without an approval is in it: the byline credits reviewers
+    # as they are now, so it is not. (The claims' disclosures name who verified each claim
+    # as recorded at approval, which no later change touches: that is stored.)
+    assert all(
+        "Medically reviewed by" not in body.html and "Disclaimer" not in body.html
+        for body in stored
+    )
 
 
 def test_a_release_with_new_templates_renders_the_stored_text_again(client, policy, monkeypatch):
