@@ -17,6 +17,7 @@ from django.utils import timezone
 from articles import policy
 from articles.errors import WorkflowConflict
 from articles.models import Article, ArticleTransition
+from articles.states import ArticleState
 from board.models import ConflictDeclaration, ReviewAssignment, Specialty
 from board.rules import assignment_refusal
 from editorial import observability
@@ -234,9 +235,9 @@ def assignments_return(*, article: Article, by) -> list[ReviewAssignment]:
 
     Everyone asked to review this round is asked again for the next: each open
     assignment closes (the requester's as done, since their decision is made and the
-    reports count it; the others' as cancelled), and for each reviewer, and each who
-    approved this round, a returned assignment waits for the editor. It opens again,
-    with a new due date, when the article is resubmitted (``assignments_reopen``).
+    reports count it; the others' as cancelled), and a returned assignment waits for the
+    editor for each of those reviewers and each who approved this round. It opens
+    again, with a new due date, when the article is resubmitted (``assignments_reopen``).
     Called by ``article_request_changes`` in its transaction; the returned ones.
     """
     now = timezone.now()
@@ -283,8 +284,8 @@ def assignments_reopen(*, article: Article, by) -> list[ReviewAssignment]:
     It is due ``days_allowed`` days from today and starts its reminders afresh. A
     reviewer who may no longer be assigned the article (off the board, every credential
     expired, a declared conflict, or an editor of this revision) has theirs cancelled,
-    with the reason. Each reviewer asked again is told by mail, and the article's audit
-    log says who was. Called by ``article_submit`` in its transaction; the reopened ones.
+    with the reason. Each reviewer asked again is told, and the article's audit log says
+    who was. Called by ``article_submit`` in its transaction; the reopened ones.
     """
     rows = list(
         ReviewAssignment.objects.select_for_update()
@@ -333,7 +334,7 @@ def _assignment_locked(assignment: ReviewAssignment) -> ReviewAssignment:
     """The assignment as it is now, locked; refused (409) unless it is still open."""
     current = (
         ReviewAssignment.objects.select_for_update()
-        .select_related("reviewer", "article")
+        .select_related("reviewer")
         .get(pk=assignment.pk)
     )
     Status = ReviewAssignment.Status
@@ -423,14 +424,17 @@ def assignment_withdraw(*, assignment: ReviewAssignment, by, reason: str) -> Rev
     assignment.completed_at = timezone.now()
     _assignment_save(assignment, by=by, reason=f"Withdrawn: {reason}")
     name = _person(assignment.reviewer)
-    released = [
-        field
-        for field in ("assigned_reviewer", "changes_requested_by")
-        if getattr(article, f"{field}_id") == assignment.reviewer_id
-    ]
+    # Read under the lock, so what is released, and the history row, are the article now.
+    current = Article.objects.get(pk=article.pk)
+    released = (
+        ["assigned_reviewer"] if current.assigned_reviewer_id == assignment.reviewer_id else []
+    )
+    if (
+        current.state == ArticleState.SUBMITTED
+        and current.changes_requested_by_id == assignment.reviewer_id
+    ):
+        released.append("changes_requested_by")  # the resubmission no longer goes to them
     if released:
-        # Read under the lock, so the history row records the article as it is now.
-        current = Article.objects.get(pk=article.pk)
         for field in released:
             setattr(current, field, None)
             setattr(article, field, None)

@@ -8,7 +8,6 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.db.models import (
     BooleanField,
-    CharField,
     Count,
     Exists,
     ExpressionWrapper,
@@ -20,10 +19,8 @@ from django.db.models import (
     Q,
     QuerySet,
     Subquery,
-    Value,
     Window,
 )
-from django.db.models.functions import Coalesce, Concat, NullIf, Trim
 from django.utils import timezone
 
 from articles.identifiers import normalise_doi, normalise_pmid
@@ -218,8 +215,8 @@ def _first_rows(queryset: QuerySet, limit: int = DASHBOARD_ROWS) -> WorkList:
 # -- The editor-in-chief's queue ------------------------------------------------------
 # What waits on an editor-in-chief: articles in review nobody is assigned, assignments
 # overdue or due within the week, articles sent back whose reviewers wait for the
-# editor, and approved articles due for re-review. Each list is one query whatever its
-# length, and one more query counts them all (the dashboard and the desk header).
+# editor, and approved articles due for re-review. Each list's first rows and length are
+# one query whatever its length; the desk header counts them all in one more.
 
 # "Due this week": due today or within the six days after.
 DUE_SOON_DAYS = 7
@@ -272,18 +269,9 @@ def _chief_conditions(now: datetime.datetime, topic_periods: set[int]) -> dict[s
     }
 
 
-def _name_of(prefix: str):
-    """A user's full name, or their username, as a database expression (``prefix`` to them)."""
-    full = Trim(Concat(f"{prefix}first_name", Value(" "), f"{prefix}last_name"))
-    return Coalesce(NullIf(full, Value("")), f"{prefix}username", output_field=CharField())
-
-
-def _first_open(field: str):
-    """``field`` of the outer article's open assignment due first (``reviewer_name`` too)."""
-    first = _open_assignments().order_by("due_on", "pk")
-    if field == "reviewer_name":
-        first = first.annotate(reviewer_name=_name_of("reviewer__"))
-    return Subquery(first.values(field)[:1])
+def _first_open_due_on():
+    """The due date of the outer article's open assignment due first."""
+    return Subquery(_open_assignments().order_by("due_on", "pk").values("due_on")[:1])
 
 
 # What the chief's tables show of an article, and nothing more: its rows are read for
@@ -326,7 +314,7 @@ def _chief_first_ids(
     the rows (a window over the whole list): to put them in order the database goes
     through every row of the list anyway.
     """
-    first_due = _first_open("due_on")
+    first_due = _first_open_due_on()
     ids, totals = {}, {}
     for name, condition in conditions.items():
         order = CHIEF_ORDER[name]
@@ -347,7 +335,7 @@ def _person_named(first_name: str, last_name: str, username: str) -> str:
     return f"{first_name} {last_name}".strip() or username
 
 
-def _chief_rows(ids) -> dict[int, Article]:
+def _chief_rows(ids: set[int]) -> dict[int, Article]:
     """The articles the chief's tables show, with what they show of them (2 queries).
 
     ``due_on``: the open assignment due first; ``assignee``: its reviewer, else (sent
@@ -367,9 +355,7 @@ def _chief_rows(ids) -> dict[int, Article]:
     for row in rows.values():
         row.due_on, row.assignee, row.assignees = None, "", 0
         if row.changes_requested_by is not None:
-            row.assignee = row.changes_requested_by.get_full_name() or (
-                row.changes_requested_by.username
-            )
+            row.assignee = _person(row.changes_requested_by)
     Status = ReviewAssignment.Status
     waiting = ReviewAssignment.objects.filter(
         article_id__in=ids, status__in=[Status.OPEN, Status.RETURNED]
@@ -458,7 +444,8 @@ def _chief_work_lists(
 
 def chief_queue_get(*, now: datetime.datetime | None = None) -> ChiefQueue:
     """The editor-in-chief's lists, their first rows and totals, however many articles:
-    7 queries (the periods in use, each list's first ids and length, their rows)."""
+    8 queries (the periods in use, each list's first ids and length, the articles shown
+    and their assignments)."""
     now = now or timezone.now()
     conditions = _chief_conditions(now, _topic_rereview_periods())
     return ChiefQueue(**_chief_work_lists(now, conditions, CHIEF_ROWS))
@@ -466,7 +453,7 @@ def chief_queue_get(*, now: datetime.datetime | None = None) -> ChiefQueue:
 
 def chief_list_get(*, anchor: str, now: datetime.datetime | None = None) -> WorkList | None:
     """One of the editor-in-chief's lists, named by its anchor, up to CHIEF_LIST_ROWS rows
-    (3 queries); None when there is no such list."""
+    (4 queries); None when there is no such list."""
     names = {anchor: name for name, anchor, _label in CHIEF_LISTS}
     if anchor not in names:
         return None
@@ -532,7 +519,7 @@ class Dashboard:
 
 
 def dashboard_get(*, user) -> Dashboard:
-    """What ``user`` has to do: two queries per list (the chief's, 7 for all five), however
+    """What ``user`` has to do: two queries per list (the chief's, 8 for all five), however
     many articles there are."""
     board = Dashboard(show_editor_lists=is_editor(user), show_reviewer_lists=is_reviewer(user))
     if is_editor_in_chief(user):
