@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.db.models import Q
 
-from articles import limits
+from articles import evidence, limits
 from articles.content import ClaimKind
 from articles.models import Reference
 from desk.forms import ClaimForm, VersionedForm
@@ -17,6 +17,8 @@ KIND_CHOICES = [
     (ClaimKind.BULLET.value, "Bullet"),
     (ClaimKind.NUMBERED.value, "Numbered item"),
 ]
+
+EVIDENCE_CHOICES = [("", "None given"), *evidence.EvidenceLevel.choices]
 
 
 class EditorClaimForm(ClaimForm):
@@ -30,10 +32,24 @@ class EditorClaimForm(ClaimForm):
         required=False,
         help_text="0 for a top-level list item; 1 under it, and so on.",
     )
+    evidence = forms.ChoiceField(
+        label="Evidence level",
+        choices=EVIDENCE_CHOICES,
+        required=False,
+        help_text="GRADE certainty of the evidence behind the claim; the board verifies it.",
+    )
     # The version of this claim the editor started from: a save names it, so that only a
     # concurrent change of this claim is a conflict, not one of another claim.
     claim_version = forms.IntegerField(widget=forms.HiddenInput, min_value=1, required=False)
-    field_order = ["kind", "level", "text", "plain_text", "citations", "needs_no_citation"]
+    field_order = [
+        "kind",
+        "level",
+        "text",
+        "plain_text",
+        "citations",
+        "needs_no_citation",
+        "evidence",
+    ]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -48,6 +64,14 @@ class EditorClaimForm(ClaimForm):
         kind = data.get("kind")
         if kind and ClaimKind(kind).is_heading and data.get("citations"):
             self.add_error("citations", "Headings state no fact and cite nothing.")
+        if kind and (
+            refusal := evidence.level_refusal(
+                level=data.get("evidence", ""),
+                is_heading=ClaimKind(kind).is_heading,
+                needs_no_citation=bool(data.get("needs_no_citation")),
+            )
+        ):
+            self.add_error("evidence", refusal[0].upper() + refusal[1:] + ".")
         return data
 
 

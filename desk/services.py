@@ -229,8 +229,11 @@ def claim_edit(
     kind: ClaimKind | str | None = None,
     level: int | None = None,
     expected_claim_version: int | None = None,
+    evidence: str | None = None,
 ) -> Article:
-    """Change one claim's wording, kind, level, plain-language version, citations or need of one.
+    """Change one claim's wording, kind, level, plain-language version, citations or need of one,
+    or its evidence level (``None`` keeps it; refused on headings and claims needing no
+    reference, by ``articles.services``, as at every door).
 
     With ``expected_claim_version`` the edit names the claim's version rather than
     the article's: a save while others edit other claims goes through, and a
@@ -255,6 +258,7 @@ def claim_edit(
             plain_text=plain_text.strip(),
             needs_no_citation=needs_no_citation,
             citations=claim.citations if citations is None else tuple(citations),
+            evidence=claim.evidence if evidence is None else evidence,
         )
         previous = content.claims[index - 1] if index else None
         return _replace_claim(content, index, _shaped(changed, previous))
@@ -263,7 +267,14 @@ def claim_edit(
     if (
         citations is None
         and expected_claim_version is not None
-        and _only_words(article, uid, kind=kind, level=level, needs_no_citation=needs_no_citation)
+        and _only_words(
+            article,
+            uid,
+            kind=kind,
+            level=level,
+            needs_no_citation=needs_no_citation,
+            evidence=evidence,
+        )
     ):
         # The usual autosave: new words, nothing else. The one row is written without
         # reading the body, under the same lock and version check.
@@ -294,20 +305,24 @@ def claim_edit(
 CLAIM_EDITED = "Claim edited"
 
 
-def _only_words(article: Article, uid: str, *, kind, level, needs_no_citation: bool) -> bool:
+def _only_words(
+    article: Article, uid: str, *, kind, level, needs_no_citation: bool, evidence: str | None = None
+) -> bool:
     """Whether an edit of the claim that keeps its citations changes its words alone."""
     claim = Claim.objects.filter(article=article, uid=uid).only(
-        "kind", "level", "needs_no_citation"
+        "kind", "level", "needs_no_citation", "evidence"
     )
     claim = claim.first()
     if claim is None:
         return False
     kind = ClaimKind(kind) if kind else ClaimKind(claim.kind)
     level = claim.level if level is None else (level if kind.is_list_item else 0)
-    return (kind.value, level, bool(needs_no_citation and not kind.is_heading)) == (
+    evidence = claim.evidence if evidence is None else evidence
+    return (kind.value, level, bool(needs_no_citation and not kind.is_heading), evidence) == (
         claim.kind,
         claim.level,
         claim.needs_no_citation,
+        claim.evidence,
     )
 
 

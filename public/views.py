@@ -12,6 +12,7 @@ from django.utils.cache import patch_cache_control
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST, require_safe
 
+from articles import evidence
 from articles.models import Article
 from articles.policy import has_desk_access
 from articles.selectors import PublicArticle
@@ -252,6 +253,8 @@ def _render_policy(request, shown, versions) -> HttpResponse:
             "paragraphs": page.paragraphs(shown.body),
             "versions": versions,
             "canonical_url": page.site_url(shown.get_absolute_url()),
+            # The evidence scale claims are graded on: versioned apart from the policy text.
+            "evidence_scale": evidence.SCALE,
         },
     )
     return _for_readers(request, response, canonical=not request.GET)

@@ -25,7 +25,13 @@ from articles.history import article_list_changes_since
 from articles.models import Claim
 from desk import services as desk_services
 from desk.editor import deleted_claim_list, editor_get_body, reference_search
-from desk.editor_forms import KIND_CHOICES, CitePickForm, EditorClaimForm, NewClaimForm
+from desk.editor_forms import (
+    EVIDENCE_CHOICES,
+    KIND_CHOICES,
+    CitePickForm,
+    EditorClaimForm,
+    NewClaimForm,
+)
 from desk.errors import DESK_ERRORS, add_form_errors, desk_view, error_messages, error_status
 from desk.forms import VersionedForm
 from desk.rounds import paired_text_flags, thread_list_for_article, threads_by_claim
@@ -44,6 +50,7 @@ def _claim_form(claim, version: int, data=None) -> EditorClaimForm:
         "text": claim.text,
         "plain_text": claim.plain_text,
         "needs_no_citation": claim.needs_no_citation,
+        "evidence": claim.evidence,
     }
     return EditorClaimForm(data, initial=initial, auto_id=f"id_{claim.uid.hex}_%s")
 
@@ -69,6 +76,7 @@ def _row_fields(row, version: int, bound=None) -> None:
         "plain_text": claim.plain_text,
         "citations": row.citation_numbers,
         "needs_no_citation": claim.needs_no_citation,
+        "evidence": claim.evidence,
     }
     row.errors, row.non_field_errors = {}, []
     if bound is not None:
@@ -123,6 +131,7 @@ def _body_context(
         "new_after": new_after,
         "version": version,
         "kinds": KIND_CHOICES,
+        "evidence_levels": EVIDENCE_CHOICES,
         "limits": {"text": limits.MAX_CLAIM_CHARS},
         "conflict": None,
         "may_answer_threads": policy.may_answer_thread(article, user),
@@ -281,6 +290,8 @@ def editor_claim_save(request, pk, uid):
             text=values["text"],
             plain_text=values["plain_text"],
             needs_no_citation=values["needs_no_citation"],
+            # A form without the field (an older page) keeps the level as it is.
+            evidence=values["evidence"] if "evidence" in request.POST else None,
         )
     except DESK_ERRORS as error:
         return _refused(request, article, form, str(uid), error)
