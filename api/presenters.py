@@ -31,7 +31,7 @@ class PublicItem:
     url: str
     web_url: str
     review: ArticleVersion | None
-    claims: tuple[ClaimData, ...] = ()
+    claims: tuple[SimpleNamespace, ...] = ()  # ClaimData's fields and its ``verification``
     references: tuple[SimpleNamespace, ...] = ()
 
 
@@ -76,10 +76,32 @@ def public_detail(request, public: PublicArticle) -> PublicItem:
         status=_status(article, public.version),
         is_approved=public.is_approved,
         review=public.version,
-        claims=content.claims,
+        claims=public_claims(content, public.version),
         references=numbered_references(content),
         **_urls(request, article),
     )
+
+
+def public_claims(
+    content: ArticleContent, version: ArticleVersion | None
+) -> tuple[SimpleNamespace, ...]:
+    """The claims with who verified each and when, as recorded at approval (none while pending:
+    the working content is verified by nobody yet)."""
+    recorded = version.claim_verifications if version is not None else {}
+    claims = []
+    for claim in content.claims:
+        verified = recorded.get(claim.uid)
+        verification = (
+            {
+                "verified_by": verified["reviewer"],
+                "verified_at": datetime.datetime.fromisoformat(verified["at"]),
+            }
+            if verified
+            else None
+        )
+        fields = {f: getattr(claim, f) for f in ClaimData.__dataclass_fields__}
+        claims.append(SimpleNamespace(**fields, verification=verification))
+    return tuple(claims)
 
 
 def numbered_references(content: ArticleContent) -> tuple[SimpleNamespace, ...]:

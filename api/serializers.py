@@ -11,6 +11,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from articles.content import ClaimKind, ReferenceKind
+from articles.evidence import EvidenceLevel
 from articles.states import ArticleState
 
 PUBLIC_STATUSES = ["approved", ArticleState.SUBMITTED.value, ArticleState.UNDER_REVIEW.value]
@@ -74,6 +75,26 @@ class ReviewRecordSerializer(serializers.Serializer):
         source="policy.version", allow_null=True, default=None
     )
     change_summary = serializers.CharField()
+    evidence_scale_version = serializers.IntegerField(
+        allow_null=True,
+        help_text="The version of the evidence scale (GRADE certainty, defined on the editorial "
+        "policy page) the claims' levels were verified under; null when no claim has one",
+    )
+
+
+class PassageSerializer(serializers.Serializer):
+    number = serializers.IntegerField(help_text="The cited reference number it is quoted from")
+    quote = serializers.CharField(help_text="The passage of the source that supports the claim")
+    locator = serializers.CharField(
+        help_text="Where it is in the source (page, table); may be empty"
+    )
+
+
+class VerificationSerializer(serializers.Serializer):
+    verified_by = serializers.CharField(
+        help_text="The board reviewer whose verdict counted, named as credited at approval"
+    )
+    verified_at = serializers.DateTimeField(help_text="When they verified the claim")
 
 
 class ClaimSerializer(serializers.Serializer):
@@ -86,6 +107,19 @@ class ClaimSerializer(serializers.Serializer):
     )
     needs_no_citation = serializers.BooleanField()
     plain_text = serializers.CharField(help_text="Plain-language version, may be empty")
+    evidence = serializers.ChoiceField(
+        choices=["", *EvidenceLevel.values],
+        help_text="GRADE certainty of the evidence behind the claim, as the board verified it; "
+        "empty when none is given (always for headings and claims that need no reference)",
+    )
+    passages = PassageSerializer(
+        many=True, help_text="Quoted passages of the cited sources, one per reference at most"
+    )
+    verification = VerificationSerializer(
+        allow_null=True,
+        help_text="Who verified the claim and when, recorded when the version was approved; "
+        "null while the article is pending review (nothing is verified yet)",
+    )
 
 
 class ReferenceSerializer(serializers.Serializer):

@@ -152,7 +152,16 @@ class ReadOnlyInline(ReadOnly, admin.TabularInline):
 
 class ClaimInline(ReadOnlyInline):
     model = Claim
-    fields = ["position", "kind", "level", "text", "plain_text", "needs_no_citation", "version"]
+    fields = [
+        "position",
+        "kind",
+        "level",
+        "text",
+        "plain_text",
+        "needs_no_citation",
+        "evidence",
+        "version",
+    ]
     readonly_fields = fields
     show_change_link = True
 
@@ -266,7 +275,7 @@ class ArticleAdmin(FSMAdminMixin, HistoryAdmin):
 
 class CitationInline(ReadOnlyInline):
     model = Citation
-    fields = ["position", "reference", "unresolved_label"]
+    fields = ["position", "reference", "unresolved_label", "passage", "passage_locator"]
     readonly_fields = fields
 
 
@@ -284,6 +293,7 @@ class ClaimAdmin(ReadOnly, HistoryAdmin):
         "text",
         "plain_text",
         "needs_no_citation",
+        "evidence",
         "version",
     ]
     # Claims are written through the desk, the API or an import, which keep the

@@ -133,7 +133,12 @@ def test_detail_of_approved_article(api_client, articles, policy):
         "citations": [],
         "needs_no_citation": False,
         "plain_text": "",
+        "evidence": "",
+        "passages": [],
+        # Recorded at approval: the board verifies every item, headings included.
+        "verification": body["claims"][0]["verification"],
     }
+    assert body["claims"][0]["verification"]["verified_by"] == "Dr. Reviewer, MD"
     assert [c["citations"] for c in body["claims"][1:]] == [[1], [2], [1]]
     assert [(r["number"], r["title"]) for r in body["references"]] == [
         (1, "Guideline number 1"),
