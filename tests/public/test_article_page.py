@@ -19,6 +19,7 @@ from tests.factories import (
     submitted_article,
     under_review_article,
 )
+from tests.public import schema_org
 
 pytestmark = pytest.mark.django_db
 
@@ -261,6 +262,7 @@ def test_json_ld_describes_the_reviewed_medical_page(client, policy, reviewer):
     article = approved_article(reviewer=reviewer, references=2)
     html = html_of(client, article)
     data = json_ld(html)
+    assert schema_org.problems(data) == []  # every type and property as schema.org defines it
     assert data["@type"] == "MedicalWebPage"
     assert data["name"] == article.title
     assert data["url"] == settings.SITE_URL + article.get_absolute_url()
