@@ -1,6 +1,6 @@
 """The HTML bytes of the seed articles' public pages, as the demo loads them and once approved.
 
-    .venv/bin/python bench/page_weight.py
+    .venv/bin/python bench/page_weight.py [--without-levels]
 
 A throwaway SQLite database gets the demo data (``seed_demo``): the two seed pages are
 pending review. Each is measured as readers get it then, for both audiences; then a
@@ -26,12 +26,12 @@ from bench.setup_db import prepare  # noqa: E402
 LEVELS = ("high", "moderate", "low", "very_low")
 
 
-def approvable(content):
+def approvable(content, *, levels: bool = True):
     """Every number resolved, every uncited fact marked "needs no reference", and every
     claim that cites a reference given a level, when the content carries levels."""
     from articles.content import ClaimData, ReferenceData, ReferenceKind
 
-    has_levels = "evidence" in {f.name for f in dataclasses.fields(ClaimData)}
+    has_levels = levels and "evidence" in {f.name for f in dataclasses.fields(ClaimData)}
     references = list(content.references)
     for number in content.unresolved_numbers():
         references.append(
@@ -60,7 +60,7 @@ def page_bytes(client, article) -> dict[str, int]:
     return sizes
 
 
-def approve(article, *, admin, reviewer) -> None:
+def approve(article, *, admin, reviewer, levels: bool = True) -> None:
     from articles import services
     from articles.selectors import article_get_content
     from board.services import conflict_declare
@@ -71,7 +71,7 @@ def approve(article, *, admin, reviewer) -> None:
         article=article,
         by=admin,
         expected_version=article.content_version,
-        content=approvable(article_get_content(article=article)),
+        content=approvable(article_get_content(article=article), levels=levels),
     )
     services.article_submit(article=article, by=admin)
     conflict_declare(article=article, by=reviewer, has_conflict=False)
@@ -83,6 +83,7 @@ def approve(article, *, admin, reviewer) -> None:
 
 
 def main() -> None:
+    levels = "--without-levels" not in sys.argv[1:]
     prepare("weight")
     from django.contrib.auth import get_user_model
     from django.core.management import call_command
@@ -97,7 +98,7 @@ def main() -> None:
     results = {}
     for article in Article.objects.filter(slug__contains="baclofen").order_by("slug"):
         pending = page_bytes(client, article)
-        approve(article, admin=admin, reviewer=reviewer)
+        approve(article, admin=admin, reviewer=reviewer, levels=levels)
         article.refresh_from_db()
         results[article.slug] = {"pending": pending, "approved": page_bytes(client, article)}
     print(json.dumps(results, indent=2))
