@@ -24,6 +24,8 @@ from django.http import HttpRequest, HttpResponse
 from django.template.loader import get_template
 from django.utils.cache import add_never_cache_headers
 
+from editorial import metrics
+
 # Refused, dropped, timed out or closed connections, as Django wraps them and, for a
 # connection error raised outside Django's wrapper, as psycopg raises them. Any other
 # database error (a missing table, a bad query) is a bug: a 500.
@@ -55,6 +57,7 @@ def is_database_outage(error: BaseException | None) -> bool:
 def database_unavailable(request: HttpRequest) -> HttpResponse:
     """503 "try again" for a request the database could not answer: JSON under /api/, the
     desk's page for staff doors, the readers' page elsewhere."""
+    metrics.database_error_seen(source="request")
     if request.path.startswith(API_PREFIX):
         response = HttpResponse(API_UNAVAILABLE, status=503, content_type="application/json")
     else:

@@ -102,3 +102,17 @@ def test_the_error_pages_need_no_database(django_assert_num_queries, raised, pat
     assert 'href="/static/css/site.css"' in response.content.decode()
     assert "<style" not in response.content.decode() and "style=" not in response.content.decode()
     assert "<script" not in response.content.decode()
+
+
+def test_a_request_the_database_could_not_answer_is_counted(editor):
+    from prometheus_client import REGISTRY
+
+    def seen() -> float:
+        labels = {"source": "request"}
+        return REGISTRY.get_sample_value("editorial_database_errors_total", labels) or 0.0
+
+    client = visitor(editor)
+    before = seen()
+    with database_unreachable():
+        assert client.get("/desk/").status_code == 503
+    assert seen() == before + 1
