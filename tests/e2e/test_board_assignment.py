@@ -117,21 +117,24 @@ def _assign_declare_approve_then_read_the_reports(live_server, new_page, clock):
     # The editor-in-chief's reports show how long this article stayed in each state.
     ch.goto(f"{base}/desk/reports/")
     times = ch.locator("#times")
-    assert times.get_by_role("img", name="Time spent in each state").is_visible()
+    assert times.get_by_role("group", name="Time spent in each state").is_visible()
     table = times.get_by_role("table", name="Time spent in each state")
     stays = {
         row.get_by_role("rowheader").inner_text(): [
-            cell.inner_text() for cell in row.get_by_role("cell").all()
+            # A count links to its articles, naming them for screen readers: its first line.
+            cell.inner_text().split("\n")[0]
+            for cell in row.get_by_role("cell").all()
         ]
         for row in table.locator("tbody tr").all()
     }
-    # One stay each; its median and 90th percentile are that stay.
-    assert stays["Submitted"] == ["1", "2.0 days", "2.0 days"]
-    assert stays["Under review"] == ["1", "3.0 days", "3.0 days"]
+    # One stay each; its median and 90th percentile are that stay, in hours.
+    assert stays["Submitted"] == ["1", "48.0", "48.0"]
+    assert stays["Under review"] == ["1", "72.0", "72.0"]
     assert stays["Draft"][0] == "1"  # drafted and submitted within the first minutes
     assert stays["Approved"] == ["0", "—", "—"]  # still approved: no length yet
     # The chart draws the same numbers as the table.
     chart_values = times.locator(".chart-value").all_text_contents()  # SVG: no innerText
-    assert "2.0 days" in chart_values and "3.0 days" in chart_values
-    assert "3.0 days" in ch.locator("#reviewers").get_by_role("table").inner_text()
+    assert "48.0 h" in chart_values and "72.0 h" in chart_values
+    reviewer_row = ch.locator("#reviewers").get_by_role("table").locator("tbody tr")
+    assert reviewer_row.locator("td").last.inner_text() == "72.0"  # median turnaround, hours
     assert_no_axe_violations(ch)
