@@ -65,7 +65,8 @@ def has_no_unresolved_citation(article: Article) -> bool:
 
 @condition(
     "Not every claim and heading has been verified by a board reviewer as it now reads "
-    "(wording, plain-language version, citations and the cited references' details)."
+    "(wording, plain-language version, evidence level, citations, quoted passages and the "
+    "cited references' details)."
 )
 def every_claim_is_verified(article: Article) -> bool:
     """A board reviewer who did not write this revision verified each item as it now reads.
