@@ -9,6 +9,7 @@ from diff_match_patch import diff_match_patch
 
 from articles import alignment
 from articles.content import ArticleContent, ClaimData, ReferenceData
+from articles.evidence import EvidenceLevel
 from articles.identifiers import normalise_doi, normalise_pmid
 from articles.models import Reference
 
@@ -351,12 +352,18 @@ def _other_changes(
         )
     if before.level != after.level:
         notes.append(f"nesting level {before.level} → {after.level}")
+    if before.evidence != after.evidence:
+        notes.append(f"evidence level {_evidence_name(before)} → {_evidence_name(after)}")
     if _cited_keys(old, before) == _cited_keys(new, after) and _cited_details(
         old, before
     ) != _cited_details(new, after):
         notes.append("details of a cited reference changed")
     notes.extend(_passage_changes(old, before, new, after))
     return tuple(notes)
+
+
+def _evidence_name(claim: ClaimData) -> str:
+    return EvidenceLevel(claim.evidence).label.lower() if claim.evidence else "none"
 
 
 def _passages_by_work(content: ArticleContent, claim: ClaimData) -> dict[str, tuple]:

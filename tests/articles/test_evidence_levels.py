@@ -362,3 +362,28 @@ def test_an_approval_without_levels_names_no_scale(editor, reviewer):
     article = approved_article(by=editor, reviewer=reviewer)
     assert article.published_version.evidence_scale_version is None
     assert len(article.published_version.claim_verifications) == article.claims.count()
+
+
+def test_the_next_round_names_a_changed_level(client, returned, editor, reviewer):
+    claim = graded_claim(returned)
+    client.force_login(editor)
+    client.post(
+        reverse("desk:editor_save", kwargs={"pk": returned.pk, "uid": claim.uid}),
+        {
+            "expected_version": returned.content_version,
+            "claim_version": claim.version,
+            "kind": claim.kind,
+            "level": claim.level,
+            "text": claim.text,
+            "plain_text": claim.plain_text,
+            "citations": "1",
+            "citations_shown": "1",
+            "evidence": "low",
+        },
+    )
+    returned.refresh_from_db()
+    services.article_submit(article=returned, by=editor, confirm_open_threads=True)
+    services.article_start_review(article=returned, by=reviewer)
+    client.force_login(reviewer)
+    page = client.get(reverse("desk:review", args=[returned.pk])).content.decode()
+    assert "Evidence level moderate → low." in page
