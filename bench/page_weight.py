@@ -9,12 +9,13 @@ stand-in reference behind each unresolved number, "needs no reference" on each u
 fact), gives every fact-stating claim that cites a reference an evidence level (GRADE,
 cycling through the four, when the code knows them), submits it, and a board reviewer
 verifies every claim and approves it; the approved page is measured again.
-Prints JSON: bytes per page and audience.
+Prints JSON: bytes per page and audience, as sent and gzipped.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import gzip
 import json
 import sys
 from pathlib import Path
@@ -49,6 +50,7 @@ def approvable(content, *, levels: bool = True):
 
 
 def page_bytes(client, article) -> dict[str, int]:
+    """Bytes per audience, as sent and gzipped (as a CDN or proxy sends HTML on)."""
     from django.core.cache import cache
 
     sizes = {}
@@ -57,6 +59,7 @@ def page_bytes(client, article) -> dict[str, int]:
         response = client.get(article.get_absolute_url(), {"audience": audience})
         assert response.status_code == 200, response.status_code
         sizes[audience] = len(response.content)
+        sizes[f"{audience}_gzip"] = len(gzip.compress(response.content, mtime=0))
     return sizes
 
 

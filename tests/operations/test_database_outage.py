@@ -10,6 +10,7 @@ and two sharing a Redis frozen across an approval and a retraction.
 from __future__ import annotations
 
 import base64
+import gzip
 import hashlib
 import json
 import re
@@ -350,6 +351,9 @@ def test_behind_haproxy_readers_keep_their_pages_through_a_database_outage(site,
         flush_redis(site["redis"])
         for url in site["kept"]:
             assert http(lb + url)[0] == 200  # kept in the shared Redis, whichever server read it
+        status, headers, body = http(lb + site["kept"][0], headers={"Accept-Encoding": "gzip"})
+        assert (status, headers["Content-Encoding"]) == (200, "gzip")  # pages leave compressed
+        assert gzip.decompress(body).startswith(b"<!DOCTYPE html>")
 
         # A server's first check may time out while its worker warms up: count from here.
         failed_checks = {name: row["chkfail"] for name, row in haproxy_servers(stats).items()}
