@@ -195,7 +195,7 @@ def test_two_rounds_with_the_chief_and_a_keyboard_review(live_server, new_page, 
     page.locator("#comment-request_changes").focus()
     page.keyboard.type("Claim 1 needs changing: see its thread.")
     tab_to(page, "Request changes")
-    with page.expect_navigation():
+    with page.expect_navigation(timeout=30_000):
         page.keyboard.press("Enter")
     article.refresh_from_db()
     assert article.state == ArticleState.DRAFT
@@ -240,7 +240,7 @@ def test_two_rounds_with_the_chief_and_a_keyboard_review(live_server, new_page, 
     )
     page.locator("#comment-approve").focus()
     tab_to(page, "Approve")
-    with page.expect_navigation():
+    with page.expect_navigation(timeout=30_000):
         page.keyboard.press("Enter")
     article.refresh_from_db()
     assert article.state == ArticleState.APPROVED

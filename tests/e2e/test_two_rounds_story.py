@@ -341,7 +341,7 @@ def test_two_review_rounds_from_a_blank_article_to_the_public_page(live_server, 
     reader = new_page(width=width)
     reader.goto(f"{base}/articles/{article.slug}/")
     assert reader.locator(".caution-banner").count() == 0
-    assert "Dr. Reviewer" in reader.locator(".byline").inner_text()
+    assert "Dr. Reviewer" in reader.locator(".byline:not(.byline-writers)").inner_text()
     body = reader.locator("main").inner_text()
     assert PARAGRAPH_FIXED in body and NESTED_FIXED in body
     assert PARAGRAPH not in body and NESTED not in body
