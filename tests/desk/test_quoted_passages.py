@@ -327,3 +327,18 @@ def test_the_next_round_names_a_changed_passage_and_keeps_the_claim_unfolded(
     title = first_claim(article).citations.first().reference.title
     assert f"The passage quoted from “{title}” changed; it read: “{QUOTE}”" in page
     assert page.count("round-fold") == 1  # claim 2 alone is unchanged and folded
+
+
+def test_no_passage_changes_once_the_article_is_with_the_board(client, editor, reviewer):
+    article = two_reference_article(editor)
+    services.article_submit(article=article, by=editor)
+    claim = first_claim(article)
+    client.force_login(editor)
+    response = client.post(
+        reverse(
+            "desk:editor_quote", args=[article.pk, claim.uid, claim.citations.first().reference_id]
+        ),
+        {"quote": QUOTE, "claim_version": claim.version},
+    )
+    assert response.status_code in (403, 409)
+    assert not first_claim(article).citations.exclude(passage="").exists()
