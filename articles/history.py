@@ -1,4 +1,4 @@
-"""Reads over django-simple-history: past content and the article's timeline."""
+"""Reads over django-simple-history: past content, and the saves since a version."""
 
 from __future__ import annotations
 
@@ -54,32 +54,6 @@ class TimelineEntry:
     who: str
     what: str
     detail: str = ""
-
-
-def article_list_timeline(*, article: Article) -> list[TimelineEntry]:
-    """Every edit, transition and comment on the article, newest first."""
-    entries: list[TimelineEntry] = []
-    for record in article.history.select_related("history_user").order_by("-history_date")[:500]:
-        entries.append(
-            TimelineEntry(
-                when=record.history_date,
-                who=_name(record.history_user),
-                what=record.history_change_reason
-                or {"+": "Created", "~": "Changed", "-": "Deleted"}[record.history_type],
-                detail=f"state: {record.get_state_display()}",
-            )
-        )
-    for transition in article.transitions.select_related("actor").order_by("-created_at")[:500]:
-        if transition.comment:
-            entries.append(
-                TimelineEntry(
-                    when=transition.created_at,
-                    who=_name(transition.actor),
-                    what=f"Comment ({transition.name.replace('_', ' ')})",
-                    detail=transition.comment,
-                )
-            )
-    return sorted(entries, key=lambda e: e.when, reverse=True)
 
 
 def _name(user) -> str:

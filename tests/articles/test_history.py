@@ -7,10 +7,11 @@ import pytest
 import time_machine
 
 from articles import services
-from articles.history import article_content_as_of, article_list_timeline
+from articles.history import article_content_as_of
 from articles.models import Claim
 from articles.selectors import article_get_content
 from articles.workflow import ArticleState
+from desk.timeline import timeline_list_for_article
 from tests.factories import declare_no_conflict, draft_article, make_policy, verify_all_claims
 
 pytestmark = pytest.mark.django_db
@@ -73,11 +74,10 @@ def test_transitions_record_actor_states_and_comment(editor, reviewer):
         ("start_review", "submitted", "under_review", "reviewer", ""),
         ("request_changes", "under_review", "draft", "reviewer", "Cite the label for claim 2."),
     ]
-    timeline = article_list_timeline(article=article)
-    assert any(
-        e.detail == "Cite the label for claim 2." and e.who == reviewer.get_full_name()
-        for e in timeline
-    )
+    timeline = timeline_list_for_article(article=article)
+    assert [e.who for e in timeline if "Cite the label for claim 2." in e.detail] == [
+        reviewer.get_full_name()
+    ]
 
 
 def test_claims_keep_their_identity_when_edited(editor):
