@@ -12,7 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
 from articles import limits, policy, services
-from articles.content import ArticleContent, ClaimData, ClaimKind, ReferenceData
+from articles.content import ArticleContent, CitedPassage, ClaimData, ClaimKind, ReferenceData
 from articles.errors import EditConflict, WorkflowConflict
 from articles.matching import carry_uids
 from articles.models import Article, Citation, Claim, Reference
@@ -425,10 +425,14 @@ def claim_restore(*, article: Article, by, expected_version: int, uid: str) -> A
     def change(content: ArticleContent) -> ArticleContent:
         if any(c.uid == uid for c in content.claims):
             raise ValidationError({"claim": "This claim is in the article already."})
-        numbers = []
+        numbers, passages = [], []
         for citation in cited:
             if citation.reference is not None:
                 content, number = content.with_reference(reference_to_data(citation.reference))
+                if citation.passage:  # the quoted passage comes back with its citation
+                    passages.append(
+                        CitedPassage(number, citation.passage, citation.passage_locator)
+                    )
             else:  # it pointed at nothing when deleted: it does again, after everything
                 number = len(content.references) + len(content.unresolved_numbers()) + 1
             numbers.append(number)
@@ -440,6 +444,8 @@ def claim_restore(*, article: Article, by, expected_version: int, uid: str) -> A
             needs_no_citation=deleted.needs_no_citation,
             plain_text=deleted.plain_text,
             uid=uid,
+            evidence=deleted.evidence,
+            passages=tuple(passages),
         )
         index = min(deleted.position, len(content.claims))
         return dataclasses.replace(

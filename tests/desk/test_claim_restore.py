@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from articles import services
+from articles.models import Claim
 from articles.selectors import article_get_content
 from desk import services as desk_services
 from desk.editor import deleted_claim_list
@@ -38,6 +39,36 @@ def test_a_deleted_claim_is_restored_as_it_read_with_its_citations(editor):
     assert deleted_claim_list(article=article) == []
     restored = article.claims.get(uid=uid)
     assert restored.history.first().history_change_reason == "Claim restored"
+
+
+def test_a_restored_claim_keeps_its_evidence_level_and_quoted_passage(editor):
+    article = draft_article(by=editor, claims=4, references=2)
+    claim = article.claims.get(text="Claim 2 states a fact.")
+    Claim.objects.filter(pk=claim.pk).update(evidence="moderate")
+    claim.refresh_from_db()
+    desk_services.claim_quote_source(
+        article=article,
+        by=editor,
+        uid=str(claim.uid),
+        reference_id=claim.citations.get().reference_id,
+        quote="Spasm frequency fell by half.",
+        locator="Table 2",
+        expected_claim_version=claim.version,
+    )
+    article.refresh_from_db()
+    before = article_get_content(article=article)
+    uid = delete(article, "Claim 2 states a fact.", editor)
+    article.refresh_from_db()
+    desk_services.claim_restore(
+        article=article, by=editor, expected_version=article.content_version, uid=uid
+    )
+    after = article_get_content(article=article)
+    restored = next(c for c in after.claims if c.uid == uid)
+    assert restored.evidence == "moderate"
+    assert [(p.quote, p.locator) for p in restored.passages] == [
+        ("Spasm frequency fell by half.", "Table 2")
+    ]
+    assert after.claims == before.claims
 
 
 def test_a_claim_still_present_or_unknown_is_not_restored(editor, other_editor):
