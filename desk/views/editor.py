@@ -390,6 +390,15 @@ def editor_claim_structure(request, pk, uid, action):
     return _done(request, article, str(uid), message, undo=UNDO.get(action, ""))
 
 
+def _claim_version_named(request) -> int:
+    """The claim version the page showed (``claim_version``); a missing or bad one names no
+    version, so the edit is refused as a conflict rather than applied blind."""
+    try:
+        return int(request.POST.get("claim_version", "")) or -1
+    except ValueError:
+        return -1
+
+
 @desk_view
 def editor_claim_pairing(request, pk, uid):
     """ "Still right": the plain-language version stands with the changed wording, or the reverse."""
@@ -397,12 +406,11 @@ def editor_claim_pairing(request, pk, uid):
         return refused
     article = get_article(pk)
     claim = get_object_or_404(Claim, article=article, uid=uid)
-    try:
-        version = int(request.POST.get("claim_version", ""))
-    except ValueError:
-        version = 0
     desk_services.claim_confirm_pairing(
-        article=article, by=request.user, uid=str(uid), expected_claim_version=version or -1
+        article=article,
+        by=request.user,
+        uid=str(uid),
+        expected_claim_version=_claim_version_named(request),
     )
     return _done(
         request, article, str(claim.uid), "Kept as it is: the board will see you checked it."
@@ -416,10 +424,6 @@ def editor_claim_quote(request, pk, uid, reference_id):
         return refused
     article = get_article(pk)
     claim = get_object_or_404(Claim, article=article, uid=uid)
-    try:
-        version = int(request.POST.get("claim_version", ""))
-    except ValueError:
-        version = 0
     quote = request.POST.get("quote", "")
     desk_services.claim_quote_source(
         article=article,
@@ -428,7 +432,7 @@ def editor_claim_quote(request, pk, uid, reference_id):
         reference_id=reference_id,
         quote=quote,
         locator=request.POST.get("locator", ""),
-        expected_claim_version=version or -1,
+        expected_claim_version=_claim_version_named(request),
     )
     return _done(
         request,
