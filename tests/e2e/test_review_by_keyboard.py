@@ -8,38 +8,14 @@ import pytest
 from playwright.sync_api import expect
 
 from articles.models import ClaimReview, ClaimThread
-from tests.browser import assert_no_axe_violations
 from tests.desk.review_rounds_support import second_round, threads_of
+from tests.e2e.desk_pages import check_page, log_in, tab_to
 from tests.factories import make_editor, make_policy, make_reviewer
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-PASSWORD = "pw-for-tests-2026"
 # Typed into the comment box: its j, k, v and n are letters, not keys for the page.
 COMMENT = "Give the adult dose in mg, and adjust the plain-language version to match."
-
-
-def log_in(page, base, username):
-    page.goto(f"{base}/accounts/login/?next=/desk/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_url(f"{base}/desk/")
-
-
-def check_page(page):
-    """No accessibility violation, and nothing wider than the window (no sideways scrolling)."""
-    assert_no_axe_violations(page)
-    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), page.url
-
-
-def tab_to(page, name: str, *, most: int = 40) -> int:
-    """Press Tab until the button called ``name`` has the focus; how many presses it took."""
-    for presses in range(1, most + 1):
-        page.keyboard.press("Tab")
-        if page.evaluate("() => document.activeElement.textContent.trim()") == name:
-            return presses
-    raise AssertionError(f"{name!r} not reached in {most} presses of Tab")
 
 
 @pytest.mark.parametrize("width", [1280, 390])

@@ -23,14 +23,13 @@ from articles.models import Article, ClaimThread
 from articles.states import ArticleState
 from board.models import ReviewAssignment
 from desk import services as desk_services
-from tests.browser import assert_no_axe_violations
 from tests.desk.review_rounds_support import make_editor_in_chief
+from tests.e2e.desk_pages import check_page, log_in, tab_to
 from tests.factories import declare_no_conflict, make_editor, make_policy, make_reviewer
 from tests.factories import reference_data as reference
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-PASSWORD = "pw-for-tests-2026"
 QUESTION = "Can I take baclofen with food?"
 FOOD = "Baclofen is usually fine with food."
 FOOD_PLAIN = "You can usually take it with food."
@@ -46,14 +45,6 @@ SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 COMMENT = "The trial was of a single dose; say what it found, not usually fine."
 
 
-def log_in(page, base, username):
-    page.goto(f"{base}/accounts/login/?next=/desk/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.keyboard.press("Enter")
-    page.wait_for_url(f"{base}/desk/")
-
-
 def log_out(page):
     page.context.clear_cookies()
 
@@ -62,19 +53,6 @@ def shoot(page, name: str, width: int) -> None:
     """With DESK_SCREENSHOTS set, the page as it stands, for docs/desk.md."""
     if os.environ.get("DESK_SCREENSHOTS"):
         page.screenshot(path=str(SCREENSHOTS / f"{name}-{width}.png"), full_page=True)
-
-
-def check_page(page):
-    assert_no_axe_violations(page)
-    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), page.url
-
-
-def tab_to(page, name: str, *, most: int = 60) -> None:
-    for _ in range(most):
-        page.keyboard.press("Tab")
-        if page.evaluate("() => document.activeElement.textContent.trim()") == name:
-            return
-    raise AssertionError(f"{name!r} not reached in {most} presses of Tab")
 
 
 def submitted(editor) -> Article:
@@ -192,6 +170,7 @@ def test_two_rounds_with_the_chief_and_a_keyboard_review(live_server, new_page, 
     expect(page.locator("[data-desk-status]")).to_have_text(
         "Claim 2 verified. That was the last claim."
     )
+    page.wait_for_load_state("networkidle")  # the verdict's row is swapped in: focus is settled
     page.locator("#comment-request_changes").focus()
     page.keyboard.type("Claim 1 needs changing: see its thread.")
     tab_to(page, "Request changes")
@@ -238,6 +217,7 @@ def test_two_rounds_with_the_chief_and_a_keyboard_review(live_server, new_page, 
     expect(page.locator("[data-desk-status]")).to_have_text(
         "Claim 2 verified. That was the last claim."
     )
+    page.wait_for_load_state("networkidle")  # the verdict's row is swapped in: focus is settled
     page.locator("#comment-approve").focus()
     tab_to(page, "Approve")
     with page.expect_navigation(timeout=30_000):
