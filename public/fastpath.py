@@ -16,7 +16,8 @@ reader's 200 at a canonical URL), with no cookie set.
 
 While the database cannot be read, the generation cannot be either. Readers
 then get the newest copy kept of their URL (this process's or the shared
-cache's), marked ``X-Served-Stale: database-unavailable``, for up to
+cache's) if no change this process has seen was committed after it was kept,
+marked ``X-Served-Stale: database-unavailable``, for up to
 ``KEPT_PAGES_OUTAGE_LIMIT`` seconds from this process's first failure; a URL
 with no copy, or an outage past the limit, goes on down the stack, which
 answers 503 (``editorial.errors``). The first read that succeeds ends the outage.
@@ -112,6 +113,9 @@ class OutageClock:
     def __init__(self) -> None:
         self.began: float | None = None  # monotonic time of this outage's first failure
         self.served_stale = 0
+        # The highest generation this process has read. A copy kept under an older one may
+        # miss a change committed since (an approval, a retraction): never served stale.
+        self.known = 0
         self._lock = threading.Lock()
 
     def failed(self) -> float:
@@ -143,7 +147,7 @@ class OutageClock:
         )
 
     def reset(self) -> None:
-        self.began = None
+        self.began, self.known = None, 0
 
 
 outage = OutageClock()
@@ -203,6 +207,8 @@ class KeptPageMiddleware:
             generation = freshness.current()  # read before anything is rendered from the data
         except DatabaseError:
             return self.through_outage(request, key)
+        if generation > outage.known:
+            outage.known = generation
         if outage.began is not None:  # the one check the outage adds to this path
             outage.answered()
         page = self.find(key, generation)
@@ -241,7 +247,9 @@ class KeptPageMiddleware:
         down the stack, which tries the database once more and answers 503 without it."""
         lasted = outage.failed()
         page = newest_kept(key) if lasted < settings.KEPT_PAGES_OUTAGE_LIMIT else None
-        if page is None:
+        if page is None or page.generation < outage.known:
+            # Nothing kept, or kept before a change this process has seen committed: a
+            # page older than one already served is never shown, even marked stale.
             return self.get_response(request)
         outage.served_stale += 1
         metrics.stale_served(request)

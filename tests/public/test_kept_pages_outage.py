@@ -117,3 +117,18 @@ def test_a_limit_of_zero_never_serves_a_stale_page(article, settings):
     with database_unreachable():
         response = readers().get(url)
     assert response.status_code == 503 and STALE[0] not in response
+
+
+def test_a_copy_kept_before_a_change_seen_since_is_never_served_stale(article, site_admin):
+    """A retraction committed after the copy was kept, and seen by this process on another
+    page: through the outage the old page would send readers back, so they get the 503."""
+    from articles import services
+
+    url = article.get_absolute_url()
+    readers().get(url)
+    services.article_retract(article=article, by=site_admin, comment="Outdated advice.")
+    assert readers().get("/board/").status_code == 200  # this process reads the new generation
+    with database_unreachable():
+        response = readers().get(url)
+    assert response.status_code == 503 and STALE[0] not in response
+    assert b"Does baclofen cause drowsiness?" not in response.content
