@@ -155,8 +155,9 @@ def main() -> None:
 
     # The structured editor's writes on the largest draft: one claim reworded, one deleted, one
     # added, and the whole body saved back as text unchanged (a no-op).
-    from desk import services as desk_services
     from desk.body import render_body
+    from desk.services import body as body_services
+    from desk.services import claims as claim_services
 
     def one_claim(action):
         article.refresh_from_db()
@@ -164,7 +165,7 @@ def main() -> None:
         return timed(lambda: action(first, article.content_version))[1]
 
     results["editor_claim_edit"] = one_claim(
-        lambda claim, version: desk_services.claim_edit(
+        lambda claim, version: claim_services.claim_edit(
             article=article,
             by=editor,
             expected_version=version,
@@ -176,12 +177,12 @@ def main() -> None:
     )
     # At the claim limit, so one goes before one is added.
     results["editor_claim_delete"] = one_claim(
-        lambda claim, version: desk_services.claim_delete(
+        lambda claim, version: claim_services.claim_delete(
             article=article, by=editor, expected_version=version, uid=claim.uid
         )
     )
     results["editor_claim_insert"] = one_claim(
-        lambda claim, version: desk_services.claim_insert(
+        lambda claim, version: claim_services.claim_insert(
             article=article,
             by=editor,
             expected_version=version,
@@ -193,7 +194,7 @@ def main() -> None:
     article.refresh_from_db()
     shown = render_body(article_get_content(article=article), "markdown")
     _, results["save_body_as_text_unchanged"] = timed(
-        lambda: desk_services.article_save_body(
+        lambda: body_services.article_save_body(
             article=article, by=editor, expected_version=article.content_version, text=shown
         )
     )

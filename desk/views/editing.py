@@ -13,9 +13,10 @@ from articles.history import article_list_changes_since
 from articles.models import Claim
 from articles.selectors import article_get_content
 from desk import forms
-from desk import services as desk_services
 from desk.body import FORMATS, HINTS, render_body
 from desk.errors import DESK_ERRORS, add_form_errors, desk_view, error_status
+from desk.services import body as body_services
+from desk.services import claims as claim_services
 from desk.views.common import get_article
 
 
@@ -62,7 +63,7 @@ def article_edit(request, pk):
         )
     data = form.cleaned_data
     try:
-        desk_services.article_save_body(
+        body_services.article_save_body(
             article=article,
             by=request.user,
             expected_version=data["expected_version"],
@@ -123,7 +124,7 @@ def claim_edit(request, pk, uid):
     if request.method == "POST" and form.is_valid():
         values = form.cleaned_data
         try:
-            desk_services.claim_edit(
+            claim_services.claim_edit(
                 article=article,
                 by=request.user,
                 expected_version=values["expected_version"],

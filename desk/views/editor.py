@@ -23,7 +23,6 @@ from articles.content import ClaimKind
 from articles.errors import EditConflict
 from articles.history import article_list_changes_since
 from articles.models import Claim
-from desk import services as desk_services
 from desk.editor import deleted_claim_list, editor_get_body, reference_search
 from desk.editor_forms import (
     EVIDENCE_CHOICES,
@@ -35,6 +34,9 @@ from desk.editor_forms import (
 from desk.errors import DESK_ERRORS, add_form_errors, desk_view, error_messages, error_status
 from desk.forms import VersionedForm
 from desk.rounds import paired_text_flags, thread_list_for_article, threads_by_claim
+from desk.services import citing as citing_services
+from desk.services import claims as claim_services
+from desk.services import outline as outline_services
 from desk.views.common import get_article, is_async
 
 NEW = "new"
@@ -278,7 +280,7 @@ def editor_claim_save(request, pk, uid):
     shown = request.POST.get("citations_shown")
     typed = values["citations"] if shown is None or shown != request.POST.get("citations") else None
     try:
-        desk_services.claim_edit(
+        claim_services.claim_edit(
             article=article,
             by=request.user,
             expected_version=values["expected_version"],
@@ -330,7 +332,7 @@ def editor_claim_add(request, pk):
         return _refused(request, article, form, NEW)
     values = form.cleaned_data
     try:
-        article, uid = desk_services.claim_insert(
+        article, uid = claim_services.claim_insert(
             article=article,
             by=request.user,
             expected_version=values["expected_version"],
@@ -349,16 +351,16 @@ def editor_claim_add(request, pk):
 
 # Each structural change: (service, keyword arguments, what to say when done).
 STRUCTURE = {
-    "up": (desk_services.claim_move, {"direction": "up"}, "Claim moved up."),
-    "down": (desk_services.claim_move, {"direction": "down"}, "Claim moved down."),
-    "indent": (desk_services.claim_indent, {"direction": "in"}, "Claim indented."),
-    "outdent": (desk_services.claim_indent, {"direction": "out"}, "Claim outdented."),
+    "up": (outline_services.claim_move, {"direction": "up"}, "Claim moved up."),
+    "down": (outline_services.claim_move, {"direction": "down"}, "Claim moved down."),
+    "indent": (outline_services.claim_indent, {"direction": "in"}, "Claim indented."),
+    "outdent": (outline_services.claim_indent, {"direction": "out"}, "Claim outdented."),
     "delete": (
-        desk_services.claim_delete,
+        claim_services.claim_delete,
         {},
         "Claim deleted. “Restore” under Deleted claims brings it back.",
     ),
-    "restore": (desk_services.claim_restore, {}, "Claim restored."),
+    "restore": (claim_services.claim_restore, {}, "Claim restored."),
 }
 
 
@@ -406,7 +408,7 @@ def editor_claim_pairing(request, pk, uid):
         return refused
     article = get_article(pk)
     claim = get_object_or_404(Claim, article=article, uid=uid)
-    desk_services.claim_confirm_pairing(
+    claim_services.claim_confirm_pairing(
         article=article,
         by=request.user,
         uid=str(uid),
@@ -425,7 +427,7 @@ def editor_claim_quote(request, pk, uid, reference_id):
     article = get_article(pk)
     claim = get_object_or_404(Claim, article=article, uid=uid)
     quote = request.POST.get("quote", "")
-    desk_services.claim_quote_source(
+    claim_services.claim_quote_source(
         article=article,
         by=request.user,
         uid=str(uid),
@@ -462,7 +464,7 @@ def editor_claim_cite(request, pk, uid):
         status = 400
         if form.is_valid():
             try:
-                desk_services.claim_cite(
+                citing_services.claim_cite(
                     article=article,
                     by=request.user,
                     expected_version=form.cleaned_data["expected_version"],

@@ -12,8 +12,8 @@ from django.views.decorators.http import require_GET, require_POST
 from articles import policy
 from articles.states import ArticleState
 from desk import selectors
-from desk import services as desk_services
 from desk.errors import desk_view
+from desk.services import followups as followup_services
 from public.models import FollowUpQuestion
 
 
@@ -58,9 +58,9 @@ def article_list(request):
 def question_handle(request, pk, action):
     question = get_object_or_404(FollowUpQuestion, pk=pk)
     if action == "convert":
-        article = desk_services.followup_convert(question=question, by=request.user)
+        article = followup_services.followup_convert(question=question, by=request.user)
         messages.success(request, "A new draft was started from the reader's question.")
         return redirect("desk:editor", pk=article.pk)
-    desk_services.followup_dismiss(question=question, by=request.user)
+    followup_services.followup_dismiss(question=question, by=request.user)
     messages.success(request, "Question dismissed.")
     return redirect(reverse("desk:dashboard") + "#questions")

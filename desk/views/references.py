@@ -13,8 +13,8 @@ from articles.models import Reference
 from articles.selectors import content_from_claims
 from articles.services.shelf import ImportStatus
 from desk import forms, selectors
-from desk import services as desk_services
 from desk.errors import DESK_ERRORS, add_form_errors, desk_view, error_status
+from desk.services import citing as citing_services
 from desk.views.common import get_article
 
 
@@ -89,7 +89,7 @@ def _cite(request, article, form, adding: bool):
     values = form.cleaned_data
     try:
         if adding:
-            desk_services.reference_add_and_cite(
+            citing_services.reference_add_and_cite(
                 article=article,
                 by=request.user,
                 expected_version=values["expected_version"],
@@ -98,7 +98,7 @@ def _cite(request, article, form, adding: bool):
             )
         else:
             reference = get_object_or_404(Reference, pk=request.POST.get("reference"))
-            desk_services.article_cite_reference(
+            citing_services.article_cite_reference(
                 article=article,
                 by=request.user,
                 expected_version=values["expected_version"],

@@ -12,8 +12,9 @@ from django.urls import reverse
 from articles import services
 from articles.content import ArticleContent, ClaimData, ClaimKind
 from articles.selectors import article_get_content
-from desk import services as desk_services
 from desk.editor import editor_get_body
+from desk.services import citing as citing_services
+from desk.services import claims as claim_services
 from tests.factories import draft_article, reference_data
 
 pytestmark = pytest.mark.django_db
@@ -40,7 +41,7 @@ def claim(article, text):
 def type_numbers(article, editor, text, citations):
     target = claim(article, text)
     article.refresh_from_db()
-    return desk_services.claim_edit(
+    return claim_services.claim_edit(
         article=article,
         by=editor,
         expected_version=article.content_version,
@@ -79,7 +80,7 @@ def test_shelved_references_are_numbered_at_once_and_typed_numbers_find_them(edi
     assert cited_titles(article)[0] == [a.title, b.title]  # resolved, not "unresolved 1, 2"
     # The picker cites the other two in another claim: they take the next numbers.
     article.refresh_from_db()
-    desk_services.claim_cite(
+    citing_services.claim_cite(
         article=article,
         by=editor,
         expected_version=article.content_version,

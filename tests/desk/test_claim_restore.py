@@ -7,8 +7,8 @@ from django.urls import reverse
 from articles import services
 from articles.models import Claim
 from articles.selectors import article_get_content
-from desk import services as desk_services
 from desk.editor import deleted_claim_list
+from desk.services import claims as claim_services
 from tests.factories import draft_article
 
 pytestmark = pytest.mark.django_db
@@ -17,7 +17,7 @@ pytestmark = pytest.mark.django_db
 def delete(article, text, by):
     claim = article.claims.get(text=text)
     article.refresh_from_db()
-    desk_services.claim_delete(
+    claim_services.claim_delete(
         article=article, by=by, expected_version=article.content_version, uid=str(claim.uid)
     )
     return str(claim.uid)
@@ -29,7 +29,7 @@ def test_a_deleted_claim_is_restored_as_it_read_with_its_citations(editor):
     uid = delete(article, "Claim 2 states a fact.", editor)
     assert [row.text for row in deleted_claim_list(article=article)] == ["Claim 2 states a fact."]
     article.refresh_from_db()
-    desk_services.claim_restore(
+    claim_services.claim_restore(
         article=article, by=editor, expected_version=article.content_version, uid=uid
     )
     article.refresh_from_db()
@@ -46,7 +46,7 @@ def test_a_restored_claim_keeps_its_evidence_level_and_quoted_passage(editor):
     claim = article.claims.get(text="Claim 2 states a fact.")
     Claim.objects.filter(pk=claim.pk).update(evidence="moderate")
     claim.refresh_from_db()
-    desk_services.claim_quote_source(
+    claim_services.claim_quote_source(
         article=article,
         by=editor,
         uid=str(claim.uid),
@@ -59,7 +59,7 @@ def test_a_restored_claim_keeps_its_evidence_level_and_quoted_passage(editor):
     before = article_get_content(article=article)
     uid = delete(article, "Claim 2 states a fact.", editor)
     article.refresh_from_db()
-    desk_services.claim_restore(
+    claim_services.claim_restore(
         article=article, by=editor, expected_version=article.content_version, uid=uid
     )
     after = article_get_content(article=article)
@@ -76,13 +76,13 @@ def test_a_claim_still_present_or_unknown_is_not_restored(editor, other_editor):
     present = str(article.claims.first().uid)
     for uid in (present, "00000000-0000-0000-0000-000000000000"):
         with pytest.raises(ValidationError):
-            desk_services.claim_restore(
+            claim_services.claim_restore(
                 article=article, by=editor, expected_version=article.content_version, uid=uid
             )
     other = draft_article(by=other_editor, title="Another question?")
     uid = delete(other, "Claim 1 states a fact.", other_editor)
     with pytest.raises(ValidationError):  # a claim of another article
-        desk_services.claim_restore(
+        claim_services.claim_restore(
             article=article, by=editor, expected_version=article.content_version, uid=uid
         )
 

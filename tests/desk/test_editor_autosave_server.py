@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from articles.errors import EditConflict
 from articles.models import Claim
-from desk import services as desk_services
+from desk.services import claims as claim_services
 from tests.factories import draft_article
 
 pytestmark = pytest.mark.django_db
@@ -27,7 +27,7 @@ def facts(article):
 
 
 def save(article, claim, by, text, *, claim_version=None, expected_version=None):
-    return desk_services.claim_edit(
+    return claim_services.claim_edit(
         article=article,
         by=by,
         expected_version=expected_version or article.content_version,

@@ -10,8 +10,8 @@ from django.urls import reverse
 
 from articles import services
 from articles.content import ArticleContent, ClaimData, ClaimKind
-from desk import services as desk_services
 from desk.rounds import PLAIN_ONLY, WORDING_ONLY, paired_text_flags
+from desk.services import claims as claim_services
 from tests.factories import declare_no_conflict, draft_article, reference_data
 
 pytestmark = pytest.mark.django_db
@@ -42,7 +42,7 @@ def returned_article(editor, reviewer):
 def edit(article, editor, *, text=WORDING, plain=PLAIN):
     claim = article.claims.get(position=0)
     article.refresh_from_db()
-    desk_services.claim_edit(
+    claim_services.claim_edit(
         article=article,
         by=editor,
         expected_version=article.content_version,
@@ -135,7 +135,7 @@ def test_the_reviewer_sees_the_pair_side_by_side_unfolded(client, editor, review
     article = returned_article(editor, reviewer)
     claim = edit(article, editor, text="Baclofen can be taken with or without food.")
     if confirmed:
-        desk_services.claim_confirm_pairing(
+        claim_services.claim_confirm_pairing(
             article=article, by=editor, uid=str(claim.uid), expected_claim_version=claim.version
         )
     article.refresh_from_db()

@@ -23,7 +23,7 @@ from articles.content import (
 from articles.interchange.jsonformat import parse_json, render_json
 from articles.models import ArticleVersion, Claim, ClaimReview, Reference
 from articles.selectors import article_get_content
-from desk import services as desk_services
+from desk.services import claims as claim_services
 from tests.factories import declare_no_conflict, draft_article, reference_data
 
 pytestmark = pytest.mark.django_db
@@ -56,7 +56,7 @@ def quote(article, editor, *, reference_number=1, text=QUOTE, locator="Table 2")
     claim = first_claim(article)
     reference = claim.citations.order_by("position")[reference_number - 1].reference
     article.refresh_from_db()
-    return desk_services.claim_quote_source(
+    return claim_services.claim_quote_source(
         article=article,
         by=editor,
         uid=str(claim.uid),

@@ -12,7 +12,9 @@ from articles.content import ArticleContent, ClaimData, ClaimKind
 from articles.errors import ContentLocked, EditConflict
 from articles.models import Reference
 from articles.selectors import article_get_content
-from desk import services as desk_services
+from desk.services import citing as citing_services
+from desk.services import claims as claim_services
+from desk.services import outline as outline_services
 from tests.factories import draft_article, reference_data, submitted_article
 
 pytestmark = pytest.mark.django_db
@@ -50,7 +52,7 @@ def listed_article(editor):
 def test_insert_after_a_claim_bumps_the_version_once_and_records_who(editor):
     article = listed_article(editor)
     version = article.content_version
-    article, uid = desk_services.claim_insert(
+    article, uid = claim_services.claim_insert(
         article=article,
         by=editor,
         expected_version=version,
@@ -71,11 +73,11 @@ def test_insert_after_a_claim_bumps_the_version_once_and_records_who(editor):
 
 def test_insert_at_the_end_and_under_a_list_item_continues_its_level(editor):
     article = listed_article(editor)
-    article, _ = desk_services.claim_insert(
+    article, _ = claim_services.claim_insert(
         article=article, by=editor, expected_version=article.content_version, text="Last."
     )
     assert shape(article)[-1] == ("paragraph", 0, "Last.")
-    article, _ = desk_services.claim_insert(
+    article, _ = claim_services.claim_insert(
         article=article,
         by=editor,
         expected_version=article.content_version,
@@ -89,7 +91,7 @@ def test_insert_at_the_end_and_under_a_list_item_continues_its_level(editor):
 def test_an_empty_claim_is_not_added(editor):
     article = listed_article(editor)
     with pytest.raises(ValidationError):
-        desk_services.claim_insert(
+        claim_services.claim_insert(
             article=article, by=editor, expected_version=article.content_version, text="   "
         )
 
@@ -97,7 +99,7 @@ def test_an_empty_claim_is_not_added(editor):
 def test_edit_changes_kind_level_text_and_citations_in_the_order_given(editor):
     article = listed_article(editor)
     uid = uid_of(article, "It is taken by mouth.")
-    desk_services.claim_edit(
+    claim_services.claim_edit(
         article=article,
         by=editor,
         expected_version=article.content_version,
@@ -121,7 +123,7 @@ def test_edit_changes_kind_level_text_and_citations_in_the_order_given(editor):
 def test_headings_cite_nothing(editor):
     article = listed_article(editor)
     with pytest.raises(ValidationError):
-        desk_services.claim_edit(
+        claim_services.claim_edit(
             article=article,
             by=editor,
             expected_version=article.content_version,
@@ -131,7 +133,7 @@ def test_headings_cite_nothing(editor):
             citations=(1,),
         )
     with pytest.raises(ValidationError):  # nor may a cited claim become one with its citations
-        desk_services.claim_edit(
+        claim_services.claim_edit(
             article=article,
             by=editor,
             expected_version=article.content_version,
@@ -145,7 +147,7 @@ def test_headings_cite_nothing(editor):
 def test_an_unchanged_claim_saves_nothing(editor):
     article = listed_article(editor)
     version = article.content_version
-    desk_services.claim_edit(
+    claim_services.claim_edit(
         article=article,
         by=editor,
         expected_version=version,
@@ -162,7 +164,7 @@ def test_move_takes_the_nested_items_along_and_refits_levels(editor):
     article = listed_article(editor)
 
     def move(text, direction):
-        desk_services.claim_move(
+        outline_services.claim_move(
             article=article,
             by=editor,
             expected_version=article.content_version,
@@ -194,7 +196,7 @@ def test_move_takes_the_nested_items_along_and_refits_levels(editor):
         ("bullet", 0, "Spasticity."),
     ]
     with pytest.raises(ValidationError):
-        desk_services.claim_move(
+        outline_services.claim_move(
             article=article,
             by=editor,
             expected_version=article.content_version,
@@ -208,7 +210,7 @@ def test_indent_and_outdent(editor):
     mouth = uid_of(article, "It is taken by mouth.")
 
     def indent(uid, direction):
-        desk_services.claim_indent(
+        outline_services.claim_indent(
             article=article,
             by=editor,
             expected_version=content_version(),
@@ -243,7 +245,7 @@ def test_outdenting_a_list_item_brings_its_nested_items_along(editor):
     from articles.interchange import parse_json, render_json
 
     article = listed_article(editor)
-    desk_services.claim_indent(
+    outline_services.claim_indent(
         article=article,
         by=editor,
         expected_version=article.content_version,
@@ -260,7 +262,7 @@ def test_outdenting_a_list_item_brings_its_nested_items_along(editor):
 
 def test_delete_moves_nested_items_up_a_level(editor):
     article = listed_article(editor)
-    desk_services.claim_delete(
+    claim_services.claim_delete(
         article=article,
         by=editor,
         expected_version=article.content_version,
@@ -284,7 +286,7 @@ def test_cite_several_keeps_the_order_picked_and_numbers_by_first_citation(edito
         ),
     )
     works = [services.reference_get_or_create(data=reference_data(n), by=editor) for n in (7, 8, 9)]
-    desk_services.claim_cite(
+    citing_services.claim_cite(
         article=article,
         by=editor,
         expected_version=article.content_version,
@@ -296,7 +298,7 @@ def test_cite_several_keeps_the_order_picked_and_numbers_by_first_citation(edito
     assert [r.title for r in content.references] == [works[i].title for i in (1, 2, 0)]
     # Citing one already cited adds nothing; a heading is refused.
     version = article.content_version
-    desk_services.claim_cite(
+    citing_services.claim_cite(
         article=article,
         by=editor,
         expected_version=version,
@@ -310,22 +312,22 @@ def test_cite_several_keeps_the_order_picked_and_numbers_by_first_citation(edito
 @pytest.mark.parametrize(
     "change",
     [
-        lambda a, v, uid: desk_services.claim_insert(
+        lambda a, v, uid: claim_services.claim_insert(
             article=a, by=a._by, expected_version=v, text="x"
         ),
-        lambda a, v, uid: desk_services.claim_edit(
+        lambda a, v, uid: claim_services.claim_edit(
             article=a, by=a._by, expected_version=v, uid=uid, text="new", plain_text=""
         ),
-        lambda a, v, uid: desk_services.claim_move(
+        lambda a, v, uid: outline_services.claim_move(
             article=a, by=a._by, expected_version=v, uid=uid, direction="down"
         ),
-        lambda a, v, uid: desk_services.claim_indent(
+        lambda a, v, uid: outline_services.claim_indent(
             article=a, by=a._by, expected_version=v, uid=uid, direction="in"
         ),
-        lambda a, v, uid: desk_services.claim_delete(
+        lambda a, v, uid: claim_services.claim_delete(
             article=a, by=a._by, expected_version=v, uid=uid
         ),
-        lambda a, v, uid: desk_services.claim_cite(
+        lambda a, v, uid: citing_services.claim_cite(
             article=a,
             by=a._by,
             expected_version=v,
@@ -369,7 +371,7 @@ def fingerprints(article):
 def test_verdicts_on_untouched_claims_survive_an_edit_elsewhere(editor):
     article = listed_article(editor)
     before = fingerprints(article)
-    desk_services.claim_edit(
+    claim_services.claim_edit(
         article=article,
         by=editor,
         expected_version=article.content_version,
@@ -386,7 +388,7 @@ def test_verdicts_on_untouched_claims_survive_an_edit_elsewhere(editor):
 def test_claims_moved_down_by_an_insert_keep_their_version_and_record_the_move(editor):
     article = listed_article(editor)
     below = article.claims.get(text="It is taken by mouth.")
-    desk_services.claim_insert(
+    claim_services.claim_insert(
         article=article,
         by=editor,
         expected_version=article.content_version,

@@ -7,7 +7,7 @@ from playwright.sync_api import expect
 
 from articles import services
 from articles.content import ArticleContent, ClaimData, ClaimKind
-from desk import services as desk_services
+from desk.services import claims as claim_services
 from tests.browser import assert_no_axe_violations
 from tests.factories import (
     declare_no_conflict,
@@ -44,7 +44,7 @@ def second_round(editor, reviewer):
     services.article_request_changes(article=article, by=reviewer, comment="“Usually fine”?")
     article.refresh_from_db()
     claim = article.claims.get()
-    desk_services.claim_edit(
+    claim_services.claim_edit(
         article=article,
         by=editor,
         expected_version=article.content_version,

@@ -22,7 +22,7 @@ from articles.content import ArticleContent, ClaimData, ClaimKind
 from articles.models import Article, ClaimThread
 from articles.states import ArticleState
 from board.models import ReviewAssignment
-from desk import services as desk_services
+from desk.services import claims as claim_services
 from tests.desk.review_rounds_support import make_editor_in_chief
 from tests.e2e.desk_pages import check_page, log_in, tab_to
 from tests.factories import declare_no_conflict, make_editor, make_policy, make_reviewer
@@ -75,7 +75,7 @@ def submitted(editor) -> Article:
         strict=True,
     ):
         article.refresh_from_db()
-        desk_services.claim_quote_source(
+        claim_services.claim_quote_source(
             article=article,
             by=editor,
             uid=str(claim.uid),
@@ -92,7 +92,7 @@ def resubmitted(article, editor) -> None:
     """The editor rewords the claim sent back, not its plain-language version, and resubmits."""
     article.refresh_from_db()
     claim = article.claims.get(position=0)
-    desk_services.claim_edit(
+    claim_services.claim_edit(
         article=article,
         by=editor,
         expected_version=article.content_version,
