@@ -6,6 +6,7 @@ class PublicConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from public import freshness
+        from public import freshness, receivers
 
         freshness.connect_receivers()
+        receivers.connect_receivers()

@@ -20,11 +20,10 @@ from django.db.models import F, Q
 from django.db.models.fields.json import KeyTransform
 from django.utils import timezone
 
-from articles import policy
+from articles import events, policy
 from articles.identifiers import normalise_doi, normalise_pmid
 from articles.models import Article, Claim, Reference
 from articles.states import ArticleState
-from public import freshness
 from screening import notifications
 from screening.csvfile import FileProblem, NoticeReader, NoticeRow, RowProblem
 from screening.models import CitationJustification, RetractionFlag, RetractionNotice, ScreeningRun
@@ -189,10 +188,11 @@ def _load_batch(run: ScreeningRun, items: list[NoticeRow | RowProblem]) -> int:
     if changed:
         _write_rows(UPDATE_FIELDS, changed, insert=False)
         # What readers see of these notices may have changed: their pages' keys must move.
-        if RetractionFlag.objects.filter(notice_id__in=[n["id"] for n in changed]).update(
-            updated_at=now
-        ):
-            freshness.bump()
+        flags = RetractionFlag.objects.filter(notice_id__in=[n["id"] for n in changed])
+        flagged = set(flags.values_list("article_id", flat=True))
+        if flagged:
+            flags.update(updated_at=now)
+            events.announce(*(events.article_key(pk) for pk in flagged))
     if unchanged:
         RetractionNotice.objects.filter(pk__in=unchanged).update(last_seen_run=run)
     run.notices_created += len(new)
@@ -322,9 +322,10 @@ def library_screen(*, run: ScreeningRun) -> ScreeningRun:
         run.flags_cleared = RetractionFlag.objects.filter(pk__in=to_clear).update(
             cleared_at=now, cleared_run=run, updated_at=now
         )
-    if new_flags or to_clear:
-        freshness.bump()  # the public pages of these articles show their notices
     flagged = sorted({flag.article_id for flag in new_flags})
+    cleared = {article_id for key, (_, article_id) in open_flags.items() if key not in wanted}
+    # The public pages of these articles show their notices.
+    events.announce(*(events.article_key(pk) for pk in {*flagged, *cleared}))
     run.articles_flagged = len(flagged)
     if run.kind == ScreeningRun.Kind.RESCREEN:
         run.finished_at = timezone.now()

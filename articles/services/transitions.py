@@ -15,7 +15,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from articles import notifications, policy
+from articles import events, notifications, policy
 from articles.errors import EditConflict
 from articles.evidence import SCALE
 from articles.interchange.jsonformat import document_from_content
@@ -40,8 +40,6 @@ from board.services import (
     assignments_return,
 )
 from editorial import observability
-from public import freshness
-from public.rendered import rendered_body_prepare
 
 # Transitions that put an article in the review queue.
 ENTERS_QUEUE = ("submit", "receive_import")
@@ -101,7 +99,7 @@ def _take_transition(
     save_article(article, by=by, reason=f"{why}: {comment}" if comment else why)
     _record_transition(article, name=name, source=source, by=by, comment=comment)
     search_entry_refresh(article)
-    freshness.bump()  # public pages show the state: kept ones must be rendered again
+    events.announce(events.article_key(article.pk))  # public pages show the state
     return article
 
 
@@ -258,7 +256,8 @@ def article_approve(
     comment = (comment or "").strip()
     policy.ensure(by, "approve", article)
     lock_article(article, expected_version=expected_version)
-    freshness.bump()  # public pages show the approval, even a partial one's reviewers
+    # Public pages show the approval, even a partial one's reviewers.
+    events.announce(events.article_key(article.pk))
     content = article_get_content(article=article)
     fingerprint = content_fingerprint(content)
     if expected_hash is not None and expected_hash != fingerprint:
@@ -329,7 +328,7 @@ def article_approve(
         version.reviewers.set(signers | verifiers)
         article.published_version = version
         article.changes_requested_by = None  # the round is over
-        transaction.on_commit(lambda: rendered_body_prepare(version_id=version.pk))
+        events.published.send(sender=ArticleVersion, version=version)
 
     _take_transition(
         article,
