@@ -2,7 +2,8 @@
 
 Every report is one aggregate query (two for the reviewers), whatever the number of
 articles: the database groups, counts and ranks, and Python only shapes the few rows
-that come back.
+that come back. The articles behind each bar are listed, a page at a time, by
+``board.report_listings``.
 
 **Time in a state** is read from the transition log (``ArticleTransition``). An
 article enters a state at one transition and leaves it at the next, so each
@@ -30,19 +31,20 @@ from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
 from django.db import connection
-from django.db.models import Count, Max, Q
-from django.db.models.functions import Coalesce, TruncMonth
+from django.db.models import Count, Q
+from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
+from articles import steps
 from articles.models import Article, ArticleTransition
 from articles.states import ArticleState
 from board.models import ReviewAssignment
 
 # Transitions that end a review with a decision, as the monthly report counts them.
-APPROVE = "approve"
-REQUEST_CHANGES = "request_changes"
+APPROVE = steps.APPROVE.name
+REQUEST_CHANGES = steps.REQUEST_CHANGES.name
 # An import moves a new article from draft to submitted at once: not a drafting stay.
-IMPORT = "receive_import"
+IMPORT = steps.RECEIVE_IMPORT.name
 AGING_ROWS = 20
 DEFAULT_PERIOD_DAYS = 90
 FRACTIONS = (0.5, 0.9)
@@ -57,12 +59,12 @@ class Period:
 
     @property
     def since(self) -> datetime.datetime:
-        return _midnight(self.start)
+        return midnight(self.start)
 
     @property
     def until(self) -> datetime.datetime:
         """The first moment after the period (exclusive bound)."""
-        return _midnight(self.end + datetime.timedelta(days=1))
+        return midnight(self.end + datetime.timedelta(days=1))
 
     def months(self) -> list[datetime.date]:
         """The first day of every month the period touches, in order."""
@@ -73,7 +75,8 @@ class Period:
         return months
 
 
-def _midnight(day: datetime.date) -> datetime.datetime:
+def midnight(day: datetime.date) -> datetime.datetime:
+    """The first moment of ``day`` in the site's time zone, where a period's bounds fall."""
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
 
 
@@ -121,7 +124,8 @@ def _seconds_between(start: str, end: str) -> str:
     return f"((julianday({end}) - julianday({start})) * 86400.0)"
 
 
-def _run(sql: str, params: list) -> list[tuple]:
+def run_sql(sql: str, params: list) -> list[tuple]:
+    """The rows of one raw query: the reports' window functions have no ORM form."""
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchall()
@@ -157,7 +161,7 @@ class StateTime:
     p90: float | None
 
 
-def _stays_sql(period: Period) -> tuple[str, list]:
+def stays_sql(period: Period) -> tuple[str, list]:
     """``SELECT article_id, state, secs`` for each stay that ended in ``period``, with its params.
 
     The one definition of a stay, for the report and for the list of its articles.
@@ -191,9 +195,9 @@ def _stays_sql(period: Period) -> tuple[str, list]:
 
 def time_in_state(period: Period) -> list[StateTime]:
     """Median and 90th percentile of the stays in each state that ended in ``period``."""
-    stays, params = _stays_sql(period)
+    stays, params = stays_sql(period)
     values = f"SELECT state AS grp, secs FROM ({stays}) stays"
-    rows = _run(_percentile_sql(values, "state", FRACTIONS), params)
+    rows = run_sql(_percentile_sql(values, "state", FRACTIONS), params)
     found = {state: (n, p50, p90) for state, n, p50, p90 in rows}
     return [
         StateTime(value, label, *found.get(value, (0, None, None)))
@@ -245,14 +249,14 @@ class ReviewerLoad:
     median_turnaround: float | None = None  # seconds, assignment to completion
 
 
-def _open() -> Q:
+def open_assignments() -> Q:
     """An assignment the reviewer still has to do (the report's "open", and its list's)."""
     return Q(status=ReviewAssignment.Status.OPEN)
 
 
-def _overdue(today: datetime.date) -> Q:
+def overdue_assignments(today: datetime.date) -> Q:
     """An open assignment whose due date has passed (due today is not overdue yet)."""
-    return _open() & Q(due_on__lt=today)
+    return open_assignments() & Q(due_on__lt=today)
 
 
 def reviewer_workload(period: Period, today: datetime.date | None = None) -> list[ReviewerLoad]:
@@ -268,14 +272,14 @@ def reviewer_workload(period: Period, today: datetime.date | None = None) -> lis
         completed_at__gte=period.since,
         completed_at__lt=period.until,
     )
-    is_open = _open()
+    is_open = open_assignments()
     rows = (
         ReviewAssignment.objects.filter(is_open | done_in_period)
         .order_by()
         .values("reviewer_id", "reviewer__username", "reviewer__first_name", "reviewer__last_name")
         .annotate(
             open=Count("pk", filter=is_open),
-            overdue=Count("pk", filter=_overdue(today)),
+            overdue=Count("pk", filter=overdue_assignments(today)),
             done=Count("pk", filter=done_in_period),
         )
     )
@@ -296,7 +300,7 @@ def reviewer_workload(period: Period, today: datetime.date | None = None) -> lis
         f"FROM {ReviewAssignment._meta.db_table} "
         "WHERE status = %s AND completed_at >= %s AND completed_at < %s"
     )
-    medians = _run(
+    medians = run_sql(
         _percentile_sql(values, "reviewer", (0.5,)),
         [ReviewAssignment.Status.DONE, _dt(period.since), _dt(period.until)],
     )
@@ -338,165 +342,6 @@ def aging_approved(now: datetime.datetime | None = None, limit: int = AGING_ROWS
         .values_list("pk", "title", "published_version__approved_at")[:limit]
     )
     return [AgingArticle(pk, title, at, (now - at).days) for pk, title, at in rows]
-
-
-# -- The articles behind one bar -------------------------------------------------------
-#
-# Each report's bars link to the articles they count. The lists below ask the same
-# question as the bar (the same filters, the same stays), so their rows add up to it.
-
-PER_PAGE = 100
-
-
-@dataclass(frozen=True)
-class Listing:
-    """One page of the articles behind a bar, and how many rows there are in all."""
-
-    rows: list
-    total: int
-    page: int
-    per_page: int = PER_PAGE
-
-    @property
-    def pages(self) -> int:
-        return max(1, -(-self.total // self.per_page))
-
-    @property
-    def first(self) -> int:
-        """The place of the page's first row in the whole list, counting from 1."""
-        return (self.page - 1) * self.per_page + 1
-
-    @property
-    def last(self) -> int:
-        return self.first + len(self.rows) - 1
-
-
-def _listing(rows, *, page: int, per_page: int, make) -> Listing:
-    """A page of ``rows`` (a queryset of tuples): its count, then its rows (none past the end)."""
-    total = rows.count()
-    start = (page - 1) * per_page
-    found = [make(*row) for row in rows[start : start + per_page]] if start < total else []
-    return Listing(rows=found, total=total, page=page, per_page=per_page)
-
-
-@dataclass(frozen=True)
-class ArticleInState:
-    pk: int
-    title: str
-    since: datetime.datetime  # its last workflow step, or its creation
-
-
-def article_list_in_state(*, state: str, page: int = 1, per_page: int = PER_PAGE) -> Listing:
-    """The articles in ``state`` now, as "articles per state" counts them; longest there first."""
-    rows = (
-        Article.objects.filter(state=state)
-        .annotate(since=Coalesce("last_transition_at", "created_at"))
-        .order_by("since", "pk")
-        .values_list("pk", "title", "since")
-    )
-    return _listing(rows, page=page, per_page=per_page, make=ArticleInState)
-
-
-@dataclass(frozen=True)
-class ArticleStays:
-    pk: int
-    title: str
-    state: str  # now
-    stays: int  # its stays in the state that ended in the period
-    longest: float  # seconds
-
-
-def article_list_with_stays(
-    *, period: Period, state: str, page: int = 1, per_page: int = PER_PAGE
-) -> Listing:
-    """The articles whose stays in ``state`` ended in ``period``, longest stay first.
-
-    The stays "time in each state" measures, grouped per article; one query, the
-    count of articles in a window over the groups.
-    """
-    stays, params = _stays_sql(period)
-    article = Article._meta.db_table
-    sql = (
-        f"SELECT s.article_id, a.title, a.state, COUNT(*) AS stays, MAX(s.secs) AS longest, "
-        f"COUNT(*) OVER () AS total "
-        f"FROM ({stays}) s JOIN {article} a ON a.id = s.article_id "
-        f"WHERE s.state = %s GROUP BY s.article_id, a.title, a.state "
-        f"ORDER BY longest DESC, s.article_id LIMIT %s OFFSET %s"
-    )
-    found = _run(sql, [*params, state, per_page, (page - 1) * per_page])
-    return Listing(
-        rows=[ArticleStays(*row[:5]) for row in found],
-        total=found[0][5] if found else 0,
-        page=page,
-        per_page=per_page,
-    )
-
-
-@dataclass(frozen=True)
-class ArticleDecisions:
-    pk: int
-    title: str
-    state: str  # now
-    decisions: int  # of the kind asked for, in the month
-    last_at: datetime.datetime
-
-
-def article_list_decided(
-    *,
-    period: Period,
-    month: datetime.date,
-    decision: str,
-    page: int = 1,
-    per_page: int = PER_PAGE,
-) -> Listing:
-    """The articles given ``decision`` in ``month`` (within ``period``), by their last one.
-
-    ``decision`` is ``approve`` or ``request_changes``, counted as "decisions per
-    month" counts them: an article decided twice is one row saying two.
-    """
-    next_month = (month + datetime.timedelta(days=32)).replace(day=1)
-    rows = (
-        ArticleTransition.objects.filter(
-            name=decision,
-            created_at__gte=max(period.since, _midnight(month)),
-            created_at__lt=min(period.until, _midnight(next_month)),
-        )
-        .order_by()
-        .values("article_id", "article__title", "article__state")
-        .annotate(decisions=Count("pk"), last_at=Max("created_at"))
-        .order_by("last_at", "article_id")
-        .values_list("article_id", "article__title", "article__state", "decisions", "last_at")
-    )
-    return _listing(rows, page=page, per_page=per_page, make=ArticleDecisions)
-
-
-@dataclass(frozen=True)
-class AssignedArticle:
-    pk: int
-    title: str
-    state: str  # now
-    assigned_at: datetime.datetime
-    due_on: datetime.date
-
-
-def assignment_list_open_for_reviewer(
-    *,
-    reviewer_id: int,
-    overdue: bool,
-    today: datetime.date | None = None,
-    page: int = 1,
-    per_page: int = PER_PAGE,
-) -> Listing:
-    """The reviewer's open assignments (or only the overdue ones), the earliest due first."""
-    today = today or timezone.localdate()
-    rows = (
-        ReviewAssignment.objects.filter(
-            _overdue(today) if overdue else _open(), reviewer_id=reviewer_id
-        )
-        .order_by("due_on", "pk")
-        .values_list("article_id", "article__title", "article__state", "assigned_at", "due_on")
-    )
-    return _listing(rows, page=page, per_page=per_page, make=AssignedArticle)
 
 
 @dataclass

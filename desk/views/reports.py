@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET
 
 from articles import policy
 from board.reports import AGING_ROWS, reports_get
-from desk import reporting
+from desk import report_bars, report_charts, reporting
 from desk.errors import desk_view
 
 
@@ -30,15 +30,15 @@ def reports(request):
         # The dates as typed stay in the form, with what is wrong with them.
         return render(request, "desk/reports.html", {"form": form}, status=400)
     data = reports_get(period=form.period)
-    links = reporting.bar_links(data)
+    links = report_charts.bar_links(data)
     return render(
         request,
         "desk/reports.html",
         {
             "form": reporting.shown_form(form.period),
             "data": data,
-            "charts": reporting.charts_for(data, links),
-            "rows": reporting.table_rows(data, links),
+            "charts": report_charts.charts_for(data, links),
+            "rows": report_charts.table_rows(data, links),
             # The CSV links ask for the same period.
             "period_query": urlencode({"from": form.period.start, "to": form.period.end}),
             "aging_rows": AGING_ROWS,
@@ -51,17 +51,17 @@ def reports(request):
 def report_articles(request, report):
     """The articles behind one bar of a report, for the period the reports page showed."""
     _ensure_may_read_reports(request.user)
-    if report not in reporting.BAR_PAGES:
+    if report not in report_bars.BAR_PAGES:
         raise Http404("No such report.")
-    form = reporting.bar_form(report, request.GET)
+    form = report_bars.bar_form(report, request.GET)
     if not form.is_valid():
         # A link edited by hand: say what is wrong with it, and offer the reports again.
         context = {"messages_list": form.messages(), "back": reverse("desk:reports")}
         return render(request, "desk/report_articles.html", context, status=400)
     context = {
-        "page": reporting.bar_page(report, form),
+        "page": report_bars.bar_page(report, form),
         "period": form.period,
-        "back": reporting.reports_url(form.period, report),
+        "back": report_bars.reports_url(form.period, report),
     }
     return render(request, "desk/report_articles.html", context)
 
