@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import datetime
 import logging
-import os
 
 from django.conf import settings
 from django.db import DatabaseError
@@ -210,7 +209,7 @@ class DatabaseCollector:
 
 def exposition() -> tuple[bytes, str]:
     """The metrics page: this process's (or every worker's) counters plus the database gauges."""
-    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+    if settings.PROMETHEUS_MULTIPROC_DIR:
         from prometheus_client import multiprocess
 
         counted = CollectorRegistry()

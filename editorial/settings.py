@@ -3,33 +3,27 @@
 Development defaults (SQLite, debug) are opted into with DJANGO_DEBUG=1, which
 `make run` and the test suite set; without it the settings are production-safe
 and refuse to start without a SECRET_KEY.
+
+Every environment variable is read here, once, through `env` (editorial/environment.py):
+typed, with its default, a bad value refused at start with a message naming it. Each one
+has a row in the README's configuration table (tests/test_settings.py checks both).
 """
 
-import os
 from pathlib import Path
 from urllib.parse import urlsplit
 
-import dj_database_url
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
+from editorial.environment import OneOf, SettingsEnvironment, addresses_or_networks, matches
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
+env = SettingsEnvironment()
 
-def env_bool(name: str, default: bool = False) -> bool:
-    value = os.environ.get(name)
-    if value is None:
-        return default
-    return value.strip().lower() in {"1", "true", "yes", "on"}
+DEBUG = env.bool("DJANGO_DEBUG", False)
 
-
-def env_list(name: str, default: str = "") -> list[str]:
-    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
-
-
-DEBUG = env_bool("DJANGO_DEBUG")
-
-SECRET_KEY = os.environ.get("SECRET_KEY", "")
+SECRET_KEY = env.str("SECRET_KEY")
 if not SECRET_KEY:
     if not DEBUG:
         raise ImproperlyConfigured(
@@ -41,9 +35,12 @@ if not SECRET_KEY:
 # The origin readers use, such as https://answers.example.org. Emails, password-reset
 # links and every absolute URL in a public page (canonical links, structured data) are
 # built on it, never on the request's Host header, so a kept page is the same for every
-# reader and cannot be poisoned (editorial/urls_absolute.py).
-SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000" if DEBUG else "").strip().rstrip("/")
-ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost" if DEBUG else "")
+# reader and cannot be poisoned (editorial/urls_absolute.py). Unset in production, it is
+# https:// + the first ALLOWED_HOSTS entry (unless that is a wildcard).
+_hosts = env.list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"] if DEBUG else [])
+_named_host = _hosts[0] if _hosts and not _hosts[0].startswith((".", "*")) else ""
+_site_url_default = "http://127.0.0.1:8000" if DEBUG else _named_host and f"https://{_named_host}"
+SITE_URL = env.str("SITE_URL", _site_url_default).strip().rstrip("/")
 if SITE_URL:
     _site = urlsplit(SITE_URL)
     if _site.scheme not in ("http", "https") or not _site.hostname or _site.path:
@@ -51,11 +48,9 @@ if SITE_URL:
             f"SITE_URL must be a scheme and host such as https://answers.example.org, "
             f"not {SITE_URL!r}"
         )
-    # The site's own host is always served; ALLOWED_HOSTS adds others (a health-check name).
-    if _site.hostname not in ALLOWED_HOSTS:
-        ALLOWED_HOSTS.append(_site.hostname)
-elif ALLOWED_HOSTS and not ALLOWED_HOSTS[0].startswith((".", "*")):
-    SITE_URL = f"https://{ALLOWED_HOSTS[0]}"
+# The site's own host is always served; ALLOWED_HOSTS adds others (a health-check name).
+_site_host = urlsplit(SITE_URL).hostname if SITE_URL else None
+ALLOWED_HOSTS = [*_hosts, _site_host] if _site_host and _site_host not in _hosts else _hosts
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -126,16 +121,16 @@ TEMPLATES = [
 WSGI_APPLICATION = "editorial.wsgi.application"
 
 # SQLite is the embedded default; DATABASE_URL switches to PostgreSQL.
-DATABASE_URL = os.environ.get("DATABASE_URL", "")
-if DATABASE_URL:
-    DATABASES = {
-        "default": dj_database_url.parse(DATABASE_URL, conn_max_age=60, conn_health_checks=True)
-    }
+_database = env.database_url("DATABASE_URL", conn_max_age=60, conn_health_checks=True)
+# A path, or ":memory:" (kept a string: Django recognises an in-memory database only so).
+_sqlite_path = env.str("SQLITE_PATH") or BASE_DIR / "db.sqlite3"
+if _database:
+    DATABASES = {"default": _database}
 else:
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
-            "NAME": os.environ.get("SQLITE_PATH", BASE_DIR / "db.sqlite3"),
+            "NAME": _sqlite_path,
             # IMMEDIATE takes the write lock when a transaction starts, so two
             # read-check-write transactions (edits, transitions) are serialised
             # on SQLite the way row locks serialise them on PostgreSQL.
@@ -163,7 +158,8 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+# collectstatic's target; set it outside the checkout for the benchmark or a read-only image.
+STATIC_ROOT = Path(env.str("STATIC_ROOT") or BASE_DIR / "staticfiles")
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -183,7 +179,10 @@ LOGOUT_REDIRECT_URL = "/"
 # A shared cache (Redis) whenever CACHE_URL is set, so every worker and server
 # sees the same entries; otherwise a per-process memory cache, which is only
 # correct because cached pages are keyed by the content version they show.
-CACHE_URL = os.environ.get("CACHE_URL", "")
+CACHE_URL = env.str("CACHE_URL")
+_cache_connect_timeout = env.float("CACHE_CONNECT_TIMEOUT", 0.25)
+_cache_timeout = env.float("CACHE_TIMEOUT", 0.5)
+_cache_retry_after = env.float("CACHE_RETRY_AFTER", 5.0)
 if CACHE_URL:
     CACHES = {
         "default": {
@@ -192,35 +191,38 @@ if CACHE_URL:
             "BACKEND": "editorial.cache.ResilientRedisCache",
             "LOCATION": CACHE_URL,
             "OPTIONS": {
-                "socket_connect_timeout": float(os.environ.get("CACHE_CONNECT_TIMEOUT", "0.25")),
-                "socket_timeout": float(os.environ.get("CACHE_TIMEOUT", "0.5")),
+                "socket_connect_timeout": _cache_connect_timeout,
+                "socket_timeout": _cache_timeout,
             },
-            "CIRCUIT_OPEN_SECONDS": float(os.environ.get("CACHE_RETRY_AFTER", "5")),
+            "CIRCUIT_OPEN_SECONDS": _cache_retry_after,
         }
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
-EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
-EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
-EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
-EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
-EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
-EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS")
-DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "editorial@localhost")
+EMAIL_BACKEND = env.str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+EMAIL_HOST = env.str("EMAIL_HOST", "localhost")
+EMAIL_PORT = env.int("EMAIL_PORT", 25, minimum=1, maximum=65535)
+EMAIL_HOST_USER = env.str("EMAIL_HOST_USER")
+EMAIL_HOST_PASSWORD = env.str("EMAIL_HOST_PASSWORD")
+EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", False)
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", "editorial@localhost")
 
 # Editorial rules that a publisher may tune.
-REQUIRED_APPROVALS = int(os.environ.get("REQUIRED_APPROVALS", "1"))
-REREVIEW_AFTER_DAYS = int(os.environ.get("REREVIEW_AFTER_DAYS", "365"))
+REQUIRED_APPROVALS = env.int("REQUIRED_APPROVALS", 1, minimum=1)
+REREVIEW_AFTER_DAYS = env.int("REREVIEW_AFTER_DAYS", 365, minimum=1)
 # Days past its due date before an overdue review is escalated to the editors-in-chief.
-BOARD_ESCALATE_AFTER_DAYS = int(os.environ.get("BOARD_ESCALATE_AFTER_DAYS", "7"))
+BOARD_ESCALATE_AFTER_DAYS = env.int("BOARD_ESCALATE_AFTER_DAYS", 7)
 # Days before a board member's credential expires that they are reminded (once).
-BOARD_CREDENTIAL_REMINDER_DAYS = int(os.environ.get("BOARD_CREDENTIAL_REMINDER_DAYS", "30"))
-SHOW_PENDING_ARTICLES = env_bool("SHOW_PENDING_ARTICLES", True)
+BOARD_CREDENTIAL_REMINDER_DAYS = env.int("BOARD_CREDENTIAL_REMINDER_DAYS", 30)
+SHOW_PENDING_ARTICLES = env.bool("SHOW_PENDING_ARTICLES", True)
 
 # Logs: one JSON object per line in production (LOG_FORMAT=json), plain text in
 # development; every line carries the request id and user id (editorial/observability.py).
-LOG_FORMAT = os.environ.get("LOG_FORMAT", "plain" if DEBUG else "json")
+LOG_FORMAT = env.str("LOG_FORMAT", "plain" if DEBUG else "json", validate=OneOf(["json", "plain"]))
+_log_level = env.str(
+    "LOG_LEVEL", "WARNING", validate=OneOf(["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"])
+)
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
@@ -238,7 +240,7 @@ LOGGING = {
             "formatter": "json" if LOG_FORMAT == "json" else "plain",
         }
     },
-    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
+    "root": {"handlers": ["console"], "level": _log_level},
     "loggers": {},
 }
 if LOG_FORMAT == "json":
@@ -251,6 +253,8 @@ if LOG_FORMAT == "json":
 
 # -- JSON API (the api app) ------------------------------------------------------------
 # Token-authenticated, JSON only, with errors in one shape (api.errors) and rate limits.
+# A rate as DRF reads it: requests, then per second, minute, hour or day ("120/min").
+_rate = matches(r"[0-9]+/(s|m|h|d)[a-z]*", "a number of requests per period, such as 120/min")
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["api.authentication.BearerTokenAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
@@ -263,8 +267,8 @@ REST_FRAMEWORK = {
         "api.throttling.UserRateThrottle",
     ],
     "DEFAULT_THROTTLE_RATES": {
-        "anon": os.environ.get("API_ANON_RATE", "120/min"),
-        "user": os.environ.get("API_USER_RATE", "600/min"),
+        "anon": env.str("API_ANON_RATE", "120/min", validate=_rate),
+        "user": env.str("API_USER_RATE", "600/min", validate=_rate),
     },
 }
 SPECTACULAR_SETTINGS = {
@@ -290,23 +294,30 @@ INSTALLED_APPS += ["drf_spectacular_sidecar"]  # the Redoc bundle for /api/docs/
 # On unless DJANGO_DEBUG=1. TLS usually ends at the load balancer: set
 # SECURE_PROXY_SSL_HEADER=HTTP_X_FORWARDED_PROTO,https there so Django knows the
 # request was HTTPS, or SECURE_SSL_REDIRECT=0 if the proxy already redirects.
-SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
+SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", not DEBUG)
 SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$", r"^metrics$"]  # polled over plain HTTP
-if os.environ.get("SECURE_PROXY_SSL_HEADER"):
-    _header, _, _value = os.environ["SECURE_PROXY_SSL_HEADER"].partition(",")
+# The header as Django names it in request.META, then the value that means HTTPS.
+_proxy_ssl_header = env.str(
+    "SECURE_PROXY_SSL_HEADER",
+    validate=matches(
+        r"HTTP_[A-Z0-9_]+(,[^,]+)?", "a header and its value, such as HTTP_X_FORWARDED_PROTO,https"
+    ),
+)
+if _proxy_ssl_header:
+    _header, _, _value = _proxy_ssl_header.partition(",")
     SECURE_PROXY_SSL_HEADER = (_header.strip(), _value.strip() or "https")
-SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "0" if DEBUG else "31536000"))
-SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
-SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", 0 if DEBUG else 31536000)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
+SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", True)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
-SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", not DEBUG)
-CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", not DEBUG)
+SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", not DEBUG)
+CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", not DEBUG)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = CSRF_COOKIE_SAMESITE = "Lax"
-CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
+CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS")
 
 # No inline script or style anywhere: scripts and styles come from our own static
 # files, so injected markup cannot run. JSON-LD is data, read by crawlers, not run.
@@ -328,33 +339,31 @@ CONTENT_SECURITY_POLICY = {
 
 # The proxies (load balancers) allowed to tell the client's address in X-Forwarded-For:
 # addresses or networks, comma-separated. Empty: REMOTE_ADDR is the client (editorial/clientip.py).
-TRUSTED_PROXIES = env_list("TRUSTED_PROXIES")
+TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", validate=addresses_or_networks)
 
 # Log-in throttling (accounts/throttle.py), counted in the database within the window.
-LOGIN_THROTTLE_WINDOW = int(os.environ.get("LOGIN_THROTTLE_WINDOW", "900"))
-LOGIN_THROTTLE_ATTEMPTS = int(os.environ.get("LOGIN_THROTTLE_ATTEMPTS", "5"))  # username+client
-LOGIN_THROTTLE_CLIENT_ATTEMPTS = int(os.environ.get("LOGIN_THROTTLE_CLIENT_ATTEMPTS", "20"))
-LOGIN_THROTTLE_USERNAME_ATTEMPTS = int(os.environ.get("LOGIN_THROTTLE_USERNAME_ATTEMPTS", "10"))
-LOGIN_THROTTLE_USERNAME_INTERVAL = int(os.environ.get("LOGIN_THROTTLE_USERNAME_INTERVAL", "10"))
+LOGIN_THROTTLE_WINDOW = env.int("LOGIN_THROTTLE_WINDOW", 900, minimum=1)
+LOGIN_THROTTLE_ATTEMPTS = env.int("LOGIN_THROTTLE_ATTEMPTS", 5, minimum=1)  # username+client
+LOGIN_THROTTLE_CLIENT_ATTEMPTS = env.int("LOGIN_THROTTLE_CLIENT_ATTEMPTS", 20, minimum=1)
+LOGIN_THROTTLE_USERNAME_ATTEMPTS = env.int("LOGIN_THROTTLE_USERNAME_ATTEMPTS", 10, minimum=1)
+LOGIN_THROTTLE_USERNAME_INTERVAL = env.int("LOGIN_THROTTLE_USERNAME_INTERVAL", 10, minimum=1)
 LOGIN_THROTTLE_PATHS = {"/accounts/login/", "/admin/login/"}
 # Password-reset requests per client address and per address mailed, within the window.
-PASSWORD_RESET_THROTTLE_WINDOW = int(os.environ.get("PASSWORD_RESET_THROTTLE_WINDOW", "3600"))
-PASSWORD_RESET_THROTTLE_CLIENT = int(os.environ.get("PASSWORD_RESET_THROTTLE_CLIENT", "10"))
-PASSWORD_RESET_THROTTLE_EMAIL = int(os.environ.get("PASSWORD_RESET_THROTTLE_EMAIL", "3"))
+PASSWORD_RESET_THROTTLE_WINDOW = env.int("PASSWORD_RESET_THROTTLE_WINDOW", 3600, minimum=1)
+PASSWORD_RESET_THROTTLE_CLIENT = env.int("PASSWORD_RESET_THROTTLE_CLIENT", 10, minimum=1)
+PASSWORD_RESET_THROTTLE_EMAIL = env.int("PASSWORD_RESET_THROTTLE_EMAIL", 3, minimum=1)
 
 # Background tasks (django-tasks): mail goes through the outbox (outbox/services.py) and is
 # delivered by `manage.py outbox_worker`. The database queue is the default, so a task is
 # enqueued in the same transaction as the change that causes it; docs/deploy.md shows how
 # to move to Redis or RabbitMQ.
-TASKS = {"default": {"BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}
-OUTBOX_MAX_ATTEMPTS = int(os.environ.get("OUTBOX_MAX_ATTEMPTS", "10"))
-OUTBOX_RETRY_SECONDS = float(os.environ.get("OUTBOX_RETRY_SECONDS", "30"))
-OUTBOX_RETRY_MAX_SECONDS = float(os.environ.get("OUTBOX_RETRY_MAX_SECONDS", "3600"))
+TASKS = {"default": {"BACKEND": env.str("TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}
+OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", 10, minimum=1)
+OUTBOX_RETRY_SECONDS = env.float("OUTBOX_RETRY_SECONDS", 30.0)
+OUTBOX_RETRY_MAX_SECONDS = env.float("OUTBOX_RETRY_MAX_SECONDS", 3600.0)
 # A worker that loses the database waits this long before trying again, doubling up to the cap.
-OUTBOX_WORKER_RECONNECT_SECONDS = float(os.environ.get("OUTBOX_WORKER_RECONNECT_SECONDS", "0.5"))
-OUTBOX_WORKER_RECONNECT_MAX_SECONDS = float(
-    os.environ.get("OUTBOX_WORKER_RECONNECT_MAX_SECONDS", "30")
-)
+OUTBOX_WORKER_RECONNECT_SECONDS = env.float("OUTBOX_WORKER_RECONNECT_SECONDS", 0.5)
+OUTBOX_WORKER_RECONNECT_MAX_SECONDS = env.float("OUTBOX_WORKER_RECONNECT_MAX_SECONDS", 30.0)
 
 if not DEBUG:
     # Server errors, security events (bad hosts, CSRF failures), outages, one line per
@@ -369,30 +378,29 @@ if not DEBUG:
 # TRUSTED_PROXIES (above) also decides who may name a request's X-Request-ID.
 # /metrics answers a scraper that sends "Authorization: Bearer <METRICS_TOKEN>" or
 # comes from METRICS_ALLOWED_ADDRESSES (addresses or CIDRs); with neither set it is off (404).
-METRICS_TOKEN = os.environ.get("METRICS_TOKEN", "")
-METRICS_ALLOWED_ADDRESSES = env_list("METRICS_ALLOWED_ADDRESSES")
+METRICS_TOKEN = env.str("METRICS_TOKEN")
+METRICS_ALLOWED_ADDRESSES = env.list("METRICS_ALLOWED_ADDRESSES", validate=addresses_or_networks)
 # /readyz says "degraded" when the oldest waiting task has waited longer (seconds).
-TASK_QUEUE_MAX_WAIT = int(os.environ.get("TASK_QUEUE_MAX_WAIT", "300"))
+TASK_QUEUE_MAX_WAIT = env.int("TASK_QUEUE_MAX_WAIT", 300)
 # /readyz says "degraded" when no mail worker has been seen for this long, or the oldest
 # email not sent yet has waited longer than OUTBOX_MAX_WAIT (seconds).
-OUTBOX_WORKER_STALE_AFTER = int(os.environ.get("OUTBOX_WORKER_STALE_AFTER", "120"))
-OUTBOX_MAX_WAIT = int(os.environ.get("OUTBOX_MAX_WAIT", "900"))
+OUTBOX_WORKER_STALE_AFTER = env.int("OUTBOX_WORKER_STALE_AFTER", 120)
+OUTBOX_MAX_WAIT = env.int("OUTBOX_MAX_WAIT", 900)
 # An unreachable database makes /readyz "degraded" (200): every server shares the outage
 # and still serves kept public pages. True: 503, taking the server out instead.
-READY_REQUIRES_DATABASE = env_bool("READY_REQUIRES_DATABASE")
+READY_REQUIRES_DATABASE = env.bool("READY_REQUIRES_DATABASE", False)
 # How long (seconds, from this process's first failed read) kept public pages are served,
 # marked stale, while the database cannot be read; past it readers get the 503 page.
-KEPT_PAGES_OUTAGE_LIMIT = int(os.environ.get("KEPT_PAGES_OUTAGE_LIMIT", "3600"))
+KEPT_PAGES_OUTAGE_LIMIT = env.int("KEPT_PAGES_OUTAGE_LIMIT", 3600)
 # While this file exists /readyz answers 503 "draining", so the balancer takes the server
 # out before it is stopped (a rolling deploy, a Kubernetes preStop hook).
-DRAIN_FILE = os.environ.get("DRAIN_FILE", "")
+DRAIN_FILE = env.str("DRAIN_FILE")
 # Until a first retraction file is imported /readyz says screening is "not configured";
 # True: "degraded" instead, for a site that must screen.
-SCREENING_REQUIRED = env_bool("SCREENING_REQUIRED")
-
-# A collectstatic target outside the checkout (the benchmark, read-only images).
-if os.environ.get("STATIC_ROOT"):
-    STATIC_ROOT = Path(os.environ["STATIC_ROOT"])
+SCREENING_REQUIRED = env.bool("SCREENING_REQUIRED", False)
+# With several gunicorn workers, the directory where they add up their counters
+# (editorial/metrics.py); prometheus_client reads the same variable when it is imported.
+PROMETHEUS_MULTIPROC_DIR = env.str("PROMETHEUS_MULTIPROC_DIR")
 
 # The benchmark's baseline: a minimal view, mounted only when BENCH_MODE=1.
-BENCH_MODE = env_bool("BENCH_MODE")
+BENCH_MODE = env.bool("BENCH_MODE", False)

@@ -11,8 +11,7 @@ import datetime
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from django.conf import settings
-from django.db.models import F, Prefetch, Q, QuerySet, Value
+from django.db.models import F, Prefetch, QuerySet
 from django.db.models.fields.json import KeyTextTransform
 from django.utils import timezone
 
@@ -354,7 +353,7 @@ def policy_get_effective(*, version: int) -> EditorialPolicy | None:
     ).first()
 
 
-# -- Lists: home, search, sitemap, feed --------------------------------------------
+# -- Lists: home, sitemap, feed (search is public.search) --------------------------
 
 
 def article_list_public() -> QuerySet[Article]:
@@ -374,67 +373,6 @@ def article_list_public() -> QuerySet[Article]:
         .only("pk", "slug", "state", "published_version_id")
         .order_by("-search_entry__shown_updated", "-search_entry__article_id")
     )
-
-
-def _search_terms(query: str) -> list[str]:
-    return [term for term in query.split() if term][:10]
-
-
-def article_search(*, query: str) -> list[Article]:
-    """Public articles matching the query, best first; only what readers may see is searched.
-
-    Reads the search entries that ``articles.services`` keeps of the text readers
-    are shown: an approved article's approved snapshot, a pending one's
-    submission, never a draft revision's unapproved text (1 query). Which
-    articles are public is decided here, by the rules of ``article_list_public``.
-    Each article carries ``shown_title``, ``shown_heading`` and ``shown_updated``.
-    """
-    terms = _search_terms(query)
-    if not terms:
-        return []
-    matches = (
-        Article.objects.filter(visible_q(), search_entry__isnull=False)
-        .annotate(
-            shown_title=F("search_entry__title"),
-            shown_heading=F("search_entry__display_heading"),
-            shown_updated=F("search_entry__shown_updated"),
-        )
-        .only("pk", "slug", "state", "published_version_id")
-    )
-    if settings.IS_POSTGRES:
-        matches = _match_postgres(matches, " ".join(terms))
-    else:
-        matches = _match_simple(matches, terms)
-    return list(matches.order_by("-rank", "-shown_updated", "-pk")[:50])
-
-
-def _match_postgres(matches: QuerySet[Article], query: str) -> QuerySet[Article]:
-    """Full-text match on the entry's GIN-indexed vector, ranked by PostgreSQL."""
-    from django.contrib.postgres.search import SearchQuery, SearchRank
-
-    search = SearchQuery(query, search_type="websearch", config="english")
-    return matches.filter(search_entry__search_vector=search).annotate(
-        rank=SearchRank(F("search_entry__search_vector"), search)
-    )
-
-
-def _match_simple(matches: QuerySet[Article], terms: list[str]) -> QuerySet[Article]:
-    """SQLite: every term somewhere in the entry; a term found in the question scores 2, else 1."""
-    from django.db.models import Case, IntegerField, When
-
-    score = Value(0)
-    for term in terms:
-        matches = matches.filter(
-            Q(search_entry__title__icontains=term)
-            | Q(search_entry__display_heading__icontains=term)
-            | Q(search_entry__body__icontains=term)
-        )
-        score = score + Case(
-            When(search_entry__title__icontains=term, then=Value(2)),
-            default=Value(1),
-            output_field=IntegerField(),
-        )
-    return matches.annotate(rank=score)
 
 
 def article_list_approved() -> QuerySet[Article]:

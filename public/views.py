@@ -21,6 +21,7 @@ from articles.visibility import answers_gone
 from editorial.clientip import client_address
 from public import page, selectors, services
 from public.forms import FollowUpForm
+from public.search import article_search
 
 HOME_PAGE_SIZE = 20
 
@@ -218,7 +219,7 @@ def home(request: HttpRequest) -> HttpResponse:
 def search(request: HttpRequest) -> HttpResponse:
     # NUL cannot be stored or searched on PostgreSQL (it raised a 500); it is never meaningful.
     query = request.GET.get("q", "").replace("\x00", "").strip()[:200]
-    results = selectors.article_search(query=query) if query else []
+    results = article_search(query=query) if query else []
     response = render(
         request, "public/search.html", {"query": query, "results": results, "noindex": True}
     )
