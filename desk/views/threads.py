@@ -15,7 +15,7 @@ from desk import forms, rounds
 from desk.errors import DESK_ERRORS, add_form_errors, desk_view, error_status
 from desk.views.article import overview_context
 from desk.views.common import get_article, is_async
-from desk.views.editor import render_editor
+from desk.views.editor_body import render_editor
 from desk.views.review import review_context
 
 DONE = {
