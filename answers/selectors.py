@@ -1,0 +1,206 @@
+"""Reads of the answers app: which reviewed claims answer a question, and the notices around them.
+
+Retrieval finds candidates in the database (PostgreSQL full-text search, with
+misspelt words corrected through ``pg_trgm``; on SQLite, stems matched in the
+stored terms), then scores every candidate in Python with one rule, so both
+databases answer alike. A claim is shown only when its score reaches
+``ANSWERS_MIN_SCORE``; below it the reader is told plainly there is no reviewed
+answer yet.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass, field
+from functools import reduce
+from operator import or_
+
+from django.conf import settings
+from django.db.models import F, Q, QuerySet
+
+from answers import text
+from answers.models import ClaimEntry, EmergencyTerm, IndexWord
+from articles.states import ArticleState
+from public.models import SiteText
+
+MAX_SHOWN = 3  # claims shown in an answer
+MAX_CANDIDATES = 200  # claims scored per question
+MIN_SCORE = 0.6  # the default of settings.ANSWERS_MIN_SCORE
+CONTEXT_WEIGHT = 0.5  # a term found only in the article's question or heading counts half
+SPELLING_RATIO = 0.8  # how close a word must be to an indexed one to be read as it
+
+URGENT_NOTICE = "answers-urgent-care"
+DEFAULT_URGENT_NOTICE = (
+    "If this is happening now (chest pain, trouble breathing, signs of a stroke, an overdose "
+    "or poisoning, thoughts of harming yourself), call your local emergency number or go to "
+    "the nearest emergency department now. Do not wait for an answer online."
+)
+
+
+@dataclass(frozen=True)
+class Match:
+    entry: ClaimEntry
+    score: float
+
+
+@dataclass(frozen=True)
+class Answer:
+    """What a question gets: reviewed claims verbatim, or a plain "no reviewed answer yet"."""
+
+    question: str
+    audience: str
+    shown: tuple[Match, ...]  # the claims the reader reads, best first
+    closest: tuple[Match, ...]  # the best candidates whatever their score, for the editors
+    urgent: bool
+    urgent_notice: list[str] = field(default_factory=list)
+    disclaimer: list[str] = field(default_factory=list)
+
+    @property
+    def answered(self) -> bool:
+        return bool(self.shown)
+
+
+def min_score() -> float:
+    return getattr(settings, "ANSWERS_MIN_SCORE", MIN_SCORE)
+
+
+def _paragraphs(value: str) -> list[str]:
+    return [p.strip() for p in value.replace("\r\n", "\n").split("\n\n") if p.strip()]
+
+
+def site_texts_get(*, audience: str) -> tuple[list[str], list[str]]:
+    """The urgent-care notice and the audience's disclaimer, as site admins wrote them (1 query)."""
+    disclaimer_key = SiteText.PATIENT_DISCLAIMER if audience == "patient" else SiteText.DISCLAIMER
+    stored = dict(
+        SiteText.objects.filter(key__in=(URGENT_NOTICE, disclaimer_key)).values_list("key", "text")
+    )
+    urgent = stored.get(URGENT_NOTICE) or DEFAULT_URGENT_NOTICE
+    disclaimer = stored.get(disclaimer_key) or SiteText.DEFAULTS[disclaimer_key]
+    return _paragraphs(urgent), _paragraphs(disclaimer)
+
+
+def is_urgent(question: str) -> bool:
+    """Whether the question holds a phrase of the editors' emergency list (1 query)."""
+    asked = " " + " ".join(text.WORD.findall(text.fold(question))) + " "
+    for phrase in EmergencyTerm.objects.filter(active=True).values_list("phrase", flat=True):
+        wanted = " ".join(text.WORD.findall(text.fold(phrase)))
+        if wanted and re.search(rf"(?<![a-z0-9]){re.escape(wanted)}(?![a-z0-9])", asked):
+            return True
+    return False
+
+
+def _corrected(words: list[str]) -> list[str]:
+    """The question's words, each misspelt one read as the closest indexed word (1 query)."""
+    if not words:
+        return []
+    fuzzy = [w for w in words if len(w) >= 4]
+    if settings.IS_POSTGRES:
+        near = [Q(word__trigram_similar=w) for w in fuzzy]
+    else:
+        near = [Q(word__startswith=w[:3]) for w in fuzzy]
+    known = set(
+        IndexWord.objects.filter(reduce(or_, near, Q(word__in=words))).values_list(
+            "word", flat=True
+        )
+    )
+    corrected = []
+    for word in words:
+        if word in known or len(word) < 4:
+            corrected.append(word)
+            continue
+        close = difflib.get_close_matches(word, known, n=1, cutoff=SPELLING_RATIO)
+        corrected.append(close[0] if close else word)
+    return corrected
+
+
+def _candidates(words: list[str], stems: set[str], audience: str) -> QuerySet[ClaimEntry]:
+    # The index follows every transition; this is the visibility rule again, at read time,
+    # so an entry of a version no longer shown can never be quoted.
+    entries = (
+        ClaimEntry.objects.filter(audience=audience, version_id=F("article__published_version_id"))
+        .exclude(article__state=ArticleState.RETRACTED)
+        .select_related("article")
+        .only(*ENTRY_FIELDS)
+    )
+    if settings.IS_POSTGRES:
+        from django.contrib.postgres.search import SearchQuery, SearchRank
+
+        # Words are [a-z0-9]+ (answers.text.WORD), so they are safe in a raw tsquery.
+        search = SearchQuery(" | ".join(words), search_type="raw", config="english")
+        return (
+            entries.filter(search_vector=search)
+            .annotate(rank=SearchRank(F("search_vector"), search))
+            .order_by("-rank", "pk")[:MAX_CANDIDATES]
+        )
+    found = reduce(
+        or_, (Q(terms__contains=f" {s} ") | Q(context_terms__contains=f" {s} ") for s in stems)
+    )
+    return entries.filter(found).order_by("pk")[: MAX_CANDIDATES * 5]
+
+
+ENTRY_FIELDS = (
+    "article__slug",
+    "article__state",
+    "audience",
+    "number",
+    "text",
+    "question",
+    "section",
+    "citations",
+    "reviewer",
+    "reviewed_on",
+    "terms",
+    "context_terms",
+)
+
+
+def score(asked: set[str], entry: ClaimEntry) -> float:
+    """How much of the question the claim covers: 1 per term in the claim, half in its context.
+
+    A claim that covers none of the question in its own words scores 0: its article's
+    question alone is no answer.
+    """
+    if not asked:
+        return 0.0
+    own, context = set(entry.terms.split()), set(entry.context_terms.split())
+    in_claim = len(asked & own)
+    if not in_claim:
+        return 0.0
+    return round((in_claim + CONTEXT_WEIGHT * len((asked - own) & context)) / len(asked), 4)
+
+
+def claim_list_matching(*, question: str, audience: str) -> list[Match]:
+    """Indexed claims that share words with the question, best first (2 queries).
+
+    Ties go to the claim nearer the top of its article (the summary before the detail).
+    """
+    words = list(dict.fromkeys(text.words(question)))[:20]
+    if not words:
+        return []
+    words = _corrected(words)
+    asked = {text.stem(w) for w in words}
+    matches = [Match(entry=e, score=score(asked, e)) for e in _candidates(words, asked, audience)]
+    matches = [m for m in matches if m.score > 0]
+    matches.sort(key=lambda m: (-m.score, m.entry.number, m.entry.article_id))
+    return matches
+
+
+def answer_get(*, question: str, audience: str) -> Answer:
+    """The answer to a reader's question in their audience's wording (4 queries, 2 without words).
+
+    Only claims that reach the score threshold are shown, at most ``MAX_SHOWN``.
+    """
+    urgent = is_urgent(question)
+    urgent_notice, disclaimer = site_texts_get(audience=audience)
+    matches = claim_list_matching(question=question, audience=audience)
+    threshold = min_score()
+    return Answer(
+        question=question,
+        audience=audience,
+        shown=tuple(m for m in matches if m.score >= threshold)[:MAX_SHOWN],
+        closest=tuple(matches[:MAX_SHOWN]),
+        urgent=urgent,
+        urgent_notice=urgent_notice if urgent else [],
+        disclaimer=disclaimer,
+    )

@@ -1,0 +1,164 @@
+"""Writes of the answers app: the claim index, and the record of each follow-up answer."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.conf import settings
+from django.contrib.postgres.search import SearchVector
+from django.db import transaction
+from django.db.models import F, Q
+
+from answers import text
+from answers.models import AUDIENCES, ClaimEntry, FollowUpAnswer, IndexWord
+from articles.interchange.jsonformat import content_from_document
+from articles.models import Article
+from articles.states import ArticleState
+from articles.visibility import Shown, shown_for
+
+
+def _citations(claim, references) -> list[dict]:
+    cited = []
+    for number in dict.fromkeys(claim.citations):
+        if not 1 <= number <= len(references):
+            continue
+        ref = references[number - 1]
+        cited.append(
+            {
+                "number": number,
+                "title": ref.title,
+                "source": ref.source,
+                "year": ref.year,
+                "doi": ref.doi,
+                "pmid": ref.pmid,
+                "url": ref.url,
+            }
+        )
+    return cited
+
+
+def _entries(article: Article, version) -> list[ClaimEntry]:
+    """The entries of an approved version: every claim a reviewer verified, in each wording."""
+    content = content_from_document(version.content)
+    verified = version.claim_verifications or {}
+    entries, section = [], {audience: "" for audience in AUDIENCES}
+    for number, claim in enumerate(content.claims, start=1):
+        for audience in AUDIENCES:
+            # The wording of the article page (``public.rendered``): plain language when given.
+            wording = claim.plain_text if audience == "patient" and claim.plain_text else claim.text
+            if claim.kind.is_heading:
+                section[audience] = wording
+                continue
+            verification = verified.get(claim.uid) if claim.uid else None
+            if not verification or not wording.strip():
+                continue  # only what a reviewer verified is ever quoted
+            context = " ".join((content.title, content.display_heading, section[audience]))
+            entries.append(
+                ClaimEntry(
+                    article=article,
+                    version=version,
+                    audience=audience,
+                    claim_uid=claim.uid,
+                    number=number,
+                    text=wording,
+                    question=content.title,
+                    section=section[audience],
+                    citations=_citations(claim, content.references),
+                    reviewer=verification.get("reviewer", ""),
+                    reviewed_on=datetime.datetime.fromisoformat(verification["at"]).date(),
+                    terms=text.terms_field(text.terms(wording)),
+                    context_terms=text.terms_field(text.terms(context) - text.terms(wording)),
+                )
+            )
+    return entries
+
+
+def claim_index_refresh(article: Article) -> None:
+    """Bring the article's claims in the answer index in line with what readers are shown.
+
+    Only an approved version readers may see is indexed: a draft, a retracted
+    article or a submission shown under the "pending review" banner has no entries,
+    whatever the site shows. Called wherever the public search entry is refreshed.
+    """
+    if shown_for(article, pending_shown=False) != Shown.APPROVED:
+        ClaimEntry.objects.filter(article_id=article.pk).delete()
+        return
+    claim_index_publish(version=article.published_version, article=article)
+
+
+def claim_index_publish(*, version, article: Article | None = None) -> None:
+    """Index the claims of ``version``, just approved for readers, in place of the article's."""
+    article = article or version.article
+    ClaimEntry.objects.filter(article_id=article.pk).delete()
+    entries = ClaimEntry.objects.bulk_create(_entries(article, version))
+    if not entries:
+        return
+    vocabulary = {w for e in entries for w in text.words(f"{e.text} {e.question} {e.section}")}
+    IndexWord.objects.bulk_create(
+        [IndexWord(word=w) for w in sorted(vocabulary) if len(w) <= 64], ignore_conflicts=True
+    )
+    if settings.IS_POSTGRES:
+        ClaimEntry.objects.filter(article_id=article.pk).update(
+            search_vector=SearchVector("text", weight="A", config="english")
+            + SearchVector("question", weight="B", config="english")
+            + SearchVector("section", weight="B", config="english")
+        )
+
+
+def claim_index_prune(*, article_ids) -> int:
+    """Drop the entries of these articles that readers are no longer shown (retracted, replaced)."""
+    gone = Q(article__state=ArticleState.RETRACTED) | ~Q(
+        version_id=F("article__published_version_id")
+    )
+    deleted, _ = ClaimEntry.objects.filter(gone, article_id__in=article_ids).delete()
+    return deleted
+
+
+def claim_index_rebuild() -> int:
+    """Index every article again (after a change of the wording rules); the entries written."""
+    for article in Article.objects.select_related("published_version").iterator(chunk_size=200):
+        with transaction.atomic():
+            claim_index_refresh(article)
+    return ClaimEntry.objects.count()
+
+
+@transaction.atomic
+def followup_ask(*, article: Article, question: str, client: str, audience: str):
+    """A reader's question: stored for the editors as before, answered from reviewed claims.
+
+    Returns the stored question and the answer; the answer's closest claims are kept
+    beside the question, shown or not, so an editor sees what came near.
+    """
+    from answers.selectors import answer_get
+    from public.services import followup_question_create
+
+    followup = followup_question_create(
+        article=article, question=question, client=client, audience=audience
+    )
+    answer = answer_get(question=followup.question, audience=audience)
+    FollowUpAnswer.objects.create(
+        question=followup,
+        answered=answer.answered,
+        urgent=answer.urgent,
+        key=text.question_key(followup.question),
+        closest=[
+            {
+                "slug": m.entry.article.slug,
+                "question": m.entry.question,
+                "number": m.entry.number,
+                "text": m.entry.text,
+                "score": m.score,
+            }
+            for m in answer.closest
+        ],
+    )
+    return followup, answer
+
+
+__all__ = [
+    "claim_index_prune",
+    "claim_index_publish",
+    "claim_index_rebuild",
+    "claim_index_refresh",
+    "followup_ask",
+]

@@ -1,0 +1,9 @@
+"""Answers from reviewed claims (namespace "answers")."""
+
+from django.urls import path
+
+from answers import views
+
+app_name = "answers"
+
+urlpatterns = [path("", views.answer_page, name="page")]
