@@ -6,6 +6,7 @@ from django.urls import path, re_path
 from drf_spectacular.views import SpectacularRedocView
 
 from api import views
+from api.answers import AnswerView
 
 # Where the Redoc bundle loads its logo from (redoc.standalone.js: .../redoc/logo-mini.svg).
 REDOC_LOGO_ORIGIN = "https://cdn.redoc.ly"
@@ -17,6 +18,7 @@ urlpatterns = [
     path("drafts/", views.DraftListView.as_view(), name="draft-list"),
     path("drafts/<str:pk>/", views.DraftDetailView.as_view(), name="draft-detail"),
     path("drafts/<str:pk>/submit/", views.DraftSubmitView.as_view(), name="draft-submit"),
+    path("answers/", AnswerView.as_view(), name="answers"),
     path("schema/", views.SchemaView.as_view(), name="schema"),
     path(
         "docs/",

@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "screening",
     "board",
     "notifications",
+    "answers",
 ]
 
 MIDDLEWARE = [

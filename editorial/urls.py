@@ -14,6 +14,7 @@ urlpatterns = [
     path("desk/screening/", include("screening.urls")),
     path("desk/", include("desk.urls")),
     path("api/", include("api.urls")),
+    path("answers/", include("answers.urls")),
     path("", include("public.urls")),
 ]
 

@@ -12,6 +12,8 @@ from django.utils.cache import patch_cache_control
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST, require_safe
 
+from answers import services as answer_services
+from answers.views import answer_response
 from articles import evidence
 from articles.models import Article
 from articles.policy import has_desk_access
@@ -157,7 +159,8 @@ def article_follow_up(request: HttpRequest, slug: str) -> HttpResponse:
     client = services.client_hash(client_address(request))
     try:
         services.followup_rate_limit_take(client=client)
-        services.followup_question_create(
+        # Stored for the editors as before, and answered at once from reviewed claims only.
+        _followup, answer = answer_services.followup_ask(
             article=article,
             question=form.cleaned_data["question"],
             client=client,
@@ -173,7 +176,11 @@ def article_follow_up(request: HttpRequest, slug: str) -> HttpResponse:
     except ValidationError as exc:
         form.add_error("question", exc.message_dict.get("question", exc.messages))
         return render_article_page(request, public_article, preview=False, form=form, status=400)
-    return thanks
+    response = answer_response(
+        request, answer=answer, article=article, title=public_article.content.title, stored=True
+    )
+    page.set_caching(response, shared=False)
+    return response
 
 
 @require_safe
