@@ -31,7 +31,7 @@ from api.serializers import (
     PublicArticleSummarySerializer,
     SubmitRequestSerializer,
 )
-from articles import actions, services
+from articles import services, steps
 from articles.errors import EditConflict
 from articles.selectors import article_get_content, article_get_public_content
 from articles.visibility import answers_gone
@@ -214,7 +214,7 @@ class DraftSubmitView(APIView):
         article = editable_article(pk)
         body = SubmitRequestSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        actions.get("submit", door=actions.API).run(
+        steps.SUBMIT.run(
             article=article,
             by=request.user,
             data={

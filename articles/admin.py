@@ -2,7 +2,7 @@
 
 The admin is no side door. Content (articles, claims, citations) changes only
 through the services and the desk's rules; workflow buttons come from
-``articles.actions`` and are carried out by the services, with the same
+``articles.steps`` and are carried out by the services, with the same
 permissions, checks and audit trail as the desk; cited library references
 change copy-on-write; audit records (transitions, verdicts, approvals,
 published versions, history rows) are read-only.
@@ -22,7 +22,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from simple_history.models import DeletedObject
 from simple_history.template_utils import HistoricalRecordContextHelper
 
-from articles import actions, policy, services
+from articles import policy, services, steps
 from articles.errors import WorkflowConflict
 from articles.models import (
     Article,
@@ -95,12 +95,12 @@ class ReadOnlyAdmin(ReadOnly, admin.ModelAdmin):
     """Audit records: their only writers are the services."""
 
 
-def transition_form(action: actions.Action) -> type[forms.ModelForm] | None:
+def transition_form(step: steps.Step) -> type[forms.ModelForm] | None:
     """The admin form of one workflow step: the inputs the step takes (None when it takes none)."""
-    if not (action.takes_comment or action.takes_summary or action.names_content):
+    if not (step.takes_comment or step.takes_summary or step.names_content):
         return None
     fields: dict[str, forms.Field] = {}
-    if action.takes_summary:
+    if step.takes_summary:
         fields["summary"] = forms.CharField(
             label="Public change summary",
             max_length=300,
@@ -114,17 +114,17 @@ def transition_form(action: actions.Action) -> type[forms.ModelForm] | None:
             max_length=5000,
             required=False,
         )
-    if action.takes_comment:
+    if step.takes_comment:
         fields["comment"] = forms.CharField(
-            widget=forms.Textarea, max_length=5000, required=action.comment_required
+            widget=forms.Textarea, max_length=5000, required=step.comment_required
         )
-    if action.takes_thread_confirmation:
+    if step.takes_thread_confirmation:
         fields["confirm_open_threads"] = forms.BooleanField(
             label="Resubmit although “Needs change” threads are still open",
             required=False,
             help_text="Needed only while a board reviewer's thread is open (not marked addressed).",
         )
-    if action.names_content:
+    if step.names_content:
         fields["expected_hash"] = forms.CharField(widget=forms.HiddenInput, max_length=64)
 
     def __init__(self, *args, **kwargs):
@@ -137,7 +137,7 @@ def transition_form(action: actions.Action) -> type[forms.ModelForm] | None:
 
     meta = type("Meta", (), {"model": Article, "fields": []})
     return type(
-        f"{action.name.title().replace('_', '')}Form",
+        f"{step.name.title().replace('_', '')}Form",
         (forms.ModelForm,),
         {**fields, "Meta": meta, "__init__": __init__},
     )
@@ -175,7 +175,7 @@ class TransitionInline(ReadOnlyInline):
 @admin.register(Article)
 class ArticleAdmin(FSMAdminMixin, HistoryAdmin):
     fsm_fields = ["state"]
-    fsm_forms = {action.name: transition_form(action) for action in actions.for_door(actions.ADMIN)}
+    fsm_forms = {step.name: transition_form(step) for step in steps.for_door(steps.ADMIN)}
     list_display = ["title", "state", "revision", "last_updated", "assigned_reviewer", "created_by"]
     list_filter = ["state", "last_updated", "assigned_reviewer"]
     search_fields = ["title", "slug", "display_heading"]
@@ -237,9 +237,10 @@ class ArticleAdmin(FSMAdminMixin, HistoryAdmin):
         # django-fsm's own refusal names no reason ("transition ... is not allowed"): say the
         # policy's (a declared conflict, a revision the user wrote) before its check runs.
         article = self.get_object(request, object_id)
-        if article is not None and actions.get(transition_name, door=actions.ADMIN) is not None:
+        step = steps.get(transition_name, door=steps.ADMIN)
+        if article is not None and step is not None:
             try:
-                policy.ensure(request.user, transition_name, article)
+                step.check(request.user, article)
             except PermissionDenied as error:
                 self.message_user(request, error_text(error), messages.ERROR)
                 return redirect("admin:articles_article_change", object_id=article.pk)
@@ -247,29 +248,42 @@ class ArticleAdmin(FSMAdminMixin, HistoryAdmin):
                 pass  # the form and the step itself say these
         return super().fsm_transition_view(request, object_id, transition_name, **kwargs)
 
+    def _get_fsm_extra_context(self, *, request, obj):
+        # The state graph holds no permissions: the buttons are the steps the user may take
+        # now at this door, as each step's record says.
+        if obj is None:
+            return
+        offered = {step.name for step in steps.open_to(request.user, obj, door=steps.ADMIN)}
+        for block in super()._get_fsm_extra_context(request=request, obj=obj):
+            block.available_transitions[:] = [
+                t for t in block.available_transitions if t.name in offered
+            ]
+            if block.available_transitions:
+                yield block
+
     def is_fsm_transition_visible(self, transition) -> bool:
-        return actions.get(transition.name, door=actions.ADMIN) is not None
+        return steps.get(transition.name, door=steps.ADMIN) is not None
 
     def get_help_text(self, transition) -> str:
-        action = actions.get(transition.name, door=actions.ADMIN)
-        return action.help_text if action else ""
+        step = steps.get(transition.name, door=steps.ADMIN)
+        return step.help_text if step else ""
 
     def get_fsm_label(self, transition) -> str:
-        action = actions.get(transition.name, door=actions.ADMIN)
-        return action.label if action else transition.name
+        step = steps.get(transition.name, door=steps.ADMIN)
+        return step.label if step else transition.name
 
     def _apply_fsm_transition(self, *, obj, transition_name, request, kwargs=None):
-        action = actions.get(transition_name, door=actions.ADMIN)
-        if action is None:
+        step = steps.get(transition_name, door=steps.ADMIN)
+        if step is None:
             self.message_user(request, "This step is not taken in the admin.", messages.ERROR)
             return False
         article = Article.objects.get(pk=obj.pk)
         try:
-            action.run(article=article, by=request.user, data=dict(kwargs or {}))
+            step.run(article=article, by=request.user, data=dict(kwargs or {}))
         except ADMIN_ERRORS as error:
             self.message_user(request, error_text(error), messages.ERROR)
             return False
-        self.message_user(request, action.done, messages.SUCCESS)
+        self.message_user(request, step.done, messages.SUCCESS)
         return True
 
 

@@ -4,17 +4,18 @@ The desk, the API, the admin and the templates ask this module; nothing else
 calls ``has_perm``. Roles are Django groups holding permissions (see
 ``articles.permissions``); the per-article rules (conflict of interest, who may
 withdraw, content that changes only in draft) are the predicates below, which
-the state graph in ``articles.workflow`` names as its transition permissions.
+each workflow step's record (``articles.steps``) names as who may take it.
 
 The board's rules (``board.rules``) are asked here too: a reviewer whose
 credentials have all expired, who has not declared whether they have a conflict
 of interest with the article, or who declared one, takes no review step.
 
-Actions are the transition names of ``articles.workflow`` plus ``EDIT``
-(change the content), ``VERIFY`` (give a verdict on a claim), ``DECLARE``
-(declare a conflict of interest, or none), ``ASSIGN`` (assign reviewers) and the
-steps of a claim thread (``THREAD_REPLY``, ``THREAD_ADDRESS``, ``THREAD_RESOLVE``,
-``THREAD_REOPEN``).
+The actions asked by name here are ``EDIT`` (change the content), ``VERIFY`` (give a
+verdict on a claim), ``DECLARE`` (declare a conflict of interest, or none), ``ASSIGN``
+(assign reviewers) and the steps of a claim thread (``THREAD_REPLY``,
+``THREAD_ADDRESS``, ``THREAD_RESOLVE``, ``THREAD_REOPEN``). A workflow step is asked
+of its record, ``articles.steps`` (``step.check``, ``step.can``, ``step.blockers``),
+which asks the predicates below: the policy never names a step.
 """
 
 from __future__ import annotations
@@ -23,9 +24,9 @@ from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
-from django_fsm import TransitionNotAllowed, can_proceed, has_transition_perm
+from django_fsm import TransitionNotAllowed
 
-from articles.errors import ConditionsNotMet, ContentLocked
+from articles.errors import ContentLocked
 from articles.states import ArticleState
 
 if TYPE_CHECKING:
@@ -243,29 +244,11 @@ def is_content_editable(article: Article) -> bool:
     return article.state == ArticleState.DRAFT
 
 
-# What each workflow step does, as the object of "You may not ..." and "You cannot ...":
-# refusals read as sentences ("You may not start reviewing this article.").
-STEP_PHRASES = {
-    "submit": "submit this article for review",
-    "receive_import": "import this article into the review queue",
-    "withdraw": "withdraw this article",
-    "start_review": "start reviewing this article",
-    "request_changes": "request changes to this article",
-    "approve": "approve this article",
-    "revise": "revise this article",
-    "retract": "retract this article",
-}
-
-# The state an article is in, as it follows "while it is ...".
+# The state an article is in, as it follows "while it is ..." in a step's refusal.
 STATE_PHRASES = {ArticleState.DRAFT: "a draft"}
 
 
-def step_phrase(name: str) -> str:
-    """``STEP_PHRASES[name]``; a step added without one still reads as words."""
-    return STEP_PHRASES.get(name, name.replace("_", " ") + " this article")
-
-
-def _state_phrase(article: Article) -> str:
+def state_phrase(article: Article) -> str:
     return STATE_PHRASES.get(article.state, article.get_state_display().lower())
 
 
@@ -295,7 +278,8 @@ def ensure(user, action: str, article: Article | None) -> None:
     elif action == ASSIGN:
         _ensure_assign(user, article)
     else:
-        _ensure_transition(user, action, article)
+        # A workflow step is asked of its record: ``articles.steps`` (``step.check``).
+        raise ValueError(f"{action!r} is not an action of the policy.")
 
 
 def can(user, action: str, article: Article | None) -> bool:
@@ -305,35 +289,6 @@ def can(user, action: str, article: Article | None) -> bool:
     except (PermissionDenied, TransitionNotAllowed, ContentLocked):
         return False
     return True
-
-
-def blockers(user, action: str, article: Article) -> list[str]:
-    """What keeps ``user`` from ``action``, in words, when it is otherwise theirs to take.
-
-    Empty when the action is open, or when it is not this user's at all (a
-    button they are not offered needs no explanation).
-    """
-    try:
-        ensure(user, action, article)
-    except ConditionsNotMet as error:
-        return list(error.reasons)
-    except PermissionDenied as error:
-        if (
-            action in ("approve", VERIFY, "start_review")
-            and is_reviewer(user)
-            and _at_edge(article, action)
-        ):
-            return [str(error)]
-        return []
-    except (TransitionNotAllowed, ContentLocked):
-        return []
-    return []
-
-
-def _at_edge(article: Article, action: str) -> bool:
-    if action == VERIFY:
-        return article.state == ArticleState.UNDER_REVIEW
-    return can_proceed(getattr(article, action), check_conditions=False)
 
 
 def _ensure_edit(user, article: Article | None) -> None:
@@ -394,28 +349,3 @@ def _ensure_thread(user, action: str, article: Article) -> None:
         if is_reviewer(user):
             raise PermissionDenied(board_refusal(article, user))
         raise PermissionDenied("Only board reviewers resolve or reopen threads.")
-
-
-def _ensure_transition(user, name: str, article: Article) -> None:
-    bound = getattr(article, name, None)
-    meta = getattr(bound, "_django_fsm", None)
-    if meta is None:
-        raise TransitionNotAllowed(f"There is no step called {name!r}.")
-    phrase = step_phrase(name)
-    if not can_proceed(bound, check_conditions=False):
-        raise TransitionNotAllowed(f"You cannot {phrase} while it is {_state_phrase(article)}.")
-    if not meta.has_transition_perm(article, article.state, user):
-        if is_reviewer(user) and name in ("start_review", "request_changes", "approve"):
-            if name == "approve" and wrote_this_revision(article, user):
-                raise PermissionDenied(COI_MESSAGE)
-            if refusal := board_refusal(article, user):
-                raise PermissionDenied(refusal)
-        raise PermissionDenied(f"You may not {phrase}.")
-    if not has_transition_perm(bound, user):
-        transition = meta.get_transition(article.state)
-        reasons = [
-            getattr(condition, "message", condition.__name__)
-            for condition in transition.conditions
-            if not condition(article)
-        ]
-        raise ConditionsNotMet(f"You cannot {phrase} yet: " + " ".join(reasons), reasons=reasons)

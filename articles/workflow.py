@@ -3,9 +3,12 @@
 Draft -> Submitted -> Under review -> Approved, with changes sent back to the
 editor, a new revision started from an approved article, and retraction by a
 site admin. Transition bodies stay empty: the conditions are the named
-predicates below (each says in words what it asks for), the permissions are
-the per-article rules of ``articles.policy``, and the services in
+predicates below (each says in words what it asks for), and the services in
 ``articles.services`` are the only callers.
+
+Who may take each step is not part of the graph: each step's record in
+``articles.steps`` asks ``articles.policy``. The graph stays below the policy, so the
+models never import the rules of who may do what (nor, through them, the board's).
 """
 
 from __future__ import annotations
@@ -16,7 +19,6 @@ from typing import TYPE_CHECKING
 import django_fsm as fsm
 from django.db import models
 
-from articles import policy
 from articles.states import PENDING_STATES, ArticleState
 from screening import rules as screening_rules
 
@@ -106,7 +108,6 @@ class ArticleWorkflow(models.Model):
         source=ArticleState.DRAFT,
         target=ArticleState.SUBMITTED,
         conditions=SUBMIT_CONDITIONS,
-        permission=policy.may_edit,
     )
     def submit(self) -> None:
         """An editor hands the draft to the Medical Advisory Board."""
@@ -116,7 +117,6 @@ class ArticleWorkflow(models.Model):
         source=ArticleState.DRAFT,
         target=ArticleState.SUBMITTED,
         conditions=[has_title, has_claims],
-        permission=policy.may_edit,
     )
     def receive_import(self) -> None:
         """An article drafted elsewhere arrives in the review queue as it was submitted there.
@@ -128,7 +128,6 @@ class ArticleWorkflow(models.Model):
         field=state,
         source=ArticleState.SUBMITTED,
         target=ArticleState.DRAFT,
-        permission=policy.may_withdraw,
     )
     def withdraw(self) -> None:
         """The editor takes a submitted article back before review starts."""
@@ -137,7 +136,6 @@ class ArticleWorkflow(models.Model):
         field=state,
         source=ArticleState.SUBMITTED,
         target=ArticleState.UNDER_REVIEW,
-        permission=policy.may_review,
     )
     def start_review(self) -> None:
         """A board reviewer takes the article and becomes its assigned reviewer."""
@@ -146,7 +144,6 @@ class ArticleWorkflow(models.Model):
         field=state,
         source=ArticleState.UNDER_REVIEW,
         target=ArticleState.DRAFT,
-        permission=policy.may_review,
     )
     def request_changes(self) -> None:
         """The board sends the article back to its editor with a comment."""
@@ -156,7 +153,6 @@ class ArticleWorkflow(models.Model):
         source=ArticleState.UNDER_REVIEW,
         target=ArticleState.APPROVED,
         conditions=APPROVE_CONDITIONS,
-        permission=policy.may_sign_off,
     )
     def approve(self) -> None:
         """Board sign-off: this revision becomes the published version."""
@@ -165,7 +161,6 @@ class ArticleWorkflow(models.Model):
         field=state,
         source=ArticleState.APPROVED,
         target=ArticleState.DRAFT,
-        permission=policy.may_edit,
     )
     def revise(self) -> None:
         """Start a new revision; readers keep the approved version meanwhile."""
@@ -179,7 +174,6 @@ class ArticleWorkflow(models.Model):
             ArticleState.APPROVED,
         ],
         target=ArticleState.RETRACTED,
-        permission=policy.may_retract,
     )
     def retract(self) -> None:
         """A site admin withdraws the article from publication for good."""

@@ -229,7 +229,7 @@ class ClaimReviewForm(forms.Form):
 
 
 class TransitionForm(forms.Form):
-    """Every input a workflow step may take (``articles.actions``); the step reads its own."""
+    """Every input a workflow step may take (``articles.steps``); the step reads its own."""
 
     expected_version = forms.IntegerField(widget=forms.HiddenInput, min_value=1, required=False)
     expected_hash = forms.CharField(widget=forms.HiddenInput, max_length=64, required=False)

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import OuterRef, Prefetch, Subquery
 
+from articles import steps
 from articles.content import ArticleContent, ClaimData
 from articles.history import article_content_as_of
 from articles.interchange.jsonformat import content_from_document
@@ -35,7 +36,7 @@ from articles.selectors import content_from_claims
 from desk.diff import ClaimChange, Segment, content_diff
 
 # The transitions that close a round of review.
-ENDS_ROUND = ("request_changes", "approve")
+ENDS_ROUND = steps.ENDS_ROUND
 
 
 @dataclass
@@ -82,6 +83,11 @@ class ReviewRound:
         return self.ended.created_at
 
     @property
+    def ended_by(self) -> steps.Step | None:
+        """The step that closed the round (its ``reason`` says it: "Approved")."""
+        return steps.named(self.ended.name)
+
+    @property
     def counts(self) -> dict[str, int]:
         counts = {"added": 0, "removed": len(self.removed), "changed": 0, "same": 0}
         for memory in self.by_uid.values():
@@ -106,7 +112,7 @@ def _only(content: ArticleContent, uid: str) -> tuple[ClaimData, ...]:
 
 def _content_at_round_end(article: Article, ended: ArticleTransition) -> ArticleContent | None:
     version = article.published_version
-    if ended.name == "approve" and version is not None and version.revision == ended.revision:
+    if ended.name == steps.APPROVE.name and version is not None and version.revision == ended.revision:
         return content_from_document(version.content)
     return article_content_as_of(article=article, when=ended.created_at)
 

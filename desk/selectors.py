@@ -23,6 +23,7 @@ from django.db.models import (
 )
 from django.utils import timezone
 
+from articles import steps
 from articles.identifiers import normalise_doi, normalise_pmid
 from articles.models import (
     Article,
@@ -162,7 +163,7 @@ def article_list_returned_to_editor(user) -> QuerySet[Article]:
     """Drafts by ``user`` the board sent back with changes requested, longest-waiting first."""
     return (
         desk_articles()
-        .filter(state=ArticleState.DRAFT, contributors=user, last_transition="request_changes")
+        .filter(state=ArticleState.DRAFT, contributors=user, last_transition=steps.REQUEST_CHANGES.name)
         .order_by("last_transition_at", "pk")
     )
 
@@ -263,7 +264,7 @@ def _chief_conditions(now: datetime.datetime, topic_periods: set[int]) -> dict[s
         & ~overdue,
         # Sent back, and a reviewer waits for the resubmission: by assignment, or as the
         # one who asked for the changes.
-        "returned": Q(state=ArticleState.DRAFT, last_transition="request_changes")
+        "returned": Q(state=ArticleState.DRAFT, last_transition=steps.REQUEST_CHANGES.name)
         & (Q(pk__in=_assignment_articles(RETURNED)) | RETURNED_TO_SOMEONE),
         "due": _due_for_rereview(now, topic_periods),
     }
@@ -532,7 +533,7 @@ def dashboard_get(*, user) -> Dashboard:
     if board.show_editor_lists:
         mine = desk_articles().filter(state=ArticleState.DRAFT, contributors=user).order_by("-pk")
         board.changes_requested = _first_rows(article_list_returned_to_editor(user))
-        board.drafts = _first_rows(mine.exclude(last_transition="request_changes"))
+        board.drafts = _first_rows(mine.exclude(last_transition=steps.REQUEST_CHANGES.name))
         board.in_review = _first_rows(article_list_in_review_for_editor(user))
         board.my_due = _first_rows(article_list_due_for_rereview_by_editor(user))
         board.questions = _first_rows(followup_list_new())

@@ -20,6 +20,7 @@ import datetime
 from collections import defaultdict, deque
 from dataclasses import dataclass
 
+from articles import steps
 from articles.models import Article, ArticleTransition, ClaimReview, ThreadMessage
 
 WORKFLOW, VERDICTS, THREADS, EDITS, ASSIGNMENTS = (
@@ -46,7 +47,7 @@ LIMIT = 500
 BOARD_EVENTS = {
     "assign": ("Reviewers assigned", ASSIGNMENTS),
     "recuse": ("Recused: a conflict of interest", ASSIGNMENTS),
-    "approve_partial": ("Approval given; more are needed", WORKFLOW),
+    steps.APPROVE.partial_name: ("Approval given; more are needed", WORKFLOW),
 }
 
 

@@ -20,6 +20,7 @@ from django.urls import reverse
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.safestring import mark_safe
 
+from articles import steps
 from articles.selectors import PublicArticle, article_list_writers
 from articles.states import ArticleState
 from public import fastpath, rendered, selectors
@@ -34,11 +35,8 @@ DEFAULT_AUDIENCE = "professional"
 # A retracted article's notice is final; browsers may keep it this long.
 RETRACTION_MAX_AGE = 5 * 60
 
-STEPS = [
-    (ArticleState.SUBMITTED, "Submitted"),
-    (ArticleState.UNDER_REVIEW, "Under Review"),
-    (ArticleState.APPROVED, "Approved"),
-]
+# The stepper's stages, (state reached, label), from the workflow steps that reach them.
+STEPS = steps.stages()
 
 
 def site_url(path: str) -> str:

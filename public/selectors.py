@@ -15,6 +15,7 @@ from django.db.models import F, Prefetch, QuerySet
 from django.db.models.fields.json import KeyTextTransform
 from django.utils import timezone
 
+from articles import steps
 from articles.content import ArticleContent, CitedPassage, ClaimData, ClaimKind, ReferenceData
 from articles.evidence import LevelWords, scale_for
 from articles.interchange.jsonformat import content_from_document
@@ -87,7 +88,7 @@ def article_get_for_reader(
 
 def article_get_retraction(*, article: Article) -> ArticleTransition | None:
     """The retraction that took the article down, with its reason (1 query)."""
-    return article.transitions.filter(name="retract").order_by("-created_at", "-pk").first()
+    return article.transitions.filter(name=steps.RETRACT.name).order_by("-created_at", "-pk").first()
 
 
 # -- Site furniture that every article page shows --------------------------------

@@ -7,7 +7,7 @@ from django.urls import reverse
 from rest_framework.test import APIClient
 
 from api import services as api_services
-from articles import actions
+from articles import steps
 
 
 def fingerprint_on(page: str) -> str:
@@ -33,7 +33,7 @@ def through_admin(user, name, article) -> None:
     client = Client()
     if user.is_authenticated:
         client.force_login(user)
-    action = actions.get(name, door=actions.ADMIN)
+    action = steps.get(name, door=steps.ADMIN)
     url = reverse("admin:articles_article_transition", args=[article.pk, name])
     if action is not None and (action.inputs and name != "revise"):
         page = client.get(url).content.decode()
@@ -58,7 +58,7 @@ def through_api(user, name, article) -> None:
     if user.is_authenticated:
         _, key = api_services.api_token_create(user=user, name="doors")
         client.credentials(HTTP_AUTHORIZATION=f"Bearer {key}")
-    if actions.get(name, door=actions.API) is None:
+    if steps.get(name, door=steps.API) is None:
         # The API has no such step: nothing it answers may move the article.
         client.post(f"/api/drafts/{article.pk}/{name}/", {}, format="json")
         return

@@ -15,7 +15,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from articles import events, notifications, policy
+from articles import events, notifications, policy, steps
 from articles.errors import EditConflict
 from articles.evidence import SCALE
 from articles.interchange.jsonformat import document_from_content
@@ -40,9 +40,6 @@ from board.services import (
     assignments_return,
 )
 from editorial import observability
-
-# Transitions that put an article in the review queue.
-ENTERS_QUEUE = ("submit", "receive_import")
 
 
 def _record_transition(article: Article, *, name: str, source: str, by, comment: str) -> None:
@@ -69,11 +66,10 @@ def _require_comment(comment: str, what: str) -> str:
 
 def _take_transition(
     article: Article,
-    name: str,
+    step: steps.Step,
     *,
     by,
     comment: str = "",
-    reason: str = "",
     expected_version: int | None = None,
     before_save: Callable[[], None] | None = None,
     checked: bool = False,
@@ -84,25 +80,26 @@ def _take_transition(
     to count sign-offs before it moves the article).
     """
     if not checked:
-        policy.ensure(by, name, article)
+        step.check(by, article)
         lock_article(article, expected_version=expected_version)
     source = article.state
-    getattr(article, name)()
-    article.last_transition = name
+    getattr(article, step.name)()
+    article.last_transition = step.name
     article.last_transition_at = timezone.now()
-    if name in ENTERS_QUEUE:
+    if step.enters_queue:
         article.queued_at = article.last_transition_at
         article.review_round += 1
     if before_save:
         before_save()
-    why = reason or name.replace("_", " ").capitalize()
+    why = step.reason
     save_article(article, by=by, reason=f"{why}: {comment}" if comment else why)
-    _record_transition(article, name=name, source=source, by=by, comment=comment)
+    _record_transition(article, name=step.name, source=source, by=by, comment=comment)
     search_entry_refresh(article)
     events.announce(events.article_key(article.pk))  # public pages show the state
     return article
 
 
+@steps.SUBMIT.carried_out_by
 @transaction.atomic
 def article_submit(
     *,
@@ -121,7 +118,7 @@ def article_submit(
     (not marked addressed), the editor must say they resubmit anyway
     (``confirm_open_threads``), at every door.
     """
-    policy.ensure(by, "submit", article)
+    steps.SUBMIT.check(by, article)
     if not confirm_open_threads and (
         open_threads := ClaimThread.objects.filter(
             article=article, status=ClaimThread.Status.OPEN
@@ -153,10 +150,9 @@ def article_submit(
     lock_article(article, expected_version=expected_version)
     _take_transition(
         article,
-        "submit",
+        steps.SUBMIT,
         by=by,
         comment=(note or "").strip(),
-        reason="Submitted for review",
         before_save=remember_summary,
         checked=True,
     )
@@ -166,20 +162,23 @@ def article_submit(
     return article
 
 
+@steps.RECEIVE_IMPORT.carried_out_by
 @transaction.atomic
 def article_receive_import(*, article: Article, by, note: str) -> Article:
     """An imported article enters the review queue as its source shows it: submitted."""
-    return _take_transition(article, "receive_import", by=by, comment=note, reason="Imported")
+    return _take_transition(article, steps.RECEIVE_IMPORT, by=by, comment=note)
 
 
+@steps.WITHDRAW.carried_out_by
 @transaction.atomic
 def article_withdraw(*, article: Article, by, comment: str = "") -> Article:
     """The editor takes a submitted article back to draft before review starts."""
-    _take_transition(article, "withdraw", by=by, comment=comment, reason="Withdrawn")
+    _take_transition(article, steps.WITHDRAW, by=by, comment=comment)
     assignments_cancel_open(article=article, by=by, reason="Cancelled: the editor withdrew it")
     return article
 
 
+@steps.START_REVIEW.carried_out_by
 @transaction.atomic
 def article_start_review(*, article: Article, by) -> Article:
     """A board reviewer takes a submitted article and becomes its assigned reviewer."""
@@ -187,11 +186,10 @@ def article_start_review(*, article: Article, by) -> Article:
     def assign() -> None:
         article.assigned_reviewer = by
 
-    return _take_transition(
-        article, "start_review", by=by, reason="Review started", before_save=assign
-    )
+    return _take_transition(article, steps.START_REVIEW, by=by, before_save=assign)
 
 
+@steps.REQUEST_CHANGES.carried_out_by
 @transaction.atomic
 def article_request_changes(
     *, article: Article, by, comment: str, expected_version: int | None = None
@@ -207,10 +205,9 @@ def article_request_changes(
 
     _take_transition(
         article,
-        "request_changes",
+        steps.REQUEST_CHANGES,
         by=by,
         comment=comment,
-        reason="Changes requested",
         expected_version=expected_version,
         before_save=remember_requester,
     )
@@ -235,6 +232,7 @@ def approval_signers(*, article: Article, fingerprint: str) -> set[int]:
     return approved - policy.signers_not_counted(article, approved)
 
 
+@steps.APPROVE.carried_out_by
 @transaction.atomic
 def article_approve(
     *,
@@ -254,7 +252,7 @@ def article_approve(
     nothing updates the review date alone.
     """
     comment = (comment or "").strip()
-    policy.ensure(by, "approve", article)
+    steps.APPROVE.check(by, article)
     lock_article(article, expected_version=expected_version)
     # Public pages show the approval, even a partial one's reviewers.
     events.announce(events.article_key(article.pk))
@@ -284,7 +282,7 @@ def article_approve(
     if len(signers) < rule.count:
         _record_transition(
             article,
-            name="approve_partial",
+            name=steps.APPROVE.partial_name,
             source=article.state,
             by=by,
             comment=comment or f"Approval {len(signers)} of {rule.count} ({rule.source})",
@@ -332,10 +330,9 @@ def article_approve(
 
     _take_transition(
         article,
-        "approve",
+        steps.APPROVE,
         by=by,
         comment=comment,
-        reason="Approved",
         before_save=publish,
         checked=True,
     )
@@ -345,6 +342,7 @@ def article_approve(
     return article
 
 
+@steps.REVISE.carried_out_by
 @transaction.atomic
 def article_revise(*, article: Article, by) -> Article:
     """An editor starts a new revision of an approved article; readers keep the approved one."""
@@ -355,18 +353,17 @@ def article_revise(*, article: Article, by) -> Article:
         article.assigned_reviewer = None
         article.changes_requested_by = None
 
-    _take_transition(
-        article, "revise", by=by, reason="New revision started", before_save=new_revision
-    )
+    _take_transition(article, steps.REVISE, by=by, before_save=new_revision)
     # A new revision has new authors: only they are barred from signing it off.
     article.contributors.set([by])
     return article
 
 
+@steps.RETRACT.carried_out_by
 @transaction.atomic
 def article_retract(*, article: Article, by, comment: str) -> Article:
     """A site admin withdraws the article from publication for good."""
     comment = _require_comment(comment, "retract an article")
-    _take_transition(article, "retract", by=by, comment=comment, reason="Retracted")
+    _take_transition(article, steps.RETRACT, by=by, comment=comment)
     assignments_cancel_open(article=article, by=by, reason="Cancelled: the article was retracted")
     return article

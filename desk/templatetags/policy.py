@@ -2,14 +2,20 @@
 
 from django import template
 
-from articles import policy
+from articles import policy, steps
 
 register = template.Library()
 
 
 @register.simple_tag
 def can(user, action: str, article=None) -> bool:
-    """Whether ``user`` may take ``action`` (a workflow step, "edit" or "verify") now."""
+    """Whether ``user`` may take ``action`` (a workflow step, "edit" or "verify") now.
+
+    A workflow step is asked of its record (``articles.steps``), anything else of the policy.
+    """
+    step = steps.named(action)
+    if step is not None:
+        return article is not None and step.can(user, article)
     return policy.can(user, action, article)
 
 

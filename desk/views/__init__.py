@@ -2,7 +2,7 @@
 
 Views parse a form, call one service or selector and answer; who may do what
 is asked of ``articles.policy``, the workflow steps come from
-``articles.actions``, and errors are answered through ``desk.errors``.
+``articles.steps``, and errors are answered through ``desk.errors``.
 """
 
 from desk.views.article import article_detail, article_transition

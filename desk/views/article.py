@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
-from articles import actions
+from articles import steps
 from desk import forms
 from desk.errors import DESK_ERRORS, add_form_errors, desk_view, error_status
 from desk.views.common import detail_context, get_article, workflow_buttons
@@ -32,8 +32,8 @@ def article_detail(request, pk):
 @desk_view
 def article_transition(request, pk, name):
     article = get_article(pk)
-    action = actions.get(name, door=actions.DESK)
-    if action is None:
+    step = steps.get(name, door=steps.DESK)
+    if step is None:
         return render(
             request,
             "desk/error.html",
@@ -43,16 +43,16 @@ def article_transition(request, pk, name):
     form = forms.TransitionForm(request.POST)
     form.is_valid()  # The service judges the values; the form only carries them back.
     try:
-        action.run(article=article, by=request.user, data=form.cleaned_data)
+        step.run(article=article, by=request.user, data=form.cleaned_data)
     except DESK_ERRORS as error:
         add_form_errors(form, error)
         article = get_article(pk)  # as it is now, whatever the refused step had begun
         context = overview_context(request, article, transition_form=form, failed=name)
-        if name not in {b.name for b in workflow_buttons(article, request.user)}:
+        if step not in workflow_buttons(article, request.user):
             # The step is no longer offered: show what was typed so it can be copied.
             context["kept_text"] = "\n\n".join(
                 text for key in ("summary", "note", "comment") if (text := form.data.get(key))
             )
         return render(request, "desk/article_detail.html", context, status=error_status(error))
-    messages.success(request, action.done)
-    return redirect(action.desk_next, pk=article.pk)
+    messages.success(request, step.done)
+    return redirect(step.desk_next, pk=article.pk)

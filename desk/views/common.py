@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.shortcuts import get_object_or_404
 
-from articles import actions, policy
+from articles import policy, steps
 from articles.models import Article
 from articles.reviewed import content_fingerprint
 from articles.selectors import content_from_claims
@@ -25,20 +25,16 @@ def is_async(request) -> bool:
     return request.headers.get("X-Requested-With") == "fetch"
 
 
-def workflow_buttons(article: Article, user) -> list[actions.Action]:
-    """The workflow steps this user may take now, as the policy says."""
-    return [a for a in actions.for_door(actions.DESK) if policy.can(user, a.name, article)]
+def workflow_buttons(article: Article, user) -> list[steps.Step]:
+    """The workflow steps this user may take now at the desk, as each step's check says."""
+    return steps.open_to(user, article, door=steps.DESK)
 
 
-def workflow_blockers(article: Article, user) -> list[str]:
-    """Why "Submit", "Start review" or "Approve" is not offered, when it would otherwise be theirs."""
-    if article.state == ArticleState.DRAFT:
-        return policy.blockers(user, "submit", article)
-    if article.state == ArticleState.SUBMITTED:
-        return policy.blockers(user, "start_review", article)
-    if article.state == ArticleState.UNDER_REVIEW:
-        return policy.blockers(user, "approve", article)
-    return []
+def workflow_blockers(article: Article, user) -> tuple[steps.Step | None, list[str]]:
+    """The step the desk explains in the article's state ("Submit", "Start review",
+    "Approve") and why it is not offered, when it would otherwise be theirs."""
+    step = steps.explained(article)
+    return step, step.blockers(user, article) if step is not None else []
 
 
 def assignment_due_form(assignment, data=None) -> forms.AssignmentDueForm:
@@ -97,20 +93,27 @@ def detail_context(request, article: Article, **extra) -> dict:
     content = content_from_claims(article, claims)
     not_counted = rows[0].not_counted if rows else set()
     article.use_claim_summaries([claim.summary(exclude_reviewers=not_counted) for claim in claims])
+    blocked_step, blockers = workflow_blockers(article, request.user)
+    last_comment = article.transitions.exclude(comment="").order_by("-created_at", "-pk").first()
     context = {
         "article": article,
         "content": content,
         "rows": rows,
         "buttons": workflow_buttons(article, request.user),
-        "blockers": workflow_blockers(article, request.user),
+        "blocked_step": blocked_step,
+        "blockers": blockers,
         "can_edit": policy.can(request.user, policy.EDIT, article),
         "can_review": policy.can(request.user, policy.VERIFY, article),
         "is_reviewer": policy.is_reviewer(request.user),
-        "last_comment": article.transitions.exclude(comment="")
-        .order_by("-created_at", "-pk")
-        .first(),
+        "last_comment": last_comment,
+        # A draft sent back by the board: the reviewer's request heads the screen.
+        "returned_with": last_comment
+        if last_comment is not None
+        and last_comment.name == steps.REQUEST_CHANGES.name
+        and article.state == ArticleState.DRAFT
+        else None,
         # The editor's private note to the board with the submission now in review.
-        "submission": article.transitions.filter(name="submit", revision=article.revision)
+        "submission": article.transitions.filter(name=steps.SUBMIT.name, revision=article.revision)
         .order_by("-created_at", "-pk")
         .first(),
         # An approval names the reviewed content it was shown (``articles.reviewed``).

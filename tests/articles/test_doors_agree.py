@@ -8,8 +8,8 @@ it; a door that does not offer a step, or is closed to the role, changes nothing
 
 import pytest
 
-from articles import actions
 from articles import policy as article_policy
+from articles import steps
 from articles.models import Article
 from articles.workflow import ArticleState
 from tests.doors import through_admin, through_api, through_desk
@@ -38,9 +38,9 @@ def article_in(state, roles) -> Article:
 
 
 DOORS = {
-    "desk": (through_desk, article_policy.has_desk_access, actions.DESK),
-    "admin": (through_admin, lambda user: user.is_authenticated and user.is_staff, actions.ADMIN),
-    "api": (through_api, article_policy.is_editor, actions.API),
+    "desk": (through_desk, article_policy.has_desk_access, steps.DESK),
+    "admin": (through_admin, lambda user: user.is_authenticated and user.is_staff, steps.ADMIN),
+    "api": (through_api, article_policy.is_editor, steps.API),
 }
 
 
@@ -57,9 +57,9 @@ def test_every_door_agrees_with_the_policy(door, name, state, role, all_roles, p
     user = all_roles[role]
     go, open_to, door_name = DOORS[door]
     expected = (
-        article_policy.can(user, name, article)
+        steps.named(name).can(user, article)
         and open_to(user)
-        and actions.get(name, door=door_name) is not None
+        and steps.get(name, door=door_name) is not None
     )
     go(user, name, article)
     moved = Article.objects.get(pk=article.pk).state != state

@@ -4,7 +4,7 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django_fsm import TransitionNotAllowed
 
-from articles import actions, services
+from articles import services, steps
 from articles.models import Article, ArticleTransition
 from articles.workflow import ArticleState
 from tests.factories import (
@@ -31,7 +31,7 @@ def call(transition: str, article: Article, user):
     kwargs = {"article": article, "by": user}
     if transition in ("request_changes", "retract"):
         kwargs["comment"] = "A reason."
-    return actions.ACTIONS[transition].service(**kwargs)
+    return steps.named(transition).execute(**kwargs)
 
 
 # (transition, source state) -> roles allowed. "editor" wrote the article.
@@ -123,13 +123,13 @@ def test_state_cannot_be_set_by_hand(editor):
 
 @pytest.mark.django_db
 def test_available_transitions_per_role_form_the_expected_sets(roles, policy):
-    """The sets each user may take, as django-fsm reports them (what the admin shows)."""
+    """The sets each user may take, as the step records report them (what the admin shows)."""
     article = submitted_article(by=roles["editor"])
     for role in ("reviewer", "admin"):
         declare_no_conflict(article, roles[role])
 
     def names(user):
-        return {t.name for t in article.get_available_user_state_transitions(user)}
+        return {step.name for step in steps.open_to(user, article)}
 
     assert names(roles["editor"]) == {"withdraw"}
     assert names(roles["other_editor"]) == set()

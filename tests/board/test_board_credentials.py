@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles import policy as rules
-from articles import services
+from articles import services, steps
 from articles.models import Article, BoardMember
 from articles.states import ArticleState
 from board.models import Credential
@@ -49,7 +49,7 @@ def test_expired_reviewer_cannot_start_review_with_a_refusal_naming_the_credenti
     declare_no_conflict(article, expired_reviewer)
     with pytest.raises(PermissionDenied, match="Board certification, Neurology"):
         services.article_start_review(article=article, by=expired_reviewer)
-    assert not rules.can(expired_reviewer, "start_review", article)
+    assert not steps.START_REVIEW.can(expired_reviewer, article)
     article.refresh_from_db()
     assert article.state == ArticleState.SUBMITTED
 
@@ -62,7 +62,7 @@ def test_expired_reviewer_cannot_verify_or_approve(editor, reviewer, expired_rev
         services.claim_review(claim=article.claims.first(), by=expired_reviewer, verdict="verified")
     with pytest.raises(PermissionDenied, match="Board certification, Neurology"):
         services.article_approve(article=article, by=expired_reviewer)
-    assert rules.blockers(expired_reviewer, "approve", article) == [
+    assert steps.APPROVE.blockers(expired_reviewer, article) == [
         rules.board_refusal(article, expired_reviewer)
     ]
 
@@ -88,7 +88,7 @@ def test_every_door_refuses_the_expired_reviewer(door, step, editor, reviewer, p
         verify_all_claims(article, reviewer)
     declare_no_conflict(article, lapsed)
     state = article.state
-    assert rules.can(lapsed, step, article) is False
+    assert steps.named(step).can(lapsed, article) is False
     client = Client()
     client.force_login(lapsed)
     if door == "desk":

@@ -7,8 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django_fsm import TransitionNotAllowed
 
-from articles import policy as rules
-from articles import services
+from articles import services, steps
 from articles.models import Article, ArticleTransition
 from articles.states import ArticleState
 from board.models import ConflictDeclaration, ReviewAssignment
@@ -74,7 +73,7 @@ def test_the_reviewer_under_review_recusing_frees_the_article(editor, reviewer, 
     conflict_declare(article=article, by=reviewer, has_conflict=True, note="My spouse wrote it.")
     article = Article.objects.get(pk=article.pk)
     assert article.assigned_reviewer is None and article.state == ArticleState.UNDER_REVIEW
-    assert not rules.can(reviewer, "approve", article)
+    assert not steps.APPROVE.can(reviewer, article)
 
 
 def test_a_conflict_needs_a_note_and_declarations_have_their_states(editor, reviewer, policy):

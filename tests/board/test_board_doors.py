@@ -4,7 +4,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from articles import policy as rules
+from articles import steps
 from articles.models import Article
 from board.services import conflict_declare
 from tests.articles import test_doors_agree as doors
@@ -42,7 +42,7 @@ def test_doors_agree_on_declarations(door, declared, step, editor, reviewer, pol
         conflict_declare(
             article=article, by=member, has_conflict=declared == "conflict", note="Paid adviser."
         )
-    expected = rules.can(member, step, article)
+    expected = steps.named(step).can(member, article)
     assert expected == (declared == "no_conflict")
     before = article.state
     door(member, article, step)

@@ -12,8 +12,7 @@ from django.template import RequestContext, Template
 from django.urls import reverse
 from django_fsm import TransitionNotAllowed
 
-from articles import actions, services
-from articles import policy as article_policy
+from articles import services, steps
 from articles.content import ArticleContent, ClaimData, ClaimKind
 from articles.errors import ConditionsNotMet
 from articles.models import Article
@@ -54,7 +53,7 @@ MAKERS = {
     "approved": approved_article,
 }
 SENTENCE = re.compile(r"^You (may not|cannot) [a-z][a-z ]*[a-z]( while it is [a-z ]*[a-z])?\.$")
-DESK_STEPS = {action.name for action in actions.for_door(actions.DESK)}
+DESK_STEPS = {step.name for step in steps.for_door(steps.DESK)}
 AT_THE_DESK = [r for r in REFUSALS if r[0] in DESK_STEPS]
 
 
@@ -67,9 +66,9 @@ def make(state, *, editor, reviewer):
 
 def test_every_workflow_step_has_a_phrase():
     names = {t.name for t in Article().get_all_state_transitions()}
-    assert names == set(article_policy.STEP_PHRASES) == {r[0] for r in REFUSALS}
-    for phrase in article_policy.STEP_PHRASES.values():
-        assert "_" not in phrase and "this article" in phrase
+    assert names == {step.name for step in steps.STEPS} == {r[0] for r in REFUSALS}
+    for step in steps.STEPS:
+        assert "_" not in step.phrase and "this article" in step.phrase
 
 
 @pytest.mark.parametrize(
@@ -78,7 +77,7 @@ def test_every_workflow_step_has_a_phrase():
 def test_each_refusal_reads_as_a_sentence(roles, policy, reviewer, name, state, role, expected):
     article = make(state, editor=roles["editor"], reviewer=reviewer)
     with pytest.raises(PermissionDenied) as refused:
-        article_policy.ensure(roles[role], name, article)
+        steps.named(name).check(roles[role], article)
     assert str(refused.value) == expected
     assert SENTENCE.match(expected)
 
@@ -122,8 +121,8 @@ def test_a_step_in_the_wrong_state_reads_as_a_sentence(
     else:
         article = make(state, editor=editor, reviewer=reviewer)
     with pytest.raises(TransitionNotAllowed) as refused:
-        article_policy.ensure(site_admin, name, article)
-    phrase = article_policy.STEP_PHRASES[name]
+        steps.named(name).check(site_admin, article)
+    phrase = steps.named(name).phrase
     assert str(refused.value) == f"You cannot {phrase} while it is {words}."
     assert SENTENCE.match(str(refused.value))
 
@@ -131,7 +130,7 @@ def test_a_step_in_the_wrong_state_reads_as_a_sentence(
 def test_a_step_not_ready_names_it_as_a_sentence(client, editor, policy):
     article = draft_article(by=editor, content=ArticleContent(title="Is it safe?"))
     with pytest.raises(ConditionsNotMet) as refused:
-        article_policy.ensure(editor, "submit", article)
+        steps.SUBMIT.check(editor, article)
     assert str(refused.value).startswith("You cannot submit this article for review yet: ")
     client.force_login(editor)
     response = client.post(

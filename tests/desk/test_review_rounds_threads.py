@@ -4,7 +4,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django_fsm import TransitionNotAllowed
 
-from articles import actions, policy, services
+from articles import policy, services, steps
 from articles.models import ClaimReview, ClaimThread, ThreadMessage
 from articles.states import ArticleState
 from board.models import ConflictDeclaration
@@ -192,11 +192,11 @@ def test_addressed_threads_need_no_confirmation(editor, returned):
 
 
 def test_every_door_takes_the_confirmation_through_the_one_rule(editor, returned):
-    for door in (actions.DESK, actions.ADMIN, actions.API):
-        assert actions.get("submit", door=door).takes_thread_confirmation
+    for door in (steps.DESK, steps.ADMIN, steps.API):
+        assert steps.get("submit", door=door).takes_thread_confirmation
     from articles.admin import transition_form
 
-    submit = actions.get("submit", door=actions.ADMIN)
+    submit = steps.get("submit", door=steps.ADMIN)
     assert "confirm_open_threads" in transition_form(submit).base_fields
     with pytest.raises(ValidationError):
         submit.run(article=returned, by=editor, data={})
