@@ -4,7 +4,7 @@
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/editorial .venv/bin/python bench/search.py
 
 A quarter of the articles are approved, the rest pending, as in bench/run.py.
-Prints milliseconds per call of ``public.selectors.article_search`` for a word
+Prints milliseconds per call of ``public.search.article_search`` for a word
 every article holds, a rarer word, two words, and a word nothing holds.
 """
 
@@ -32,7 +32,7 @@ def main() -> None:
     where = prepare("search")
 
     from bench.data import load_articles
-    from public.selectors import article_search
+    from public.search import article_search
 
     load_articles(start=0, stop=args.articles, approve_every=4)
     result: dict = {"database": where, "articles": args.articles, "ms_per_search": {}}

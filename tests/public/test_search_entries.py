@@ -10,7 +10,7 @@ from django.db import connection
 from articles import services
 from articles.content import ArticleContent, ClaimData, ClaimKind
 from articles.models import ArticleSearchEntry
-from public.selectors import article_search
+from public.search import article_search
 from tests.factories import (
     approved_article,
     declare_no_conflict,
