@@ -111,8 +111,8 @@ def _declare(article: Article, reviewer) -> None:
 
 
 def _topics(article: Article, *, editor, slugs: tuple[str, ...]) -> None:
+    from articles.services import article_topics_set
     from board.models import Specialty
-    from board.services import article_topics_set
 
     topic_ids = list(Specialty.objects.filter(slug__in=slugs).values_list("pk", flat=True))
     article_topics_set(article=article, by=editor, topic_ids=topic_ids)

@@ -1,8 +1,10 @@
-"""Writes for running the board: declarations, assignments and article topics.
+"""Writes for running the board: declarations and the editor-in-chief's assignments.
 
 Each service takes keyword-only arguments, runs in one transaction, asks
 ``articles.policy``, records who and why, and queues its mail in the outbox in
-the same transaction.
+the same transaction. What they change on the article itself (its reviewer, its
+audit log) goes through ``articles.services``; the assignments the workflow moves
+are in ``board.assignments``.
 """
 
 from __future__ import annotations
@@ -16,36 +18,23 @@ from django.utils import timezone
 
 from articles import policy
 from articles.errors import WorkflowConflict
-from articles.models import Article, ArticleTransition
-from articles.states import ArticleState
-from board.models import ConflictDeclaration, ReviewAssignment, Specialty
+from articles.models import Article
+from articles.services import article_reviewer_release, audit_record
+from board.assignments import (
+    assignment_save,
+    day_text,
+    days_allowed,
+    person_name,
+    reviewer_tell,
+)
+from board.models import ConflictDeclaration, ReviewAssignment
 from board.rules import assignment_refusal
-from editorial import observability
 from notifications.services import notify
-
-# Assignments that still ask something of their reviewer: now, or once the editor resubmits.
-WAITING = (ReviewAssignment.Status.OPEN, ReviewAssignment.Status.RETURNED)
 
 
 def _lock(article: Article) -> None:
     """Serialise board writes on one article, so a double click records one row, not an error."""
     Article.objects.select_for_update().filter(pk=article.pk).values_list("pk").first()
-
-
-def _record(article: Article, *, name: str, by, comment: str) -> None:
-    """An audit row for a board event; the article's state does not change."""
-    ArticleTransition.objects.create(
-        article=article,
-        name=name,
-        source=article.state,
-        target=article.state,
-        actor=by,
-        comment=comment,
-        revision=article.revision,
-    )
-    observability.workflow_event_record(
-        article=article, name=name, source=article.state, target=article.state, actor=by
-    )
 
 
 @transaction.atomic
@@ -89,11 +78,13 @@ def conflict_declare(
         ReviewAssignment.objects.filter(
             article=article, reviewer=by, status=ReviewAssignment.Status.OPEN
         ).update(status=ReviewAssignment.Status.CANCELLED, completed_at=timezone.now())
-        if article.assigned_reviewer_id == by.pk:
-            # Someone else takes the review over; the article stays under review.
-            Article.objects.filter(pk=article.pk).update(assigned_reviewer=None)
-            article.assigned_reviewer = None
-        _record(article, name="recuse", by=by, comment=f"Declared a conflict of interest: {note}")
+        # Someone else takes the review over; the article stays under review.
+        article_reviewer_release(
+            article=article, reviewer_id=by.pk, by=by, reason="Recused: conflict of interest"
+        )
+        audit_record(
+            article, name="recuse", by=by, comment=f"Declared a conflict of interest: {note}"
+        )
     # "No conflict" is kept in the declaration and its history, not in the workflow's log.
     return declaration
 
@@ -146,7 +137,7 @@ def assignment_create(
             assigned_by=by,
             due_on=due_on,
             review_round=article.review_round,
-            days_allowed=_days_allowed(due_on),
+            days_allowed=days_allowed(due_on),
         )
         assignment._history_user = by
         assignment.save()
@@ -164,170 +155,10 @@ def assignment_create(
         actor=by,
     )
     names = ", ".join(a.reviewer.get_full_name() or a.reviewer.username for a in created)
-    _record(article, name="assign", by=by, comment=f"Assigned to {names}, due {due_on:%Y-%m-%d}")
+    audit_record(
+        article, name="assign", by=by, comment=f"Assigned to {names}, due {due_on:%Y-%m-%d}"
+    )
     return created
-
-
-def assignments_complete(*, article: Article, reviewer) -> int:
-    """The reviewer gave the board's decision (approved or requested changes): their work is done.
-
-    Called by the workflow services in their transaction; how many assignments it closed.
-    """
-    return ReviewAssignment.objects.filter(
-        article=article, reviewer=reviewer, status=ReviewAssignment.Status.OPEN
-    ).update(status=ReviewAssignment.Status.DONE, completed_at=timezone.now())
-
-
-def assignments_cancel_open(*, article: Article, by=None, reason: str = "") -> int:
-    """The article left review (approved, withdrawn or retracted): the assignments still open
-    on it, or waiting for a resubmission, are cancelled, so no reviewer is reminded of, or
-    counted as busy with, work that no longer waits for them.
-
-    Called by the workflow services in their transaction; how many it cancelled.
-    """
-    rows = list(
-        ReviewAssignment.objects.select_for_update().filter(article=article, status__in=WAITING)
-    )
-    now = timezone.now()
-    for row in rows:
-        row.status, row.completed_at = ReviewAssignment.Status.CANCELLED, now
-        _assignment_save(row, by=by, reason=reason or "Cancelled: the article left review")
-    return len(rows)
-
-
-def _days_allowed(due_on: datetime.date) -> int:
-    """The days an editor-in-chief gives for one round: from today to the due date, at least 1."""
-    return max(1, (due_on - timezone.localdate()).days)
-
-
-def _person(user) -> str:
-    return user.get_full_name() or user.username
-
-
-def _day(value: datetime.date) -> str:
-    return f"{value:%B} {value.day}, {value:%Y}"
-
-
-def _assignment_save(assignment: ReviewAssignment, *, by, reason: str) -> None:
-    """Save with who and why for the assignment's history."""
-    assignment._history_user = by
-    # The history keeps a short reason; the full one is in the article's audit log.
-    assignment._change_reason = reason if len(reason) <= 100 else reason[:99] + "…"
-    assignment.save()
-
-
-def _reviewer_tell(
-    assignment: ReviewAssignment, *, article: Article, by, kind: str, subject: str, body: str
-) -> None:
-    """Tell the assignment's reviewer (their desk list, and mail as they chose)."""
-    notify(
-        recipients=[assignment.reviewer],
-        kind=kind,
-        article=article,
-        subject=subject,
-        body=body,
-        actor=by,
-    )
-
-
-def assignments_return(*, article: Article, by) -> list[ReviewAssignment]:
-    """A reviewer requested changes: the round's assignments wait for the resubmission.
-
-    Everyone asked to review this round is asked again for the next: each open
-    assignment closes (the requester's as done, since their decision is made and the
-    reports count it; the others' as cancelled), and a returned assignment waits for the
-    editor for each of those reviewers and each who approved this round. It opens
-    again, with a new due date, when the article is resubmitted (``assignments_reopen``).
-    Called by ``article_request_changes`` in its transaction; the returned ones.
-    """
-    now = timezone.now()
-    this_round = ReviewAssignment.objects.select_for_update().filter(article=article)
-    open_rows = list(this_round.filter(status=ReviewAssignment.Status.OPEN))
-    # A reviewer who approved this round and was outvoted is asked again too: their
-    # approval counts in this round only.
-    approved_rows = list(
-        this_round.filter(status=ReviewAssignment.Status.DONE, review_round=article.review_round)
-    )
-    for row in open_rows:
-        mine = row.reviewer_id == by.pk
-        row.status = ReviewAssignment.Status.DONE if mine else ReviewAssignment.Status.CANCELLED
-        row.completed_at = now
-        _assignment_save(
-            row,
-            by=by,
-            reason="Changes requested"
-            if mine
-            else f"Changes requested by {_person(by)}: carried to the next round",
-        )
-    carried = {}
-    for row in [*open_rows, *approved_rows]:
-        if row.reviewer_id in carried:
-            continue
-        successor = ReviewAssignment(
-            article=article,
-            reviewer_id=row.reviewer_id,
-            assigned_by_id=row.assigned_by_id,
-            assigned_at=now,
-            due_on=row.due_on,  # set anew when the article is resubmitted
-            status=ReviewAssignment.Status.RETURNED,
-            review_round=article.review_round + 1,
-            days_allowed=row.days_allowed,
-        )
-        _assignment_save(successor, by=by, reason="Waits for the editor's resubmission")
-        carried[row.reviewer_id] = successor
-    return list(carried.values())
-
-
-def assignments_reopen(*, article: Article, by) -> list[ReviewAssignment]:
-    """The editor resubmitted: each returned assignment opens again for the same reviewer.
-
-    It is due ``days_allowed`` days from today and starts its reminders afresh. A
-    reviewer who may no longer be assigned the article (off the board, every credential
-    expired, a declared conflict, or an editor of this revision) has theirs cancelled,
-    with the reason. Each reviewer asked again is told, and the article's audit log says
-    who was. Called by ``article_submit`` in its transaction; the reopened ones.
-    """
-    rows = list(
-        ReviewAssignment.objects.select_for_update()
-        .filter(article=article, status=ReviewAssignment.Status.RETURNED)
-        .select_related("reviewer")
-    )
-    if not rows:
-        return []
-    now, today = timezone.now(), timezone.localdate()
-    reopened, lines = [], []
-    for row in rows:
-        name = _person(row.reviewer)
-        if refusal := assignment_refusal(article, row.reviewer):
-            row.status, row.completed_at = ReviewAssignment.Status.CANCELLED, now
-            _assignment_save(row, by=by, reason=f"Not reopened: {refusal}")
-            lines.append(f"Not returned to {name}: {refusal}")
-            continue
-        row.status = ReviewAssignment.Status.OPEN
-        row.assigned_at = now
-        row.due_on = today + datetime.timedelta(days=row.days_allowed)
-        row.review_round = article.review_round
-        row.reminded_at = row.escalated_at = None
-        _assignment_save(
-            row,
-            by=by,
-            reason=f"Reopened for round {row.review_round}, due {row.due_on:%Y-%m-%d}",
-        )
-        reopened.append(row)
-        lines.append(f"Returned to {name} for round {row.review_round}, due {row.due_on:%Y-%m-%d}")
-        _reviewer_tell(
-            row,
-            article=article,
-            by=by,
-            subject=f"Resubmitted for your review: {article.title}",
-            body=(
-                f'"{article.title}" has been resubmitted after the changes the board '
-                f"requested. You are asked to review it again by {_day(row.due_on)}."
-            ),
-            kind="assigned",
-        )
-    _record(article, name="reassign", by=by, comment="; ".join(lines) + ".")
-    return reopened
 
 
 def _assignment_locked(assignment: ReviewAssignment) -> ReviewAssignment:
@@ -340,8 +171,10 @@ def _assignment_locked(assignment: ReviewAssignment) -> ReviewAssignment:
     Status = ReviewAssignment.Status
     if current.status == Status.OPEN:
         return current
-    name = _person(current.reviewer)
-    when = f" on {_day(timezone.localdate(current.completed_at))}" if current.completed_at else ""
+    name = person_name(current.reviewer)
+    when = (
+        f" on {day_text(timezone.localdate(current.completed_at))}" if current.completed_at else ""
+    )
     raise WorkflowConflict(
         {
             Status.DONE: f"This assignment is closed: {name} gave the board's decision{when}.",
@@ -376,28 +209,28 @@ def assignment_due_change(
             {"due_on": "The due date is in the past; choose today or a later day."}
         )
     if due_on == assignment.due_on:
-        raise ValidationError({"due_on": f"It is already due on {_day(due_on)}."})
+        raise ValidationError({"due_on": f"It is already due on {day_text(due_on)}."})
     was = assignment.due_on
     assignment.due_on = due_on
     # A new date starts the overdue reminders and the escalation afresh.
     assignment.reminded_at = assignment.escalated_at = None
     why = f": {reason}" if reason else ""
-    _assignment_save(assignment, by=by, reason=f"Due date {was:%Y-%m-%d} -> {due_on:%Y-%m-%d}{why}")
-    name = _person(assignment.reviewer)
-    _record(
+    assignment_save(assignment, by=by, reason=f"Due date {was:%Y-%m-%d} -> {due_on:%Y-%m-%d}{why}")
+    name = person_name(assignment.reviewer)
+    audit_record(
         article,
         name="due_change",
         by=by,
         comment=f"{name}'s review now due {due_on:%Y-%m-%d} (was {was:%Y-%m-%d}){why}",
     )
-    _reviewer_tell(
+    reviewer_tell(
         assignment,
         article=article,
         by=by,
         subject=f"New due date for your review: {article.title}",
         body=(
-            f'Your review of "{article.title}" is now due by {_day(due_on)} '
-            f"(it was due by {_day(was)})." + (f"\n\nWhy: {reason}" if reason else "")
+            f'Your review of "{article.title}" is now due by {day_text(due_on)} '
+            f"(it was due by {day_text(was)})." + (f"\n\nWhy: {reason}" if reason else "")
         ),
         kind="due_changed",
     )
@@ -422,46 +255,24 @@ def assignment_withdraw(*, assignment: ReviewAssignment, by, reason: str) -> Rev
         )
     assignment.status = ReviewAssignment.Status.CANCELLED
     assignment.completed_at = timezone.now()
-    _assignment_save(assignment, by=by, reason=f"Withdrawn: {reason}")
-    name = _person(assignment.reviewer)
-    # Read under the lock, so what is released, and the history row, are the article now.
-    current = Article.objects.get(pk=article.pk)
-    released = (
-        ["assigned_reviewer"] if current.assigned_reviewer_id == assignment.reviewer_id else []
+    assignment_save(assignment, by=by, reason=f"Withdrawn: {reason}")
+    name = person_name(assignment.reviewer)
+    article_reviewer_release(
+        article=article,
+        reviewer_id=assignment.reviewer_id,
+        by=by,
+        reason=f"Assignment of {name} withdrawn",
     )
-    if (
-        current.state == ArticleState.SUBMITTED
-        and current.changes_requested_by_id == assignment.reviewer_id
-    ):
-        released.append("changes_requested_by")  # the resubmission no longer goes to them
-    if released:
-        for field in released:
-            setattr(current, field, None)
-            setattr(article, field, None)
-        current._history_user = by
-        current._change_reason = f"Assignment of {name} withdrawn"[:100]
-        current.save(update_fields=released)
-    _record(article, name="unassign", by=by, comment=f"Withdrew {name}'s assignment: {reason}")
-    _reviewer_tell(
+    audit_record(article, name="unassign", by=by, comment=f"Withdrew {name}'s assignment: {reason}")
+    reviewer_tell(
         assignment,
         article=article,
         by=by,
         subject=f"Assignment withdrawn: {article.title}",
         body=(
             f'Your assignment to review "{article.title}" has been withdrawn by '
-            f"{_person(by)}.\n\nWhy: {reason}"
+            f"{person_name(by)}.\n\nWhy: {reason}"
         ),
         kind="withdrawn",
     )
     return assignment
-
-
-@transaction.atomic
-def article_topics_set(*, article: Article, by, topic_ids: list) -> Article:
-    """An editor sets what the article is about (the board's specialty list); draft only."""
-    policy.ensure(by, policy.EDIT, article)
-    topics = list(Specialty.objects.filter(pk__in=topic_ids))
-    if len(topics) != len(set(topic_ids)):
-        raise ValidationError({"topics": "Choose topics from the list."})
-    article.topics.set(topics)  # shown on no public page, so the kept pages stay current
-    return article

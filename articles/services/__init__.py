@@ -11,9 +11,13 @@ notifications in the same transaction (the outbox app sends them once it commits
 - ``references``: the shared library, copy-on-write once a reference is reviewed;
 - ``shelf``: reference lists imported into the library, and each article's shelf;
 - ``search``: the public search entries;
-- ``threads``: per-claim discussion between the board and the editors.
+- ``threads``: per-claim discussion between the board and the editors;
+- ``board``: what running the board changes on an article (its topics, its reviewer);
+- ``steps``: what every write shares (the row lock, the audit row), for writers elsewhere
+  that change an article alongside their own rows.
 """
 
+from articles.services.board import article_reviewer_release, article_topics_set
 from articles.services.content import (
     article_create,
     article_replace_content,
@@ -38,6 +42,7 @@ from articles.services.shelf import (
     article_unshelve_reference,
     references_import,
 )
+from articles.services.steps import audit_record, lock_article
 from articles.services.threads import (
     thread_mark_addressed,
     thread_reopen,
@@ -64,16 +69,20 @@ __all__ = [
     "article_request_changes",
     "article_retract",
     "article_revert",
+    "article_reviewer_release",
     "article_revise",
     "article_shelve_references",
     "article_unshelve_reference",
     "article_start_review",
     "article_submit",
+    "article_topics_set",
     "article_update",
     "article_withdraw",
+    "audit_record",
     "citation_resolve",
     "claim_reword",
     "history_merge_burst",
+    "lock_article",
     "claim_review",
     "reference_get_or_create",
     "reference_is_frozen",

@@ -1,10 +1,12 @@
-"""The steps every write shares: lock the row, check it is the one the user saw, save with a reason."""
+"""The steps every write shares: lock the row, check it is the one the user saw, save with a
+reason, write the audit row."""
 
 from __future__ import annotations
 
 from articles.errors import EditConflict, WorkflowConflict
-from articles.models import Article
+from articles.models import Article, ArticleTransition
 from articles.states import ArticleState
+from editorial import observability
 
 
 def lock_article(article: Article, *, expected_version: int | None = None) -> None:
@@ -37,3 +39,27 @@ def save_article(article: Article, *, by, reason: str) -> None:
     article._change_reason = reason if len(reason) <= 100 else reason[:99] + "…"
     article.full_clean(exclude=["published_version", "contributors", "state"])
     article.save()
+
+
+def audit_record(
+    article: Article, *, name: str, by, comment: str = "", source: str | None = None
+) -> ArticleTransition:
+    """Write the article's audit row for a workflow step, or a board event that moves nothing.
+
+    ``source`` is the state the step left (the state now when nothing moved).
+    Called inside the writer's transaction; the event is logged once it commits.
+    """
+    source = article.state if source is None else source
+    row = ArticleTransition.objects.create(
+        article=article,
+        name=name,
+        source=source,
+        target=article.state,
+        actor=by if by is not None and by.is_authenticated else None,
+        comment=comment,
+        revision=article.revision,
+    )
+    observability.workflow_event_record(
+        article=article, name=name, source=source, target=article.state, actor=by
+    )
+    return row

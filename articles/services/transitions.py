@@ -19,42 +19,20 @@ from articles import events, notifications, policy, steps
 from articles.errors import EditConflict
 from articles.evidence import SCALE
 from articles.interchange.jsonformat import document_from_content
-from articles.models import (
-    Article,
-    ArticleApproval,
-    ArticleTransition,
-    ArticleVersion,
-    ClaimThread,
-)
+from articles.models import Article, ArticleApproval, ArticleVersion, ClaimThread
 from articles.reviewed import content_fingerprint
 from articles.selectors import article_get_content, article_list_writers, policy_get_in_force
 from articles.services.review import claim_verifications_at_approval
 from articles.services.search import search_entry_refresh
-from articles.services.steps import lock_article, save_article
+from articles.services.steps import audit_record, lock_article, save_article
 from articles.services.threads import threads_settle_with_approval
-from board.rules import approval_rule_for, declarations_of
-from board.services import (
+from board.assignments import (
     assignments_cancel_open,
     assignments_complete,
     assignments_reopen,
     assignments_return,
 )
-from editorial import observability
-
-
-def _record_transition(article: Article, *, name: str, source: str, by, comment: str) -> None:
-    ArticleTransition.objects.create(
-        article=article,
-        name=name,
-        source=source,
-        target=article.state,
-        actor=by if by is not None and by.is_authenticated else None,
-        comment=comment,
-        revision=article.revision,
-    )
-    observability.workflow_event_record(
-        article=article, name=name, source=source, target=article.state, actor=by
-    )
+from board.rules import approval_rule_for, declarations_of
 
 
 def _require_comment(comment: str, what: str) -> str:
@@ -93,7 +71,7 @@ def _take_transition(
         before_save()
     why = step.reason
     save_article(article, by=by, reason=f"{why}: {comment}" if comment else why)
-    _record_transition(article, name=step.name, source=source, by=by, comment=comment)
+    audit_record(article, name=step.name, source=source, by=by, comment=comment)
     search_entry_refresh(article)
     events.announce(events.article_key(article.pk))  # public pages show the state
     return article
@@ -157,7 +135,9 @@ def article_submit(
         checked=True,
     )
     # The reviewers who sent it back are asked again, each with a new due date.
-    assignments_reopen(article=article, by=by)
+    reopening = assignments_reopen(article=article, by=by)
+    if reopening.audit_comment:
+        audit_record(article, name="reassign", by=by, comment=reopening.audit_comment)
     notifications.notify_board_of_submission(article_id=article.pk)
     return article
 
@@ -280,7 +260,7 @@ def article_approve(
     assignments_complete(article=article, reviewer=by)
     signers = approval_signers(article=article, fingerprint=fingerprint)
     if len(signers) < rule.count:
-        _record_transition(
+        audit_record(
             article,
             name=steps.APPROVE.partial_name,
             source=article.state,

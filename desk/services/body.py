@@ -11,7 +11,7 @@ from articles.content import ReferenceData
 from articles.matching import carry_uids
 from articles.models import Article
 from articles.selectors import article_get_content
-from articles.services.steps import lock_article
+from articles.services import lock_article
 from desk.body import parse_body
 
 

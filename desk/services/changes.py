@@ -13,7 +13,7 @@ from articles.content import ArticleContent, ClaimData, ClaimKind
 from articles.errors import EditConflict
 from articles.models import Article, Claim
 from articles.selectors import article_get_content
-from articles.services.steps import lock_article
+from articles.services import lock_article
 
 
 def claim_index(content: ArticleContent, uid: str) -> int:

@@ -12,7 +12,7 @@ from articles import policy, services
 from articles.content import ArticleContent, CitedPassage, ClaimData, ClaimKind
 from articles.models import Article, Citation, Claim
 from articles.selectors import reference_to_data
-from articles.services.steps import lock_article
+from articles.services import lock_article
 from desk.editor import content_with_shelf, deleted_claim_get
 from desk.services.changes import (
     change_content,

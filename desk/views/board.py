@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from articles import policy
+from articles.services import article_topics_set
 from board import services as board_services
 from board.models import ReviewAssignment
 from desk import forms
@@ -152,7 +153,7 @@ def article_topics(request, pk):
     if not form.is_valid():
         return _refused(request, article, status=400, topics_form=form)
     try:
-        board_services.article_topics_set(
+        article_topics_set(
             article=article, by=request.user, topic_ids=[t.pk for t in form.cleaned_data["topics"]]
         )
     except DESK_ERRORS as error:

@@ -19,9 +19,10 @@ from django.utils import timezone
 
 from articles.models import Article, ArticleTransition, ClaimReview
 from articles.permissions import EDITORS, SITE_ADMINS
+from articles.services import article_topics_set
 from articles.states import ArticleState
 from board.models import ConflictDeclaration, ReviewAssignment
-from board.services import article_topics_set, assignment_create, conflict_declare
+from board.services import assignment_create, conflict_declare
 from desk import reporting
 from tests.doors import fingerprint_on
 from tests.factories import (

@@ -22,9 +22,10 @@ from articles import services
 from articles.models import Article, ArticleVersion, BoardMember
 from articles.permissions import BOARD_REVIEWERS
 from articles.selectors import article_get_content
+from articles.services import article_topics_set
 from articles.states import ArticleState
 from board.models import Credential
-from board.services import article_topics_set, conflict_declare
+from board.services import conflict_declare
 from tests.doors import through_admin, through_desk
 from tests.factories import (
     declare_no_conflict,

@@ -14,9 +14,9 @@ from django.utils import timezone
 from articles import services
 from articles.models import Article
 from articles.permissions import EDITORS_IN_CHIEF
+from articles.services import article_topics_set
 from articles.states import ArticleState
 from board.models import ReviewAssignment, Specialty
-from board.services import article_topics_set
 from tests.browser import assert_no_axe_violations
 from tests.factories import UserFactory, draft_article, make_editor, make_policy, make_reviewer
 
