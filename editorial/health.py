@@ -76,9 +76,17 @@ class Check:
 
 
 _checks: dict[str, Check] = {}
-# Parts every deployment names, registered or not (the outbox and screening apps register
-# their own). The database comes first: the checks that read it are skipped without it.
-EXPECTED_CHECKS = ("database", "migrations", "cache", "task_queue", "mail", "screening")
+# Parts every deployment names, registered or not (the outbox, screening and public apps
+# register their own). The database comes first: the checks that read it are skipped without it.
+EXPECTED_CHECKS = (
+    "database",
+    "migrations",
+    "cache",
+    "task_queue",
+    "mail",
+    "screening",
+    "edge_purge",
+)
 
 
 def register_check(

@@ -74,6 +74,12 @@ KEPT_PAGES = Counter(
     ["view", "outcome"],
 )
 REPLAYED, RENDERED, STALE = "replayed", "rendered", "stale"
+EDGE_PURGES = Counter(
+    "editorial_edge_purge_attempts_total",
+    "Purges sent to the edge by key (public/purge.py), by outcome: sent (every endpoint "
+    "answered 2xx) or failed (retried later).",
+    ["outcome"],
+)
 
 logger = logging.getLogger("editorial.outage")
 
@@ -198,6 +204,25 @@ class DatabaseCollector:
             "editorial_mail_workers",
             "Mail workers seen within OUTBOX_WORKER_STALE_AFTER seconds.",
             value=mail.workers_seen,
+        )
+        from public.purge import purges_summary
+
+        purges = purges_summary()
+        yield GaugeMetricFamily(
+            "editorial_edge_purges_waiting",
+            "Edge purges written with a change and not yet sent to every CDN endpoint.",
+            value=purges["waiting"],
+        )
+        yield GaugeMetricFamily(
+            "editorial_edge_purges_failing",
+            "Edge purges whose last attempt failed, waiting for a retry: the edge may hold "
+            "pages older than the database.",
+            value=purges["failing"],
+        )
+        yield GaugeMetricFamily(
+            "editorial_edge_purge_oldest_waiting_seconds",
+            "How long the oldest edge purge not yet sent has waited (0 when none).",
+            value=purges["oldest_waiting_seconds"] or 0,
         )
         never = float("inf")  # no worker has ever run: older than any alert threshold
         yield GaugeMetricFamily(

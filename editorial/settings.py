@@ -393,6 +393,9 @@ READY_REQUIRES_DATABASE = env.bool("READY_REQUIRES_DATABASE", False)
 # How long (seconds, from this process's first failed read) kept public pages are served,
 # marked stale, while the database cannot be read; past it readers get the 503 page.
 KEPT_PAGES_OUTAGE_LIMIT = env.int("KEPT_PAGES_OUTAGE_LIMIT", 3600)
+# The CDN's purge endpoints (public/purge.py): every change readers see is purged there by
+# key once it commits, by the task worker. Empty: no edge in front, nothing is purged.
+CDN_PURGE_URLS = env.list("CDN_PURGE_URLS")
 # While this file exists /readyz answers 503 "draining", so the balancer takes the server
 # out before it is stopped (a rolling deploy, a Kubernetes preStop hook).
 DRAIN_FILE = env.str("DRAIN_FILE")

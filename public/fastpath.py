@@ -3,11 +3,13 @@
 An anonymous reader's page is the same bytes for everyone (no cookie, no
 token), so once the full stack has answered it, the answer can be replayed:
 the body and every header the stack set (security headers, CSP, caching,
-Vary) are stored exactly as sent, with the site generation read before the
-page was rendered (``public.freshness``). A later request for the same URL is
-answered from that copy while the generation has not moved, without running
-the rest of the middleware, the view or any SQL (with Redis; one small query
-without it).
+Vary, its keys) are stored exactly as sent, with the keys the page names
+(``public.edge``) and the site generation read before it was rendered
+(``public.freshness``). A later request for the same URL is answered from that
+copy while none of its keys has changed since, without running the rest of the
+middleware or the view: one small query reads the generation and the page's
+keys (on SQLite not even that while no other connection has committed). A page
+that names no keys is never kept.
 
 Only what the full stack would answer the same way is replayed: GET and HEAD,
 no session or messages cookie, a host in ALLOWED_HOSTS, no pending HTTPS
@@ -16,7 +18,9 @@ reader's 200 at a canonical URL), with no cookie set.
 
 While the database cannot be read, the generation cannot be either. Readers
 then get the newest copy kept of their URL (this process's or the shared
-cache's) if no change this process has seen was committed after it was kept,
+cache's) if it was known current at the highest generation this process has
+read (a copy's generation moves up each time it is found current), so that no
+change this process has seen committed can be missing from it,
 marked ``X-Served-Stale: database-unavailable``, for up to
 ``KEPT_PAGES_OUTAGE_LIMIT`` seconds from this process's first failure; a URL
 with no copy, or an outage past the limit, goes on down the stack, which
@@ -61,19 +65,29 @@ STALE_CACHE_CONTROL = "no-store"
 logger = logging.getLogger("editorial.outage")
 
 
-@dataclass(frozen=True)
+@dataclass
 class KeptPage:
+    # The site generation this copy shows every change up to: read before it was
+    # rendered, moved up each time its keys are found unchanged since.
     generation: int
     expires_at: float | None  # when the next policy version takes effect
     status: int
     headers: tuple[tuple[str, str], ...]
     body: bytes
     etag: str
+    keys: tuple[str, ...] = ()  # what it shows (public.edge)
 
-    def is_current(self, generation: int) -> bool:
-        return self.generation == generation and (
+    def is_current(self, latest: int) -> bool:
+        """Whether no key of this page was stamped after it was rendered (``latest``: the
+        highest stamp among its keys now), and no dated change has come."""
+        return latest <= self.generation and (
             self.expires_at is None or time.time() < self.expires_at
         )
+
+    def confirmed(self, generation: int) -> None:
+        """Its keys were read unchanged at ``generation``: it shows every change up to it."""
+        if generation > self.generation:
+            self.generation = generation
 
     @functools.cached_property
     def header_store(self) -> dict[str, tuple[str, str]]:
@@ -203,20 +217,31 @@ class KeptPageMiddleware:
         key = self.key_for(request)
         if key is None:
             return self.get_response(request)
+        page = _local.get(key)
+        shared = page is None
+        if shared:
+            page = _shared_get(key)
         try:
-            generation = freshness.current()  # read before anything is rendered from the data
+            # Read before anything is rendered from the data.
+            generation, latest = freshness.current(page.keys if page else ())
         except DatabaseError:
             return self.through_outage(request, key)
         if generation > outage.known:
             outage.known = generation
         if outage.began is not None:  # the one check the outage adds to this path
             outage.answered()
-        page = self.find(key, generation)
+        if page is not None and not page.is_current(latest):
+            # Another process may have kept a newer copy naming the same keys.
+            page = None if shared else self.newer_shared(key, page, latest)
+        elif page is not None and shared:
+            _remember(key, page)
         if page is not None:
+            page.confirmed(generation)
             return self.replay(request, page)
         response = self.get_response(request)
         if (
             getattr(response, "keep_for_readers", False)
+            and getattr(response, "page_keys", None)
             and response.status_code == 200
             and not response.cookies
             and not response.streaming
@@ -261,22 +286,28 @@ class KeptPageMiddleware:
         return response
 
     @staticmethod
-    def find(key: str, generation: int) -> KeptPage | None:
-        page = _local.get(key)
-        if page is not None and page.is_current(generation):
-            return page
-        page = cache.get(_shared_key(key))
-        if page is None or not page.is_current(generation):
+    def newer_shared(key: str, stale: KeptPage, latest: int) -> KeptPage | None:
+        """The shared cache's copy, if it is current by the stamps just read (same keys)."""
+        page = _shared_get(key)
+        if (
+            page is None
+            or page.generation <= stale.generation
+            or not set(page.keys) <= set(stale.keys)
+            or not page.is_current(latest)
+        ):
             return None
         _remember(key, page)
         return page
 
     @staticmethod
     def store(key: str, generation: int, response: HttpResponse) -> None:
-        try:
-            expires_at = freshness.valid_until()
-        except DatabaseError:
-            return  # lost since the page was rendered: the reader has it, nobody keeps it
+        if hasattr(response, "valid_until"):
+            expires_at = response.valid_until  # read by the view (public.edge)
+        else:
+            try:
+                expires_at = freshness.valid_until()
+            except DatabaseError:
+                return  # lost since the page was rendered: the reader has it, nobody keeps it
         page = KeptPage(
             generation=generation,
             expires_at=expires_at,
@@ -284,6 +315,7 @@ class KeptPageMiddleware:
             headers=tuple(response.items()),
             body=response.content,
             etag=response.get("ETag", ""),
+            keys=tuple(sorted(response.page_keys)),
         )
         _remember(key, page)
         cache.set(_shared_key(key), page, SHARED_TIMEOUT)
@@ -300,6 +332,11 @@ class KeptPageMiddleware:
         response = HttpResponse(page.body, status=page.status)
         response.headers._store = dict(page.header_store)
         return response
+
+
+def _shared_get(key: str) -> KeptPage | None:
+    page = cache.get(_shared_key(key))
+    return page if page is not None and page.keys else None  # or kept without keys: unusable
 
 
 def newest_kept(key: str) -> KeptPage | None:

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from django.contrib.sitemaps import Sitemap
+from django.contrib.sitemaps.views import sitemap
 from django.contrib.syndication.views import Feed
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 
-from public import selectors
+from public import edge, selectors
 
 
 class ApprovedArticleSitemap(Sitemap):
@@ -79,3 +80,19 @@ class ApprovalsFeed(Feed):
 
     def item_updateddate(self, version):
         return version.approved_at
+
+
+def approvals_feed(request):
+    """The Atom feed, kept by the edge until an approval or a reviewer's name changes."""
+    response = ApprovalsFeed()(request)
+    edge.declare(response, (edge.FEED,), until=None)
+    return response
+
+
+def sitemap_xml(request):
+    """The sitemap, kept by the edge until an article's approval changes."""
+    response = sitemap(request, sitemaps=SITEMAPS)
+    response.render()
+    if response.status_code == 200:
+        edge.declare(response, (edge.SITEMAP,), until=None)
+    return response

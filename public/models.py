@@ -83,15 +83,58 @@ class SiteGeneration(models.Model):
     """One row: a counter raised by every write that can change a public page.
 
     Kept pages remember the value they were rendered under; a page is current
-    while the counter has not moved (see ``public.freshness``). The counter is
-    raised inside the writing transaction, so it can never say "nothing
-    changed" about a change that is committed.
+    while none of the keys it names has been stamped with a higher one
+    (``PageKeyGeneration``, see ``public.freshness``). The counter is raised
+    inside the writing transaction, so it can never say "nothing changed" about
+    a change that is committed.
     """
 
     value = models.BigIntegerField(default=0)
 
     def __str__(self) -> str:
         return str(self.value)
+
+
+class PageKeyGeneration(models.Model):
+    """The site generation at which pages naming ``key`` last changed (``public.freshness``)."""
+
+    key = models.CharField(max_length=200, unique=True)
+    generation = models.BigIntegerField()
+
+    def __str__(self) -> str:
+        return f"{self.key}@{self.generation}"
+
+
+class EdgePurge(models.Model):
+    """Keys to purge from the CDN, written with the change and sent after it commits.
+
+    Sent to every address in ``CDN_PURGE_URLS`` by the task worker
+    (``public.purge``), retried with a growing delay until every one answers; never
+    given up on, since a page the edge still holds could show a retracted article.
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        SENDING = "sending", "Sending"
+        SENT = "sent", "Sent"
+
+    keys = models.TextField(help_text="Space-separated page keys.")
+    status = models.CharField(
+        max_length=10, choices=Status.choices, default=Status.QUEUED, db_index=True
+    )
+    # Times it was sent to every address; a purge is sent twice (public.purge says why).
+    sends = models.PositiveIntegerField(default=0)
+    failures = models.PositiveIntegerField(default=0, help_text="Failed attempts so far.")
+    last_error = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.keys} ({self.status})"
 
 
 class RenderedBody(models.Model):

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Iterable
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
@@ -23,7 +24,7 @@ from django.utils.safestring import mark_safe
 from articles import steps
 from articles.selectors import PublicArticle, article_list_writers
 from articles.states import ArticleState
-from public import fastpath, rendered, selectors
+from public import edge, fastpath, freshness, rendered, selectors
 from screening.selectors import page_notices
 
 AUDIENCES = {
@@ -186,31 +187,43 @@ def strong_etag(content: bytes) -> str:
     return '"' + hashlib.sha256(content).hexdigest()[:32] + '"'
 
 
-def set_caching(response: HttpResponse, *, shared: bool) -> None:
+def set_caching(response: HttpResponse, *, shared: bool, keys: Iterable[str] | None = None) -> None:
     """Cache headers of a public page.
 
-    Readers' copies (browser, CDN) are always revalidated: an approval or a
-    retraction must show at once, and the revalidation is a cheap 304. Pages
-    for signed-in users or previews are never stored.
+    A page that names its keys is kept by the edge until a change purges them,
+    and briefly by browsers (``public.edge``). One that names none is
+    revalidated every time: an approval or a retraction must show at once, and
+    the revalidation is a cheap 304. Pages for signed-in users or previews are
+    never stored.
     """
     patch_vary_headers(response, ["Cookie"])
     if not shared:
         patch_cache_control(response, private=True, no_store=True)
         return
-    patch_cache_control(response, public=True, no_cache=True, max_age=0)
+    if keys is None:
+        patch_cache_control(response, public=True, no_cache=True, max_age=0)
+        return
+    edge.declare(response, keys, until=freshness.valid_until())
 
 
-def finish_shared(request: HttpRequest, response: HttpResponse, *, keep: bool) -> HttpResponse:
+def finish_shared(
+    request: HttpRequest,
+    response: HttpResponse,
+    *,
+    keep: bool,
+    keys: Iterable[str] | None = None,
+) -> HttpResponse:
     """An anonymous reader's page: a strong ETag from its bytes, a 304 when the reader has
-    them, and kept for the next readers (``public.fastpath``)."""
+    them, and kept for the next readers (``public.fastpath``) and by the edge when it names
+    the ``keys`` of what it shows (``public.edge``; without them it is never kept)."""
     etag = strong_etag(response.content)
     if etag in fastpath.if_none_match(request):
         not_modified = HttpResponseNotModified()
         not_modified["ETag"] = etag
-        set_caching(not_modified, shared=True)
+        set_caching(not_modified, shared=True, keys=keys)
         return not_modified
     response["ETag"] = etag
-    set_caching(response, shared=True)
+    set_caching(response, shared=True, keys=keys)
     return fastpath.keep(response) if keep else response
 
 

@@ -1,10 +1,8 @@
 """Public pages for readers (namespace "public")."""
 
-from django.contrib.sitemaps.views import sitemap
 from django.urls import path
 
-from public import views
-from public.feeds import SITEMAPS, ApprovalsFeed
+from public import feeds, views
 
 app_name = "public"
 
@@ -17,6 +15,6 @@ urlpatterns = [
     path("editorial-policy/", views.policy, name="policy"),
     path("editorial-policy/v<int:version>/", views.policy_version, name="policy_version"),
     path("board/", views.board, name="board"),
-    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
-    path("feeds/approvals.atom", ApprovalsFeed(), name="feed"),
+    path("sitemap.xml", feeds.sitemap_xml, name="sitemap"),
+    path("feeds/approvals.atom", feeds.approvals_feed, name="feed"),
 ]

@@ -14,14 +14,14 @@ from django.views.decorators.http import require_POST, require_safe
 
 from answers import services as answer_services
 from answers.views import answer_response
-from articles import evidence
+from articles import events, evidence
 from articles.models import Article
 from articles.policy import has_desk_access
 from articles.selectors import PublicArticle
 from articles.states import ArticleState
 from articles.visibility import answers_gone
 from editorial.clientip import client_address
-from public import page, selectors, services
+from public import edge, page, selectors, services
 from public.forms import FollowUpForm
 from public.search import article_search
 
@@ -56,17 +56,25 @@ def render_article_page(
         status=status,
     )
     if form is None and status == 200 and not preview and request.method in ("GET", "HEAD"):
-        return _for_readers(request, response, canonical=set(request.GET) <= {"audience"})
+        return _for_readers(
+            request,
+            response,
+            canonical=set(request.GET) <= {"audience"},
+            keys=edge.article_page_keys(public_article.article.pk),
+        )
     page.set_caching(response, shared=False)
     return response
 
 
-def _for_readers(request: HttpRequest, response: HttpResponse, *, canonical: bool) -> HttpResponse:
-    """Cache headers for a public page; an anonymous reader's copy at a canonical URL is kept."""
+def _for_readers(
+    request: HttpRequest, response: HttpResponse, *, canonical: bool, keys: tuple[str, ...]
+) -> HttpResponse:
+    """Cache headers for a public page showing ``keys`` (``public.edge``); an anonymous
+    reader's copy at a canonical URL is kept."""
     if request.user.is_authenticated:
         page.set_caching(response, shared=False)
         return response
-    return page.finish_shared(request, response, keep=canonical)
+    return page.finish_shared(request, response, keep=canonical, keys=keys)
 
 
 def _from_this_site(request: HttpRequest) -> bool:
@@ -129,6 +137,9 @@ def _retracted(request: HttpRequest, article) -> HttpResponse:
         },
         status=410,
     )
+    if not request.user.is_authenticated:
+        # The edge keeps the notice until the article's key is purged.
+        edge.declare(response, [events.article_key(article.pk)], until=None)
     patch_cache_control(response, public=True, max_age=page.RETRACTION_MAX_AGE)
     return response
 
@@ -219,7 +230,7 @@ def home(request: HttpRequest) -> HttpResponse:
     canonical = not request.GET or (
         set(request.GET) == {"page"} and asked == str(page_obj.number) and page_obj.number > 1
     )
-    return _for_readers(request, response, canonical=canonical)
+    return _for_readers(request, response, canonical=canonical, keys=(edge.LISTING_HOME,))
 
 
 @require_safe
@@ -230,7 +241,7 @@ def search(request: HttpRequest) -> HttpResponse:
     response = render(
         request, "public/search.html", {"query": query, "results": results, "noindex": True}
     )
-    return _for_readers(request, response, canonical=set(request.GET) <= {"q"})
+    return _for_readers(request, response, canonical=set(request.GET) <= {"q"}, keys=(edge.SEARCH,))
 
 
 @require_safe
@@ -265,7 +276,7 @@ def _render_policy(request, shown, versions) -> HttpResponse:
             "evidence_scale": evidence.SCALE,
         },
     )
-    return _for_readers(request, response, canonical=not request.GET)
+    return _for_readers(request, response, canonical=not request.GET, keys=(events.POLICY,))
 
 
 @require_safe
@@ -273,4 +284,4 @@ def board(request: HttpRequest) -> HttpResponse:
     # A kept copy lapses when a credential it shows as current expires (freshness.valid_until).
     members = list(selectors.board_list_active())
     response = render(request, "public/board.html", {"members": members})
-    return _for_readers(request, response, canonical=not request.GET)
+    return _for_readers(request, response, canonical=not request.GET, keys=(events.BOARD,))

@@ -1,0 +1,243 @@
+"""Purging the edge by key: queued with the change, sent once it commits, retried until done.
+
+A change to what readers see invalidates page keys (``public.receivers``). When
+``CDN_PURGE_URLS`` names the edge's purge endpoints, the same transaction writes
+an ``EdgePurge`` row with those keys and enqueues its task on the database task
+queue (``django_tasks_db``): a rolled-back change purges nothing, and a
+committed one cannot lose its purge. The task worker (``manage.py
+outbox_worker``, which runs every task of the queue) sends it to every URL in
+``CDN_PURGE_URLS`` as ``PURGE`` with the keys in the ``xkey-purge`` header
+(``deploy/varnish.vcl``; docs/deploy.md shows the same for Fastly and
+Cloudflare).
+
+A purge that any endpoint refuses, or that cannot reach one, is sent again
+after a growing delay (``retry_delay``), to every endpoint (a purge is
+idempotent), for as long as it takes: the edge may still hold a page showing a
+retracted article. While one waits for a retry, ``/readyz`` says "degraded"
+and the metrics count it (``editorial_edge_purges_failing``).
+
+Each purge is sent twice, the second time ``REPEAT_AFTER`` seconds after the
+first: a reader's request that the origin answered just before the commit may
+reach the edge just after the first purge, and be kept there; the second purge
+removes it.
+"""
+
+from __future__ import annotations
+
+import datetime
+import logging
+import urllib.error
+import urllib.request
+from collections.abc import Iterable
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Count, Min, Q
+from django.utils import timezone
+from django_tasks import task
+
+from editorial import metrics
+from public.models import EdgePurge
+
+logger = logging.getLogger("editorial.edge")
+Status = EdgePurge.Status
+
+# The header the purge request carries its keys in (space-separated), as the VCL reads it.
+KEYS_HEADER = "xkey-purge"
+# Seconds an endpoint may take to answer a purge.
+TIMEOUT = 3.0
+# The first retry after this many seconds, doubling up to RETRY_MAX_SECONDS.
+RETRY_SECONDS = 1.0
+RETRY_MAX_SECONDS = 60.0
+# The second sending of every purge (see the module's docstring).
+REPEAT_AFTER = 2.0
+# A purge left "sending" this long lost its worker mid-way: it is sent again.
+STUCK_AFTER = datetime.timedelta(minutes=1)
+# /readyz says "degraded" when a purge has waited longer than this (seconds).
+MAX_WAIT = 30.0
+
+
+class PurgeRefused(Exception):
+    """An endpoint answered a purge with something other than 2xx."""
+
+
+def _enqueue(purge_id: int, *, run_after: datetime.datetime | None = None) -> None:
+    from django_tasks_db import DatabaseBackend
+
+    job = purge_edge.using(run_after=run_after) if run_after else purge_edge
+    if isinstance(purge_edge.get_backend(), DatabaseBackend):
+        job.enqueue(purge_id)  # the task row commits or rolls back with the change
+    else:
+        # A queue outside the database must not see the task before its row is committed.
+        transaction.on_commit(lambda: job.enqueue(purge_id))
+
+
+class _Pending:
+    """The purge row this transaction writes, so that its later changes add to the same row."""
+
+    def __init__(self, purge: EdgePurge, keys: set[str]):
+        self.purge, self.keys = purge, keys
+
+    def committed(self) -> None:
+        connection = transaction.get_connection()
+        if getattr(connection, "edge_purge_pending", None) is self:
+            connection.edge_purge_pending = None
+
+
+def purge_queue(*, keys: Iterable[str]) -> EdgePurge | None:
+    """Queue a purge of ``keys`` in the caller's transaction (none without CDN_PURGE_URLS)."""
+    keys = set(keys)
+    if not settings.CDN_PURGE_URLS or not keys:
+        return None
+    connection = transaction.get_connection()
+    pending = getattr(connection, "edge_purge_pending", None)
+    if pending is not None and any(
+        callback == pending.committed for _, callback, _ in connection.run_on_commit
+    ):
+        pending.keys |= keys
+        pending.purge.keys = " ".join(sorted(pending.keys))
+        EdgePurge.objects.filter(pk=pending.purge.pk).update(keys=pending.purge.keys)
+        return pending.purge
+    purge = EdgePurge.objects.create(keys=" ".join(sorted(keys)))
+    _enqueue(purge.pk)
+    pending = connection.edge_purge_pending = _Pending(purge, keys)
+    transaction.on_commit(pending.committed)
+    return purge
+
+
+def retry_delay(failures: int) -> float:
+    """Seconds before the next attempt after ``failures`` failed ones: doubling, capped."""
+    return min(RETRY_SECONDS * 2 ** max(0, failures - 1), RETRY_MAX_SECONDS)
+
+
+def send(url: str, keys: str) -> None:
+    """One ``PURGE`` of ``keys`` to the endpoint ``url``; raises unless it answers 2xx."""
+    request = urllib.request.Request(url, method="PURGE", headers={KEYS_HEADER: keys})
+    try:
+        with urllib.request.urlopen(request, timeout=TIMEOUT) as response:  # noqa: S310 - ours
+            status = response.status
+    except urllib.error.HTTPError as error:
+        status = error.code
+    if not 200 <= status < 300:
+        raise PurgeRefused(f"{url} answered {status}")
+
+
+def purge_send(*, purge_id: int) -> str:
+    """Send one queued purge to every endpoint: "sent", "repeat", "retry" or "skipped"."""
+    now = timezone.now()
+    claimed = EdgePurge.objects.filter(
+        Q(status=Status.QUEUED) | Q(status=Status.SENDING, next_attempt_at__lt=now - STUCK_AFTER),
+        pk=purge_id,
+    ).update(status=Status.SENDING, next_attempt_at=now)
+    if not claimed:
+        return "skipped"
+    purge = EdgePurge.objects.get(pk=purge_id)
+    errors = []
+    for url in settings.CDN_PURGE_URLS:
+        try:
+            send(url, purge.keys)
+        except (OSError, PurgeRefused) as error:  # refused, unreachable, timed out
+            errors.append(f"{url}: {type(error).__name__}: {error}")
+    if errors:
+        return _failed(purge, "; ".join(errors)[:2000])
+    metrics.EDGE_PURGES.labels(outcome="sent").inc()
+    sends = purge.sends + 1
+    if sends == 1 and REPEAT_AFTER > 0:
+        when = timezone.now() + datetime.timedelta(seconds=REPEAT_AFTER)
+        EdgePurge.objects.filter(pk=purge.pk).update(
+            status=Status.QUEUED,
+            sends=sends,
+            failures=0,
+            next_attempt_at=when,
+            sent_at=timezone.now(),
+        )
+        _enqueue(purge.pk, run_after=when)
+        return "repeat"
+    EdgePurge.objects.filter(pk=purge.pk).update(
+        status=Status.SENT, sends=sends, failures=0, next_attempt_at=None, sent_at=timezone.now()
+    )
+    return "sent"
+
+
+@transaction.atomic
+def _failed(purge: EdgePurge, text: str) -> str:
+    failures = purge.failures + 1
+    when = timezone.now() + datetime.timedelta(seconds=retry_delay(failures))
+    EdgePurge.objects.filter(pk=purge.pk).update(
+        status=Status.QUEUED, failures=failures, last_error=text, next_attempt_at=when
+    )
+    _enqueue(purge.pk, run_after=when)
+    metrics.EDGE_PURGES.labels(outcome="failed").inc()
+    logger.warning(
+        "Edge purge %s (%s) failed (attempt %s), retrying at %s: %s",
+        purge.pk,
+        purge.keys,
+        failures,
+        when.isoformat(),
+        text,
+        extra={"event": "edge_purge_failed", "purge_id": purge.pk, "failures": failures},
+    )
+    return "retry"
+
+
+@transaction.atomic
+def purges_requeue() -> int:
+    """Enqueue again every purge not yet sent (their tasks were lost, say); how many.
+
+    A second task for one purge is harmless: whichever runs first claims it.
+    """
+    ids = list(
+        EdgePurge.objects.exclude(status=Status.SENT).values_list("pk", flat=True).order_by("pk")
+    )
+    EdgePurge.objects.filter(pk__in=ids).update(status=Status.QUEUED)
+    for purge_id in ids:
+        _enqueue(purge_id)
+    return len(ids)
+
+
+@task()
+def purge_edge(purge_id: int) -> str:
+    return purge_send(purge_id=purge_id)
+
+
+def purges_summary() -> dict:
+    """What waits to be purged, how many failed at least once, the oldest's age (1 query)."""
+    now = timezone.now()
+    waiting = EdgePurge.objects.exclude(status=Status.SENT)
+    row = waiting.aggregate(
+        waiting=Count("pk", filter=Q(sends=0)),
+        failing=Count("pk", filter=Q(failures__gt=0)),
+        oldest=Min("created_at", filter=Q(sends=0)),
+    )
+    oldest = row["oldest"]
+    return {
+        "waiting": row["waiting"],
+        "failing": row["failing"],
+        "oldest_waiting_seconds": (now - oldest).total_seconds() if oldest else None,
+    }
+
+
+def edge_purge_check():
+    """The readiness report's line for the edge: ok while purges go out; degraded while one
+    fails or waits too long (the edge may be showing pages older than the database)."""
+    from editorial.health import DEGRADED, NOT_CONFIGURED, OK, CheckResult
+
+    if not settings.CDN_PURGE_URLS:
+        return CheckResult(NOT_CONFIGURED, "CDN_PURGE_URLS is empty: no edge is purged")
+    summary = purges_summary()
+    problems = []
+    if summary["failing"]:
+        last = (
+            EdgePurge.objects.exclude(status=Status.SENT)
+            .filter(failures__gt=0)
+            .order_by("-next_attempt_at")
+            .values_list("last_error", flat=True)
+            .first()
+        )
+        problems.append(f"{summary['failing']} failing, retried (last error: {last})")
+    if (summary["oldest_waiting_seconds"] or 0) > MAX_WAIT:
+        problems.append(f"the oldest has waited {summary['oldest_waiting_seconds']:.0f} s")
+    detail = f"{summary['waiting']} waiting, {summary['failing']} failing"
+    if problems:
+        detail += ": " + "; ".join(problems)
+    return CheckResult(DEGRADED if problems else OK, detail, summary)
