@@ -169,8 +169,8 @@ def main() -> None:
 
     from articles.management.commands.seed_demo import Command as SeedDemo
     from bench.data import load_articles
+    from screening.library import library_rescreen
     from screening.models import RetractionNotice
-    from screening.services import library_rescreen
 
     SeedDemo(stdout=io.StringIO()).handle()  # the benchmark prints JSON alone
     # Production runs without DEBUG; with it, Django keeps the text of every query.

@@ -7,8 +7,9 @@ from django.urls import reverse
 from articles import services as article_services
 from public import fastpath
 from screening import selectors
+from screening.library import library_rescreen
 from screening.models import RetractionFlag, ScreeningRun
-from screening.services import citation_justify, library_rescreen
+from screening.services import citation_justify
 from tests.factories import approved_article, verify_all_claims
 from tests.public.test_article_queries import APPROVED_COLD, WARM, prepare
 from tests.screening.conftest import cited_content, paper

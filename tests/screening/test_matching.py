@@ -4,8 +4,8 @@ import pytest
 
 from articles import services as article_services
 from articles.models import Reference
+from screening.library import library_rescreen
 from screening.models import RetractionNotice, ScreeningRun
-from screening.services import library_rescreen
 from tests.factories import reference_data
 from tests.screening.csv_support import record, write_csv
 

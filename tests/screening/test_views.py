@@ -4,8 +4,8 @@ import pytest
 from django.urls import reverse
 
 from articles.models import ClaimReview
+from screening.library import library_rescreen
 from screening.models import CitationJustification, ScreeningRun
-from screening.services import library_rescreen
 from tests.factories import declare_no_conflict, make_editor, under_review_article
 from tests.screening.conftest import cited_content, paper
 from tests.screening.csv_support import record, write_csv

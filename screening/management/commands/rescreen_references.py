@@ -6,7 +6,7 @@ import time
 
 from django.core.management.base import BaseCommand
 
-from screening.services import library_rescreen
+from screening.library import library_rescreen
 
 
 class Command(BaseCommand):
