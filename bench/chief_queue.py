@@ -222,7 +222,7 @@ def main() -> None:
     from django.test.utils import setup_test_environment
     from django.urls import reverse
 
-    from desk.selectors import chief_queue_get
+    from desk.chief_queue import chief_queue_get
 
     setup_test_environment()
     results: dict = {"database": connection.vendor, "where": where}

@@ -13,7 +13,7 @@ from articles.content import ArticleContent
 from articles.identifiers import normalise_doi, normalise_pmid
 from articles.models import Article, Claim, Reference
 from articles.selectors import claims_with_citations, content_from_claims, reference_to_data
-from desk import selectors
+from desk import reference_choices
 
 PICKER_LIMIT = 12
 
@@ -74,7 +74,7 @@ def content_with_shelf(*, article: Article, content: ArticleContent):
     added and a typed number finds it. Citing one may move it earlier, and the
     numbers everywhere follow (unresolved numbers come after all of them).
     """
-    shelf = selectors.article_reference_choices(article=article).shelf
+    shelf = reference_choices.article_reference_choices(article=article).shelf
     for reference in shelf:
         content, _ = content.with_reference(reference_to_data(reference))
     return content, shelf
@@ -163,7 +163,7 @@ def reference_search(
     query = query.strip()
     doi, pmid = normalise_doi(query), normalise_pmid(query)
     words = query.split()
-    choices = selectors.article_reference_choices(article=article, query=query, limit=limit)
+    choices = reference_choices.article_reference_choices(article=article, query=query, limit=limit)
 
     def wanted(reference: Reference) -> bool:
         return not query or _matches(reference, words, doi, pmid)

@@ -3,7 +3,8 @@
 from django import template
 
 from articles import policy
-from desk.selectors import Dashboard, chief_queue_counts
+from desk.chief_queue import chief_queue_counts
+from desk.dashboard import Dashboard
 
 register = template.Library()
 

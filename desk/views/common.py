@@ -9,7 +9,7 @@ from articles.models import Article
 from articles.reviewed import content_fingerprint
 from articles.selectors import content_from_claims
 from articles.states import ArticleState
-from desk import forms, selectors
+from desk import claim_rows, forms
 
 
 def get_article(pk: int) -> Article:
@@ -88,7 +88,7 @@ def detail_context(request, article: Article, **extra) -> dict:
     The claims are read once: the rows the screen shows also give the content (and its
     fingerprint) and the facts the workflow conditions ask about.
     """
-    rows = selectors.claim_list_for_desk(article=article)
+    rows = claim_rows.claim_list_for_desk(article=article)
     claims = [row.claim for row in rows]
     content = content_from_claims(article, claims)
     not_counted = rows[0].not_counted if rows else set()
@@ -120,7 +120,7 @@ def detail_context(request, article: Article, **extra) -> dict:
         "reviewed_hash": content_fingerprint(content),
         "transition_form": forms.TransitionForm(),
     }
-    context["not_counted"] = selectors.sign_offs_not_counted(
+    context["not_counted"] = claim_rows.sign_offs_not_counted(
         article=article, rows=rows, fingerprint=context["reviewed_hash"]
     )
     context["board_panel"] = board_panel(request, article, extra)

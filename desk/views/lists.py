@@ -11,7 +11,8 @@ from django.views.decorators.http import require_GET, require_POST
 
 from articles import policy
 from articles.states import ArticleState
-from desk import selectors
+from desk import chief_queue, selectors
+from desk.dashboard import dashboard_get
 from desk.errors import desk_view
 from desk.services import followups as followup_services
 from public.models import FollowUpQuestion
@@ -20,9 +21,7 @@ from public.models import FollowUpQuestion
 @require_GET
 @desk_view
 def dashboard(request):
-    return render(
-        request, "desk/dashboard.html", {"board": selectors.dashboard_get(user=request.user)}
-    )
+    return render(request, "desk/dashboard.html", {"board": dashboard_get(user=request.user)})
 
 
 @require_GET
@@ -30,10 +29,10 @@ def dashboard(request):
 def chief_list(request, anchor):
     if not policy.is_editor_in_chief(request.user):
         raise PermissionDenied("Only editors-in-chief have this queue.")
-    articles = selectors.chief_list_get(anchor=anchor)
+    articles = chief_queue.chief_list_get(anchor=anchor)
     if articles is None:
         raise Http404("There is no such list.")
-    label = {a: label for _name, a, label in selectors.CHIEF_LISTS}[anchor]
+    label = {a: label for _name, a, label in chief_queue.CHIEF_LISTS}[anchor]
     return render(
         request,
         "desk/chief_list.html",

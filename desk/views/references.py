@@ -12,7 +12,7 @@ from articles import policy, services
 from articles.models import Reference
 from articles.selectors import content_from_claims
 from articles.services.shelf import ImportStatus
-from desk import forms, selectors
+from desk import claim_rows, forms, reference_choices
 from desk.errors import DESK_ERRORS, add_form_errors, desk_view, error_status
 from desk.services import citing as citing_services
 from desk.views.common import get_article
@@ -28,7 +28,7 @@ def _cite_targets(content) -> list[tuple[str, str]]:
 
 def _claims(article):
     # The claims are read once: the rows shown also give the content and the cite targets.
-    rows = selectors.claim_list_for_desk(article=article)
+    rows = claim_rows.claim_list_for_desk(article=article)
     content = content_from_claims(article, [row.claim for row in rows])
     return rows, content, _cite_targets(content)
 
@@ -40,13 +40,13 @@ def _page(request, article, *, status=200, claims=None, **forms_shown):
     search = forms.ReferenceSearchForm(request.GET or None)
     query = search.cleaned_data["q"] if search.is_valid() else ""
     # The shelf as the citation picker offers it: what is put by and not cited yet.
-    choices = selectors.article_reference_choices(article=article)
+    choices = reference_choices.article_reference_choices(article=article)
     context = {
         "article": article,
         "search": search,
         "q": query,
         "targets": targets,
-        "results": list(selectors.reference_search(query=query)),
+        "results": list(reference_choices.reference_search(query=query)),
         "shelf": choices.shelf,
         "on_shelf": {r.pk for r in choices.shelf},
         "cite_form": forms.CiteForm(initial={"expected_version": version}, targets=targets),

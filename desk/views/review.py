@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from articles import policy, services
 from articles.models import Article, Claim
-from desk import forms, rounds, selectors
+from desk import claim_rows, forms, rounds
 from desk.errors import DESK_ERRORS, add_form_errors, desk_view, error_status
 from desk.views.common import detail_context, get_article, is_async
 
@@ -92,7 +92,7 @@ def claim_review(request, pk, uid):
                     reverse("desk:review", kwargs={"pk": article.pk}) + f"#claim-{claim.uid}"
                 )
             form, status = forms.ClaimReviewForm(), 200
-    rows = selectors.claim_list_for_desk(article=article)
+    rows = claim_rows.claim_list_for_desk(article=article)
     context = thread_context(request, article, rows, with_round=True, only_uid=str(claim.uid))
     row = next(r for r in rows if r.claim.pk == claim.pk)
     context.update(

@@ -21,7 +21,9 @@ from articles.errors import WorkflowConflict
 from articles.permissions import EDITORS_IN_CHIEF
 from board.models import ReviewAssignment
 from board.services import assignment_create, assignment_due_change, assignment_withdraw
-from desk.selectors import article_list_assigned_to, chief_queue_get, dashboard_get
+from desk.chief_queue import chief_queue_get
+from desk.dashboard import dashboard_get
+from desk.selectors import article_list_assigned_to
 from notifications.models import Notification
 from tests.board.conftest import credential
 from tests.factories import (

@@ -14,13 +14,8 @@ from articles import services
 from articles.permissions import EDITORS_IN_CHIEF
 from board.models import ReviewAssignment
 from board.services import assignment_create
-from desk.selectors import (
-    CHIEF_ROWS,
-    chief_list_get,
-    chief_queue_counts,
-    chief_queue_get,
-    dashboard_get,
-)
+from desk.chief_queue import CHIEF_ROWS, chief_list_get, chief_queue_counts, chief_queue_get
+from desk.dashboard import dashboard_get
 from tests.factories import (
     UserFactory,
     approved_article,

@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from articles import services
 from articles.models import ArticleReference, Reference
 from articles.permissions import EDITORS_IN_CHIEF
-from desk import selectors
+from desk import reference_choices
 from tests.bibliography.test_reader_properties import format_like
 from tests.factories import UserFactory, draft_article, reference_data, under_review_article
 
@@ -274,7 +274,7 @@ def test_reference_choices_cited_then_shelf_then_library(editor, django_assert_n
     services.article_shelve_references(article=article, references=[shelved, cited[0]], by=editor)
     services.reference_get_or_create(data=reference_data(8, title="Library work"), by=editor)
     with django_assert_num_queries(3):  # citations, shelf, library search
-        choices = selectors.article_reference_choices(article=article, query="work")
+        choices = reference_choices.article_reference_choices(article=article, query="work")
     assert [r.title for r in choices.cited] == ["Guideline number 1", "Guideline number 2"]
     assert [r.title for r in choices.shelf] == ["Shelved work"]  # cited ones offered once
     assert [r.title for r in choices.library] == ["Library work"]  # the shelf's not repeated
@@ -285,7 +285,7 @@ def test_reference_choices_cited_then_shelf_then_library(editor, django_assert_n
         "Library work",
     ]
     with django_assert_num_queries(2):
-        assert selectors.article_reference_choices(article=article).library == []
+        assert reference_choices.article_reference_choices(article=article).library == []
 
 
 def test_reference_choices_offer_a_shelved_reference_changed_since_as_its_new_version(
@@ -297,7 +297,7 @@ def test_reference_choices_offer_a_shelved_reference_changed_since_as_its_new_ve
     services.article_shelve_references(article=draft, references=[frozen], by=editor)
     successor = services.reference_update(reference=frozen, by=editor, changes={"doi": "10.7/new"})
     assert successor.pk != frozen.pk
-    assert selectors.article_reference_choices(article=draft).shelf == [successor]
+    assert reference_choices.article_reference_choices(article=draft).shelf == [successor]
 
 
 # -- Whatever is pasted, never a 500 -----------------------------------------------------------
