@@ -21,6 +21,7 @@ from django.db.models import F, Q, QuerySet
 
 from answers import text
 from answers.models import ClaimEntry, EmergencyTerm, IndexWord
+from articles.models import Article
 from articles.states import ArticleState
 from public.models import SiteText
 
@@ -203,4 +204,20 @@ def answer_get(*, question: str, audience: str) -> Answer:
         urgent=urgent,
         urgent_notice=urgent_notice if urgent else [],
         disclaimer=disclaimer,
+    )
+
+
+def followup_get_asked(*, pk: int):
+    """A stored question with its article and the question readers are shown of it, or None
+    when the article is no longer shown to readers (1 query)."""
+    from django.db.models.fields.json import KeyTextTransform
+
+    from articles.visibility import visible_q
+    from public.models import FollowUpQuestion
+
+    return (
+        FollowUpQuestion.objects.filter(pk=pk, article__in=Article.objects.filter(visible_q()))
+        .select_related("article")
+        .annotate(shown_title=KeyTextTransform("title", "article__published_version__content"))
+        .first()
     )

@@ -18,7 +18,7 @@ STOPWORDS = frozenset(
     """
     a about above after again all also am an and any are as at be been before being below
     between both but by can could did do does doing done during each either etc ever every
-    few for from further get gets had has have having he her here hers him his how i if in
+    few for from further get gets had has have having he her here hers him his how i if in many
     into is it its itself just let me might more most much must my myself no nor not now of
     off on once one only or other our ours out over own per please same she should so some
     such than that the their them then there these they this those through to too under

@@ -6,4 +6,7 @@ from answers import views
 
 app_name = "answers"
 
-urlpatterns = [path("", views.answer_page, name="page")]
+urlpatterns = [
+    path("", views.answer_page, name="page"),
+    path("asked/<str:token>/", views.asked, name="asked"),
+]

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.core import signing
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_safe
 
 from answers.receivers import EMERGENCY_LIST
@@ -12,6 +13,10 @@ from articles import events
 from public import edge, page
 
 MAX_QUESTION = 1000
+# A reader comes back to the answer of the question they sent by a signed address, so
+# nobody can read another reader's question by guessing its number; it lapses in a day.
+ASKED_SALT = "answers.asked"
+ASKED_MAX_AGE = 24 * 60 * 60
 # What an answer shows: the index (changed with every listing of articles, edge.SEARCH),
 # the urgent-care notice and the disclaimer (site texts), and the emergency list.
 ANSWER_PAGE_KEYS = (edge.SEARCH, events.SITE_TEXT, EMERGENCY_LIST)
@@ -54,3 +59,28 @@ def answer_page(request: HttpRequest) -> HttpResponse:
     return page.finish_shared(
         request, response, keep=set(request.GET) <= {"q", "audience"}, keys=ANSWER_PAGE_KEYS
     )
+
+
+def asked_redirect(followup) -> HttpResponse:
+    """After a reader sends a question: to its answer, at an address only they were given."""
+    return redirect("answers:asked", token=signing.dumps(followup.pk, salt=ASKED_SALT))
+
+
+@require_safe
+def asked(request: HttpRequest, token: str) -> HttpResponse:
+    """The answer to a question a reader sent from an article page (it is in the editors' inbox)."""
+    from answers.selectors import followup_get_asked
+
+    try:
+        pk = signing.loads(token, salt=ASKED_SALT, max_age=ASKED_MAX_AGE)
+    except signing.BadSignature as exc:
+        raise Http404("This answer is no longer available; ask your question again.") from exc
+    followup = followup_get_asked(pk=pk)
+    if followup is None:
+        raise Http404("This answer is no longer available; ask your question again.")
+    answer = answer_get(question=followup.question, audience=followup.audience or "professional")
+    response = answer_response(
+        request, answer=answer, article=followup.article, title=followup.shown_title, stored=True
+    )
+    page.set_caching(response, shared=False)  # one reader's question: never kept or shared
+    return response

@@ -13,7 +13,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST, require_safe
 
 from answers import services as answer_services
-from answers.views import answer_response
+from answers.views import asked_redirect
 from articles import events, evidence
 from articles.models import Article
 from articles.policy import has_desk_access
@@ -171,7 +171,7 @@ def article_follow_up(request: HttpRequest, slug: str) -> HttpResponse:
     try:
         services.followup_rate_limit_take(client=client)
         # Stored for the editors as before, and answered at once from reviewed claims only.
-        _followup, answer = answer_services.followup_ask(
+        followup, _answer = answer_services.followup_ask(
             article=article,
             question=form.cleaned_data["question"],
             client=client,
@@ -187,11 +187,7 @@ def article_follow_up(request: HttpRequest, slug: str) -> HttpResponse:
     except ValidationError as exc:
         form.add_error("question", exc.message_dict.get("question", exc.messages))
         return render_article_page(request, public_article, preview=False, form=form, status=400)
-    response = answer_response(
-        request, answer=answer, article=article, title=public_article.content.title, stored=True
-    )
-    page.set_caching(response, shared=False)
-    return response
+    return asked_redirect(followup)
 
 
 @require_safe

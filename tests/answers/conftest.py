@@ -6,7 +6,10 @@ from tests.factories import approved_article, make_policy
 H, P, B = ClaimKind.HEADING, ClaimKind.PARAGRAPH, ClaimKind.BULLET
 
 LABEL = ReferenceData(
-    kind=ReferenceKind.DRUG_LABEL, title="Paracetamol tablets: product label", source="EMC", year=2022
+    kind=ReferenceKind.DRUG_LABEL,
+    title="Paracetamol tablets: product label",
+    source="EMC",
+    year=2022,
 )
 NHS = ReferenceData(
     kind=ReferenceKind.GUIDELINE, title="Paracetamol for adults", source="NHS", year=2023

@@ -8,7 +8,7 @@ import pytest
 from answers.models import ClaimEntry, IndexWord
 from answers.selectors import answer_get
 from answers.services import claim_index_rebuild
-from articles import services
+from articles import events, services
 from articles.selectors import article_get_content
 from tests.answers.conftest import PARACETAMOL
 from tests.factories import (
@@ -67,19 +67,20 @@ def test_a_revision_in_progress_is_never_used(paracetamol, django_capture_on_com
             content=dataclasses.replace(current, claims=tuple(claims)),
         )
         services.article_submit(article=paracetamol, by=editor, summary="Shorter interval.")
-    answer = answer_get(question="How long between zebra doses?", audience="professional")
+    answer = answer_get(question="How many hours between zebra doses?", audience="professional")
     texts = [m.entry.text for m in answer.shown]
     assert "Leave 1 hour between zebra doses." not in texts
     assert "Leave at least 4 hours between doses." in texts
     assert not ClaimEntry.objects.filter(text__contains="zebra").exists()
 
 
-def test_retraction_removes_the_article_from_answers(paracetamol, django_capture_on_commit_callbacks):
-    question = "How long between doses of paracetamol?"
+def test_retraction_removes_the_article_from_answers(paracetamol):
+    question = "How many hours between doses of paracetamol?"
     assert answer_get(question=question, audience="professional").answered
-    with django_capture_on_commit_callbacks(execute=True):
-        services.article_retract(article=paracetamol, by=make_admin("admin"), comment="Wrong.")
+    services.article_retract(article=paracetamol, by=make_admin("admin"), comment="Wrong.")
     assert not answer_get(question=question, audience="professional").answered
+    # Once the retraction commits (articles.events delivers its keys), the entries go.
+    events.committed.send(sender=None, keys=frozenset({events.article_key(paracetamol.pk)}))
     assert not ClaimEntry.objects.exists()
 
 
