@@ -1,38 +1,46 @@
-"""Every API error as JSON: a machine-readable code, a message and the fields at fault.
+"""Every API error as RFC 9457 problem details (``application/problem+json``).
 
-    {"error": {"code": "invalid_article", "message": "...",
-               "fields": [{"path": "$.claims[3].citations[0]", "message": "..."}]}}
+    {"type": "https://…/api/problems/#edit_conflict", "title": "Edit conflict",
+     "status": 409, "detail": "Someone saved …", "code": "edit_conflict",
+     "current_version": 4, "changes": ["…"]}
 
-Domain errors raised by the services keep their meaning here: not allowed is
-403, a wrong state or a stale edit is 409, bad input is 400.
+``code`` is the machine code of the problem type (``type`` names the same, as a
+URI documented at ``/api/problems/``); ``detail`` is what to tell the user about
+this occurrence. Extension members carry what a client acts on: ``fields`` (the
+values at fault, by JSON path) for bad input, ``reasons`` for a step the
+article is not ready for, ``current_version`` and ``changes`` for an edit
+conflict. The refusals of the rules (``articles.errors``) are answered with the
+status of their kind; DRF's own errors (authentication, throttling, parsing)
+with theirs. Nothing here reads an error's text: each error carries its parts.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from http import HTTPStatus
 from typing import Any
 
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
-from django_fsm import ConcurrentTransition, TransitionNotAllowed
+from django.urls import reverse
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import set_rollback
 
-from articles.content import ContentParseError
-from articles.errors import ConditionsNotMet, ContentLocked, EditConflict, WorkflowConflict
+from articles.errors import (
+    STATUS_OF_KIND,
+    EditorialError,
+    InvalidInput,
+    as_editorial_error,
+    every_error_class,
+)
+
+PROBLEM_JSON = "application/problem+json"
 
 
 class PayloadTooLarge(exceptions.APIException):
     status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
     default_detail = "The request body is too large."
     default_code = "payload_too_large"
-
-
-class Gone(exceptions.APIException):
-    status_code = status.HTTP_410_GONE
-    default_detail = "This article was retracted and is no longer published."
-    default_code = "retracted"
 
 
 class PreconditionRequired(exceptions.APIException):
@@ -57,11 +65,80 @@ DRF_CODES = {
     exceptions.ValidationError: "invalid",
 }
 
+# The problem a request meets while the database is unreachable (``editorial.errors``).
+UNAVAILABLE_CODE = "unavailable"
 
-def error_body(code: str, message: str, **extra: Any) -> dict:
-    body = {"code": code, "message": message, "fields": extra.pop("fields", [])}
-    body.update({k: v for k, v in extra.items() if v is not None})
-    return {"error": body}
+
+@dataclass(frozen=True)
+class ProblemType:
+    """One kind of problem the API answers with, as ``/api/problems/`` documents it."""
+
+    code: str
+    title: str
+    status: int
+    description: str
+
+
+def _problem_types() -> dict[str, ProblemType]:
+    types: dict[str, ProblemType] = {}
+    for cls in every_error_class():
+        description = (cls.__doc__ or "").strip().split("\n\n")[0].replace("\n", " ")
+        types[cls.code] = ProblemType(cls.code, cls.title, STATUS_OF_KIND[cls.kind], description)
+    transport = [
+        (exceptions.ParseError, "The request body is not JSON (or not UTF-8 text)."),
+        (exceptions.AuthenticationFailed, "The API token is not valid, or was revoked."),
+        (exceptions.NotAuthenticated, "This operation needs an API token."),
+        (exceptions.MethodNotAllowed, "The operation does not take this HTTP method."),
+        (exceptions.NotAcceptable, "The API answers JSON only."),
+        (exceptions.UnsupportedMediaType, "Send the request body as application/json."),
+        (exceptions.Throttled, "Too many requests: wait for the seconds in Retry-After."),
+        (PayloadTooLarge, "The request body is larger than the API accepts."),
+        (PreconditionRequired, "Send the draft's ETag in If-Match: the version the edit is on."),
+    ]
+    for cls, description in transport:
+        code = DRF_CODES.get(cls, cls.default_code)
+        types[code] = ProblemType(code, _phrase(cls.status_code), cls.status_code, description)
+    types[UNAVAILABLE_CODE] = ProblemType(
+        UNAVAILABLE_CODE,
+        _phrase(503),
+        503,
+        "The service is briefly unavailable; nothing was changed. Try again after Retry-After.",
+    )
+    return types
+
+
+def _phrase(status_code: int) -> str:
+    return HTTPStatus(status_code).phrase
+
+
+PROBLEM_TYPES = _problem_types()
+
+
+def problem_type_uri(request, code: str) -> str:
+    """The URI naming the problem type ``code``: its entry on the API's problem types page."""
+    path = f"{reverse('api:problems')}#{code}"
+    return request.build_absolute_uri(path) if request is not None else path
+
+
+def problem(request, *, status_code: int, code: str, detail: str, **members: Any) -> dict[str, Any]:
+    """The problem details object: the RFC 9457 members, ``code`` and any extension members."""
+    known = PROBLEM_TYPES.get(code)
+    body = {
+        "type": problem_type_uri(request, code) if known else "about:blank",
+        "title": known.title if known else _phrase(status_code),
+        "status": status_code,
+        "detail": detail,
+        "code": code,
+    }
+    body.update({name: value for name, value in members.items() if value is not None})
+    return body
+
+
+def problem_response(
+    request, *, status_code: int, code: str, detail: str, headers=None, **members: Any
+) -> Response:
+    body = problem(request, status_code=status_code, code=code, detail=detail, **members)
+    return Response(body, status=status_code, headers=headers, content_type=PROBLEM_JSON)
 
 
 def json_path(parts: list[str | int]) -> str:
@@ -91,54 +168,35 @@ def flatten_detail(detail: Any, parts: list[str | int] | None = None) -> list[di
     return [{"path": json_path(parts), "message": str(detail)}]
 
 
-def _django_validation_fields(error: DjangoValidationError) -> list[dict]:
-    if hasattr(error, "error_dict"):
-        return [
-            {"path": json_path([] if key == "__all__" else [key]), "message": message}
-            for key, messages in error.message_dict.items()
-            for message in messages
+def refusal_members(refusal: EditorialError) -> dict[str, Any]:
+    """The extension members of a refusal: its faults by JSON path, and its own details."""
+    members = dict(refusal.details)
+    if isinstance(refusal, InvalidInput):
+        members["fields"] = [
+            {
+                "path": fault.path or json_path([fault.field] if fault.field else []),
+                "message": fault.message + (f" (line {fault.line})" if fault.line else ""),
+            }
+            for fault in refusal.faults
         ]
-    return [{"path": "$", "message": message} for message in error.messages]
-
-
-def _domain_error(exc: Exception) -> tuple[int, dict] | None:
-    """Status and body for the errors the services and parsers raise, else None."""
-    if isinstance(exc, ContentParseError):
-        fields = [
-            {"path": e.path or "$", "message": e.message + (f" (line {e.line})" if e.line else "")}
-            for e in exc.errors
-        ]
-        return 400, error_body(
-            "invalid_article", "The article document is not valid.", fields=fields
-        )
-    if isinstance(exc, DjangoValidationError):
-        fields = _django_validation_fields(exc)
-        message = "; ".join(f["message"] for f in fields) or "Invalid input."
-        return 400, error_body("invalid", message, fields=fields)
-    if isinstance(exc, DjangoPermissionDenied):
-        return 403, error_body("permission_denied", str(exc) or "You may not do this.")
-    if isinstance(exc, Http404):
-        return 404, error_body("not_found", "Not found.")
-    if isinstance(exc, ConditionsNotMet):
-        return 409, error_body("conditions_not_met", str(exc), reasons=list(exc.reasons))
-    if isinstance(exc, EditConflict):
-        return 409, error_body("edit_conflict", str(exc), current_version=exc.current_version)
-    if isinstance(exc, ContentLocked):
-        return 409, error_body("content_locked", str(exc))
-    if isinstance(exc, WorkflowConflict | ConcurrentTransition):
-        return 409, error_body("workflow_conflict", str(exc) or "The article changed meanwhile.")
-    if isinstance(exc, TransitionNotAllowed):
-        return 409, error_body("transition_not_allowed", str(exc))
-    return None
+    return members
 
 
 def exception_handler(exc: Exception, context: dict) -> Response | None:
-    """DRF exception handler: JSON errors for every failure the API expects."""
-    domain = _domain_error(exc)
-    if domain is not None:
-        status_code, body = domain
+    """DRF exception handler: problem details for every failure the API expects."""
+    request = context.get("request")
+    refusal = as_editorial_error(exc)
+    if refusal is not None:
         set_rollback()
-        return Response(body, status=status_code)
+        return problem_response(
+            request,
+            status_code=STATUS_OF_KIND[refusal.kind],
+            code=refusal.code,
+            detail=refusal.message,
+            **refusal_members(refusal),
+        )
+    if isinstance(exc, Http404):
+        exc = exceptions.NotFound()
     if not isinstance(exc, exceptions.APIException):
         return None  # a bug: let it surface as a server error rather than hide it
     headers = {}
@@ -148,10 +206,16 @@ def exception_handler(exc: Exception, context: dict) -> Response | None:
         headers["WWW-Authenticate"] = exc.auth_header
     code = next((c for cls, c in DRF_CODES.items() if type(exc) is cls), None)
     code = code or (exc.default_code if isinstance(exc.default_code, str) else "error")
-    if isinstance(exc, exceptions.ValidationError):
-        fields = flatten_detail(exc.detail)
-        body = error_body(code, "The request is not valid.", fields=fields)
-    else:
-        body = error_body(code, str(exc.detail))
     set_rollback()
-    return Response(body, status=exc.status_code, headers=headers)
+    if isinstance(exc, exceptions.ValidationError):
+        return problem_response(
+            request,
+            status_code=exc.status_code,
+            code=code,
+            detail="The request is not valid.",
+            headers=headers,
+            fields=flatten_detail(exc.detail),
+        )
+    return problem_response(
+        request, status_code=exc.status_code, code=code, detail=str(exc.detail), headers=headers
+    )

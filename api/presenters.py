@@ -16,7 +16,7 @@ from django.urls import reverse
 from articles.content import ArticleContent, ClaimData
 from articles.interchange import render_json
 from articles.models import Article, ArticleVersion
-from articles.selectors import PublicArticle
+from articles.selectors import ReaderArticle
 
 
 @dataclass(frozen=True)
@@ -64,7 +64,7 @@ def public_summary(request, article: Article) -> PublicItem:
     )
 
 
-def public_detail(request, public: PublicArticle) -> PublicItem:
+def public_detail(request, public: ReaderArticle) -> PublicItem:
     article, content = public.article, public.content
     updated_at = public.version.approved_at if public.version is not None else None
     return PublicItem(
@@ -111,7 +111,7 @@ def numbered_references(content: ArticleContent) -> tuple[SimpleNamespace, ...]:
     )
 
 
-def public_etag(public: PublicArticle) -> str:
+def public_etag(public: ReaderArticle) -> str:
     """Names exactly what the detail shows: an approved snapshot never changes."""
     article = public.article
     if public.version is not None:

@@ -3,7 +3,8 @@
 The request body of drafts is the interchange format's own JSON Schema, turned
 into OpenAPI 3.0 components, so the documented body and the parser never differ.
 Each operation lists the errors it can answer with (``error_statuses`` on the
-view), all in the one error shape, so clients and schema checks know them all.
+view), all as RFC 9457 problem details (``application/problem+json``, the
+``Problem`` component), so clients and schema checks know them all.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from typing import Any
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.utils import OpenApiResponse
 
+from api.errors import PROBLEM_JSON
 from articles.interchange.jsonformat import schema as article_json_schema
 
 COMPONENT = "ArticleDocument"
@@ -95,10 +97,13 @@ class ApiAutoSchema(AutoSchema):
         return set(declared) | COMMON_ERROR_STATUSES
 
     def _get_response_bodies(self, direction="response"):
-        from api.serializers import ErrorSerializer
+        from api.serializers import ProblemSerializer
 
         responses = super()._get_response_bodies(direction)
         for code in sorted(self._error_statuses()):
-            response = OpenApiResponse(ErrorSerializer, description=HTTPStatus(code).phrase)
-            responses.setdefault(str(code), self._get_response_for_code(response, str(code)))
+            response = OpenApiResponse(ProblemSerializer, description=HTTPStatus(code).phrase)
+            responses.setdefault(
+                str(code),
+                self._get_response_for_code(response, str(code), media_types=[PROBLEM_JSON]),
+            )
         return responses

@@ -5,14 +5,13 @@ from __future__ import annotations
 import datetime
 
 from django.contrib.auth import get_user_model
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.db.models.functions import Coalesce
 
 from api.models import ApiToken
 from api.services import hash_key
 from articles.models import Article
-from articles.states import ArticleState
-from articles.visibility import visible_q
+from articles.visibility import gone_q, visible_q
 
 MAX_ID = 2**63 - 1
 
@@ -54,13 +53,11 @@ def article_list_public(*, updated_since: datetime.datetime | None = None) -> Qu
 
 
 def article_get_public_by_slug(*, slug: str) -> Article | None:
-    """The article with this slug if it was ever public or is retracted, with its review record.
-
-    Visibility itself is decided by ``article_get_public_content``; drafts are
-    left out here so their existence is not revealed.
-    """
+    """The article with this slug if readers see it or its address answers "gone", with its
+    review record (``articles.visibility``; drafts are left out so their existence is not
+    revealed)."""
     return _with_review_record(
-        Article.objects.filter(slug=slug).filter(visible_q() | Q(state=ArticleState.RETRACTED))
+        Article.objects.filter(slug=slug).filter(visible_q() | gone_q())
     ).first()
 
 

@@ -17,29 +17,42 @@ from articles.states import ArticleState
 PUBLIC_STATUSES = ["approved", ArticleState.SUBMITTED.value, ArticleState.UNDER_REVIEW.value]
 
 
-class ErrorFieldSerializer(serializers.Serializer):
+class ProblemFieldSerializer(serializers.Serializer):
     path = serializers.CharField(
         help_text='JSON path of the value at fault, e.g. "$.claims[3].text"'
     )
     message = serializers.CharField()
 
 
-class ErrorDetailSerializer(serializers.Serializer):
-    code = serializers.CharField(help_text="Machine-readable, e.g. invalid_article, edit_conflict")
-    message = serializers.CharField()
-    fields = ErrorFieldSerializer(many=True)
+class ProblemSerializer(serializers.Serializer):
+    """RFC 9457 problem details, with the problem's machine code and extension members."""
+
+    type = serializers.CharField(
+        help_text="URI of the problem type, documented at /api/problems/ (about:blank for "
+        "plain HTTP errors)"
+    )
+    title = serializers.CharField(help_text="Short summary of the problem type")
+    status = serializers.IntegerField(help_text="The HTTP status code")
+    detail = serializers.CharField(help_text="What went wrong this time, for the user")
+    code = serializers.CharField(
+        help_text="Machine-readable problem type, e.g. invalid_article, edit_conflict, retracted"
+    )
+    fields = ProblemFieldSerializer(
+        many=True, required=False, help_text="The values at fault (codes invalid, invalid_article)."
+    )
     reasons = serializers.ListField(
         child=serializers.CharField(),
         required=False,
-        help_text="Why a transition is refused (code conditions_not_met).",
+        help_text="Why a step is refused, one sentence each (code conditions_not_met).",
     )
     current_version = serializers.IntegerField(
         required=False, help_text="The draft's content version now (code edit_conflict)."
     )
-
-
-class ErrorSerializer(serializers.Serializer):
-    error = ErrorDetailSerializer()
+    changes = serializers.ListField(
+        child=serializers.CharField(),
+        required=False,
+        help_text="What changed since the edit started, when known (code edit_conflict).",
+    )
 
 
 class PersonSerializer(serializers.Serializer):

@@ -20,6 +20,7 @@ urlpatterns = [
     path("drafts/<str:pk>/submit/", views.DraftSubmitView.as_view(), name="draft-submit"),
     path("answers/", AnswerView.as_view(), name="answers"),
     path("schema/", views.SchemaView.as_view(), name="schema"),
+    path("problems/", views.ProblemTypesView.as_view(), name="problems"),
     path(
         "docs/",
         # Redoc (a third-party bundle served from our static files) injects its styles,

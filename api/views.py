@@ -7,6 +7,8 @@ approve) are deliberately absent: they happen at the desk, by people.
 
 from __future__ import annotations
 
+from dataclasses import asdict
+
 from django.utils.cache import get_conditional_response
 from drf_spectacular.renderers import OpenApiJsonRenderer2, OpenApiYamlRenderer
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
@@ -21,7 +23,7 @@ from rest_framework.views import APIView
 
 from api import presenters, selectors
 from api.documents import read_document
-from api.errors import Gone, PreconditionRequired
+from api.errors import PROBLEM_TYPES, PreconditionRequired, problem_type_uri
 from api.parsers import ArticleDocumentParser
 from api.permissions import IsEditor
 from api.schema import ARTICLE_DOCUMENT
@@ -32,9 +34,8 @@ from api.serializers import (
     SubmitRequestSerializer,
 )
 from articles import services, steps
-from articles.errors import EditConflict
-from articles.selectors import article_get_content, article_get_public_content
-from articles.visibility import answers_gone
+from articles.errors import ArticleNotShown, EditConflict
+from articles.selectors import article_get_content, article_get_for_reader
 
 
 class ArticlePagination(PageNumberPagination):
@@ -94,11 +95,10 @@ class ArticleDetailView(APIView):
     )
     def get(self, request, slug: str):
         article = selectors.article_get_public_by_slug(slug=slug)
-        if article is not None and answers_gone(article):
-            raise Gone()
-        public = article_get_public_content(article=article) if article is not None else None
-        if public is None:
-            raise NotFound("No published article has this address.")
+        if article is None:
+            raise ArticleNotShown()
+        # A retracted article's address is gone (410); articles.visibility decides.
+        public = article_get_for_reader(article=article)
         etag = presenters.public_etag(public)
         not_modified = get_conditional_response(request, etag=etag)
         if not_modified is not None:
@@ -238,6 +238,20 @@ def editable_article(pk: str):
     if article is None:
         raise NotFound("No article has this id.")
     return article
+
+
+@extend_schema(exclude=True)
+class ProblemTypesView(APIView):
+    """Every problem type the API answers with: what each error's ``type`` URI names."""
+
+    permission_classes = [AllowAny]
+
+    def get(self, request):
+        types = [
+            {"type": problem_type_uri(request, kind.code), **asdict(kind)}
+            for kind in sorted(PROBLEM_TYPES.values(), key=lambda kind: (kind.status, kind.code))
+        ]
+        return Response({"problems": types})
 
 
 @extend_schema(exclude=True)

@@ -23,7 +23,7 @@ from simple_history.models import DeletedObject
 from simple_history.template_utils import HistoricalRecordContextHelper
 
 from articles import policy, services, steps
-from articles.errors import WorkflowConflict
+from articles.errors import WorkflowConflict, as_editorial_error
 from articles.models import (
     Article,
     ArticleApproval,
@@ -47,9 +47,8 @@ ADMIN_ERRORS = (PermissionDenied, *RULE_ERRORS)
 
 
 def error_text(error: Exception) -> str:
-    if isinstance(error, ValidationError):
-        return "; ".join(error.messages)
-    return str(error) or "Not allowed."
+    """The admin's message for a refusal: its one-line message (``articles.errors``)."""
+    return as_editorial_error(error).message
 
 
 class HistoryAdmin(SimpleHistoryAdmin):

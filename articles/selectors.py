@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from functools import cached_property
 
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
@@ -15,10 +15,11 @@ from articles.content import (
     ReferenceData,
     ReferenceKind,
 )
+from articles.errors import ArticleGone, ArticleNotShown
 from articles.interchange.jsonformat import content_from_document
 from articles.models import Article, ArticleVersion, Citation, Claim, EditorialPolicy, Reference
 from articles.permissions import IMPORTER_USERNAME
-from articles.visibility import Shown, shown_for
+from articles.visibility import Shown, shown_at_address
 
 
 def claims_with_citations(article: Article) -> QuerySet[Claim]:
@@ -109,34 +110,54 @@ def policy_get_in_force(*, on=None) -> EditorialPolicy | None:
     return EditorialPolicy.objects.filter(effective_date__lte=day).order_by("-version").first()
 
 
-@dataclass(frozen=True)
-class PublicArticle:
-    """What a reader is shown of an article, and whether the board approved it."""
+class ReaderArticle:
+    """What a visitor is shown of an article, as ``articles.visibility`` decides: the approved
+    snapshot, or the working content (a pending submission, or a desk preview).
 
-    article: Article
-    content: ArticleContent
-    version: ArticleVersion | None  # the approved version shown, if any
+    The content is read only when first used, so a page whose text is stored or
+    kept never loads the claims at all.
+    """
+
+    def __init__(self, *, article: Article, shown: Shown):
+        self.article, self.shown = article, shown
+        # The approved version shown, if any.
+        self.version: ArticleVersion | None = (
+            article.published_version if shown == Shown.APPROVED else None
+        )
+
+    @cached_property
+    def content(self) -> ArticleContent:
+        if self.version is None:
+            return article_get_content(article=self.article)
+        return content_from_document(self.version.content)
 
     @property
     def is_approved(self) -> bool:
         return self.version is not None
 
+    @property
+    def is_preview(self) -> bool:
+        return self.shown == Shown.PREVIEW
 
-def article_get_public_content(*, article: Article) -> PublicArticle | None:
-    """The content readers may see (``articles.visibility``): the approved snapshot, else the
-    pending submission while the site shows those, else None.
 
-    Once a version is approved, readers see exactly that snapshot while any
-    later revision is in progress.
+def article_get_for_reader(
+    *, article: Article, desk: bool = False, preview: bool = False
+) -> ReaderArticle:
+    """What this visitor is shown of the article (``articles.visibility.shown_at_address``).
+
+    Raises ``ArticleGone`` for a retracted article readers were shown (410, with its
+    notice) and ``ArticleNotShown`` when there is nothing to show (404). Once a
+    version is approved, readers see exactly that snapshot while any later
+    revision is in progress.
     """
-    shown = shown_for(article)
-    if shown == Shown.APPROVED:
-        version = article.published_version
-        return PublicArticle(
-            article=article, content=content_from_document(version.content), version=version
-        )
-    if shown == Shown.PENDING:
-        return PublicArticle(
-            article=article, content=article_get_content(article=article), version=None
-        )
-    return None
+    return ReaderArticle(
+        article=article, shown=shown_at_address(article, desk=desk, preview=preview)
+    )
+
+
+def article_get_public_content(*, article: Article) -> ReaderArticle | None:
+    """What any reader is shown of the article, or None when readers are shown nothing."""
+    try:
+        return article_get_for_reader(article=article)
+    except (ArticleGone, ArticleNotShown):
+        return None

@@ -11,47 +11,25 @@ from __future__ import annotations
 import functools
 
 from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, JsonResponse
 from django.shortcuts import render
-from django_fsm import ConcurrentTransition, TransitionNotAllowed
 
-from articles.content import ContentParseError
-from articles.errors import ConditionsNotMet, WorkflowConflict
+from articles.errors import REFUSALS, STATUS_OF_KIND, InvalidInput, as_editorial_error
 from articles.policy import has_desk_access
 
-DESK_ERRORS = (
-    PermissionDenied,
-    TransitionNotAllowed,
-    WorkflowConflict,
-    ConcurrentTransition,
-    ValidationError,
-    ContentParseError,
-)
+# Every refusal of the rules (``articles.errors``); anything else is a bug and stays a 500.
+DESK_ERRORS = REFUSALS
 
 
 def error_status(error: Exception) -> int:
-    if isinstance(error, PermissionDenied):
-        return 403
-    if isinstance(error, (ValidationError, ContentParseError)):
-        return 400
-    # Wrong state, not ready, moved or changed by someone else meanwhile.
-    return 409
+    """The desk's status for a refusal: the one status of its kind."""
+    return STATUS_OF_KIND[as_editorial_error(error).kind]
 
 
 def error_messages(error: Exception) -> list[str]:
-    """What to tell the user, one sentence per problem."""
-    if isinstance(error, ConcurrentTransition):
-        return [
-            "Someone else moved this article at the same moment. Reload it to see where it is now."
-        ]
-    if isinstance(error, ConditionsNotMet):
-        return [str(error).split(":")[0] + ":", *error.reasons]
-    if isinstance(error, ValidationError):
-        return list(error.messages)
-    if isinstance(error, ContentParseError):
-        return [str(e) for e in error.errors]
-    return [str(error) or "You may not do this."]
+    """What to tell the user, one sentence per problem (the error's own list, never its text cut up)."""
+    return as_editorial_error(error).messages
 
 
 def render_error(request, error: Exception):
@@ -94,11 +72,10 @@ def desk_view(view):
 
 def add_form_errors(form, error: Exception) -> None:
     """Attach a service error to the form so it shows beside what the user typed."""
-    if isinstance(error, ValidationError) and hasattr(error, "error_dict"):
-        for name, errors in error.error_dict.items():
-            target = name if name in form.fields else None
-            for message in errors:
-                form.add_error(target, message)
+    refusal = as_editorial_error(error)
+    if isinstance(refusal, InvalidInput):
+        for fault in refusal.faults:
+            form.add_error(fault.field if fault.field in form.fields else None, str(fault))
         return
-    for message in error_messages(error):
+    for message in refusal.messages:
         form.add_error(None, message)

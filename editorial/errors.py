@@ -43,9 +43,11 @@ RETRY_AFTER_SECONDS = 30
 STAFF_PREFIXES = ("/desk/", "/accounts/", "/admin/")
 API_PREFIX = "/api/"
 
+# RFC 9457 problem details, like every API error (api.errors), built without the database.
 API_UNAVAILABLE = (
-    b'{"error": {"code": "unavailable", "message": "The service is briefly '
-    b'unavailable; nothing was changed. Try again in a moment."}}'
+    b'{"type": "/api/problems/#unavailable", "title": "Service Unavailable", "status": 503, '
+    b'"detail": "The service is briefly unavailable; nothing was changed. Try again in a '
+    b'moment.", "code": "unavailable"}'
 )
 
 
@@ -59,7 +61,9 @@ def database_unavailable(request: HttpRequest) -> HttpResponse:
     desk's page for staff doors, the readers' page elsewhere."""
     metrics.database_error_seen(source="request")
     if request.path.startswith(API_PREFIX):
-        response = HttpResponse(API_UNAVAILABLE, status=503, content_type="application/json")
+        response = HttpResponse(
+            API_UNAVAILABLE, status=503, content_type="application/problem+json"
+        )
     else:
         template = (
             "errors/503_desk.html"

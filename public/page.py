@@ -22,7 +22,7 @@ from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.safestring import mark_safe
 
 from articles import steps
-from articles.selectors import PublicArticle, article_list_writers
+from articles.selectors import ReaderArticle, article_list_writers
 from articles.states import ArticleState
 from public import edge, fastpath, freshness, rendered, selectors
 from screening.selectors import page_notices
@@ -56,7 +56,7 @@ def audience_from_request(request: HttpRequest) -> str:
     return value if value in AUDIENCES else DEFAULT_AUDIENCE
 
 
-def review_steps(public_article: PublicArticle) -> list[dict]:
+def review_steps(public_article: ReaderArticle) -> list[dict]:
     """The stepper: which steps are done and which is current for the version shown."""
     current = ArticleState.APPROVED if public_article.is_approved else public_article.article.state
     order = [state for state, _ in STEPS]
@@ -128,7 +128,7 @@ def article_body(*, public_article, audience: str) -> dict:
 
 def article_page_context(
     *,
-    public_article: PublicArticle,
+    public_article: ReaderArticle,
     audience: str,
     furniture: selectors.PageFurniture,
     preview: bool,
@@ -230,7 +230,7 @@ def finish_shared(
 def render_page(
     request: HttpRequest,
     *,
-    public_article: PublicArticle,
+    public_article: ReaderArticle,
     furniture: selectors.PageFurniture,
     preview: bool,
     context: dict,

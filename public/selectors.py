@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass, field
-from functools import cached_property
 
 from django.db.models import F, Prefetch, QuerySet
 from django.db.models.fields.json import KeyTextTransform
@@ -18,15 +17,13 @@ from django.utils import timezone
 from articles import steps
 from articles.content import ArticleContent, CitedPassage, ClaimData, ClaimKind, ReferenceData
 from articles.evidence import LevelWords, scale_for
-from articles.interchange.jsonformat import content_from_document
 from articles.models import Article, ArticleTransition, ArticleVersion, BoardMember, EditorialPolicy
-from articles.selectors import article_get_content, policy_get_in_force
-from articles.states import ArticleState
-from articles.visibility import Shown, approved_visible_q, shown_for, visible_q
+from articles.selectors import policy_get_in_force
+from articles.visibility import approved_visible_q, visible_q
 from public.models import SiteText
 from screening import selectors as screening_selectors
 
-# -- Which article, and which of its contents, a reader gets ----------------------
+# -- Which article a reader asks for (what they see of it: articles.selectors) ------
 
 
 def article_get_by_slug(*, slug: str) -> Article | None:
@@ -41,49 +38,6 @@ def article_get_by_slug(*, slug: str) -> Article | None:
         .filter(slug=slug)
         .first()
     )
-
-
-class ReaderArticle:
-    """What a reader is shown of an article; the content is read only when first used.
-
-    It quacks like ``articles.selectors.PublicArticle`` (article, content,
-    version, is_approved), so a page whose render is cached never loads the
-    claims at all.
-    """
-
-    def __init__(self, *, article: Article, version: ArticleVersion | None, working: bool):
-        self.article, self.version, self._working = article, version, working
-
-    @cached_property
-    def content(self) -> ArticleContent:
-        if self._working:
-            return article_get_content(article=self.article)
-        return content_from_document(self.version.content)
-
-    @property
-    def is_approved(self) -> bool:
-        return self.version is not None
-
-
-def article_get_for_reader(
-    *, article: Article, desk: bool, preview: bool = False
-) -> ReaderArticle | None:
-    """What this reader may see of the article, or None when they may see nothing.
-
-    Readers get what ``articles.visibility`` allows; desk users asking for a
-    preview, or looking at an article readers cannot see, get the working
-    content as it stands. Nobody gets a retracted article's content.
-    """
-    if article.state == ArticleState.RETRACTED:
-        return None
-    if desk and preview:
-        return ReaderArticle(article=article, version=None, working=True)
-    shown = shown_for(article, pending_shown=True if desk else None)
-    if shown == Shown.APPROVED:
-        return ReaderArticle(article=article, version=article.published_version, working=False)
-    if shown == Shown.PENDING or desk:
-        return ReaderArticle(article=article, version=None, working=True)
-    return None
 
 
 def article_get_retraction(*, article: Article) -> ArticleTransition | None:
@@ -389,7 +343,7 @@ def article_list_approved() -> QuerySet[Article]:
 def version_list_recent_approvals(*, limit: int = 50) -> QuerySet[ArticleVersion]:
     """The latest approvals of articles still published, newest first, for the feed."""
     return (
-        ArticleVersion.objects.exclude(article__state=ArticleState.RETRACTED)
+        ArticleVersion.objects.filter(approved_visible_q(prefix="article__"))
         .select_related("article", "approved_by__board_profile")
         .annotate(shown_title=KeyTextTransform("title", "content"))
         .defer("content")

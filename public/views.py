@@ -15,11 +15,10 @@ from django.views.decorators.http import require_POST, require_safe
 from answers import services as answer_services
 from answers.views import asked_redirect
 from articles import events, evidence
+from articles.errors import ArticleGone, ArticleNotShown
 from articles.models import Article
 from articles.policy import has_desk_access
-from articles.selectors import PublicArticle
-from articles.states import ArticleState
-from articles.visibility import answers_gone
+from articles.selectors import ReaderArticle, article_get_for_reader
 from editorial.clientip import client_address
 from public import edge, page, selectors, services
 from public.forms import FollowUpForm
@@ -30,7 +29,7 @@ HOME_PAGE_SIZE = 20
 
 def render_article_page(
     request: HttpRequest,
-    public_article: PublicArticle | selectors.ReaderArticle,
+    public_article: ReaderArticle,
     *,
     preview: bool,
     form: FollowUpForm | None = None,
@@ -91,16 +90,20 @@ def _from_this_site(request: HttpRequest) -> bool:
     return origin in {own, settings.SITE_URL, *settings.CSRF_TRUSTED_ORIGINS}
 
 
-def _reader_article(
-    request: HttpRequest, slug: str, *, as_reader: bool = False
-) -> tuple[selectors.ReaderArticle | None, Article]:
-    """The article at ``slug`` and what this visitor (or any reader) may see of it."""
+def _article_at(slug: str) -> Article:
     article = selectors.article_get_by_slug(slug=slug)
     if article is None:
         raise Http404("No such article.")
-    desk = has_desk_access(request.user) and not as_reader
-    preview = desk and request.GET.get("preview") == "1"
-    return selectors.article_get_for_reader(article=article, desk=desk, preview=preview), article
+    return article
+
+
+def _shown_to_any_reader(slug: str) -> tuple[ReaderArticle, Article]:
+    """What any reader sees at ``slug``, whoever asks: 404 when that is nothing, or gone."""
+    article = _article_at(slug)
+    try:
+        return article_get_for_reader(article=article), article
+    except (ArticleGone, ArticleNotShown):
+        raise Http404("No such article.") from None
 
 
 @require_safe
@@ -109,18 +112,17 @@ def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
         return HttpResponse(
             "Choose one of the listed audiences.", status=400, content_type="text/plain"
         )
-    public_article, article = _reader_article(request, slug)
-    if answers_gone(article):
+    article = _article_at(slug)
+    desk = has_desk_access(request.user)
+    try:
+        reader_article = article_get_for_reader(
+            article=article, desk=desk, preview=desk and request.GET.get("preview") == "1"
+        )
+    except ArticleGone:
         return _retracted(request, article)
-    if public_article is None:
-        raise Http404("No such article.")
-    # A desk user looking at anything not yet approved sees it as a preview.
-    preview = (
-        has_desk_access(request.user)
-        and public_article.version is None
-        and (request.GET.get("preview") == "1" or article.state == ArticleState.DRAFT)
-    )
-    return render_article_page(request, public_article, preview=preview)
+    except ArticleNotShown:
+        raise Http404("No such article.") from None
+    return render_article_page(request, reader_article, preview=reader_article.is_preview)
 
 
 def _retracted(request: HttpRequest, article) -> HttpResponse:
@@ -158,9 +160,7 @@ def article_follow_up(request: HttpRequest, slug: str) -> HttpResponse:
             content_type="text/plain",
         )
     # Questions are taken on what readers can see: never on a draft, even from the desk.
-    public_article, article = _reader_article(request, slug, as_reader=True)
-    if public_article is None or article.state == ArticleState.RETRACTED:
-        raise Http404("No such article.")
+    public_article, article = _shown_to_any_reader(slug)
     form = FollowUpForm(request.POST)
     if not form.is_valid():
         return render_article_page(request, public_article, preview=False, form=form, status=400)
@@ -192,9 +192,7 @@ def article_follow_up(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_safe
 def follow_up_thanks(request: HttpRequest, slug: str) -> HttpResponse:
-    public_article, article = _reader_article(request, slug, as_reader=True)
-    if public_article is None or article.state == ArticleState.RETRACTED:
-        raise Http404("No such article.")
+    public_article, article = _shown_to_any_reader(slug)
     return render(
         request,
         "public/follow_up_thanks.html",

@@ -39,9 +39,7 @@ def claim_review(
     if verdict == ClaimReview.Verdict.VERIFIED and (
         reasons := verification_blockers(claim=claim)  # retraction screening
     ):
-        raise ConditionsNotMet(
-            "Cannot verify this claim yet: " + " ".join(reasons), reasons=reasons
-        )
+        raise ConditionsNotMet("Cannot verify this claim yet", reasons=reasons)
     current = Claim.objects.prefetch_related(
         Prefetch("citations", queryset=Citation.objects.select_related("reference"))
     ).get(pk=claim.pk)

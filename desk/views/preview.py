@@ -5,9 +5,10 @@ from __future__ import annotations
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from articles.errors import ArticleGone, ArticleNotShown
+from articles.selectors import article_get_for_reader
 from desk.errors import desk_view
 from desk.views.common import get_article
-from public.selectors import article_get_for_reader
 from public.views import render_article_page
 
 
@@ -16,8 +17,9 @@ from public.views import render_article_page
 def article_preview(request, pk):
     article = get_article(pk)
     # What readers will see once approved, rendered exactly as they will see it.
-    public_article = article_get_for_reader(article=article, desk=True, preview=True)
-    if public_article is None:
+    try:
+        reader_article = article_get_for_reader(article=article, desk=True, preview=True)
+    except (ArticleGone, ArticleNotShown):
         return render(
             request,
             "desk/error.html",
@@ -27,4 +29,4 @@ def article_preview(request, pk):
             },
             status=404,
         )
-    return render_article_page(request, public_article, preview=True)
+    return render_article_page(request, reader_article, preview=True)

@@ -16,5 +16,5 @@ def test_the_api_answers_400_naming_the_limit(client_for, editor):
         "POST", "/api/drafts/", render_json(over), content_type="application/json"
     )
     assert response.status_code == 400
-    fields = response.json()["error"]["fields"]
+    fields = response.json()["fields"]
     assert {"path": "$.references", "message": limits.references_message()} in fields

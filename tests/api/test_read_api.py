@@ -80,7 +80,7 @@ def test_list_pages(api_client, articles):
     assert first["count"] == 3 and len(first["results"]) == 2 and first["next"]
     second = api_client.get(first["next"]).json()
     assert len(second["results"]) == 1 and second["next"] is None
-    assert api_client.get(LIST, {"page": 9}).json()["error"]["code"] == "not_found"
+    assert api_client.get(LIST, {"page": 9}).json()["code"] == "not_found"
 
 
 def test_updated_since_filters_on_public_changes(api_client, articles):
@@ -102,7 +102,7 @@ def test_updated_since_filters_on_public_changes(api_client, articles):
 def test_updated_since_must_be_a_time(api_client, db):
     response = api_client.get(LIST, {"updated_since": "last tuesday"})
     assert response.status_code == 400
-    error = response.json()["error"]
+    error = response.json()
     assert error["code"] == "invalid"
     assert error["fields"][0]["path"] == "$.updated_since"
 
@@ -172,7 +172,7 @@ def test_detail_of_retracted_article_is_410(api_client, articles, site_admin):
     services.article_retract(article=articles["approved"], by=site_admin, comment="Outdated")
     response = api_client.get(detail(articles["approved"]))
     assert response.status_code == 410
-    assert response.json()["error"]["code"] == "retracted"
+    assert response.json()["code"] == "retracted"
 
 
 def test_conditional_get(api_client, articles, django_assert_num_queries):
@@ -197,7 +197,7 @@ def test_a_bad_token_is_401_even_on_public_reads(api_client, articles):
     api_client.credentials(HTTP_AUTHORIZATION="Bearer not-a-token")
     response = api_client.get(LIST)
     assert response.status_code == 401
-    assert response.json()["error"]["code"] == "invalid_token"
+    assert response.json()["code"] == "invalid_token"
     assert response["WWW-Authenticate"] == 'Bearer realm="api"'
 
 

@@ -306,7 +306,7 @@ def test_the_api_refuses_a_level_on_a_heading_with_its_json_path(editor):
         "POST", reverse("api:draft-list"), json.dumps(data), content_type="application/json"
     )
     assert response.status_code == 400
-    fields = response.json()["error"]["fields"]
+    fields = response.json()["fields"]
     assert fields == [
         {
             "path": "$.claims[0].evidence",

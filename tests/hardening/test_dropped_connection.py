@@ -62,4 +62,4 @@ def test_api_write_interrupted_answers_json(editor):
     with connection.execute_wrapper(always_fail):
         response = client.get("/api/articles/")
     assert response.status_code == 503
-    assert response.json()["error"]["code"] == "unavailable"
+    assert response.json()["code"] == "unavailable"
