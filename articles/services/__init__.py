@@ -6,7 +6,9 @@ permissions only when asked), records who and why for the history, and defers
 notifications in the same transaction (the outbox app sends them once it commits). By subject:
 
 - ``transitions``: the workflow steps, each through the same sequence;
-- ``content``: drafts, their body, restoring a past version;
+- ``content``: drafts, their body, restoring a past version (the body's rows written by
+  ``claim_rows``);
+- ``claims``: one claim at a time: its words, its quoted passages, bursts of saves;
 - ``review``: verdicts on claims;
 - ``references``: the shared library, copy-on-write once a reference is reviewed;
 - ``shelf``: reference lists imported into the library, and each article's shelf;
@@ -18,15 +20,13 @@ notifications in the same transaction (the outbox app sends them once it commits
 """
 
 from articles.services.board import article_reviewer_release, article_topics_set
+from articles.services.claims import citation_passage_set, claim_reword, history_merge_burst
 from articles.services.content import (
     article_create,
     article_replace_content,
     article_revert,
     article_update,
-    citation_passage_set,
     citation_resolve,
-    claim_reword,
-    history_merge_burst,
     unique_slug,
 )
 from articles.services.references import (
