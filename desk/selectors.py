@@ -222,9 +222,31 @@ def article_list_all(*, state: str = "", query: str = "") -> QuerySet[Article]:
 
 
 def followup_list_new():
-    """Readers' follow-up questions nobody has handled yet, oldest first, with their article."""
+    """Readers' follow-up questions nobody has handled yet, with their article and answer.
+
+    Those no reviewed claim answered come first, the most asked of them first (the same
+    words in any order or ending: ``answers.text.question_key``), then the oldest; each
+    carries ``asked``, how many new questions ask it. One query.
+    """
+    from django.db.models import Count, IntegerField, OuterRef, Subquery, Value
+    from django.db.models.functions import Coalesce
+
+    from answers.models import FollowUpAnswer
+
+    same_question = (
+        FollowUpAnswer.objects.filter(
+            key=OuterRef("answer__key"), question__status=FollowUpQuestion.Status.NEW
+        )
+        .values("key")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
     return (
         FollowUpQuestion.objects.filter(status=FollowUpQuestion.Status.NEW)
-        .select_related("article")
-        .order_by("created_at", "pk")
+        .select_related("article", "answer")
+        .annotate(
+            asked=Coalesce(Subquery(same_question, output_field=IntegerField()), Value(1)),
+            was_answered=Coalesce("answer__answered", Value(False)),
+        )
+        .order_by("was_answered", "-asked", "created_at", "pk")
     )

@@ -232,7 +232,7 @@ def test_a_reader_follows_a_citation_switches_audience_and_asks(live_server, sit
     page.emulate_media(media="screen")
 
     page.fill("#id_question", "Can baclofen be taken with gabapentin?")
-    page.get_by_role("button", name="Ask", exact=True).click()
+    page.click("text=Send question")
     # The answer is shown in place, under the form (answers/, tests/e2e/test_answers_browser.py).
     page.locator("#follow-up-answer").wait_for()
     assert "Answer to your question" in page.locator(".follow-up").inner_text()
@@ -269,6 +269,8 @@ def test_invalid_follow_up_is_accessible_and_keeps_the_text(live_server, site, n
     page.evaluate("() => document.querySelector('#id_question').removeAttribute('required')")
     page.fill("#id_question", "   ")
     page.click("text=Send question")
+    # Refused in place: the form comes back with its error, the question kept.
+    page.locator("#question-errors").wait_for()
     assert "Write your question." in page.content()
     assert_no_axe_violations(page)
     assert FollowUpQuestion.objects.count() == 0

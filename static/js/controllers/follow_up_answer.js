@@ -2,18 +2,20 @@
 //
 // Without this controller the form posts and the answer comes back as a page of its own
 // (answers/answer_page.html); with it, the same post is sent in the background and the
-// answer section of that page (#follow-up-answer) is put under the form. A refusal (a
-// question too long, too many questions) or a network failure falls back to the plain
-// post, so the page says why. ``answerFrom`` is exported for tests/js.
+// answer section of that page (#follow-up-answer) is put under the form. A refusal (an
+// empty question, too many questions) comes back as the article page with the form's
+// errors: its follow-up section replaces this one, the question kept. Anything else (a
+// network failure) falls back to the plain post. ``fragmentOf`` is exported for tests/js.
 import { Controller } from "../../vendor/stimulus-3.2.2.js";
 
 export const ANSWER_ID = "follow-up-answer";
+export const FORM_SECTION_ID = "follow-up";
 
-// The answer section of an answer page's HTML, as markup, or null when it has none.
-export function answerFrom(html, parse) {
-  const doc = parse(html);
-  const section = doc.getElementById(ANSWER_ID);
-  return section ? section.outerHTML : null;
+// The element ``id`` of a page's HTML, as markup (``inner``: its content only), or null.
+export function fragmentOf(html, id, parse, { inner = false } = {}) {
+  const element = parse(html).getElementById(id);
+  if (!element) return null;
+  return inner ? element.innerHTML : element.outerHTML;
 }
 
 export default class extends Controller {
@@ -33,13 +35,20 @@ export default class extends Controller {
         headers: { Accept: "text/html" },
       });
       const parser = new DOMParser();
-      const html = response.ok
-        ? answerFrom(await response.text(), (text) => parser.parseFromString(text, "text/html"))
-        : null;
-      if (!html) return this.postPlainly(form);
-      this.resultTarget.innerHTML = html;
-      const answer = this.resultTarget.querySelector(`#${ANSWER_ID}`);
-      if (answer) answer.focus();
+      const parse = (text) => parser.parseFromString(text, "text/html");
+      const text = await response.text();
+      if (response.ok) {
+        const answer = fragmentOf(text, ANSWER_ID, parse);
+        if (!answer) return this.postPlainly(form);
+        this.resultTarget.innerHTML = answer;
+        this.resultTarget.querySelector(`#${ANSWER_ID}`).focus();
+        return;
+      }
+      const refused = fragmentOf(text, FORM_SECTION_ID, parse, { inner: true });
+      if (!refused) return this.postPlainly(form);
+      this.element.innerHTML = refused;
+      const why = this.element.querySelector("[aria-invalid=true], .form-notice");
+      if (why) why.focus();
     } catch {
       this.postPlainly(form);
     } finally {
