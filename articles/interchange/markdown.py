@@ -53,100 +53,30 @@ backticks, asterisks, underscores, "[", "<" and "~" everywhere; and a character
 that would otherwise start a block ("#", ">", "-", "+", "=", "|", or the "." or
 ")" after leading digits), a trailing "#" and the colon of a leading
 "Last updated:". A backslash before any ASCII punctuation is read as an escape.
+
+This module writes the format; ``markdown_reader`` reads it, with what one claim or
+reference says read by ``markdown_inline`` and its evidence by ``markdown_evidence``.
 """
 
 from __future__ import annotations
 
-import datetime
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 
-from articles import limits
-from articles.content import (
-    ArticleContent,
-    ClaimData,
-    ClaimKind,
-    ContentError,
-    ContentParseError,
-    ReferenceData,
-    ReferenceKind,
-)
+from articles.content import ArticleContent, ClaimData, ClaimKind, ReferenceData
 from articles.interchange import markdown_evidence as evidence
-from articles.interchange.text import (
-    ISO_DATE,
-    LAST_UPDATED,
-    MAX_CITATION_DIGITS,
-    REFERENCE_KINDS,
-    YEAR,
-    list_layout,
-    split_lines,
-)
+from articles.interchange.markdown_inline import FIELDS, NO_CITATION, PLAIN_PREFIX
+from articles.interchange.markdown_reader import MarkdownReader
+from articles.interchange.text import LAST_UPDATED, list_layout
 
 _INLINE_SPECIALS = frozenset("\\`*_[<~")
 _BLOCK_STARTS = frozenset("#>-+=|")
-_NO_CITATION = "no-citation"
-_PLAIN_PREFIX = "Plain language:"
-_FIELDS = {"Authors": "authors", "DOI": "doi", "PMID": "pmid", "URL": "url"}
-
-_ATX_OPENING = re.compile(r" {0,3}(?P<hashes>#{1,6})(?=[ \t]|$)")
-_DATE_LINE = re.compile(r"Last updated:\s*(?P<date>.*)")
-_QUOTE = re.compile(r"\s*>\s?(?P<text>.*)")
-_LIST_ITEM = re.compile(
-    r"(?P<indent> *)(?P<marker>[-*+]|[0-9]{1,9}[.)])(?:(?P<gap>[ \t]+)(?P<text>.*))?"
-)
-_DEFINITION = re.compile(r"\[\^(?P<label>[^\]]*)\]:[ \t]*(?P<body>.*)")
-_DEFINITION_FIELD = re.compile(r"\s+(?P<name>[A-Za-z]+):[ \t]*(?P<value>.*)")
-_REFERENCE = re.compile(r"(?P<kind>[^.]+)\.\s+\*(?P<title>(?:\\.|[^\\*])+)\*(?:\s+(?P<tail>.*))?")
-# Bounded so that a line full of unclosed "[^" or "<!--" is read in linear time.
-_TOKEN = re.compile(
-    r"\\(?P<escaped>[!-/:-@\[-`{-~])|\[\^(?P<ref>[^\]]{0,40})\]|<!--(?P<comment>.{0,400}?)-->"
-)
-_SETEXT_TITLE = re.compile(r" {0,3}=+[ \t]*")
-# Inline markup a claim may carry from another editor: kept as its text, since claims are plain.
-_EMPHASIS = re.compile(
-    r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1|(?<![\w*])([*_])(?=\S)(.+?)(?<=\S)\3(?![\w*])"
-)
-_LINK = re.compile(r"!?\[(?P<text>[^\]\^][^\]]*)\]\((?P<url>[^)\s]*)(?:\s+\"[^\"]*\")?\)")
-_UNESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
-_UUID = re.compile(r"[0-9a-fA-F]{8}-(?:[0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}")
 _AUTOLINK = re.compile(r"[A-Za-z][A-Za-z0-9+.-]{1,31}:[^\s<>\x00-\x1f\x7f]*")
-
-
-class _LineError(Exception):
-    """A problem with one line, turned into a ContentError by the reader."""
-
-
-@dataclass
-class _Draft:
-    """A claim being read; its text may continue on the following lines."""
-
-    kind: ClaimKind
-    line: int
-    level: int = 0
-    parts: list[str] = field(default_factory=list)
-    plain_text: str = ""
-    passages: list = field(default_factory=list)  # CitedPassage
-
-
-@dataclass
-class _ReferenceDraft:
-    line: int
-    values: dict[str, str]
-
-
-@dataclass(frozen=True)
-class _Inline:
-    text: str
-    citations: tuple[int, ...] = ()
-    needs_no_citation: bool = False
-    uid: str = ""
-    evidence: str = ""
 
 
 def parse_markdown(text: str) -> ArticleContent:
     """Read an article from Markdown, raising ContentParseError with every problem found."""
-    return _Reader().read(text)
+    return MarkdownReader().read(text)
 
 
 def render_markdown(content: ArticleContent) -> str:
@@ -184,7 +114,7 @@ def _render_claims(claims: Sequence[ClaimData]) -> list[str]:
             out.append(prefix + body)
             quote_indent = ""
         if claim.plain_text:
-            out.append(f"{quote_indent}> {_PLAIN_PREFIX} {_escape(claim.plain_text, block=False)}")
+            out.append(f"{quote_indent}> {PLAIN_PREFIX} {_escape(claim.plain_text, block=False)}")
         out += evidence.passage_lines(claim.passages, quote_indent, _inline_escape)
         previous = claim
     if out:
@@ -197,7 +127,7 @@ def _claim_tail(claim: ClaimData) -> str:
     tail = "".join(f"[^{number}]" for number in claim.citations)
     markers = (
         ([f"uid={claim.uid}"] if claim.uid else [])
-        + ([_NO_CITATION] if claim.needs_no_citation else [])
+        + ([NO_CITATION] if claim.needs_no_citation else [])
         + evidence.evidence_marker(claim.evidence)
     )
     if markers:
@@ -210,7 +140,7 @@ def _render_reference(number: int, reference: ReferenceData) -> list[str]:
     source = f"{_escape(reference.source, block=False)}, " if reference.source else ""
     title = _escape(reference.title, block=False)
     lines = [f"[^{number}]: {reference.kind.value}. *{title}* {source}{reference.year}."]
-    for label, name in _FIELDS.items():
+    for label, name in FIELDS.items():
         value = getattr(reference, name)
         if value:
             shown = f"<{value}>" if name == "url" and _AUTOLINK.fullmatch(value) else None
@@ -235,371 +165,3 @@ def _escape(text: str, *, block: bool = True) -> str:
 
 def _inline_escape(text: str) -> str:
     return _escape(text, block=False)
-
-
-def _unescape(text: str) -> str:
-    """Undo backslash escapes of ASCII punctuation."""
-    return _UNESCAPE.sub(r"\1", text)
-
-
-class _Reader:
-    """Reads Markdown line by line, collecting errors instead of stopping at the first."""
-
-    def __init__(self) -> None:
-        self.errors: list[ContentError] = []
-        self.title: str | None = None
-        self.last_updated: datetime.date | None = None
-        self.display_heading: str | None = None
-        self.drafts: list[_Draft] = []
-        self.open: _Draft | None = None  # a paragraph or item that a next line would continue
-        self.open_passage: bool = False  # a ">" line now goes on with the passage above
-        self.items: list[int] = []  # text columns of the open list items, by level
-        self.references: list[_ReferenceDraft] = []
-        self.open_reference: _ReferenceDraft | None = None
-        self.before_title_reported = False
-        # A line that may be a setext title ("Question" over "==="), until the next line says.
-        self.setext_candidate: tuple[int, str] | None = None
-
-    def read(self, text: str) -> ArticleContent:
-        for number, raw in enumerate(split_lines(text), start=1):
-            try:
-                self._line(number, raw.rstrip())
-            except _LineError as error:
-                self.errors.append(ContentError(str(error), number))
-        if self.title is None:
-            self.errors.append(
-                ContentError("the article has no title: begin with '# ' and the question")
-            )
-            if self.setext_candidate is not None:
-                self._not_a_title(self.setext_candidate[0])
-        finished = [(draft.line, self._claim(draft)) for draft in self.drafts]
-        claims = tuple(claim for _, claim in finished if claim)
-        read = [(draft.line, self._reference(draft)) for draft in self.references]
-        references = tuple(ref for _, ref in read if ref)
-        self.errors += limits.content_errors(
-            ArticleContent(title="", claims=claims, references=references),
-            claim_lines=[line for line, claim in finished if claim],
-            reference_lines=[line for line, ref in read if ref],
-        )
-        if self.errors:
-            raise ContentParseError(sorted(self.errors, key=lambda error: error.line or 0))
-        return ArticleContent(
-            title=self.title or "",
-            claims=claims,
-            references=references,
-            display_heading=self.display_heading or "",
-            last_updated=self.last_updated,
-        )
-
-    def _line(self, number: int, line: str) -> None:
-        """Dispatch one line to what it starts or continues."""
-        if not line.strip():
-            self.open = None
-            self.open_reference = None
-            self.open_passage = False
-            if self.title is None and self.setext_candidate is not None:
-                self._not_a_title(self.setext_candidate[0])  # an underline must follow at once
-                self.setext_candidate = None
-        elif self.open_reference is not None and line[0].isspace():
-            self._reference_field(line)
-        elif self.title is None:
-            self._before_title(number, line)
-        else:
-            self.open_reference = None
-            self.open_passage = self.open_passage and _QUOTE.fullmatch(line) is not None
-            self._body_line(number, line)
-
-    def _body_line(self, number: int, line: str) -> None:
-        """A line after the title: the first pattern it matches decides what it is."""
-        if (heading := _atx_heading(line)) is not None:
-            self._heading(number, *heading)
-        elif (definition := _DEFINITION.fullmatch(line)) is not None:
-            self._definition(number, definition["label"], definition["body"])
-        elif (date := _DATE_LINE.fullmatch(line)) is not None and not self._body_started():
-            self.last_updated = _read_date(date["date"])
-        elif (quote := _QUOTE.fullmatch(line)) is not None:
-            self._quote(quote["text"])
-        elif (item := _LIST_ITEM.fullmatch(line)) is not None:
-            self._list_item(number, item)
-        elif self.open is not None:
-            self.open.parts.append(line.strip())
-        else:
-            paragraph = _Draft(ClaimKind.PARAGRAPH, number, parts=[line.strip()])
-            self._start(paragraph, continues=True)
-
-    def _before_title(self, number: int, line: str) -> None:
-        """Accept the title ("# Question", or "Question" over "==="); report anything else once."""
-        candidate, self.setext_candidate = self.setext_candidate, None
-        if candidate is not None and _SETEXT_TITLE.fullmatch(line):
-            self.title = self._plain(candidate[1].strip(), "title")
-            return
-        if candidate is not None:
-            self._not_a_title(candidate[0])
-        heading = _atx_heading(line)
-        if heading is not None and heading[0] == 1:
-            self.title = self._plain(heading[1], "title")
-            if not self.title:
-                raise _LineError("the title is empty")
-        elif heading is None and not line[0].isspace() and not self.before_title_reported:
-            self.setext_candidate = (number, line)
-        else:
-            self._not_a_title(number)
-
-    def _not_a_title(self, number: int) -> None:
-        if not self.before_title_reported:
-            self.before_title_reported = True
-            self.errors.append(
-                ContentError("the article must begin with '# ' and its question", number)
-            )
-
-    def _body_started(self) -> bool:
-        return self.display_heading is not None or bool(self.drafts) or bool(self.references)
-
-    def _heading(self, number: int, depth: int, text: str) -> None:
-        """Title, display heading, heading or subheading by the number of hashes."""
-        if depth == 1:
-            raise _LineError("the article has a second title; use '###' for a heading")
-        if depth == 2:
-            if self.display_heading is not None:
-                raise _LineError(
-                    "the article has a second '##' display heading; use '###' for a heading"
-                )
-            if self._body_started():
-                raise _LineError("the '##' display heading must come before the body")
-            self.display_heading = self._plain(text, "display heading")
-            return
-        if depth > 4:
-            raise _LineError("use '###' for a heading and '####' for a subheading")
-        kind = ClaimKind.HEADING if depth == 3 else ClaimKind.SUBHEADING
-        self._start(_Draft(kind, number, parts=[text]), continues=False)
-
-    def _plain(self, text: str, what: str) -> str:
-        """Text that may not cite or carry markers, such as the title."""
-        inline = _read_inline(text)
-        if inline.citations or inline.uid or inline.needs_no_citation or inline.evidence:
-            raise _LineError(f"the {what} cannot have citations or markers")
-        return inline.text
-
-    def _list_item(self, number: int, item: re.Match[str]) -> None:
-        """A list item, its level found from the columns of the items above it."""
-        if not item["text"]:
-            raise _LineError("the list item has no text")
-        indent = len(item["indent"])
-        while self.items and indent < self.items[-1]:
-            self.items.pop()
-        level = len(self.items)
-        self.items.append(indent + len(item["marker"]) + len(item["gap"].expandtabs(4)))
-        kind = ClaimKind.BULLET if item["marker"] in "-*+" else ClaimKind.NUMBERED
-        self._start(_Draft(kind, number, level, [item["text"].strip()]), continues=True)
-
-    def _start(self, draft: _Draft, *, continues: bool) -> None:
-        if not draft.kind.is_list_item:
-            self.items.clear()
-        self.drafts.append(draft)
-        self.open = draft if continues else None
-
-    def _quote(self, quoted: str) -> None:
-        """A plain-language line, a passage line or a further line of the passage above."""
-        self.open = None
-        if quoted.startswith(_PLAIN_PREFIX):
-            self.open_passage = False
-            self._plain_language(quoted)
-            return
-        passage = evidence.read_passage(quoted, _unescape)
-        if passage is None and self.open_passage:
-            evidence.continue_passage(self.drafts[-1].passages, _unescape(quoted))
-        elif passage is None or not self.drafts:
-            raise _LineError(evidence.QUOTE_PLACE)
-        else:
-            self.drafts[-1].passages.append(passage)
-            self.open_passage = True
-
-    def _plain_language(self, quoted: str) -> None:
-        """Attach "> Plain language: ..." to the claim above it."""
-        if not self.drafts:
-            raise _LineError("the plain-language text has no claim above it")
-        if self.drafts[-1].plain_text:
-            raise _LineError("the claim above already has a plain-language text")
-        plain = _unescape(quoted[len(_PLAIN_PREFIX) :].strip())
-        if not plain:
-            raise _LineError("the plain-language text is empty")
-        self.drafts[-1].plain_text = plain
-
-    def _definition(self, number: int, label: str, body: str) -> None:
-        """Start a reference, which must be the next number in order."""
-        self.open = None
-        self.items.clear()
-        expected = len(self.references) + 1
-        if label != str(expected):
-            raise _LineError(
-                f"expected the definition of reference [^{expected}], found [^{label}]"
-            )
-        self.open_reference = _ReferenceDraft(number, {"": body})
-        self.references.append(self.open_reference)
-
-    def _reference_field(self, line: str) -> None:
-        """An indented "Authors:", "DOI:", "PMID:" or "URL:" line of the reference above."""
-        assert self.open_reference is not None
-        match = _DEFINITION_FIELD.fullmatch(line)
-        name = _FIELDS.get(match["name"]) if match else None
-        if match is None or name is None:
-            raise _LineError(f"expected one of {', '.join(_FIELDS)} followed by ':' and a value")
-        if name in self.open_reference.values:
-            raise _LineError(f"the reference already has {match['name']}")
-        value = match["value"].strip()
-        is_link = name == "url" and value.startswith("<") and value.endswith(">")
-        self.open_reference.values[name] = value[1:-1] if is_link else _unescape(value)
-
-    def _claim(self, draft: _Draft) -> ClaimData | None:
-        """Finish a draft, recording an error instead if its text is malformed."""
-        try:
-            inline = _read_inline(" ".join(draft.parts))
-            if not inline.text:
-                raise _LineError("the claim has no text")
-        except _LineError as error:
-            self.errors.append(ContentError(str(error), draft.line))
-            return None
-        claim = ClaimData(
-            kind=draft.kind,
-            text=inline.text,
-            level=draft.level,
-            citations=inline.citations,
-            needs_no_citation=inline.needs_no_citation,
-            plain_text=draft.plain_text,
-            uid=inline.uid,
-            passages=tuple(draft.passages),
-            evidence=inline.evidence,
-        )
-        problems = evidence.claim_problems(claim)
-        self.errors += [ContentError(problem, draft.line) for problem in problems]
-        return None if problems else claim
-
-    def _reference(self, draft: _ReferenceDraft) -> ReferenceData | None:
-        """Finish a reference, recording an error instead if it is malformed."""
-        try:
-            kind, title, source, year = _read_reference(draft.values[""])
-        except _LineError as error:
-            self.errors.append(ContentError(str(error), draft.line))
-            return None
-        extra = {name: value for name, value in draft.values.items() if name}
-        return ReferenceData(kind, title, source, year, **extra)
-
-
-def _atx_heading(line: str) -> tuple[int, str] | None:
-    """The depth and text of a "## Heading ##" line, without its optional closing hashes."""
-    opening = _ATX_OPENING.match(line)
-    if opening is None:
-        return None
-    text = line[opening.end() :].strip()
-    unclosed = text.rstrip("#")
-    if not unclosed or unclosed[-1] in " \t":
-        text = unclosed.rstrip()
-    return len(opening["hashes"]), text
-
-
-def _read_inline(source: str) -> _Inline:
-    """Split a claim's Markdown into text, trailing footnote references and marker comment."""
-    parts: list[str] = []
-    citations: list[int] = []
-    comment: str | None = None
-    position = 0
-    for match in _TOKEN.finditer(source):
-        _add_text(
-            parts,
-            source[position : match.start()],
-            bool(citations) or comment is not None,
-            markup=True,
-        )
-        position = match.end()
-        if match["escaped"] is not None:
-            _add_text(parts, match["escaped"], bool(citations) or comment is not None)
-        elif match["ref"] is not None:
-            if comment is not None:
-                raise _LineError("footnote references must come before the marker comment")
-            citations.append(_citation_number(match["ref"]))
-        elif comment is not None:
-            raise _LineError("a claim can have only one marker comment")
-        else:
-            comment = match["comment"]
-    _add_text(parts, source[position:], bool(citations) or comment is not None, markup=True)
-    uid, needs_no_citation, level = _read_markers(comment or "")
-    return _Inline("".join(parts).strip(), tuple(citations), needs_no_citation, uid, level)
-
-
-def _add_text(parts: list[str], text: str, after_tail: bool, *, markup: bool = False) -> None:
-    if after_tail and text.strip():
-        raise _LineError(
-            "footnote references and the marker comment must come at the end of the claim"
-        )
-    parts.append(_plain_inline(text) if markup else text)
-
-
-def _plain_inline(text: str) -> str:
-    """Markdown emphasis and links reduced to their text ("**safe**" -> "safe", "[a](b)" -> "a")."""
-    text = _LINK.sub(lambda m: m["text"], text)
-    previous = None
-    while previous != text:
-        previous = text
-        text = _EMPHASIS.sub(lambda m: m[2] if m[1] else m[4], text)
-    return text
-
-
-def _citation_number(label: str) -> int:
-    """The reference number of a footnote reference such as [^3]."""
-    if not label.isascii() or not label.isdigit():
-        raise _LineError(f"the footnote [^{label}] must be a reference number")
-    if len(label) > MAX_CITATION_DIGITS:
-        raise _LineError(f"the footnote number [^{label}] is too large")
-    return int(label)
-
-
-def _read_markers(comment: str) -> tuple[str, bool, str]:
-    """The uid, needs-no-citation flag and evidence level of a marker comment."""
-    uid, needs_no_citation, level = "", False, ""
-    for token in comment.split():
-        try:
-            read_level = evidence.read_evidence_marker(token)
-        except ValueError as error:
-            raise _LineError(str(error)) from None
-        if token == _NO_CITATION and not needs_no_citation:
-            needs_no_citation = True
-        elif token.startswith("uid=") and not uid and _UUID.fullmatch(token[4:]):
-            uid = token[4:]
-        elif read_level and not level:
-            level = read_level
-        else:
-            raise _LineError(
-                f"unexpected {token!r} in the marker comment; use 'uid=<uuid>', 'no-citation' "
-                "and 'evidence=<level>'"
-            )
-    return uid, needs_no_citation, level
-
-
-def _read_reference(body: str) -> tuple[ReferenceKind, str, str, int]:
-    """Kind, title, source and year from "Guideline. *Title* Source, 2026."."""
-    match = _REFERENCE.fullmatch(body.strip())
-    if match is None:
-        raise _LineError("a reference must read like: Guideline. *Title* Source, 2026.")
-    kind = REFERENCE_KINDS.get(match["kind"].strip().casefold())
-    if kind is None:
-        expected = ", ".join(k.value for k in ReferenceKind)
-        raise _LineError(f"unknown reference type {match['kind']!r}; expected one of: {expected}")
-    source, _, year = (match["tail"] or "").removesuffix(".").rpartition(",")
-    if not YEAR.fullmatch(year.strip()):
-        raise _LineError(
-            "the reference must end with its source and a four-digit year: 'Source, 2026.'"
-        )
-    title = _unescape(match["title"]).strip()
-    if not title:
-        raise _LineError("the reference has no title")
-    return kind, title, _unescape(source).strip(), int(year)
-
-
-def _read_date(value: str) -> datetime.date:
-    """An ISO date such as 2026-02-06."""
-    if ISO_DATE.fullmatch(value.strip()):
-        try:
-            return datetime.date.fromisoformat(value.strip())
-        except ValueError:
-            pass
-    raise _LineError(f"cannot read the date {value!r}; write it as 2026-02-06")

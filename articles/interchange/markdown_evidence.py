@@ -1,7 +1,8 @@
 """What a claim says of its evidence in Markdown: its level, and the passages it quotes.
 
-Read and written by ``articles.interchange.markdown``; the layout is described in
-that module's docstring. Kept apart so the reader of the body stays readable.
+Written by ``articles.interchange.markdown`` and read by ``markdown_reader``; the layout
+is described in the first one's docstring. Kept apart so the reader of the body stays
+readable.
 """
 
 from __future__ import annotations
