@@ -24,8 +24,10 @@ from typing import Any
 
 import environs
 from django.core.exceptions import ImproperlyConfigured
-from marshmallow import ValidationError
-from marshmallow.validate import OneOf, Range
+from environs import ValidationError
+
+OneOf = environs.validate.OneOf
+Range = environs.validate.Range
 
 Validator = Callable[[Any], Any]
 

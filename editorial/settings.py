@@ -222,8 +222,12 @@ SHOW_PENDING_ARTICLES = env.bool("SHOW_PENDING_ARTICLES", True)
 # development; every line carries the request id and user id (editorial/observability.py).
 LOG_FORMAT = env.str("LOG_FORMAT", "plain" if DEBUG else "json", validate=OneOf(["json", "plain"]))
 _log_level = env.str(
-    "LOG_LEVEL", "WARNING", validate=OneOf(["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"])
-)
+    "LOG_LEVEL",
+    "WARNING",
+    validate=matches(
+        r"(?i)DEBUG|INFO|WARNING|ERROR|CRITICAL", "DEBUG, INFO, WARNING, ERROR or CRITICAL"
+    ),
+).upper()
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
