@@ -13,9 +13,7 @@ from __future__ import annotations
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import BooleanField, ExpressionWrapper
 from django.shortcuts import redirect
-from django.utils import timezone
 from django_fsm import ConcurrentTransition, TransitionNotAllowed
 from django_fsm.admin import FSMAdminMixin
 from simple_history.admin import SimpleHistoryAdmin
@@ -29,7 +27,6 @@ from articles.models import (
     ArticleApproval,
     ArticleTransition,
     ArticleVersion,
-    BoardMember,
     Citation,
     Claim,
     ClaimReview,
@@ -359,34 +356,6 @@ class ReferenceAdmin(HistoryAdmin):
 class EditorialPolicyAdmin(SimpleHistoryAdmin):
     list_display = ["version", "title", "effective_date"]
     ordering = ["-version"]
-
-
-@admin.register(BoardMember)
-class BoardMemberAdmin(SimpleHistoryAdmin):
-    list_display = ["name", "credentials", "specialty", "is_active", "credentials_expired"]
-    list_filter = ["is_active", "credentials", "specialties"]
-    search_fields = ["name", "specialty", "user__username"]
-    filter_horizontal = ["specialties"]
-
-    def get_inlines(self, request, obj):
-        from board.admin import CredentialInline
-
-        return [CredentialInline]
-
-    def get_queryset(self, request):
-        from board.selectors import expired_q
-
-        # The flag the list shows: every credential record expired (``board.rules``).
-        expired = expired_q(timezone.localdate(), user="user_id")
-        return (
-            super()
-            .get_queryset(request)
-            .annotate(all_expired=ExpressionWrapper(expired, output_field=BooleanField()))
-        )
-
-    @admin.display(boolean=True, description="credentials expired", ordering="all_expired")
-    def credentials_expired(self, member: BoardMember) -> bool:
-        return member.all_expired
 
 
 @admin.register(ArticleTransition)

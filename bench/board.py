@@ -30,7 +30,8 @@ def build(reviewers: int, articles: int, assignments: int) -> dict:
     from django.contrib.auth.models import Group
     from django.utils import timezone
 
-    from articles.models import Article, BoardMember
+    from articles.models import Article
+    from board.models import BoardMember
     from articles.permissions import BOARD_REVIEWERS, EDITORS, EDITORS_IN_CHIEF
     from board.models import Credential, ReviewAssignment, Specialty
 

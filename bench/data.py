@@ -20,7 +20,7 @@ def bench_reviewer():
     from django.contrib.auth import get_user_model
     from django.contrib.auth.models import Group
 
-    from articles.models import BoardMember
+    from board.models import BoardMember
     from articles.permissions import BOARD_REVIEWERS
 
     user, created = get_user_model().objects.get_or_create(

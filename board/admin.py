@@ -1,6 +1,7 @@
-"""The board in the admin: the specialty list, and declarations and assignments as audit records.
+"""The board in the admin: members, the specialty list, and declarations and assignments as
+audit records.
 
-Credentials are kept inline on the board member (``articles.admin.BoardMemberAdmin``).
+Credentials are kept inline on the board member (``BoardMemberAdmin``).
 Declarations and assignments are written only by the services (``board.services``),
 so the admin shows them and changes nothing.
 """
@@ -8,11 +9,13 @@ so the admin shows them and changes nothing.
 from __future__ import annotations
 
 from django.contrib import admin
+from django.db.models import BooleanField, ExpressionWrapper
 from django.utils import timezone
 from simple_history.admin import SimpleHistoryAdmin
 
 from articles.admin import ReadOnlyAdmin
-from board.models import ConflictDeclaration, Credential, ReviewAssignment, Specialty
+from board.models import BoardMember, ConflictDeclaration, Credential, ReviewAssignment, Specialty
+from board.selectors import expired_q
 
 
 @admin.register(Specialty)
@@ -31,6 +34,28 @@ class CredentialInline(admin.TabularInline):
     @admin.display(boolean=True, description="expired")
     def is_expired(self, credential: Credential) -> bool | None:
         return credential.is_expired() if credential.pk else None
+
+
+@admin.register(BoardMember)
+class BoardMemberAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "credentials", "specialty", "is_active", "credentials_expired"]
+    list_filter = ["is_active", "credentials", "specialties"]
+    search_fields = ["name", "specialty", "user__username"]
+    filter_horizontal = ["specialties"]
+    inlines = [CredentialInline]
+
+    def get_queryset(self, request):
+        # The flag the list shows: every credential record expired (``board.rules``).
+        expired = expired_q(timezone.localdate(), user="user_id")
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(all_expired=ExpressionWrapper(expired, output_field=BooleanField()))
+        )
+
+    @admin.display(boolean=True, description="credentials expired", ordering="all_expired")
+    def credentials_expired(self, member: BoardMember) -> bool:
+        return member.all_expired
 
 
 @admin.register(Credential)

@@ -10,7 +10,8 @@ import datetime
 
 from django.utils import timezone
 
-from articles.models import Article, BoardMember
+from articles.models import Article
+from board.models import BoardMember
 from articles.states import ArticleState
 from board.models import Credential, ReviewAssignment, Specialty
 

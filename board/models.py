@@ -1,7 +1,7 @@
-"""Running the Medical Advisory Board: specialties, credentials, conflicts and assignments.
+"""Running the Medical Advisory Board: members, specialties, credentials, conflicts, assignments.
 
-Board member profiles themselves are ``articles.BoardMember`` (the public board page);
-articles carry their topics as ``Article.topics``, drawn from the same specialty list.
+A member's profile (``BoardMember``) is what the public board page shows; articles
+carry their topics as ``Article.topics``, drawn from the same specialty list.
 """
 
 from __future__ import annotations
@@ -42,11 +42,36 @@ class Specialty(models.Model):
         return self.name
 
 
+class BoardMember(models.Model):
+    """A Medical Advisory Board reviewer's public profile."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="board_profile"
+    )
+    name = models.CharField(max_length=200)
+    credentials = models.CharField(max_length=100, help_text="For example: MD, PharmD")
+    specialty = models.CharField(max_length=200, blank=True)
+    specialties = models.ManyToManyField(Specialty, blank=True, related_name="members")
+    bio = models.TextField("short bio", blank=True)
+    disclosures = models.TextField("conflict-of-interest disclosure", blank=True)
+    is_active = models.BooleanField(default=True)
+
+    # The tables keep the names they had when members were part of the articles app.
+    history = HistoricalRecords(table_name="articles_historicalboardmember")
+
+    class Meta:
+        db_table = "articles_boardmember"
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return f"{self.name}, {self.credentials}"
+
+
 class Credential(models.Model):
     """A board member's licence or certification, with who issued it and until when."""
 
     member = models.ForeignKey(
-        "articles.BoardMember", on_delete=models.CASCADE, related_name="credential_records"
+        BoardMember, on_delete=models.CASCADE, related_name="credential_records"
     )
     name = models.CharField(max_length=200, help_text="For example: Board certification, Neurology")
     issued_by = models.CharField(
@@ -106,7 +131,7 @@ class ReviewAssignment(models.Model):
     assignments of the round close (the requester's as done) and each is carried
     to the next round as a ``RETURNED`` row: it waits for the editor and opens
     again, for the same reviewer with a new due date, when the article is
-    resubmitted (``board.services.assignments_return`` and ``assignments_reopen``).
+    resubmitted (``board.assignments.assignments_return`` and ``assignments_reopen``).
     """
 
     class Status(models.TextChoices):

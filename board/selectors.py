@@ -20,7 +20,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from articles.models import BoardMember
+from board.models import BoardMember
 from articles.notifications import users_holding
 from articles.policy import PERM_REVIEW
 from board.models import ConflictDeclaration, Credential, ReviewAssignment, Specialty

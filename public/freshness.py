@@ -203,7 +203,8 @@ def _changed_keys(instance) -> tuple[str, ...]:
     from django.contrib.auth import get_user_model
 
     from articles import events
-    from articles.models import BoardMember, EditorialPolicy, Reference
+    from articles.models import EditorialPolicy, Reference
+    from board.models import BoardMember
     from board.models import Credential
     from public.models import SiteText
 
@@ -252,7 +253,8 @@ def connect_receivers() -> None:
     from django.contrib.auth import get_user_model
     from django.db.models.signals import m2m_changed, post_delete, post_save
 
-    from articles.models import BoardMember, EditorialPolicy, Reference
+    from articles.models import EditorialPolicy, Reference
+    from board.models import BoardMember
     from board.models import Credential, Specialty
     from public.models import SiteText
 

@@ -30,7 +30,8 @@ from public.rendered import rendered_body_prepare
 
 def page_keys(changed: frozenset[str]) -> set[str]:
     """The keys of every public page showing what ``changed`` names (at most 3 queries)."""
-    from articles.models import Article, ArticleVersion, BoardMember
+    from articles.models import Article, ArticleVersion
+    from board.models import BoardMember
 
     keys, references, users = set(), [], []
     for key in changed:

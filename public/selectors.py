@@ -17,7 +17,8 @@ from django.utils import timezone
 from articles import steps
 from articles.content import ArticleContent, CitedPassage, ClaimData, ClaimKind, ReferenceData
 from articles.evidence import LevelWords, scale_for
-from articles.models import Article, ArticleTransition, ArticleVersion, BoardMember, EditorialPolicy
+from articles.models import Article, ArticleTransition, ArticleVersion, EditorialPolicy
+from board.models import BoardMember
 from articles.selectors import policy_get_in_force
 from articles.visibility import approved_visible_q, visible_q
 from public.models import SiteText

@@ -10,7 +10,8 @@ from django.contrib.auth.models import Group, Permission
 
 from articles import services
 from articles.content import ArticleContent, ClaimData, ClaimKind, ReferenceData, ReferenceKind
-from articles.models import BoardMember, ClaimReview, EditorialPolicy
+from articles.models import ClaimReview, EditorialPolicy
+from board.models import BoardMember
 from articles.permissions import BOARD_REVIEWERS, EDITORS, SITE_ADMINS, sync_groups
 from articles.states import ArticleState
 

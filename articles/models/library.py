@@ -1,10 +1,9 @@
-"""The shared library and the site's editorial furniture: references, policy versions, the board."""
+"""The shared library and the site's editorial furniture: references and policy versions."""
 
 from __future__ import annotations
 
 import re
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -106,26 +105,3 @@ class EditorialPolicy(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("public:policy_version", kwargs={"version": self.version})
-
-
-class BoardMember(models.Model):
-    """A Medical Advisory Board reviewer's public profile."""
-
-    user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="board_profile"
-    )
-    name = models.CharField(max_length=200)
-    credentials = models.CharField(max_length=100, help_text="For example: MD, PharmD")
-    specialty = models.CharField(max_length=200, blank=True)
-    specialties = models.ManyToManyField("board.Specialty", blank=True, related_name="members")
-    bio = models.TextField("short bio", blank=True)
-    disclosures = models.TextField("conflict-of-interest disclosure", blank=True)
-    is_active = models.BooleanField(default=True)
-
-    history = HistoricalRecords()
-
-    class Meta:
-        ordering = ["name"]
-
-    def __str__(self) -> str:
-        return f"{self.name}, {self.credentials}"

@@ -12,7 +12,8 @@ from django.db.models import Prefetch
 from articles import policy
 from articles.content import ArticleContent
 from articles.errors import ConditionsNotMet, EditConflict
-from articles.models import BoardMember, Citation, Claim, ClaimReview, ClaimSummary
+from articles.models import Citation, Claim, ClaimReview, ClaimSummary
+from board.models import BoardMember
 from articles.services.threads import thread_open_for_review
 from screening.rules import verification_blockers
 

@@ -8,7 +8,8 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from articles.management.commands.seed_demo import DEMO_PASSWORD
-from articles.models import Article, BoardMember, EditorialPolicy, Reference
+from articles.models import Article, EditorialPolicy, Reference
+from board.models import BoardMember
 from articles.workflow import ArticleState
 from tests.factories import declare_no_conflict
 

@@ -3,7 +3,7 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from articles.models import BoardMember
+from board.models import BoardMember
 from articles.permissions import EDITORS_IN_CHIEF
 from board.models import Credential, Specialty
 from tests.factories import UserFactory, make_reviewer

@@ -11,7 +11,8 @@ from django.utils import timezone
 
 from articles import policy as rules
 from articles import services, steps
-from articles.models import Article, BoardMember
+from articles.models import Article
+from board.models import BoardMember
 from articles.states import ArticleState
 from board.models import Credential
 from board.rules import expired_credentials
@@ -125,12 +126,12 @@ def test_the_dashboard_flags_own_expired_and_expiring_credentials(client, policy
 
 def test_the_admin_flags_expired_members(client, site_admin, expired_reviewer, reviewer):
     client.force_login(site_admin)
-    listing = client.get(reverse("admin:articles_boardmember_changelist"))
+    listing = client.get(reverse("admin:board_boardmember_changelist"))
     flags = {m.user.username: m.all_expired for m in listing.context["cl"].result_list}
     assert flags == {"expired": True, "reviewer": False}
     assert "credentials expired" in listing.content.decode().lower()
     change = client.get(
-        reverse("admin:articles_boardmember_change", args=[expired_reviewer.board_profile.pk])
+        reverse("admin:board_boardmember_change", args=[expired_reviewer.board_profile.pk])
     )
     assert change.status_code == 200 and "Board certification, Neurology" in change.content.decode()
     assert client.get(reverse("admin:board_credential_changelist")).status_code == 200
@@ -198,7 +199,7 @@ def test_a_site_admin_who_is_no_superuser_keeps_credentials_and_specialties(
     assert not keeper.is_superuser
     client.force_login(keeper)
     member = expired_reviewer.board_profile
-    change = client.get(reverse("admin:articles_boardmember_change", args=[member.pk]))
+    change = client.get(reverse("admin:board_boardmember_change", args=[member.pk]))
     assert change.status_code == 200 and "Board certification, Neurology" in change.content.decode()
     assert client.get(reverse("admin:board_specialty_changelist")).status_code == 200
     assert client.get(reverse("admin:board_credential_add")).status_code == 200

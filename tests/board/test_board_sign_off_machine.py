@@ -36,7 +36,8 @@ from hypothesis.stateful import (
 
 from articles import services
 from articles.errors import ConditionsNotMet
-from articles.models import Article, ArticleVersion, BoardMember
+from articles.models import Article, ArticleVersion
+from board.models import BoardMember
 from articles.permissions import BOARD_REVIEWERS
 from articles.selectors import article_get_content
 from articles.services import article_topics_set

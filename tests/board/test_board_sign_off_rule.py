@@ -19,7 +19,8 @@ from django.utils import timezone
 
 from articles import policy as article_policy
 from articles import services
-from articles.models import Article, ArticleVersion, BoardMember
+from articles.models import Article, ArticleVersion
+from board.models import BoardMember
 from articles.permissions import BOARD_REVIEWERS
 from articles.selectors import article_get_content
 from articles.services import article_topics_set

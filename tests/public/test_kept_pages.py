@@ -14,7 +14,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from articles import services
-from articles.models import BoardMember
+from board.models import BoardMember
 from public import fastpath, freshness
 from public.models import SiteText
 from tests.factories import (

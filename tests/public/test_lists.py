@@ -7,7 +7,8 @@ from django.db import connection
 
 from articles import services
 from articles.content import ArticleContent, ClaimData, ClaimKind
-from articles.models import BoardMember, EditorialPolicy
+from articles.models import EditorialPolicy
+from board.models import BoardMember
 from tests.factories import (
     approved_article,
     draft_article,

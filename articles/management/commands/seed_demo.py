@@ -15,7 +15,8 @@ from django.db import transaction
 from django.urls import reverse
 
 from articles.demo import demo_articles_create
-from articles.models import BoardMember, EditorialPolicy
+from articles.models import EditorialPolicy
+from board.models import BoardMember
 from articles.permissions import (
     BOARD_REVIEWERS,
     EDITORS,
