@@ -1,0 +1,225 @@
+"""The site at scale, measured in this process with one client, each figure against its goal.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/editorial .venv/bin/python bench/scale.py
+    .venv/bin/python bench/scale.py --search-at 1000 --desk-at 5000     # SQLite, smaller
+
+1. A fresh database (bench/setup_db.py) is seeded in bulk (bench/bulk_seed.py) to
+   ``--search-at`` articles; first-time public search is timed through the whole
+   request (middleware, selector, template), each request a page never kept before.
+2. The same database grows to ``--desk-at`` articles; the reviewer's desk queue
+   (``/desk/``), an approved article rendered for the first time (no kept page, no
+   stored body) beside the bare view (editorial/benchview.py), and
+   ``article_import`` of generated seed-sized articles are timed.
+3. A table is printed and the figures go to bench/results/<stamp>-scale-<database>.json.
+
+Timings are medians (p50) of requests made one after another by one client through
+Django's test client: no network, no gunicorn. On a shared machine they move with
+its load; compare runs made side by side.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import json
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+# (measure, unit, comparison, goal, database or None for both)
+GOALS = {
+    "search_first_time_p50": ("ms", "<=", 30.0, "postgresql"),
+    "desk_queue_p50": ("ms", "<", 50.0, "postgresql"),
+    "article_uncached_ratio": ("x bare view", ">=", 0.3, "postgresql"),
+    "import_rate": ("articles/s", ">=", 50.0, "postgresql"),
+}
+SQLITE_GOALS = {"article_uncached_ratio": 0.4}
+
+# What readers type: common and rare words, two words, a misspelling, and nothing found.
+SEARCHES = [
+    "baclofen",
+    "intrathecal",
+    "baclofen withdrawal",
+    "spasticity",
+    "pump",
+    "tizanidine",
+    "baclofin",
+    "dose reduction",
+    "zebrafish",
+    "muscle relaxant",
+]
+
+
+def timed_get(client, path: str, **headers) -> float:
+    started = time.perf_counter()
+    response = client.get(path, **headers)
+    elapsed = (time.perf_counter() - started) * 1000
+    assert response.status_code == 200, (path, response.status_code)
+    return elapsed
+
+
+def p50(samples: list[float]) -> float:
+    return round(statistics.median(samples), 1)
+
+
+def measure_search(requests: int) -> dict:
+    """First-time search pages: every request names a page nobody has asked for before."""
+    from django.test import Client
+
+    reader = Client()
+    for query in SEARCHES:  # warm the process (imports, templates), not the pages
+        reader.get("/search/", {"q": query, "warm": 1})
+    samples = [
+        timed_get(reader, f"/search/?q={SEARCHES[i % len(SEARCHES)]}&n={i}")
+        for i in range(requests)
+    ]
+    return {"p50_ms": p50(samples), "max_ms": round(max(samples), 1), "requests": requests}
+
+
+def measure_desk(requests: int) -> dict:
+    from django.test import Client
+
+    from bench.data import bench_reviewer
+
+    desk = Client()
+    desk.force_login(bench_reviewer())
+    desk.get("/desk/")
+    samples = [timed_get(desk, "/desk/") for _ in range(requests)]
+    return {"p50_ms": p50(samples), "max_ms": round(max(samples), 1), "requests": requests}
+
+
+def measure_uncached_article(pages: int) -> dict:
+    """Approved pages each rendered once (nothing kept, no stored body), against the bare view."""
+    from django.core.cache import cache
+    from django.test import Client
+
+    from articles.models import Article
+    from articles.states import ArticleState
+
+    slugs = list(
+        Article.objects.filter(state=ArticleState.APPROVED, slug__startswith="copy-")
+        .order_by("-pk")
+        .values_list("slug", flat=True)[: pages + 1]
+    )
+    cache.clear()
+    reader = Client()
+    reader.get(f"/articles/{slugs.pop()}/")  # warm the process on one page
+    article = [timed_get(reader, f"/articles/{slug}/") for slug in slugs]
+    bare = [timed_get(reader, "/__bench__/ok") for _ in range(len(slugs))]
+    return {
+        "article_p50_ms": p50(article),
+        "bare_p50_ms": round(statistics.median(bare), 2),
+        "ratio": round(statistics.median(bare) / statistics.median(article), 2),
+        "pages": len(slugs),
+    }
+
+
+def measure_import(count: int, *, first: int) -> dict:
+    """``article_import`` of generated pages, parsing included, as bench/import_articles.py."""
+    from articles.imports import article_import, importer_user
+    from articles.interchange import parse_text
+    from bench.import_articles import generated_pages
+
+    by = importer_user()
+    pages = list(generated_pages(first + count))[first:]
+    started = time.perf_counter()
+    for n, page in enumerate(pages, start=first):
+        article_import(content=parse_text(page), by=by, source_name=f"generated-{n}.txt")
+    seconds = time.perf_counter() - started
+    return {"articles": count, "seconds": round(seconds, 2), "rate": round(count / seconds, 1)}
+
+
+def goals(figures: dict, database: str) -> list[tuple]:
+    rows = []
+    for name, (unit, op, goal, _only_on) in GOALS.items():
+        if name not in figures:
+            continue
+        goal = SQLITE_GOALS.get(name, goal) if database == "sqlite" else goal
+        value = figures[name]
+        met = value >= goal if op == ">=" else (value <= goal if op == "<=" else value < goal)
+        rows.append((name, value, unit, f"{op} {goal}", "met" if met else "NOT met"))
+    return rows
+
+
+def table(result: dict) -> str:
+    lines = [
+        f"{result['database']}: search at {result['search_at']} articles, the rest at "
+        f"{result['desk_at']}; one client, in-process; load average {result['load']}",
+        f"seeding: {result['seed']['copied']} copies in {result['seed']['copy_seconds']} s "
+        f"({result['seed']['copies_per_second']}/s) after "
+        f"{result['seed']['templates_seconds']} s of template articles",
+        f"{'measure':<26}{'value':>10}  {'unit':<13}{'goal':<10}{'':>8}",
+    ]
+    for name, value, unit, goal, met in result["goals"]:
+        lines.append(f"{name:<26}{value:>10}  {unit:<13}{goal:<10}{met:>8}")
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--search-at", type=int, default=10_000)
+    parser.add_argument("--desk-at", type=int, default=100_000)
+    parser.add_argument("--requests", type=int, default=60)
+    parser.add_argument("--imports", type=int, default=200)
+    args = parser.parse_args()
+    os.environ["BENCH_MODE"] = "1"  # mounts the bare view
+    os.environ.setdefault("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
+    from bench.setup_db import prepare
+
+    where = prepare("scale")
+    from django.db import connection
+
+    from articles.management.commands.seed_demo import Command as SeedDemo
+    from bench.bulk_seed import seed
+
+    with open(os.devnull, "w") as quiet:
+        SeedDemo(stdout=quiet).handle()
+    print(f"Seeding {args.search_at} articles into {where} ...", flush=True)
+    first = seed(articles=args.search_at)
+    figures = {"search_first_time_p50": measure_search(args.requests)}
+    print(f"Growing to {args.desk_at} articles ...", flush=True)
+    rest = seed(articles=args.desk_at, templates=first["templates"], already=args.search_at)
+    figures["desk_queue_p50"] = measure_desk(args.requests)
+    figures["article_uncached_ratio"] = measure_uncached_article(args.requests)
+    figures["import_rate"] = measure_import(args.imports, first=100)
+    values = {
+        "search_first_time_p50": figures["search_first_time_p50"]["p50_ms"],
+        "desk_queue_p50": figures["desk_queue_p50"]["p50_ms"],
+        "article_uncached_ratio": figures["article_uncached_ratio"]["ratio"],
+        "import_rate": figures["import_rate"]["rate"],
+    }
+    seconds = first["copy_seconds"] + rest["copy_seconds"]
+    copied = first["copied"] + rest["copied"]
+    result = {
+        "when": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
+        "database": connection.vendor,
+        "where": where,
+        "search_at": args.search_at,
+        "desk_at": args.desk_at,
+        "load": " ".join(f"{x:.1f}" for x in os.getloadavg()),
+        "cpus": os.cpu_count(),
+        "seed": {
+            "copied": copied,
+            "copy_seconds": round(seconds, 1),
+            "copies_per_second": round(copied / seconds) if seconds else 0,
+            "templates_seconds": first["templates_seconds"],
+        },
+        "figures": figures,
+        "goals": goals(values, connection.vendor),
+    }
+    out = ROOT / "bench" / "results"
+    out.mkdir(exist_ok=True)
+    stamp = datetime.datetime.now().strftime("%Y%m%d-%H%M%S")
+    path = out / f"{stamp}-scale-{result['database']}.json"
+    path.write_text(json.dumps(result, indent=2) + "\n")
+    print(table(result))
+    print(f"Results: {path.relative_to(ROOT)}")
+
+
+if __name__ == "__main__":
+    main()
