@@ -122,7 +122,7 @@ class EdgePurge(models.Model):
     status = models.CharField(
         max_length=10, choices=Status.choices, default=Status.QUEUED, db_index=True
     )
-    # Times it was sent to every address; a purge is sent twice (public.purge says why).
+    # Times the worker sent it to every address (after the committing process's own sending).
     sends = models.PositiveIntegerField(default=0)
     failures = models.PositiveIntegerField(default=0, help_text="Failed attempts so far.")
     last_error = models.TextField(blank=True)

@@ -4,11 +4,21 @@ A change to what readers see invalidates page keys (``public.receivers``). When
 ``CDN_PURGE_URLS`` names the edge's purge endpoints, the same transaction writes
 an ``EdgePurge`` row with those keys and enqueues its task on the database task
 queue (``django_tasks_db``): a rolled-back change purges nothing, and a
-committed one cannot lose its purge. The task worker (``manage.py
-outbox_worker``, which runs every task of the queue) sends it to every URL in
-``CDN_PURGE_URLS`` as ``PURGE`` with the keys in the ``xkey-purge`` header
+committed one cannot lose its purge. Each purge is a ``PURGE`` request to every
+URL in ``CDN_PURGE_URLS`` with the keys in the ``xkey-purge`` header
 (``deploy/varnish.vcl``; docs/deploy.md shows the same for Fastly and
-Cloudflare).
+Cloudflare), sent twice:
+
+- at once, by the process that committed the change, from a thread of its own
+  once the transaction commits: readers at the edge see the change within
+  milliseconds. It writes nothing and gives up at the first error: it is only
+  the fast way;
+- ``REPEAT_AFTER`` seconds later, by the task worker (``manage.py
+  outbox_worker``, which runs every task of the queue): the sending that is
+  recorded, retried and reported. A reader's request that the origin answered
+  just before the commit may reach the edge just after the first purge and be
+  kept there; the second purge removes it. And if the first was lost (the
+  process stopped, the edge did not answer), this one is the purge.
 
 A purge that any endpoint refuses, or that cannot reach one, is sent again
 after a growing delay (``retry_delay``), to every endpoint (a purge is
@@ -16,16 +26,13 @@ idempotent), for as long as it takes: the edge may still hold a page showing a
 retracted article. While one waits for a retry, ``/readyz`` says "degraded"
 and the metrics count it (``editorial_edge_purges_failing``).
 
-Each purge is sent twice, the second time ``REPEAT_AFTER`` seconds after the
-first: a reader's request that the origin answered just before the commit may
-reach the edge just after the first purge, and be kept there; the second purge
-removes it.
 """
 
 from __future__ import annotations
 
 import datetime
 import logging
+import threading
 import urllib.error
 import urllib.request
 from collections.abc import Iterable
@@ -49,7 +56,7 @@ TIMEOUT = 3.0
 # The first retry after this many seconds, doubling up to RETRY_MAX_SECONDS.
 RETRY_SECONDS = 1.0
 RETRY_MAX_SECONDS = 60.0
-# The second sending of every purge (see the module's docstring).
+# The worker's sending of every purge, after the committing process's own (see above).
 REPEAT_AFTER = 2.0
 # A purge left "sending" this long lost its worker mid-way: it is sent again.
 STUCK_AFTER = datetime.timedelta(minutes=1)
@@ -82,6 +89,21 @@ class _Pending:
         connection = transaction.get_connection()
         if getattr(connection, "edge_purge_pending", None) is self:
             connection.edge_purge_pending = None
+        send_soon(" ".join(sorted(self.keys)))
+
+
+def send_soon(keys: str) -> None:
+    """The first sending: from a thread of this process, now that the change is committed."""
+    threading.Thread(target=_send_everywhere, args=(keys,), daemon=True).start()
+
+
+def _send_everywhere(keys: str) -> None:
+    for url in settings.CDN_PURGE_URLS:
+        try:
+            send(url, keys)
+        except (OSError, PurgeRefused) as error:
+            # The worker's sending follows, recorded and retried: nothing more to do here.
+            logger.info("Edge purge of %s at %s not sent at once: %s", keys, url, error)
 
 
 def purge_queue(*, keys: Iterable[str]) -> EdgePurge | None:
@@ -99,7 +121,7 @@ def purge_queue(*, keys: Iterable[str]) -> EdgePurge | None:
         EdgePurge.objects.filter(pk=pending.purge.pk).update(keys=pending.purge.keys)
         return pending.purge
     purge = EdgePurge.objects.create(keys=" ".join(sorted(keys)))
-    _enqueue(purge.pk)
+    _enqueue(purge.pk, run_after=timezone.now() + datetime.timedelta(seconds=REPEAT_AFTER))
     pending = connection.edge_purge_pending = _Pending(purge, keys)
     transaction.on_commit(pending.committed)
     return purge
@@ -123,7 +145,7 @@ def send(url: str, keys: str) -> None:
 
 
 def purge_send(*, purge_id: int) -> str:
-    """Send one queued purge to every endpoint: "sent", "repeat", "retry" or "skipped"."""
+    """Send one queued purge to every endpoint: "sent", "retry" or "skipped"."""
     now = timezone.now()
     claimed = EdgePurge.objects.filter(
         Q(status=Status.QUEUED) | Q(status=Status.SENDING, next_attempt_at__lt=now - STUCK_AFTER),
@@ -141,20 +163,8 @@ def purge_send(*, purge_id: int) -> str:
     if errors:
         return _failed(purge, "; ".join(errors)[:2000])
     metrics.EDGE_PURGES.labels(outcome="sent").inc()
-    sends = purge.sends + 1
-    if sends == 1 and REPEAT_AFTER > 0:
-        when = timezone.now() + datetime.timedelta(seconds=REPEAT_AFTER)
-        EdgePurge.objects.filter(pk=purge.pk).update(
-            status=Status.QUEUED,
-            sends=sends,
-            failures=0,
-            next_attempt_at=when,
-            sent_at=timezone.now(),
-        )
-        _enqueue(purge.pk, run_after=when)
-        return "repeat"
     EdgePurge.objects.filter(pk=purge.pk).update(
-        status=Status.SENT, sends=sends, failures=0, next_attempt_at=None, sent_at=timezone.now()
+        status=Status.SENT, sends=purge.sends + 1, next_attempt_at=None, sent_at=timezone.now()
     )
     return "sent"
 
@@ -205,9 +215,7 @@ def purges_summary() -> dict:
     now = timezone.now()
     waiting = EdgePurge.objects.exclude(status=Status.SENT)
     row = waiting.aggregate(
-        waiting=Count("pk", filter=Q(sends=0)),
-        failing=Count("pk", filter=Q(failures__gt=0)),
-        oldest=Min("created_at", filter=Q(sends=0)),
+        waiting=Count("pk"), failing=Count("pk", filter=Q(failures__gt=0)), oldest=Min("created_at")
     )
     oldest = row["oldest"]
     return {
