@@ -26,6 +26,7 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import set_rollback
 
+from api.parsers import PayloadTooLarge
 from articles.errors import (
     STATUS_OF_KIND,
     EditorialError,
@@ -35,12 +36,6 @@ from articles.errors import (
 )
 
 PROBLEM_JSON = "application/problem+json"
-
-
-class PayloadTooLarge(exceptions.APIException):
-    status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
-    default_detail = "The request body is too large."
-    default_code = "payload_too_large"
 
 
 class PreconditionRequired(exceptions.APIException):

@@ -6,10 +6,15 @@ import codecs
 import json
 
 from django.conf import settings
-from rest_framework import exceptions, parsers
+from rest_framework import exceptions, parsers, status
 
-from api.errors import PayloadTooLarge
 from articles.interchange import MAX_INPUT_BYTES
+
+
+class PayloadTooLarge(exceptions.APIException):
+    status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
+    default_detail = "The request body is too large."
+    default_code = "payload_too_large"
 
 
 def max_body_bytes() -> int:

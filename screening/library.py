@@ -18,7 +18,7 @@ from django.utils import timezone
 from articles import events
 from articles.identifiers import normalise_doi, normalise_pmid
 from articles.models import Article, Reference
-from articles.states import ArticleState
+from articles.visibility import approved_visible_q
 from screening import notifications
 from screening.models import CitationJustification, RetractionFlag, RetractionNotice, ScreeningRun
 from screening.rules import NoticeIndex, retraction_in_force
@@ -139,15 +139,11 @@ def _retracted_citations_in_approved_versions(index: NoticeIndex) -> dict:
     """(version, notice, reference number) -> Finding, for every retracted paper the readers'
     version of a live article cites (1 query)."""
     found = {}
-    versions = (
-        Article.objects.filter(published_version__isnull=False)
-        .exclude(state=ArticleState.RETRACTED)
-        .values_list(
-            "pk",
-            "published_version_id",
-            "published_version__approved_at",
-            KeyTransform("references", "published_version__content"),
-        )
+    versions = Article.objects.filter(approved_visible_q()).values_list(
+        "pk",
+        "published_version_id",
+        "published_version__approved_at",
+        KeyTransform("references", "published_version__content"),
     )
     for article_id, version_id, approved_at, references in versions.iterator(chunk_size=500):
         for number, reference in enumerate(references or [], start=1):

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from django.db.models import F, Max, OuterRef, QuerySet, Subquery
 
 from articles.models import Article, Citation
-from articles.states import ArticleState
+from articles.visibility import approved_visible_q
 from screening.models import CitationJustification, RetractionFlag, ScreeningRun
 from screening.rules import PaperStatus, notices_about, paper_status
 
@@ -28,9 +28,11 @@ def article_list_flagged() -> QuerySet[Article]:
     )
     return (
         Article.objects.select_related("created_by", "assigned_reviewer", "published_version")
+        # Flags are few and articles many: only those with an open flag are asked for it.
+        .filter(pk__in=RetractionFlag.objects.filter(cleared_at__isnull=True).values("article_id"))
         .annotate(flagged_at=Subquery(first_flag))
-        .filter(flagged_at__isnull=False)
-        .exclude(state=ArticleState.RETRACTED)  # retracted by an admin: nothing left to do
+        # Only what readers still see: once retracted (by an admin) nothing is left to do.
+        .filter(approved_visible_q(), flagged_at__isnull=False)
         .order_by("flagged_at", "pk")
     )
 
