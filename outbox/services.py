@@ -2,46 +2,26 @@
 
 ``email_enqueue`` stores the message and enqueues its delivery task in the
 caller's transaction: a rolled-back change sends nothing, a committed one
-cannot lose its mail. The worker (``manage.py outbox_worker``) runs
-``email_deliver``, which claims the message with one conditional update (so two
-workers, or a task enqueued twice, never send it twice), sends it, and on an
-error re-enqueues itself with a growing delay (``run_after``). After
-``OUTBOX_MAX_ATTEMPTS`` the message is marked failed; the admin lists failed
-messages and can retry them.
+cannot lose its mail. The worker (``manage.py outbox_worker``) runs the
+delivery task (``outbox.tasks``). After ``OUTBOX_MAX_ATTEMPTS`` the message is
+marked failed; the admin lists failed messages and can retry them here.
 """
 
 from __future__ import annotations
 
 import datetime
-import logging
 import os
 import socket
 
-from django.conf import settings
-from django.core.mail import EmailMessage
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import Q
 from django.utils import timezone
 
 from editorial.urls_absolute import site_domain
 from outbox.models import OutboundEmail, WorkerHeartbeat
+from outbox.tasks import delivery_enqueue
 
-logger = logging.getLogger("editorial.outbox")
 Status = OutboundEmail.Status
-
-
-def _enqueue_delivery(email_id: int, *, run_after: datetime.datetime | None = None) -> None:
-    from django_tasks_db import DatabaseBackend
-
-    from outbox.tasks import deliver_email
-
-    task = deliver_email.using(run_after=run_after) if run_after else deliver_email
-    if isinstance(deliver_email.get_backend(), DatabaseBackend):
-        task.enqueue(email_id)  # the task row commits or rolls back with the caller's change
-    else:
-        # A queue outside the database (Redis, RabbitMQ) must not see the task before the
-        # row it names is committed.
-        transaction.on_commit(lambda: task.enqueue(email_id))
 
 
 @transaction.atomic
@@ -54,70 +34,8 @@ def email_enqueue(*, subject: str, body: str, to: str, kind: str) -> OutboundEma
         body=body,
         message_id=OutboundEmail.new_message_id(site_domain().split(":")[0]),
     )
-    _enqueue_delivery(email.pk)
+    delivery_enqueue(email.pk)
     return email
-
-
-def retry_delay(attempts: int) -> float:
-    """Seconds before the next attempt after ``attempts`` failed ones: doubling, capped."""
-    base = settings.OUTBOX_RETRY_SECONDS
-    return min(base * 2 ** max(0, attempts - 1), settings.OUTBOX_RETRY_MAX_SECONDS)
-
-
-def email_deliver(*, email_id: int) -> str:
-    """Send one queued email; "sent", "retry", "failed" or "skipped" (not queued any more)."""
-    claimed = OutboundEmail.objects.filter(pk=email_id, status=Status.QUEUED).update(
-        status=Status.SENDING, attempts=F("attempts") + 1, claimed_at=timezone.now()
-    )
-    if not claimed:
-        return "skipped"
-    email = OutboundEmail.objects.get(pk=email_id)
-    message = EmailMessage(
-        subject=email.subject,
-        body=email.body,
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        to=[email.to],
-        headers={"Message-ID": email.message_id},
-    )
-    try:
-        message.send(fail_silently=False)
-    except Exception as error:  # any failure of the mail server or the network
-        return _failed(email, error)
-    OutboundEmail.objects.filter(pk=email.pk).update(
-        status=Status.SENT, sent_at=timezone.now(), next_attempt_at=None
-    )
-    return "sent"
-
-
-@transaction.atomic
-def _failed(email: OutboundEmail, error: Exception) -> str:
-    text = f"{type(error).__name__}: {error}"[:2000]
-    if email.attempts >= settings.OUTBOX_MAX_ATTEMPTS:
-        OutboundEmail.objects.filter(pk=email.pk).update(
-            status=Status.FAILED, last_error=text, next_attempt_at=None
-        )
-        logger.error(
-            "Gave up on email %s to %s after %s attempts: %s",
-            email.pk,
-            email.to,
-            email.attempts,
-            text,
-        )
-        return "failed"
-    when = timezone.now() + datetime.timedelta(seconds=retry_delay(email.attempts))
-    OutboundEmail.objects.filter(pk=email.pk).update(
-        status=Status.QUEUED, last_error=text, next_attempt_at=when
-    )
-    _enqueue_delivery(email.pk, run_after=when)
-    logger.warning(
-        "Email %s to %s not sent (attempt %s), retrying at %s: %s",
-        email.pk,
-        email.to,
-        email.attempts,
-        when.isoformat(),
-        text,
-    )
-    return "retry"
 
 
 @transaction.atomic
@@ -137,7 +55,7 @@ def email_retry(*, emails) -> int:
         status=Status.QUEUED, attempts=0, next_attempt_at=None
     )
     for email_id in ids:
-        _enqueue_delivery(email_id)
+        delivery_enqueue(email_id)
     return len(ids)
 
 
@@ -149,7 +67,7 @@ def requeue_waiting(*, emails) -> int:
     """
     ids = list(emails.filter(status=Status.QUEUED).values_list("pk", flat=True))
     for email_id in ids:
-        _enqueue_delivery(email_id)
+        delivery_enqueue(email_id)
     return len(ids)
 
 

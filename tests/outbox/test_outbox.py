@@ -11,7 +11,8 @@ from django_tasks_db.models import DBTaskResult
 
 from articles import services
 from outbox.models import OutboundEmail
-from outbox.services import email_deliver, email_enqueue, email_retry, retry_delay
+from outbox.services import email_enqueue, email_retry
+from outbox.tasks import email_deliver, retry_delay
 from tests.factories import draft_article
 
 
