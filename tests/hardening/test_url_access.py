@@ -41,6 +41,9 @@ ACCESS: dict[str, frozenset[str]] = {
     "public:board": PUBLIC,
     "public:sitemap": PUBLIC,
     "public:feed": PUBLIC,
+    # answers from reviewed claims (a reader's own answer is at a signed address; 404 else)
+    "answers:page": PUBLIC,
+    "answers:asked": PUBLIC,
     # accounts (django.contrib.auth.urls)
     "login": PUBLIC,
     "logout": PUBLIC,
@@ -102,6 +105,7 @@ ACCESS: dict[str, frozenset[str]] = {
     # JSON API
     "api:article-list": PUBLIC,
     "api:article-detail": PUBLIC,
+    "api:answers": PUBLIC,
     "api:schema": PUBLIC,
     "api:docs": PUBLIC,
     "api:not-found": PUBLIC,
