@@ -25,13 +25,8 @@ from articles import steps
 from articles.selectors import ReaderArticle, article_list_writers
 from articles.states import ArticleState
 from public import edge, fastpath, freshness, rendered, selectors
+from public.audiences import AUDIENCES, DEFAULT_AUDIENCE
 from screening.selectors import page_notices
-
-AUDIENCES = {
-    "professional": "Healthcare professional",
-    "patient": "Patient or caregiver",
-}
-DEFAULT_AUDIENCE = "professional"
 
 # A retracted article's notice is final; browsers may keep it this long.
 RETRACTION_MAX_AGE = 5 * 60

@@ -32,6 +32,7 @@ from articles.content import ArticleContent
 from articles.interchange.jsonformat import content_from_document
 from articles.models import ArticleVersion
 from public import selectors
+from public.audiences import AUDIENCES
 from public.fastpath import source_fingerprint
 from public.models import RenderedBody
 
@@ -228,8 +229,6 @@ def rendered_body_prepare(*, version_id: int) -> None:
     version = ArticleVersion.objects.filter(pk=version_id).first()
     if version is None:
         return
-    from public.page import AUDIENCES
-
     content = content_from_document(version.content)
     provenance = provenance_of(version)
     for audience in AUDIENCES:
