@@ -38,6 +38,11 @@ def desk_articles() -> QuerySet[Article]:
     """Articles with what every desk list shows: authors, reviewer, approved version."""
     return Article.objects.select_related(
         "created_by", "assigned_reviewer", "changes_requested_by", "published_version"
+    ).defer(
+        # A list shows when a version was approved, never its text: a long queue would
+        # read every listed article's whole snapshot.
+        "published_version__content",
+        "published_version__claim_verifications",
     )
 
 
