@@ -111,25 +111,41 @@ def test_the_readme_table_lists_only_variables_the_settings_read():
     )
 
 
-def test_the_readme_check_sees_a_missing_and_a_doubled_row(monkeypatch, tmp_path):
-    """The check above fails, naming the variable, for a new undocumented or doubled one."""
+def _message(error: AssertionError) -> list[str]:
+    """An assertion's own message, line by line, without the expression pytest adds."""
+    return [line.strip() for line in str(error).split("\nassert ", 1)[0].splitlines()]
+
+
+def test_the_readme_check_names_a_missing_a_doubled_and_a_stale_row(monkeypatch, tmp_path):
+    """The checks above fail naming the variable: one left out, one twice, one not read."""
+    first, second, *others = [name for name, _ in _settings_reads()]
+    rows = [f"| `{name}` | what it means | its default |" for name in [second, *others]]
+    rows += [f"| `{second}` | again | — |", "| `NOT_READ_ANYWHERE` | stale | — |"]
     readme = tmp_path / "README.md"
-    text = README.read_text()
     readme.write_text(
-        text.replace(
-            "| `DRAIN_FILE` |", "| `LOG_LEVEL` | again | — |\n| `NOT_DRAIN_FILE` |", 1
-        ).replace("| `CACHE_RETRY_AFTER` |", "| `CACHE_RETRY_AFTERWARDS` |", 1)
+        "# Title\n\n## Configuration\n\n| variable | meaning | default |\n| --- | --- | --- |\n"
+        + "\n".join(rows)
+        + "\n\n## Next\n\n| `ALSO_NOT_READ` | outside the section | — |\n"
     )
     monkeypatch.setattr(sys.modules[__name__], "README", readme)
     with pytest.raises(AssertionError) as failure:
         test_every_variable_the_settings_read_is_in_the_readme_table_exactly_once()
-    message = str(failure.value)
-    assert "DRAIN_FILE (editorial/settings.py line" in message
-    assert "CACHE_RETRY_AFTER (editorial/settings.py line" in message
-    assert "LOG_LEVEL is listed 2 times" in message
+    problems = _message(failure.value)
+    assert len(problems) == 2
+    assert problems[0].startswith(f"{first} (editorial/settings.py line ")
+    assert problems[0].endswith(
+        "is missing from the README's configuration table: add a row "
+        "saying what it means and its default"
+    )
+    assert problems[1] == (
+        f"{second} is listed 2 times in the README's configuration table: keep one row"
+    )
     with pytest.raises(AssertionError) as failure:
         test_the_readme_table_lists_only_variables_the_settings_read()
-    assert "NOT_DRAIN_FILE is in the README's configuration table" in str(failure.value)
+    assert _message(failure.value) == [
+        "NOT_READ_ANYWHERE is in the README's configuration table but editorial/settings.py "
+        "does not read it: remove its row, or read it in the settings"
+    ]
 
 
 # -- nothing else in the app reads the environment -----------------------------------------
