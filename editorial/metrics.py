@@ -1,12 +1,9 @@
-"""Prometheus metrics: what the code counts as it runs, and what the database says at scrape time.
+"""Prometheus metrics: what the code counts as it runs.
 
 Counters and histograms live in this process; with several gunicorn workers set
 ``PROMETHEUS_MULTIPROC_DIR`` to an empty directory (emptied at each start) so a
-scrape adds up every worker. The gauges (articles per state, the review queue,
-the task queue, the mail queue and its workers) are read from the database when
-scraped, so any server gives the same answer. While the database cannot be read
-they are left out and ``editorial_database_up`` is 0: the page still answers
-with what this process counted.
+scrape adds up every worker. What the database says is read when the page is
+scraped (``editorial.scrape``). This module imports no app, so every layer may count.
 
 Kept public pages are counted by how they were answered. The kept-page
 middleware marks the request (``kept_page_replayed``, ``kept_page_rendered``,
@@ -16,23 +13,8 @@ URL name (``editorial.observability``).
 
 from __future__ import annotations
 
-import datetime
-import logging
-
-from django.conf import settings
-from django.db import DatabaseError
 from django.http import HttpRequest
-from prometheus_client import (
-    REGISTRY,
-    CollectorRegistry,
-    Counter,
-    Histogram,
-    generate_latest,
-)
-from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
-
-# The classic text format: every Prometheus version reads it.
-from prometheus_client.exposition import CONTENT_TYPE_PLAIN_0_0_4
+from prometheus_client import Counter, Histogram
 
 REQUEST_LATENCY = Histogram(
     "editorial_request_duration_seconds",
@@ -81,8 +63,6 @@ EDGE_PURGES = Counter(
     ["outcome"],
 )
 
-logger = logging.getLogger("editorial.outage")
-
 
 def database_error_seen(*, source: str) -> None:
     """Count one failure to reach the database (``source``: where it was met)."""
@@ -107,141 +87,3 @@ def stale_served(request: HttpRequest) -> None:
     """
     request.kept_page_outcome = STALE
     database_error_seen(source="kept_page")
-
-
-class DatabaseCollector:
-    """Gauges read from the database at scrape time (a handful of indexed queries).
-
-    All of them are read before any is given, so a database lost half-way through
-    leaves none out of step; without the database only ``editorial_database_up 0``.
-    """
-
-    def collect(self):
-        try:
-            families = list(self.read())
-        except DatabaseError as error:
-            database_error_seen(source="metrics")
-            logger.error("Metrics: database unreachable: %s", error)
-            yield GaugeMetricFamily(
-                "editorial_database_up", "Whether this scrape could read the database.", value=0
-            )
-            return
-        yield GaugeMetricFamily(
-            "editorial_database_up", "Whether this scrape could read the database.", value=1
-        )
-        yield from families
-
-    def read(self):
-        from editorial import selectors
-        from outbox.selectors import mail_queue_summary
-
-        by_state = GaugeMetricFamily(
-            "editorial_articles", "Articles by workflow state.", labels=["state"]
-        )
-        for state, count in selectors.articles_count_by_state().items():
-            by_state.add_metric([state], count)
-        yield by_state
-
-        oldest = selectors.review_queue_oldest_age()
-        yield GaugeMetricFamily(
-            "editorial_review_queue_oldest_seconds",
-            "Age of the oldest submission waiting for a reviewer to start (0 when none).",
-            value=oldest or 0,
-        )
-
-        tasks = selectors.task_queue_summary()
-        if tasks is not None:
-            yield GaugeMetricFamily(
-                "editorial_task_queue_waiting",
-                "Tasks ready to run, not yet started.",
-                value=tasks.waiting,
-            )
-            yield GaugeMetricFamily(
-                "editorial_task_queue_scheduled",
-                "Tasks deferred to a later time (mail retries), not yet due.",
-                value=tasks.scheduled,
-            )
-            yield GaugeMetricFamily(
-                "editorial_task_queue_oldest_seconds",
-                "How long the oldest waiting task has waited (0 when none).",
-                value=tasks.oldest_waiting_seconds or 0,
-            )
-            failed = CounterMetricFamily(
-                "editorial_task_failures", "Tasks that ended in failure (as kept in the table)."
-            )
-            failed.add_metric([], tasks.failed)
-            yield failed
-
-        mail = mail_queue_summary(
-            seen_within=datetime.timedelta(seconds=settings.OUTBOX_WORKER_STALE_AFTER)
-        )
-        yield GaugeMetricFamily(
-            "editorial_mail_waiting",
-            "Emails not sent yet: due now, or waiting for a retry after a failed attempt.",
-            value=mail.waiting,
-        )
-        yield GaugeMetricFamily(
-            "editorial_mail_retrying",
-            "Of the emails waiting, those that failed at least once (the mail server refused or was away).",
-            value=mail.retrying,
-        )
-        yield GaugeMetricFamily(
-            "editorial_mail_failed",
-            "Emails given up on after OUTBOX_MAX_ATTEMPTS, until retried from the admin.",
-            value=mail.failed,
-        )
-        yield GaugeMetricFamily(
-            "editorial_mail_stuck",
-            "Emails left 'sending' by a worker that stopped mid-way; retry them from the admin.",
-            value=mail.stuck,
-        )
-        yield GaugeMetricFamily(
-            "editorial_mail_oldest_waiting_seconds",
-            "How long the oldest email not sent yet has waited (0 when none).",
-            value=mail.oldest_waiting_seconds or 0,
-        )
-        yield GaugeMetricFamily(
-            "editorial_mail_workers",
-            "Mail workers seen within OUTBOX_WORKER_STALE_AFTER seconds.",
-            value=mail.workers_seen,
-        )
-        from public.purge import purges_summary
-
-        purges = purges_summary()
-        yield GaugeMetricFamily(
-            "editorial_edge_purges_waiting",
-            "Edge purges written with a change and not yet sent to every CDN endpoint.",
-            value=purges["waiting"],
-        )
-        yield GaugeMetricFamily(
-            "editorial_edge_purges_failing",
-            "Edge purges whose last attempt failed, waiting for a retry: the edge may hold "
-            "pages older than the database.",
-            value=purges["failing"],
-        )
-        yield GaugeMetricFamily(
-            "editorial_edge_purge_oldest_waiting_seconds",
-            "How long the oldest edge purge not yet sent has waited (0 when none).",
-            value=purges["oldest_waiting_seconds"] or 0,
-        )
-        never = float("inf")  # no worker has ever run: older than any alert threshold
-        yield GaugeMetricFamily(
-            "editorial_mail_worker_heartbeat_age_seconds",
-            "Seconds since any mail worker last went round its loop (+Inf: never).",
-            value=never if mail.last_heartbeat_seconds is None else mail.last_heartbeat_seconds,
-        )
-
-
-def exposition() -> tuple[bytes, str]:
-    """The metrics page: this process's (or every worker's) counters plus the database gauges."""
-    if settings.PROMETHEUS_MULTIPROC_DIR:
-        from prometheus_client import multiprocess
-
-        counted = CollectorRegistry()
-        multiprocess.MultiProcessCollector(counted)
-    else:
-        counted = REGISTRY
-    read = CollectorRegistry()
-    read.register(DatabaseCollector())
-    gauges = generate_latest(read)  # first: a database error it meets is counted in this scrape
-    return generate_latest(counted) + gauges, CONTENT_TYPE_PLAIN_0_0_4

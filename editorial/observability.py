@@ -10,16 +10,15 @@
   written while a request is handled; ``editorial.logformat.JsonFormatter``
   writes one JSON object per line (the production format).
 - ``workflow_event_record`` is called by the workflow's one audit step
-  (``articles.services._record_transition``) and logs the transition as its own
+  (``articles.services.audit_record``) and logs the transition as its own
   record once the transaction commits.
-- ``metrics_view`` serves Prometheus metrics to a scraper that shows
-  ``METRICS_TOKEN`` or comes from ``METRICS_ALLOWED_ADDRESSES``; to no one else.
+
+The metrics page itself is ``editorial.scrape``.
 """
 
 from __future__ import annotations
 
 import contextvars
-import hmac
 import ipaddress
 import logging
 import re
@@ -27,12 +26,9 @@ import time
 import uuid
 from functools import lru_cache
 
-from django.conf import settings
 from django.db import transaction
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseForbidden
+from django.http import HttpRequest, HttpResponse
 from django.urls import Resolver404, resolve
-from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
 
 from editorial import metrics
 from editorial.clientip import is_trusted_proxy
@@ -189,27 +185,3 @@ def workflow_event_record(*, article, name: str, source: str, target: str, actor
         )
 
     transaction.on_commit(emit)
-
-
-def metrics_allowed(request: HttpRequest) -> bool:
-    token = settings.METRICS_TOKEN
-    given = request.META.get("HTTP_AUTHORIZATION", "")
-    if token and given.startswith("Bearer "):
-        if hmac.compare_digest(given.removeprefix("Bearer ").encode(), token.encode()):
-            return True
-    return address_in(request.META.get("REMOTE_ADDR", ""), settings.METRICS_ALLOWED_ADDRESSES)
-
-
-@never_cache
-@require_GET
-def metrics_view(request: HttpRequest) -> HttpResponse:
-    """Prometheus text format, for a scraper with the token or from an allowed address."""
-    if not settings.METRICS_TOKEN and not settings.METRICS_ALLOWED_ADDRESSES:
-        raise Http404("Metrics are not enabled.")
-    if not metrics_allowed(request):
-        return HttpResponseForbidden(
-            "Metrics need the METRICS_TOKEN bearer token or an allowed address.",
-            content_type="text/plain",
-        )
-    body, content_type = metrics.exposition()
-    return HttpResponse(body, content_type=content_type)

@@ -3,7 +3,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from editorial.health import healthz, readyz
-from editorial.observability import metrics_view
+from editorial.scrape import metrics_view
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),

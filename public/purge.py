@@ -44,6 +44,7 @@ from django.utils import timezone
 from django_tasks import task
 
 from editorial import metrics
+from editorial.health import DEGRADED, NOT_CONFIGURED, OK, CheckResult
 from public.models import EdgePurge
 
 logger = logging.getLogger("editorial.edge")
@@ -228,8 +229,6 @@ def purges_summary() -> dict:
 def edge_purge_check():
     """The readiness report's line for the edge: ok while purges go out; degraded while one
     fails or waits too long (the edge may be showing pages older than the database)."""
-    from editorial.health import DEGRADED, NOT_CONFIGURED, OK, CheckResult
-
     if not settings.CDN_PURGE_URLS:
         return CheckResult(NOT_CONFIGURED, "CDN_PURGE_URLS is empty: no edge is purged")
     summary = purges_summary()
