@@ -148,3 +148,14 @@ def test_success_responses_match_the_schema(editor_headers):
         media_type="application/json",
     )
     assert refused.status_code == 409
+
+
+@pytest.mark.django_db
+def test_an_answer_with_claims_matches_the_schema(editor_headers):
+    # Random questions rarely match a reviewed claim; this one matches the approved article's.
+    response = _validate(
+        ("GET", "/api/answers/"),
+        editor_headers,
+        query={"q": "Which claim states a fact?", "audience": "patient"},
+    )
+    assert response.status_code == 200 and response.json()["claims"]
