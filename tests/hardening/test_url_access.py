@@ -108,6 +108,7 @@ ACCESS: dict[str, frozenset[str]] = {
     "api:answers": PUBLIC,
     "api:schema": PUBLIC,
     "api:docs": PUBLIC,
+    "api:problems": PUBLIC,  # what each error's type URI names
     "api:not-found": PUBLIC,
     "api:draft-list": TOKEN,
     "api:draft-detail": TOKEN,
