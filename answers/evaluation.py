@@ -14,6 +14,9 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from answers.models import ClaimEntry
+from answers.selectors import MAX_SHOWN, answer_get
+
 QUESTIONS = Path(__file__).resolve().parent / "questions" / "questions.json"
 # The seed pages the questions are asked of (with the demo articles of ``seed_demo``).
 ROOT_SEEDS = Path(__file__).resolve().parents[1] / "data" / "seeds"
@@ -42,8 +45,6 @@ def questions_load(path: Path = QUESTIONS) -> list[Question]:
 
 def claim_numbers(expected) -> set[tuple[str, int]]:
     """The (slug, claim number) of each expected claim, found by its professional text (1 query)."""
-    from answers.models import ClaimEntry
-
     slugs = {slug for slug, _ in expected}
     entries = ClaimEntry.objects.filter(article__slug__in=slugs, audience="professional")
     rows = list(entries.values_list("article__slug", "number", "text"))
@@ -72,8 +73,6 @@ class Scores:
 
 def evaluate(questions: list[Question], *, repeat: int = 1) -> Scores:
     """Ask every question (``repeat`` times for the timings) and score the claims shown."""
-    from answers.selectors import MAX_SHOWN, answer_get
-
     shown_total = relevant_shown = answered = declined = 0
     recalls, timings, misses = [], [], []
     answerable = [q for q in questions if q.expected]

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from django.db import transaction
 
+from answers.models import EmergencyTerm
+from answers.services import claim_index_prune, claim_index_publish
 from articles import events
 
 ARTICLE_PREFIX = "article:"
@@ -18,14 +20,10 @@ EMERGENCY_LIST = "emergency-terms"
 
 
 def version_published(sender, *, version, **kwargs) -> None:
-    from answers.services import claim_index_publish
-
     claim_index_publish(version=version)
 
 
 def articles_committed(sender, *, keys: frozenset[str], **kwargs) -> None:
-    from answers.services import claim_index_prune
-
     ids = [int(k[len(ARTICLE_PREFIX) :]) for k in keys if k.startswith(ARTICLE_PREFIX)]
     if ids:
         claim_index_prune(article_ids=ids)
@@ -39,8 +37,6 @@ def emergency_list_changed(**kwargs) -> None:
 
 def connect() -> None:
     from django.db.models.signals import post_delete, post_save
-
-    from answers.models import EmergencyTerm
 
     events.published.connect(version_published, dispatch_uid="answers-version-published")
     events.committed.connect(articles_committed, dispatch_uid="answers-articles-committed")

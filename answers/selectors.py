@@ -23,7 +23,8 @@ from answers import text
 from answers.models import ClaimEntry, EmergencyTerm, IndexWord
 from articles.models import Article
 from articles.states import ArticleState
-from public.models import SiteText
+from articles.visibility import visible_q
+from public.models import FollowUpQuestion, SiteText
 
 MAX_SHOWN = 3  # claims shown in an answer
 MAX_CANDIDATES = 200  # claims scored per question
@@ -211,9 +212,6 @@ def followup_get_asked(*, pk: int):
     """A stored question with its article and the question readers are shown of it, or None
     when the article is no longer shown to readers (1 query)."""
     from django.db.models.fields.json import KeyTextTransform
-
-    from articles.visibility import visible_q
-    from public.models import FollowUpQuestion
 
     return (
         FollowUpQuestion.objects.filter(pk=pk, article__in=Article.objects.filter(visible_q()))

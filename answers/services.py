@@ -11,10 +11,12 @@ from django.db.models import F, Q
 
 from answers import text
 from answers.models import AUDIENCES, ClaimEntry, FollowUpAnswer, IndexWord
+from answers.selectors import answer_get
 from articles.interchange.jsonformat import content_from_document
 from articles.models import Article
 from articles.states import ArticleState
 from articles.visibility import Shown, shown_for
+from public.services import followup_question_create
 
 
 def _citations(claim, references) -> list[dict]:
@@ -129,9 +131,6 @@ def followup_ask(*, article: Article, question: str, client: str, audience: str)
     Returns the stored question and the answer; the answer's closest claims are kept
     beside the question, shown or not, so an editor sees what came near.
     """
-    from answers.selectors import answer_get
-    from public.services import followup_question_create
-
     followup = followup_question_create(
         article=article, question=question, client=client, audience=audience
     )

@@ -8,7 +8,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_safe
 
 from answers.receivers import EMERGENCY_LIST
-from answers.selectors import Answer, answer_get
+from answers.selectors import Answer, answer_get, followup_get_asked
 from articles import events
 from public import edge, page
 
@@ -69,8 +69,6 @@ def asked_redirect(followup) -> HttpResponse:
 @require_safe
 def asked(request: HttpRequest, token: str) -> HttpResponse:
     """The answer to a question a reader sent from an article page (it is in the editors' inbox)."""
-    from answers.selectors import followup_get_asked
-
     try:
         pk = signing.loads(token, salt=ASKED_SALT, max_age=ASKED_MAX_AGE)
     except signing.BadSignature as exc:

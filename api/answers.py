@@ -17,7 +17,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from answers.selectors import Answer, answer_get
+from answers.selectors import Answer, answer_get, min_score
 from answers.views import MAX_QUESTION
 from public import page
 from public.page import site_url
@@ -139,8 +139,6 @@ class AnswerView(APIView):
         },
     )
     def get(self, request):
-        from answers.selectors import min_score
-
         query = AnswerQuery(data=request.query_params)
         query.is_valid(raise_exception=True)
         answer = answer_get(

@@ -16,6 +16,7 @@ from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.utils import OpenApiResponse
 
 from api.errors import PROBLEM_JSON
+from api.serializers import ProblemSerializer
 from articles.interchange.jsonformat import schema as article_json_schema
 
 COMPONENT = "ArticleDocument"
@@ -97,8 +98,6 @@ class ApiAutoSchema(AutoSchema):
         return set(declared) | COMMON_ERROR_STATUSES
 
     def _get_response_bodies(self, direction="response"):
-        from api.serializers import ProblemSerializer
-
         responses = super()._get_response_bodies(direction)
         for code in sorted(self._error_statuses()):
             response = OpenApiResponse(ProblemSerializer, description=HTTPStatus(code).phrase)

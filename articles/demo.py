@@ -14,6 +14,9 @@ from articles import services
 from articles.content import ArticleContent, ClaimData, ClaimKind, ReferenceData, ReferenceKind
 from articles.models import Article
 from articles.selectors import article_get_content
+from articles.services import article_topics_set
+from board.models import ConflictDeclaration, Specialty
+from board.services import conflict_declare
 
 P, H, B = ClaimKind.PARAGRAPH, ClaimKind.HEADING, ClaimKind.BULLET
 
@@ -103,17 +106,11 @@ def _exists(content: ArticleContent) -> bool:
 
 def _declare(article: Article, reviewer) -> None:
     """The reviewer declares no conflict of interest, as the desk asks before any review."""
-    from board.models import ConflictDeclaration
-    from board.services import conflict_declare
-
     if not ConflictDeclaration.objects.filter(article=article, reviewer=reviewer).exists():
         conflict_declare(article=article, by=reviewer, has_conflict=False)
 
 
 def _topics(article: Article, *, editor, slugs: tuple[str, ...]) -> None:
-    from articles.services import article_topics_set
-    from board.models import Specialty
-
     topic_ids = list(Specialty.objects.filter(slug__in=slugs).values_list("pk", flat=True))
     article_topics_set(article=article, by=editor, topic_ids=topic_ids)
 

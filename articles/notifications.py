@@ -13,6 +13,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Q
 from django.urls import reverse
 
+from articles.models import Article
 from articles.policy import PERM_ASSIGN, PERM_REVIEW, is_editor_of
 from editorial.urls_absolute import absolute_url
 from notifications.kinds import Kind
@@ -59,8 +60,6 @@ def _last_step(article):
 
 def notify_board_of_submission(*, article_id: int) -> int:
     """Tell the board and the editors-in-chief a new article waits for review; how many."""
-    from articles.models import Article
-
     article = Article.objects.get(pk=article_id)
     last = _last_step(article)
     board = {u.pk: u for u in users_holding(PERM_REVIEW)}
@@ -79,8 +78,6 @@ def notify_board_of_submission(*, article_id: int) -> int:
 
 def notify_editors(*, article_id: int, event: str) -> int:
     """Tell the article's editors the board's decision; how many."""
-    from articles.models import Article
-
     article = Article.objects.get(pk=article_id)
     last = _last_step(article)
     body = f'"{article.title}": {event.replace("_", " ")}.'

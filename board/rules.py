@@ -163,8 +163,6 @@ def assignment_refusal(article, reviewer) -> str:
 
 def declarations_of(article, reviewer_ids) -> list[dict]:
     """The declarations of these reviewers on the article, for the published version's record."""
-    from board.models import ConflictDeclaration
-
     rows = (
         ConflictDeclaration.objects.filter(article=article, reviewer_id__in=reviewer_ids)
         .select_related("reviewer", "reviewer__board_profile")

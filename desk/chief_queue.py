@@ -17,6 +17,7 @@ from django.utils import timezone
 from articles import steps
 from articles.models import Article
 from articles.states import PENDING_STATES, ArticleState
+from board.models import ReviewAssignment
 from desk.selectors import (
     RETURNED_TO_SOMEONE,
     WorkList,
@@ -44,8 +45,6 @@ def _assignment_articles(status: str, **conditions) -> QuerySet:
 
     Not correlated: the database runs it once per query, however many articles it asks.
     """
-    from board.models import ReviewAssignment
-
     return ReviewAssignment.objects.filter(status=status, **conditions).values("article_id")
 
 
@@ -56,8 +55,6 @@ def _chief_conditions(now: datetime.datetime, topic_periods: set[int]) -> dict[s
     exists, and join none. "Overdue" and "Due this week" part on the earliest open due
     date, so an article is in one of them at most.
     """
-    from board.models import ReviewAssignment
-
     OPEN, RETURNED = ReviewAssignment.Status.OPEN, ReviewAssignment.Status.RETURNED
     today = timezone.localdate(now)
     soon = today + datetime.timedelta(days=DUE_SOON_DAYS)
@@ -150,8 +147,6 @@ def _chief_rows(ids: set[int]) -> dict[int, Article]:
     back) the reviewer the resubmission waits for; ``assignees``: how many open
     assignments the article has.
     """
-    from board.models import ReviewAssignment
-
     if not ids:
         return {}
     rows = {

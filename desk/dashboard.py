@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from articles import steps
 from articles.policy import is_editor, is_editor_in_chief, is_reviewer
 from articles.states import ArticleState
+from board.selectors import credential_list_to_renew
 from desk.chief_queue import ChiefQueue, chief_queue_get
 from desk.selectors import (
     WorkList,
@@ -20,6 +21,7 @@ from desk.selectors import (
     first_rows,
     followup_list_new,
 )
+from screening.selectors import article_list_flagged
 
 
 @dataclass
@@ -79,8 +81,6 @@ def dashboard_get(*, user) -> Dashboard:
         board.chief = chief_queue_get()
         board.due = board.chief.due
     if board.show_editor_lists or board.show_reviewer_lists:
-        from screening.selectors import article_list_flagged
-
         board.flagged = first_rows(article_list_flagged())
     if board.show_editor_lists:
         mine = desk_articles().filter(state=ArticleState.DRAFT, contributors=user).order_by("-pk")
@@ -94,7 +94,5 @@ def dashboard_get(*, user) -> Dashboard:
         board.assigned = first_rows(article_list_assigned_to(user))
         if board.chief is None:
             board.due = first_rows(article_list_due_for_rereview())
-        from board.selectors import credential_list_to_renew
-
         board.credentials_to_renew = list(credential_list_to_renew(user=user))
     return board

@@ -18,6 +18,7 @@ from articles.content import ReferenceData, ReferenceKind
 from articles.identifiers import normalise_doi, normalise_pmid
 from articles.interchange import MAX_INPUT_BYTES
 from articles.models import ClaimReview
+from board.models import Specialty
 from desk.body import FORMATS
 
 DOI_RE = re.compile(r"^10\.\d{4,9}/\S+$")
@@ -329,7 +330,5 @@ class TopicsForm(forms.Form):
     )
 
     def __init__(self, *args, **kwargs):
-        from board.models import Specialty
-
         super().__init__(*args, **kwargs)
         self.fields["topics"].queryset = Specialty.objects.order_by("name")

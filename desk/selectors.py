@@ -23,9 +23,11 @@ from django.db.models import (
 )
 from django.utils import timezone
 
+from answers.models import FollowUpAnswer
 from articles import steps
 from articles.models import Article
 from articles.states import ArticleState
+from board.models import ReviewAssignment, Specialty
 from public.models import FollowUpQuestion
 
 
@@ -55,8 +57,6 @@ RETURNED_TO_SOMEONE = Q(changes_requested_by__isnull=False, changes_requested_by
 
 def open_assignments(**conditions):
     """The outer article's open review assignments (``board.ReviewAssignment``)."""
-    from board.models import ReviewAssignment
-
     return ReviewAssignment.objects.filter(
         article=OuterRef("pk"), status=ReviewAssignment.Status.OPEN, **conditions
     )
@@ -94,8 +94,6 @@ def article_list_due_for_rereview(now: datetime.datetime | None = None) -> Query
 
 def topic_rereview_periods() -> set[int]:
     """The re-review periods the topics set (``Specialty.rereview_after_days``; 1 query)."""
-    from board.models import Specialty
-
     return set(
         Specialty.objects.filter(rereview_after_days__isnull=False)
         .order_by()
@@ -235,8 +233,6 @@ def followup_list_new():
     """
     from django.db.models import Count, IntegerField, OuterRef, Subquery, Value
     from django.db.models.functions import Coalesce
-
-    from answers.models import FollowUpAnswer
 
     same_question = (
         FollowUpAnswer.objects.filter(

@@ -24,6 +24,7 @@ from collections.abc import Iterable
 from django.http import HttpResponse
 from django.utils.cache import patch_cache_control
 
+from articles import events
 from public import freshness
 
 # A browser's copy cannot be purged: a retraction reaches it after at most this long.
@@ -80,6 +81,4 @@ LISTINGS = (LISTING_HOME, SEARCH, FEED, SITEMAP)
 def article_page_keys(article_pk: int) -> tuple[str, ...]:
     """What an article page shows: the article (its text, state, people, notices), the
     policy in force and the disclaimer."""
-    from articles import events
-
     return (events.article_key(article_pk), events.POLICY, events.SITE_TEXT)

@@ -52,6 +52,11 @@ from django.db import connection, transaction
 from django.db.models import F, Value
 from django.utils import timezone
 
+from articles import events
+from articles.models import EditorialPolicy, Reference
+from board.models import BoardMember, Credential, Specialty
+from public.models import PageKeyGeneration, SiteGeneration, SiteText
+
 # Named by every public page: invalidating it (``bump()``) makes every kept page stale.
 SITE = "site"
 
@@ -124,8 +129,6 @@ def invalidate(keys: Iterable[str]) -> int:
 
     Raises the site generation and stamps each key with it; the new generation.
     """
-    from public.models import PageKeyGeneration, SiteGeneration
-
     keys = sorted(set(keys))  # one order for every writer: no two wait for each other's rows
     sql = f"UPDATE {_table('SiteGeneration')} SET value = value + 1 WHERE id = 1 RETURNING value"
     with connection.cursor() as cursor:
@@ -163,9 +166,6 @@ def valid_until() -> float | None:
     board credential shown as current lapses the day after its expiry date (the
     board page). On equal dates the policy comes first, and it is the earlier change.
     """
-    from articles.models import EditorialPolicy
-    from board.models import Credential
-
     today = timezone.localdate()
     policies = (
         EditorialPolicy.objects.filter(effective_date__gt=today)
@@ -190,8 +190,6 @@ def valid_until() -> float | None:
 
 
 def _announce(*keys: str) -> None:
-    from articles import events
-
     # A save outside any transaction (a shell, a data fix) has committed already; its
     # announcement then commits on its own, at once.
     with transaction.atomic():
@@ -201,12 +199,6 @@ def _announce(*keys: str) -> None:
 def _changed_keys(instance) -> tuple[str, ...]:
     """What a save or delete of ``instance`` changes, in the writers' words (articles.events)."""
     from django.contrib.auth import get_user_model
-
-    from articles import events
-    from articles.models import EditorialPolicy, Reference
-    from board.models import BoardMember
-    from board.models import Credential
-    from public.models import SiteText
 
     if isinstance(instance, EditorialPolicy):
         return (events.POLICY,)
@@ -237,8 +229,6 @@ def _announce_change(sender, instance, **kwargs) -> None:
 
 
 def _announce_relation_change(sender, action: str, **kwargs) -> None:
-    from articles import events
-
     if action.startswith("post_"):
         _announce(events.BOARD)
 
@@ -252,11 +242,6 @@ def connect_receivers() -> None:
     """
     from django.contrib.auth import get_user_model
     from django.db.models.signals import m2m_changed, post_delete, post_save
-
-    from articles.models import EditorialPolicy, Reference
-    from board.models import BoardMember
-    from board.models import Credential, Specialty
-    from public.models import SiteText
 
     # Reference: a pending article's page shows the library's references as they stand.
     # Credential, Specialty: the board page shows each member's.

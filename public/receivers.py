@@ -24,15 +24,14 @@ from django.db import transaction
 from django.db.models import Q
 
 from articles import events
+from articles.models import Article, ArticleVersion
+from board.models import BoardMember
 from public import edge, freshness, purge
 from public.rendered import rendered_body_prepare
 
 
 def page_keys(changed: frozenset[str]) -> set[str]:
     """The keys of every public page showing what ``changed`` names (at most 3 queries)."""
-    from articles.models import Article, ArticleVersion
-    from board.models import BoardMember
-
     keys, references, users = set(), [], []
     for key in changed:
         kind, _, pk = key.partition(":")

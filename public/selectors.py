@@ -18,9 +18,9 @@ from articles import steps
 from articles.content import ArticleContent, CitedPassage, ClaimData, ClaimKind, ReferenceData
 from articles.evidence import LevelWords, scale_for
 from articles.models import Article, ArticleTransition, ArticleVersion, EditorialPolicy
-from board.models import BoardMember
 from articles.selectors import policy_get_in_force
 from articles.visibility import approved_visible_q, visible_q
+from board.models import BoardMember, Credential, Specialty
 from public.models import SiteText
 from screening import selectors as screening_selectors
 
@@ -43,7 +43,9 @@ def article_get_by_slug(*, slug: str) -> Article | None:
 
 def article_get_retraction(*, article: Article) -> ArticleTransition | None:
     """The retraction that took the article down, with its reason (1 query)."""
-    return article.transitions.filter(name=steps.RETRACT.name).order_by("-created_at", "-pk").first()
+    return (
+        article.transitions.filter(name=steps.RETRACT.name).order_by("-created_at", "-pk").first()
+    )
 
 
 # -- Site furniture that every article page shows --------------------------------
@@ -281,8 +283,6 @@ def reviewer_profile(user) -> BoardMember | None:
 
 def board_list_active() -> QuerySet[BoardMember]:
     """Active Medical Advisory Board members, by name, with specialties and credentials (3 queries)."""
-    from board.models import Credential, Specialty
-
     return (
         BoardMember.objects.filter(is_active=True)
         .prefetch_related(

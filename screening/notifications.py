@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
+from articles.models import Article
 from articles.notifications import desk_link, users_with_perm
 from articles.policy import PERM_REVIEW
 from outbox.services import email_enqueue
+from screening.models import RetractionFlag
+from screening.rules import describe_retraction
 
 
 def notify_article_flagged(*, article_id: int, run_id: int) -> int:
     """Tell the article's editors and the board that screening flagged its approved version."""
-    from articles.models import Article
-    from screening.models import RetractionFlag
-
     article = Article.objects.get(pk=article_id)
     flags = list(
         RetractionFlag.objects.filter(article_id=article_id, run_id=run_id)
@@ -25,8 +25,6 @@ def notify_article_flagged(*, article_id: int, run_id: int) -> int:
     recipients = sorted(editors | board)
     if not recipients:
         return 0
-    from screening.rules import describe_retraction
-
     lines = [
         f'The approved version of "{article.title}" cites a paper that has since been retracted.',
         "Readers now see a notice beside the reference until a revision is approved.",

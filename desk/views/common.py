@@ -9,6 +9,8 @@ from articles.models import Article
 from articles.reviewed import content_fingerprint
 from articles.selectors import content_from_claims
 from articles.states import ArticleState
+from board.rules import declaration_of
+from board.selectors import assignment_list_for_article, reviewer_suggestions
 from desk import claim_rows, forms
 
 
@@ -51,9 +53,6 @@ def assignment_withdraw_form(assignment, data=None) -> forms.AssignmentWithdrawF
 
 def board_panel(request, article: Article, extra: dict) -> dict:
     """The board's part of the article screen: topics, declaration, assignments, suggestions."""
-    from board.rules import declaration_of
-    from board.selectors import assignment_list_for_article, reviewer_suggestions
-
     user = request.user
     panel = {
         "topics": list(article.topics.all()),

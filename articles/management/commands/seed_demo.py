@@ -15,8 +15,9 @@ from django.db import transaction
 from django.urls import reverse
 
 from articles.demo import demo_articles_create
-from articles.models import EditorialPolicy
-from board.models import BoardMember
+from articles.imports import article_import, importer_user
+from articles.interchange import parse_bytes
+from articles.models import Article, EditorialPolicy
 from articles.permissions import (
     BOARD_REVIEWERS,
     EDITORS,
@@ -25,6 +26,7 @@ from articles.permissions import (
     sync_groups,
 )
 from board.demo import board_demo_create, specialties_create
+from board.models import BoardMember
 from editorial.urls_absolute import absolute_url
 from outbox.models import OutboundEmail
 
@@ -131,10 +133,6 @@ class Command(BaseCommand):
     def _import_seed_articles(self):
         """Import the seed pages once; later runs leave them as the demo users left them."""
         from django.utils.text import slugify
-
-        from articles.imports import article_import, importer_user
-        from articles.interchange import parse_bytes
-        from articles.models import Article
 
         for path in sorted(SEED_DIR.glob("*.txt")):
             content = parse_bytes(path.read_bytes(), filename=path.name)
