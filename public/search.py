@@ -47,40 +47,67 @@ def article_search(*, query: str) -> list[Article]:
     terms = search_terms(query)
     if not terms:
         return []
-    entries = (
-        Article.objects.filter(visible_q(), search_entry__isnull=False)
+    public = Article.objects.filter(visible_q(), search_entry__isnull=False)
+    if settings.IS_POSTGRES:
+        found = _best(_match_postgres(public, " ".join(terms)), _title_score(terms))
+        if not found:
+            alike = _titles_alike(terms)
+            found = _best(public.filter(alike), _likeness(terms))
+    else:
+        found = _best(_match_simple(public, terms), _title_score(terms))
+    for article in found:
+        article.snippet = snippet(article.shown_body, terms)
+    return found
+
+
+def _best(matches: QuerySet[Article], rank) -> list[Article]:
+    """The best MAX_RESULTS matches, with what readers are shown of them (one query).
+
+    The matches are put in order on their rank, date and id alone; the texts shown
+    are joined in for the ones kept. Carried through the ordering, the whole text of
+    every match would be sorted along with it (thousands of rows for a common word).
+    """
+    order = ("-rank", "-shown_updated", "-pk")
+    ranked = matches.annotate(rank=rank, shown_updated=F("search_entry__shown_updated"))
+    first = ranked.order_by(*order).values("pk")[:MAX_RESULTS]
+    return list(
+        Article.objects.filter(pk__in=first)
         .annotate(
+            rank=rank,
             shown_title=F("search_entry__title"),
             shown_heading=F("search_entry__display_heading"),
             shown_updated=F("search_entry__shown_updated"),
             shown_body=F("search_entry__body"),
         )
         .only("pk", "slug", "state", "published_version_id")
+        .order_by(*order)
     )
-    order = ("-rank", "-shown_updated", "-pk")
-    if settings.IS_POSTGRES:
-        found = list(_match_postgres(entries, " ".join(terms)).order_by(*order)[:MAX_RESULTS])
-        if not found:
-            found = list(_titles_alike(entries, terms).order_by(*order)[:MAX_RESULTS])
-    else:
-        found = list(_match_simple(entries, terms).order_by(*order)[:MAX_RESULTS])
-    for article in found:
-        article.snippet = snippet(article.shown_body, terms)
-    return found
 
 
-def _match_postgres(entries: QuerySet[Article], query: str) -> QuerySet[Article]:
-    """Full-text match on the entry's GIN-indexed vector, ranked by PostgreSQL."""
-    from django.contrib.postgres.search import SearchQuery, SearchRank
+def _title_score(terms: list[str]):
+    """2 for each term (or its stem) found in the question, else 1: what readers asked
+    about comes first, then the newest. Read from the short title alone, so ranking
+    thousands of matches costs little."""
+    score = Value(0)
+    for term in terms:
+        score = score + Case(
+            When(search_entry__title__icontains=stem(term), then=Value(2)),
+            default=Value(1),
+            output_field=IntegerField(),
+        )
+    return score
+
+
+def _match_postgres(public: QuerySet[Article], query: str) -> QuerySet[Article]:
+    """Full-text match (English stemming) on the entries' GIN-indexed vectors."""
+    from django.contrib.postgres.search import SearchQuery
 
     search = SearchQuery(query, search_type="websearch", config="english")
-    return entries.filter(search_entry__search_vector=search).annotate(
-        rank=SearchRank(F("search_entry__search_vector"), search)
-    )
+    return public.filter(search_entry__search_vector=search)
 
 
-def _titles_alike(entries: QuerySet[Article], terms: list[str]) -> QuerySet[Article]:
-    """Titles holding a word like each of the terms (pg_trgm), the likest first.
+def _titles_alike(terms: list[str]) -> Q:
+    """Titles holding a word like each of the terms (pg_trgm).
 
     Asked only when the full-text search found nothing, which is what a misspelling
     gives. ``%>`` is the operator the titles' trigram index (migration 0017) answers;
@@ -88,30 +115,31 @@ def _titles_alike(entries: QuerySet[Article], terms: list[str]) -> QuerySet[Arti
     (0.6 unless configured): "baclofin" is 0.67 like "baclofen", "sedatng" 0.63 like
     "sedating", an unrelated word 0.
     """
+    alike = Q()
+    for term in terms:
+        alike &= Q(search_entry__title__trigram_word_similar=term)
+    return alike
+
+
+def _likeness(terms: list[str]):
+    """How alike the title is to the terms, the likest first."""
     from django.contrib.postgres.search import TrigramWordSimilarity
 
     rank = Value(0.0)
     for term in terms:
-        entries = entries.filter(search_entry__title__trigram_word_similar=term)
         rank = rank + TrigramWordSimilarity(term, "search_entry__title")
-    return entries.annotate(rank=rank)
+    return rank
 
 
-def _match_simple(entries: QuerySet[Article], terms: list[str]) -> QuerySet[Article]:
-    """SQLite: every term somewhere in the entry; a term found in the question scores 2, else 1."""
-    score = Value(0)
+def _match_simple(public: QuerySet[Article], terms: list[str]) -> QuerySet[Article]:
+    """SQLite: every term somewhere in the entry."""
     for term in terms:
-        entries = entries.filter(
+        public = public.filter(
             Q(search_entry__title__icontains=term)
             | Q(search_entry__display_heading__icontains=term)
             | Q(search_entry__body__icontains=term)
         )
-        score = score + Case(
-            When(search_entry__title__icontains=term, then=Value(2)),
-            default=Value(1),
-            output_field=IntegerField(),
-        )
-    return entries.annotate(rank=score)
+    return public
 
 
 # -- Snippets -------------------------------------------------------------------------
@@ -121,15 +149,16 @@ def _match_simple(entries: QuerySet[Article], terms: list[str]) -> QuerySet[Arti
 _ENDINGS = re.compile(r"(?:ies|es|s|ing|ed|ly)$", re.IGNORECASE)
 
 
+def stem(term: str) -> str:
+    """The word without its punctuation and a common English ending ("withdrawals" ->
+    "withdrawal"), for marking and ranking the forms the full-text search finds."""
+    word = re.sub(r"[^\w-]", "", term)
+    return (_ENDINGS.sub("", word) or word) if len(word) > 4 else word
+
+
 def _word_pattern(terms: list[str]) -> re.Pattern | None:
     """Words starting with a term (or its stem): what a snippet marks."""
-    stems = set()
-    for term in terms:
-        word = re.sub(r"[^\w-]", "", term)
-        if not word:
-            continue
-        stem = _ENDINGS.sub("", word) if len(word) > 4 else word
-        stems.add(re.escape(stem or word))
+    stems = {re.escape(stem(term)) for term in terms if stem(term)}
     if not stems:
         return None
     # Longest first, so that "baclofen" wins over "bac" when both were asked.
