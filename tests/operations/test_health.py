@@ -53,7 +53,10 @@ def test_readyz_names_every_part(client, worker_seen):
         "task_queue",
         "mail",
         "screening",
+        "edge_purge",
     ]
+    # No CDN_PURGE_URLS here: no edge to purge.
+    assert body["checks"]["edge_purge"]["status"] == "not configured"
     assert body["checks"]["database"]["status"] == "ok"
     assert body["checks"]["migrations"] == {"status": "ok", "detail": "all applied"}
     assert body["checks"]["cache"]["status"] == "ok"
