@@ -132,7 +132,7 @@ class NotAllowed(EditorialError, PermissionDenied):
 
 
 class ArticleNotShown(EditorialError):
-    """Readers are shown nothing at this address: a draft answers like an address never used."""
+    """Nothing is shown at this address: a draft answers like an address never used."""
 
     kind = Kind.NOT_FOUND
     code = "not_found"
