@@ -9,12 +9,11 @@ named by its audit row, and is never told of it.
 
 from __future__ import annotations
 
-from django.contrib.auth import get_user_model
-from django.db.models import Q
 from django.urls import reverse
 
 from articles.models import Article
 from articles.policy import PERM_ASSIGN, PERM_REVIEW, is_editor_of
+from articles.selectors import users_holding
 from editorial.urls_absolute import absolute_url
 from notifications.kinds import Kind
 from notifications.services import notify
@@ -23,30 +22,6 @@ EVENT_SUBJECTS = {
     "changes_requested": "Changes requested: {title}",
     "approved": "Approved: {title}",
 }
-
-
-def users_with_perm(permission: str):
-    """Active users holding ``app_label.codename`` through a group or directly, with an email."""
-    return users_holding(permission).exclude(email="")
-
-
-def users_holding(permission: str):
-    """Active users holding ``app_label.codename`` through a group or directly (or superusers)."""
-    app_label, codename = permission.split(".")
-    through_group = Q(
-        groups__permissions__codename=codename,
-        groups__permissions__content_type__app_label=app_label,
-    )
-    direct = Q(
-        user_permissions__codename=codename,
-        user_permissions__content_type__app_label=app_label,
-    )
-    return (
-        get_user_model()
-        .objects.filter(is_active=True)
-        .filter(through_group | direct | Q(is_superuser=True))
-        .distinct()
-    )
 
 
 def desk_link(article_id: int) -> str:

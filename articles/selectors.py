@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from functools import cached_property
 
-from django.db.models import Prefetch, QuerySet
+from django.contrib.auth import get_user_model
+from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from articles.content import (
@@ -161,3 +162,27 @@ def article_get_public_content(*, article: Article) -> ReaderArticle | None:
         return article_get_for_reader(article=article)
     except (ArticleGone, ArticleNotShown):
         return None
+
+
+def users_with_perm(permission: str):
+    """Active users holding ``app_label.codename`` through a group or directly, with an email."""
+    return users_holding(permission).exclude(email="")
+
+
+def users_holding(permission: str):
+    """Active users holding ``app_label.codename`` through a group or directly (or superusers)."""
+    app_label, codename = permission.split(".")
+    through_group = Q(
+        groups__permissions__codename=codename,
+        groups__permissions__content_type__app_label=app_label,
+    )
+    direct = Q(
+        user_permissions__codename=codename,
+        user_permissions__content_type__app_label=app_label,
+    )
+    return (
+        get_user_model()
+        .objects.filter(is_active=True)
+        .filter(through_group | direct | Q(is_superuser=True))
+        .distinct()
+    )

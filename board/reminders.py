@@ -31,8 +31,8 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
-from articles.notifications import users_holding
 from articles.policy import PERM_ASSIGN
+from articles.selectors import users_holding
 from articles.states import ArticleState
 from board.models import Credential, ReviewAssignment
 from notifications.kinds import Kind

@@ -20,10 +20,9 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from board.models import BoardMember
-from articles.notifications import users_holding
 from articles.policy import PERM_REVIEW
-from board.models import ConflictDeclaration, Credential, ReviewAssignment, Specialty
+from articles.selectors import users_holding
+from board.models import BoardMember, ConflictDeclaration, Credential, ReviewAssignment, Specialty
 
 OPEN = ReviewAssignment.Status.OPEN
 

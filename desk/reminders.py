@@ -11,8 +11,8 @@ from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
 
-from articles.notifications import users_with_perm
 from articles.policy import PERM_REVIEW
+from articles.selectors import users_with_perm
 from desk.selectors import (
     article_list_assigned_to,
     article_list_due_for_rereview,

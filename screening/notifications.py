@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from articles.models import Article
-from articles.notifications import desk_link, users_with_perm
+from articles.notifications import desk_link
 from articles.policy import PERM_REVIEW
+from articles.selectors import users_with_perm
 from outbox.services import email_enqueue
 from screening.models import RetractionFlag
 from screening.rules import describe_retraction
