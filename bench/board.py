@@ -31,9 +31,8 @@ def build(reviewers: int, articles: int, assignments: int) -> dict:
     from django.utils import timezone
 
     from articles.models import Article
-    from board.models import BoardMember
     from articles.permissions import BOARD_REVIEWERS, EDITORS, EDITORS_IN_CHIEF
-    from board.models import Credential, ReviewAssignment, Specialty
+    from board.models import BoardMember, Credential, ReviewAssignment, Specialty
 
     rng = random.Random(7)
     User = get_user_model()

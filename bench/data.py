@@ -20,8 +20,8 @@ def bench_reviewer():
     from django.contrib.auth import get_user_model
     from django.contrib.auth.models import Group
 
-    from board.models import BoardMember
     from articles.permissions import BOARD_REVIEWERS
+    from board.models import BoardMember
 
     user, created = get_user_model().objects.get_or_create(
         username=BENCH_REVIEWER, defaults={"first_name": "Bench", "last_name": "Reviewer"}

@@ -11,9 +11,8 @@ import datetime
 from django.utils import timezone
 
 from articles.models import Article
-from board.models import BoardMember
 from articles.states import ArticleState
-from board.models import Credential, ReviewAssignment, Specialty
+from board.models import BoardMember, Credential, ReviewAssignment, Specialty
 
 SPECIALTIES = [
     # name, slug, required approvals, re-review after days (None: the site settings)

@@ -11,9 +11,9 @@ from django.contrib.auth.models import Group, Permission
 from articles import services
 from articles.content import ArticleContent, ClaimData, ClaimKind, ReferenceData, ReferenceKind
 from articles.models import ClaimReview, EditorialPolicy
-from board.models import BoardMember
 from articles.permissions import BOARD_REVIEWERS, EDITORS, SITE_ADMINS, sync_groups
 from articles.states import ArticleState
+from board.models import BoardMember
 
 
 class UserFactory(factory.django.DjangoModelFactory):

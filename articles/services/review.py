@@ -13,8 +13,8 @@ from articles import policy
 from articles.content import ArticleContent
 from articles.errors import ConditionsNotMet, EditConflict
 from articles.models import Citation, Claim, ClaimReview, ClaimSummary
-from board.models import BoardMember
 from articles.services.threads import thread_open_for_review
+from board.models import BoardMember
 from screening.rules import verification_blockers
 
 

@@ -9,8 +9,8 @@ from django.utils import timezone
 
 from articles.management.commands.seed_demo import DEMO_PASSWORD
 from articles.models import Article, EditorialPolicy, Reference
-from board.models import BoardMember
 from articles.workflow import ArticleState
+from board.models import BoardMember
 from tests.factories import declare_no_conflict
 
 pytestmark = pytest.mark.django_db

@@ -3,9 +3,8 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from board.models import BoardMember
 from articles.permissions import EDITORS_IN_CHIEF
-from board.models import Credential, Specialty
+from board.models import BoardMember, Credential, Specialty
 from tests.factories import UserFactory, make_reviewer
 
 

@@ -12,9 +12,8 @@ from django.utils import timezone
 from articles import policy as rules
 from articles import services, steps
 from articles.models import Article
-from board.models import BoardMember
 from articles.states import ArticleState
-from board.models import Credential
+from board.models import BoardMember, Credential
 from board.rules import expired_credentials
 from tests.articles import test_doors_agree as doors
 from tests.board.conftest import credential

@@ -37,12 +37,11 @@ from hypothesis.stateful import (
 from articles import services
 from articles.errors import ConditionsNotMet
 from articles.models import Article, ArticleVersion
-from board.models import BoardMember
 from articles.permissions import BOARD_REVIEWERS
 from articles.selectors import article_get_content
 from articles.services import article_topics_set
 from articles.states import ArticleState
-from board.models import ConflictDeclaration, Credential, Specialty
+from board.models import BoardMember, ConflictDeclaration, Credential, Specialty
 from board.services import conflict_declare
 from public import fastpath
 from tests.factories import make_admin, make_editor, make_policy, make_reviewer, sample_content

@@ -20,12 +20,11 @@ from django.utils import timezone
 from articles import policy as article_policy
 from articles import services
 from articles.models import Article, ArticleVersion
-from board.models import BoardMember
 from articles.permissions import BOARD_REVIEWERS
 from articles.selectors import article_get_content
 from articles.services import article_topics_set
 from articles.states import ArticleState
-from board.models import Credential
+from board.models import BoardMember, Credential
 from board.services import conflict_declare
 from tests.doors import through_admin, through_desk
 from tests.factories import (
