@@ -16,7 +16,6 @@ from articles.content import (
     ReferenceData,
     ReferenceKind,
 )
-from articles.errors import ArticleGone, ArticleNotShown
 from articles.interchange.jsonformat import content_from_document
 from articles.models import Article, ArticleVersion, Citation, Claim, EditorialPolicy, Reference
 from articles.permissions import IMPORTER_USERNAME
@@ -154,14 +153,6 @@ def article_get_for_reader(
     return ReaderArticle(
         article=article, shown=shown_at_address(article, desk=desk, preview=preview)
     )
-
-
-def article_get_public_content(*, article: Article) -> ReaderArticle | None:
-    """What any reader is shown of the article, or None when readers are shown nothing."""
-    try:
-        return article_get_for_reader(article=article)
-    except (ArticleGone, ArticleNotShown):
-        return None
 
 
 def users_with_perm(permission: str):

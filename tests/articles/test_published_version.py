@@ -7,7 +7,8 @@ import pytest
 import time_machine
 
 from articles import services
-from articles.selectors import article_get_content, article_get_public_content
+from articles.errors import ArticleGone, ArticleNotShown
+from articles.selectors import article_get_content, article_get_for_reader
 from articles.workflow import ArticleState
 from tests.factories import declare_no_conflict, draft_article, make_policy, verify_all_claims
 
@@ -40,7 +41,10 @@ def reword_first_fact(article, editor, text):
 
 def public_texts(article):
     article.refresh_from_db()
-    shown = article_get_public_content(article=article)
+    try:
+        shown = article_get_for_reader(article=article)
+    except ArticleNotShown:
+        shown = None
     return shown, [c.text for c in shown.content.claims] if shown else None
 
 
@@ -48,7 +52,8 @@ def test_a_revision_changes_nothing_public_until_approved(editor, reviewer):
     make_policy(1)
     with time_machine.travel(DAY1, tick=False):
         article = draft_article(by=editor)
-        assert article_get_public_content(article=article) is None  # drafts are never public
+        with pytest.raises(ArticleNotShown):  # drafts are never public
+            article_get_for_reader(article=article)
         review_and_approve(article, reviewer)
     shown, approved_texts = public_texts(article)
     assert shown.is_approved and shown.version.last_updated == DAY1.date()
@@ -106,7 +111,7 @@ def test_approval_records_reviewer_date_and_policy_in_force(editor, reviewer):
 def test_pending_articles_show_live_content_and_say_so(editor, reviewer):
     article = draft_article(by=editor)
     services.article_submit(article=article, by=editor)
-    shown = article_get_public_content(article=article)
+    shown = article_get_for_reader(article=article)
     assert not shown.is_approved and len(shown.content.claims) == len(
         article_get_content(article=article).claims
     )
@@ -120,4 +125,5 @@ def test_a_retracted_article_has_nothing_public(editor, reviewer, site_admin):
         article=article, by=site_admin, comment="Withdrawn: outdated guidance."
     )
     assert article.state == ArticleState.RETRACTED
-    assert article_get_public_content(article=article) is None
+    with pytest.raises(ArticleGone):  # its address answers with the retraction notice
+        article_get_for_reader(article=article)
