@@ -37,6 +37,7 @@ __all__ = [
     "SettingsEnvironment",
     "ValidationError",
     "addresses_or_networks",
+    "http_urls",
     "matches",
 ]
 
@@ -50,6 +51,13 @@ def matches(pattern: str, expected: str) -> Validator:
             raise ValidationError(f"Must be {expected}.")
 
     return check
+
+
+def http_urls(items: list[str]) -> None:
+    """A validator: every item is an http:// or https:// URL with a host."""
+    for item in items:
+        if item.strip() and not re.fullmatch(r"https?://[^/\s]+(/\S*)?", item.strip()):
+            raise ValidationError(f"{item.strip()!r} is not an http:// or https:// URL.")
 
 
 def addresses_or_networks(items: list[str]) -> None:

@@ -15,7 +15,13 @@ from urllib.parse import urlsplit
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
-from editorial.environment import OneOf, SettingsEnvironment, addresses_or_networks, matches
+from editorial.environment import (
+    OneOf,
+    SettingsEnvironment,
+    addresses_or_networks,
+    http_urls,
+    matches,
+)
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -399,7 +405,7 @@ READY_REQUIRES_DATABASE = env.bool("READY_REQUIRES_DATABASE", False)
 KEPT_PAGES_OUTAGE_LIMIT = env.int("KEPT_PAGES_OUTAGE_LIMIT", 3600)
 # The CDN's purge endpoints (public/purge.py): every change readers see is purged there by
 # key once it commits, by the task worker. Empty: no edge in front, nothing is purged.
-CDN_PURGE_URLS = env.list("CDN_PURGE_URLS")
+CDN_PURGE_URLS = env.list("CDN_PURGE_URLS", validate=http_urls)
 # While this file exists /readyz answers 503 "draining", so the balancer takes the server
 # out before it is stopped (a rolling deploy, a Kubernetes preStop hook).
 DRAIN_FILE = env.str("DRAIN_FILE")
