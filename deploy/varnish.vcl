@@ -20,10 +20,14 @@ probe origin_ready {
         "GET /healthz HTTP/1.1"
         "Host: answers.example.org"  # site: probe host
         "Connection: close";
-    .interval = 1s;
-    .timeout = 1s;
-    .window = 3;
+    # Generous: a server busy rendering answers late, and a backend marked sick gets no
+    # requests at all (readers would get errors instead of slow pages). A stopped one is
+    # seen within ten seconds.
+    .interval = 2s;
+    .timeout = 5s;
+    .window = 5;
     .threshold = 2;
+    .initial = 2;
 }
 
 backend origin {
