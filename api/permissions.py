@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from rest_framework import permissions
 
-from articles import policy
+from articles import roles
 
 
 class IsEditor(permissions.BasePermission):
@@ -13,4 +13,4 @@ class IsEditor(permissions.BasePermission):
     message = "Only editors may draft and submit articles through the API."
 
     def has_permission(self, request, view) -> bool:
-        return policy.is_editor(request.user)
+        return roles.is_editor(request.user)

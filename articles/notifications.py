@@ -12,7 +12,8 @@ from __future__ import annotations
 from django.urls import reverse
 
 from articles.models import Article
-from articles.policy import PERM_ASSIGN, PERM_REVIEW, is_editor_of
+from articles.policy import is_editor_of
+from articles.roles import PERM_ASSIGN, PERM_REVIEW
 from articles.selectors import users_holding
 from editorial.urls_absolute import absolute_url
 from notifications.kinds import Kind

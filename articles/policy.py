@@ -1,8 +1,8 @@
 """Who may do what to an article, and what stands in the way: the one place every door asks.
 
 The desk, the API, the admin and the templates ask this module; nothing else
-calls ``has_perm``. Roles are Django groups holding permissions (see
-``articles.permissions``); the per-article rules (conflict of interest, who may
+calls ``has_perm``. Roles are Django groups holding permissions, asked of
+``articles.roles``; the per-article rules (conflict of interest, who may
 withdraw, content that changes only in draft) are the predicates below, which
 each workflow step's record (``articles.steps``) names as who may take it.
 
@@ -22,24 +22,20 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django_fsm import TransitionNotAllowed
 
+from articles import roles
 from articles.errors import ContentLocked
 from articles.states import ArticleState
+from board.rules import review_refusal, standings
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser
 
     from articles.models import Article
-
-# Permission codenames (app label "articles"); granted to groups by a data migration.
-PERM_EDIT = "articles.change_article"
-PERM_SUBMIT = "articles.submit_article"
-PERM_REVIEW = "articles.review_article"
-PERM_RETRACT = "articles.retract_article"
-PERM_ASSIGN = "board.assign_reviewers"
 
 EDIT = "edit"
 VERIFY = "verify"
@@ -53,52 +49,33 @@ DECLARE = "declare"  # declare a conflict of interest, or none, with an article
 ASSIGN = "assign"  # assign the article to board reviewers with a due date
 
 
-# -- Roles ---------------------------------------------------------------------------
-
-
-def _active(user) -> bool:
-    return bool(user is not None and user.is_authenticated and user.is_active)
-
-
-def is_editor(user) -> bool:
-    """Editors draft, edit, submit and revise articles (the Editors group holds both rights)."""
-    return _active(user) and user.has_perm(PERM_EDIT) and user.has_perm(PERM_SUBMIT)
-
-
-def is_reviewer(user) -> bool:
-    """Medical Advisory Board reviewers."""
-    return _active(user) and user.has_perm(PERM_REVIEW)
-
-
-def is_site_admin(user) -> bool:
-    """Site admins retract articles and keep the policy, the board and the site texts."""
-    return _active(user) and user.has_perm(PERM_RETRACT)
-
-
-def is_editor_in_chief(user) -> bool:
-    """Editors-in-chief assign reviewers with due dates and read the board reports."""
-    return _active(user) and user.has_perm(PERM_ASSIGN)
+# -- Roles (``articles.roles``), as the desk names them ---------------------------------
 
 
 def may_read_reports(user) -> bool:
     """The board reports (workload, turnaround, time in each state) are for editors-in-chief."""
-    return is_editor_in_chief(user)
+    return roles.is_editor_in_chief(user)
 
 
 def role_names(user) -> list[str]:
     """The desk roles ``user`` holds, in words, as the desk header names them."""
-    roles = (
-        (is_editor, "Editor"),
-        (is_reviewer, "Board reviewer"),
-        (is_editor_in_chief, "Editor-in-chief"),
-        (is_site_admin, "Site admin"),
+    held = (
+        (roles.is_editor, "Editor"),
+        (roles.is_reviewer, "Board reviewer"),
+        (roles.is_editor_in_chief, "Editor-in-chief"),
+        (roles.is_site_admin, "Site admin"),
     )
-    return [name for holds, name in roles if holds(user)]
+    return [name for holds, name in held if holds(user)]
 
 
 def has_desk_access(user) -> bool:
     """Editors, board reviewers, editors-in-chief and site admins work at the desk."""
-    return is_editor(user) or is_reviewer(user) or is_site_admin(user) or is_editor_in_chief(user)
+    return (
+        roles.is_editor(user)
+        or roles.is_reviewer(user)
+        or roles.is_site_admin(user)
+        or roles.is_editor_in_chief(user)
+    )
 
 
 # -- Per-article rules (the workflow's transition permissions) -------------------------
@@ -110,7 +87,7 @@ def wrote_this_revision(article: Article, user) -> bool:
 
 
 def may_edit(article: Article | None, user: AbstractBaseUser) -> bool:
-    return is_editor(user)
+    return roles.is_editor(user)
 
 
 def may_withdraw(article: Article, user: AbstractBaseUser) -> bool:
@@ -124,8 +101,6 @@ def board_refusal(article: Article, user: AbstractBaseUser) -> str:
     Expired credentials, no conflict-of-interest declaration yet, or a declared
     conflict (recusal): see ``board.rules``.
     """
-    from board.rules import review_refusal
-
     # Asked for every step a screen offers: read once per article instance and user.
     # ``board.services`` forgets it when a declaration changes (``forget_board_refusals``).
     if article is None or article.pk is None or not getattr(user, "pk", None):
@@ -141,7 +116,7 @@ def forget_board_refusals(article: Article) -> None:
 
 
 def may_review(article: Article, user: AbstractBaseUser) -> bool:
-    return is_reviewer(user) and not board_refusal(article, user)
+    return roles.is_reviewer(user) and not board_refusal(article, user)
 
 
 # -- The sign-off rule ----------------------------------------------------------------
@@ -165,7 +140,7 @@ def _sign_off_refusal(*, reviewer: bool, contributor: bool, board: str) -> str:
 
 def may_sign_off(article: Article, user: AbstractBaseUser) -> bool:
     """Whether ``user`` may verify claims of, and approve, the revision now in the workflow."""
-    reviewer = is_reviewer(user)
+    reviewer = roles.is_reviewer(user)
     return not _sign_off_refusal(
         reviewer=reviewer,
         contributor=reviewer and wrote_this_revision(article, user),
@@ -179,14 +154,10 @@ def sign_off_refusals(article: Article, user_ids) -> dict[int, str]:
     Maps each user id to why their sign-off of the revision now in the workflow
     does not count, said of them ("credential expired on 2026-12-01"), or "".
     """
-    from django.contrib.auth import get_user_model
-
-    from board.rules import standings
-
     user_ids = {uid for uid in user_ids if uid is not None}
     if not user_ids:
         return {}
-    app_label, codename = PERM_REVIEW.split(".")
+    app_label, codename = roles.PERM_REVIEW.split(".")
     holds = (
         Q(is_superuser=True)
         | Q(
@@ -220,7 +191,7 @@ def signers_not_counted(article: Article, user_ids) -> set[int]:
 
 def is_editor_of(article: Article, user) -> bool:
     """An editor who wrote this revision (or a superuser): the one who answers the board."""
-    return is_editor(user) and (user.is_superuser or wrote_this_revision(article, user))
+    return roles.is_editor(user) and (user.is_superuser or wrote_this_revision(article, user))
 
 
 def may_answer_thread(article: Article, user) -> bool:
@@ -236,7 +207,7 @@ def may_settle_thread(article: Article, user) -> bool:
 
 
 def may_retract(article: Article, user: AbstractBaseUser) -> bool:
-    return is_site_admin(user)
+    return roles.is_site_admin(user)
 
 
 def is_content_editable(article: Article) -> bool:
@@ -302,7 +273,7 @@ def _ensure_edit(user, article: Article | None) -> None:
 
 
 def _ensure_verify(user, article: Article) -> None:
-    if not is_reviewer(user):
+    if not roles.is_reviewer(user):
         raise PermissionDenied("Only board reviewers review claims.")
     if article.state != ArticleState.UNDER_REVIEW:
         raise TransitionNotAllowed("Claims are reviewed only while the article is under review.")
@@ -317,7 +288,7 @@ REVIEWABLE_STATES = (ArticleState.SUBMITTED, ArticleState.UNDER_REVIEW)
 
 
 def _ensure_declare(user, article: Article) -> None:
-    if not is_reviewer(user):
+    if not roles.is_reviewer(user):
         raise PermissionDenied("Only board reviewers declare conflicts of interest.")
     if article.state not in REVIEWABLE_STATES:
         raise TransitionNotAllowed(
@@ -326,7 +297,7 @@ def _ensure_declare(user, article: Article) -> None:
 
 
 def _ensure_assign(user, article: Article) -> None:
-    if not is_editor_in_chief(user):
+    if not roles.is_editor_in_chief(user):
         raise PermissionDenied("Only editors-in-chief assign reviewers.")
     if article.state not in REVIEWABLE_STATES:
         raise TransitionNotAllowed(
@@ -342,10 +313,10 @@ def _ensure_thread(user, action: str, article: Article) -> None:
         if not may_answer_thread(article, user):
             raise PermissionDenied("Only the editors of this article answer the board's threads.")
     elif not may_settle_thread(article, user):
-        if is_reviewer(user) and wrote_this_revision(article, user):
+        if roles.is_reviewer(user) and wrote_this_revision(article, user):
             raise PermissionDenied(
                 "You drafted or edited this revision, so another board member settles its threads."
             )
-        if is_reviewer(user):
+        if roles.is_reviewer(user):
             raise PermissionDenied(board_refusal(article, user))
         raise PermissionDenied("Only board reviewers resolve or reopen threads.")

@@ -31,7 +31,7 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
-from articles.policy import PERM_ASSIGN
+from articles.roles import PERM_ASSIGN
 from articles.selectors import users_holding
 from articles.states import ArticleState
 from board.models import Credential, ReviewAssignment

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.utils import timezone
 
+from articles import roles
 from board.models import ConflictDeclaration, Credential
 
 
@@ -145,10 +146,8 @@ def approval_rule_for(article) -> ApprovalRule:
 
 def assignment_refusal(article, reviewer) -> str:
     """Why ``reviewer`` cannot be assigned ``article``, in words; "" when they can."""
-    from articles import policy
-
     name = reviewer.get_full_name() or reviewer.username
-    if not policy.is_reviewer(reviewer):
+    if not roles.is_reviewer(reviewer):
         return f"{name} is not an active board reviewer."
     if article.is_contributor(reviewer):
         return f"{name} drafted or edited this revision, so cannot review it."

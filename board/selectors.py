@@ -20,7 +20,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from articles.policy import PERM_REVIEW
+from articles.roles import PERM_REVIEW
 from articles.selectors import users_holding
 from board.models import BoardMember, ConflictDeclaration, Credential, ReviewAssignment, Specialty
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from articles import steps
-from articles.policy import is_editor, is_editor_in_chief, is_reviewer
+from articles.roles import is_editor, is_editor_in_chief, is_reviewer
 from articles.states import ArticleState
 from board.selectors import credential_list_to_renew
 from desk.chief_queue import ChiefQueue, chief_queue_get

@@ -11,7 +11,7 @@ from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
 
-from articles.policy import PERM_REVIEW
+from articles.roles import PERM_REVIEW
 from articles.selectors import users_with_perm
 from desk.selectors import (
     article_list_assigned_to,

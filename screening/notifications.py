@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from articles.models import Article
 from articles.notifications import desk_link
-from articles.policy import PERM_REVIEW
+from articles.roles import PERM_REVIEW
 from articles.selectors import users_with_perm
 from outbox.services import email_enqueue
 from screening.models import RetractionFlag

@@ -13,15 +13,13 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.db.models import Q
 
 from articles.identifiers import normalise_doi, normalise_pmid
+from articles.models import Article, Citation, Claim
 from screening.models import CitationJustification, NoticeNature, RetractionNotice
-
-if TYPE_CHECKING:
-    from articles.models import Article, Claim
 
 WARNING_NATURES = (NoticeNature.CORRECTION, NoticeNature.EXPRESSION_OF_CONCERN)
 
@@ -120,8 +118,6 @@ def unjustified_retracted_citations(
 
     1 query when no cited reference has a DOI or PMID, else 2, else 3 when one is retracted.
     """
-    from articles.models import Citation
-
     citations = Citation.objects.filter(reference__isnull=False)
     citations = (
         citations.filter(claim=claim)

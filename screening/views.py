@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
-from articles import policy
+from articles import roles
 from articles.models import Article, Claim, Reference
 from desk.errors import DESK_ERRORS, add_form_errors, desk_view, error_status
 from screening import selectors, services
@@ -48,7 +48,7 @@ def run_detail(request, pk):
 def citation_justify(request, pk, uid):
     article = get_object_or_404(Article, pk=pk)
     claim = get_object_or_404(Claim.objects.select_related("article"), article=article, uid=uid)
-    if not policy.is_reviewer(request.user):
+    if not roles.is_reviewer(request.user):
         raise PermissionDenied("Only board reviewers justify citations.")
     form = JustificationForm(request.POST)
     status, reference = 400, None

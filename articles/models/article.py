@@ -14,7 +14,7 @@ from django.utils import timezone
 from django_fsm import ConcurrentTransitionMixin
 from simple_history.models import HistoricalRecords
 
-from articles import policy, reviewed
+from articles import reviewed
 from articles.content import ClaimKind
 from articles.evidence import EvidenceLevel
 from articles.models.library import Reference
@@ -111,29 +111,13 @@ class Article(ConcurrentTransitionMixin, ArticleWorkflow):
             return any(u.pk == user.pk for u in self.contributors.all())
         return self.contributors.filter(pk=user.pk).exists()
 
-    def claim_summaries(self) -> list[ClaimSummary]:
-        """Per-claim facts for the workflow conditions, cached on the instance.
-
-        3 queries, and 4 more when the claims have verdicts: whose verdicts count is
-        the sign-off rule, asked now (``policy.sign_off_refusals``).
-        """
-        cached = getattr(self, "_claim_summaries", None)
-        if cached is not None:
-            return cached
-        claims = list(
-            self.claims.prefetch_related(
-                models.Prefetch("citations", queryset=Citation.objects.select_related("reference")),
-                "reviews",
-            )
-        )
-        reviewer_ids = {r.reviewer_id for claim in claims for r in claim.reviews.all()}
-        excluded = policy.signers_not_counted(self, reviewer_ids)
-        summaries = [claim.summary(exclude_reviewers=excluded) for claim in claims]
-        self._claim_summaries = summaries
-        return summaries
+    def cached_claim_summaries(self) -> list[ClaimSummary] | None:
+        """The summaries ``articles.readiness.claim_summaries`` built for this instance, if any."""
+        return self.__dict__.get("_claim_summaries")
 
     def use_claim_summaries(self, summaries: list[ClaimSummary]) -> None:
-        """Take summaries a caller already built from claims loaded with what ``summary`` needs."""
+        """Keep summaries built from claims loaded with what ``summary`` needs (by the
+        conditions, ``articles.readiness.claim_summaries``, or by a page that loaded them)."""
         self._claim_summaries = summaries
 
     def forget_cached_content(self) -> None:

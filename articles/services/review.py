@@ -71,7 +71,7 @@ def claim_verifications_at_approval(
 ) -> dict[str, dict]:
     """Who verified each claim of the approved content and when, for readers (1 query).
 
-    Read from the verdicts that count (``Article.claim_summaries`` asks the sign-off
+    Read from the verdicts that count (``readiness.claim_summaries`` asks the sign-off
     rule), with the reviewer as credited today, and stored with the version: a later
     change of name, role or verdict changes nothing readers were told. By claim uid:
     {"reviewer_id": 7, "reviewer": "Dr. A B, MD", "member_id": 3, "at": "<ISO time>"}.

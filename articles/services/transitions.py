@@ -15,7 +15,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from articles import events, notifications, policy, steps
+from articles import events, notifications, policy, readiness, steps
 from articles.errors import EditConflict
 from articles.evidence import SCALE
 from articles.interchange.jsonformat import document_from_content
@@ -61,7 +61,7 @@ def _take_transition(
         step.check(by, article)
         lock_article(article, expected_version=expected_version)
     source = article.state
-    getattr(article, step.name)()
+    step.move(article)
     article.last_transition = step.name
     article.last_transition_at = timezone.now()
     if step.enters_queue:
@@ -270,7 +270,7 @@ def article_approve(
         return article
 
     # Everyone who vouched for this content: the verifiers of its claims and the approvers.
-    summaries = article.claim_summaries()
+    summaries = readiness.claim_summaries(article)
     verifiers = {s.verified_by for s in summaries if s.verified_by}
     # Who verified each claim and when, kept with the version for its readers.
     verifications = claim_verifications_at_approval(content=content, summaries=summaries)

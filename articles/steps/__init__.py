@@ -10,7 +10,7 @@ comparisons with step names.
 
 from __future__ import annotations
 
-from articles import policy
+from articles import policy, readiness
 from articles.steps.base import (
     ADMIN,
     API,
@@ -43,6 +43,7 @@ class Submit(Step):
     enters_queue = True
     not_ready = "Not ready to submit:"
     stage = "Submitted"
+    conditions = readiness.SUBMIT_CONDITIONS
 
     def permitted(self, article, user) -> bool:
         return policy.may_edit(article, user)
@@ -58,6 +59,7 @@ class ReceiveImport(Step):
     reason = "Imported"
     doors = frozenset()
     enters_queue = True
+    conditions = readiness.IMPORT_CONDITIONS
 
     def permitted(self, article, user) -> bool:
         return policy.may_edit(article, user)
@@ -128,6 +130,7 @@ class Approve(Step):
     ends_round = True
     not_ready = "Not ready to approve:"
     stage = "Approved"
+    conditions = readiness.APPROVE_CONDITIONS
     # The audit row of an approval that does not yet publish (more sign-offs are needed).
     partial_name = "approve_partial"
 

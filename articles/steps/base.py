@@ -3,10 +3,11 @@
 A step is a subclass of ``Step`` with one instance (``articles.steps`` lists them).
 The record says who may take it (``permitted``, a rule of ``articles.policy``), what
 it is called at every door, what it takes as input, what the desk says when it is
-done or refused, and what kind of step it is (a board review step, a sign-off, one
-that puts the article in the review queue or ends a round of review). Its edge (from
-which states, to which, on what conditions) is read from the state graph
-(``articles.workflow``), so the graph is drawn once; ``tests/articles/test_steps.py``
+done or refused, what the article must be like first (``conditions``, named in
+``articles.readiness``), and what kind of step it is (a board review step, a sign-off,
+one that puts the article in the review queue or ends a round of review). Its edge
+(from which states, to which) is read from the state graph (``articles.workflow``), so
+the graph is drawn once; ``tests/articles/test_steps.py``
 checks that every transition has a record and every record a transition.
 
 The work is the service of the same step in ``articles.services.transitions``, which
@@ -22,8 +23,9 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from django.core.exceptions import PermissionDenied, ValidationError
 from django_fsm import TransitionNotAllowed, can_proceed
 
-from articles import policy
+from articles import policy, roles
 from articles.errors import ConditionsNotMet, ContentLocked
+from articles.readiness import unmet
 from articles.workflow import ArticleWorkflow
 
 if TYPE_CHECKING:
@@ -87,6 +89,10 @@ class Step:
     # The public page's stepper: the stage readers see this step reach; "" for none.
     stage: ClassVar[str] = ""
 
+    # What the article must be like for the step (``articles.readiness``), in the order
+    # the reasons are told when it is not.
+    conditions: ClassVar[tuple[Callable[[Article], bool], ...]] = ()
+
     service: Callable[..., Any] | None = None
 
     def __repr__(self) -> str:
@@ -121,7 +127,7 @@ class Step:
 
     def refusal(self, article: Article, user) -> str:
         """Why ``user`` may not take the step, told to them."""
-        if self.board_review and policy.is_reviewer(user):
+        if self.board_review and roles.is_reviewer(user):
             if self.signs_off and policy.wrote_this_revision(article, user):
                 return policy.COI_MESSAGE
             if refusal := policy.board_refusal(article, user):
@@ -129,13 +135,8 @@ class Step:
         return f"You may not {self.phrase}."
 
     def unmet_conditions(self, article: Article) -> list[str]:
-        """What the article still lacks for the step, in words (the graph's conditions)."""
-        transition = getattr(article, self.name)._django_fsm.get_transition(article.state)
-        return [
-            getattr(condition, "message", condition.__name__)
-            for condition in transition.conditions
-            if not condition(article)
-        ]
+        """What the article still lacks for the step, in words (the record's ``conditions``)."""
+        return unmet(self.conditions, article)
 
     def check(self, user, article: Article) -> None:
         """Raise unless ``user`` may take the step on ``article`` now.
@@ -172,13 +173,23 @@ class Step:
         except ConditionsNotMet as error:
             return list(error.reasons)
         except PermissionDenied as error:
-            if self.board_review and policy.is_reviewer(user) and self.leaves(article):
+            if self.board_review and roles.is_reviewer(user) and self.leaves(article):
                 return [str(error)]
         except (TransitionNotAllowed, ContentLocked):
             pass
         return []
 
     # -- The work --------------------------------------------------------------------------
+
+    def move(self, article: Article) -> None:
+        """Move ``article`` along the step's edge, its row locked and the step checked.
+
+        The conditions are asked once more: what the article was like may have changed
+        between the check and the lock (a justification withdrawn, a notice arrived).
+        """
+        if reasons := self.unmet_conditions(article):
+            raise ConditionsNotMet(f"You cannot {self.phrase} yet", reasons=reasons)
+        getattr(article, self.name)()
 
     def carried_out_by(self, service: Callable[..., Any]) -> Callable[..., Any]:
         """Declare ``service`` as the step's work (a decorator for the step's service)."""

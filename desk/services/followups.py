@@ -5,14 +5,14 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
-from articles import policy, services
+from articles import roles, services
 from articles.errors import WorkflowConflict
 from articles.models import Article
 from public.models import FollowUpQuestion
 
 
 def _ensure_editor(by) -> None:
-    if not policy.is_editor(by):
+    if not roles.is_editor(by):
         raise PermissionDenied("Only editors handle readers' questions.")
 
 

@@ -2,7 +2,7 @@
 
 from django import template
 
-from articles import policy
+from articles import roles
 from desk.chief_queue import chief_queue_counts
 from desk.dashboard import Dashboard
 
@@ -17,7 +17,7 @@ def chief_queue_nav(context):
     (2 queries).
     """
     user = context.get("user")
-    if not policy.is_editor_in_chief(user):
+    if not roles.is_editor_in_chief(user):
         return {"counts": []}
     board = context.get("board")
     if isinstance(board, Dashboard) and board.chief is not None:

@@ -2,7 +2,7 @@
 
 from django import template
 
-from articles import policy, steps
+from articles import policy, roles, steps
 
 register = template.Library()
 
@@ -21,7 +21,7 @@ def can(user, action: str, article=None) -> bool:
 
 @register.filter
 def is_reviewer(user) -> bool:
-    return policy.is_reviewer(user)
+    return roles.is_reviewer(user)
 
 
 @register.filter

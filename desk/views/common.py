@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.shortcuts import get_object_or_404
 
-from articles import policy, steps
+from articles import policy, roles, steps
 from articles.models import Article
 from articles.reviewed import content_fingerprint
 from articles.selectors import content_from_claims
@@ -103,7 +103,7 @@ def detail_context(request, article: Article, **extra) -> dict:
         "blockers": blockers,
         "can_edit": policy.can(request.user, policy.EDIT, article),
         "can_review": policy.can(request.user, policy.VERIFY, article),
-        "is_reviewer": policy.is_reviewer(request.user),
+        "is_reviewer": roles.is_reviewer(request.user),
         "last_comment": last_comment,
         # A draft sent back by the board: the reviewer's request heads the screen.
         "returned_with": last_comment

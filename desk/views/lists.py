@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
-from articles import policy
+from articles import roles
 from articles.states import ArticleState
 from desk import chief_queue, selectors
 from desk.dashboard import dashboard_get
@@ -27,7 +27,7 @@ def dashboard(request):
 @require_GET
 @desk_view
 def chief_list(request, anchor):
-    if not policy.is_editor_in_chief(request.user):
+    if not roles.is_editor_in_chief(request.user):
         raise PermissionDenied("Only editors-in-chief have this queue.")
     articles = chief_queue.chief_list_get(anchor=anchor)
     if articles is None:

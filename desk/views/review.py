@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
-from articles import policy, services
+from articles import policy, roles, services
 from articles.models import Article, Claim
 from desk import claim_rows, forms, rounds
 from desk.errors import DESK_ERRORS, add_form_errors, desk_view, error_status
@@ -65,7 +65,7 @@ def verdict_message(row, form, *, saved: bool) -> str:
 @desk_view
 def article_review(request, pk):
     article = get_article(pk)
-    if not policy.is_reviewer(request.user):
+    if not roles.is_reviewer(request.user):
         raise PermissionDenied("The review screen is for board reviewers.")
     return render(request, "desk/article_review.html", review_context(request, article))
 
@@ -75,7 +75,7 @@ def article_review(request, pk):
 def claim_review(request, pk, uid):
     article = get_article(pk)
     claim = get_object_or_404(Claim.objects.select_related("article"), article=article, uid=uid)
-    if not policy.is_reviewer(request.user):
+    if not roles.is_reviewer(request.user):
         # Refuse before reading the form, so a non-reviewer never gets the review form back.
         raise PermissionDenied("Only board reviewers review claims.")
     form = forms.ClaimReviewForm(request.POST)

@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from articles import policy
+from articles import policy, roles
 from articles.models import ClaimThread
 from articles.services.threads import THREAD_STEPS
 from desk import forms, rounds
@@ -38,7 +38,7 @@ def thread_step(request, pk, thread_pk, step):
     form.is_valid()  # The service judges the message; the form carries it back.
     # Back to the screen it was written on; the review screen only for reviewers.
     back = form.data.get("back")
-    if back == "review" and not policy.is_reviewer(request.user):
+    if back == "review" and not roles.is_reviewer(request.user):
         back = "article"
     elif back not in ("review", "editor"):
         back = "article"

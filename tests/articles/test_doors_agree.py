@@ -11,6 +11,7 @@ import pytest
 from articles import policy as article_policy
 from articles import steps
 from articles.models import Article
+from articles.roles import is_editor
 from articles.workflow import ArticleState
 from tests.doors import through_admin, through_api, through_desk
 from tests.factories import article_in_state
@@ -40,7 +41,7 @@ def article_in(state, roles) -> Article:
 DOORS = {
     "desk": (through_desk, article_policy.has_desk_access, steps.DESK),
     "admin": (through_admin, lambda user: user.is_authenticated and user.is_staff, steps.ADMIN),
-    "api": (through_api, article_policy.is_editor, steps.API),
+    "api": (through_api, is_editor, steps.API),
 }
 
 

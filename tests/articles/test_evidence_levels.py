@@ -16,7 +16,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from api import services as api_services
-from articles import reviewed, services
+from articles import readiness, reviewed, services
 from articles.content import ArticleContent, CitedPassage, ClaimData, ClaimKind
 from articles.evidence import SCALE, EvidenceLevel
 from articles.imports import article_import
@@ -60,7 +60,7 @@ def graded_claim(article) -> Claim:
 
 def verified(article) -> list[bool]:
     article.forget_cached_content()
-    return [summary.verified for summary in article.claim_summaries()]
+    return [summary.verified for summary in readiness.claim_summaries(article)]
 
 
 @pytest.fixture

@@ -14,7 +14,7 @@ from django.urls import reverse
 from rest_framework.test import APIClient
 
 from api import services as api_services
-from articles import services
+from articles import readiness, services
 from articles.content import ArticleContent, ClaimData, ClaimKind, ReferenceData, ReferenceKind
 from articles.errors import ConditionsNotMet, EditConflict
 from articles.imports import article_import
@@ -42,7 +42,7 @@ def fact_claims(article):
 
 def stale(article) -> list[bool]:
     article.forget_cached_content()
-    return [not s.verified for s in article.claim_summaries()]
+    return [not s.verified for s in readiness.claim_summaries(article)]
 
 
 def back_to_draft(article, reviewer):
@@ -287,7 +287,7 @@ def test_the_published_version_is_exactly_what_the_approvals_and_verdicts_name(
 def test_references_of_unchanged_content_do_not_stale_any_verdict(editor, reviewer, policy):
     article = under_review_article(by=editor, reviewer=reviewer)
     verify_all_claims(article, reviewer)
-    before = [s.fingerprint for s in article.claim_summaries()]
+    before = [s.fingerprint for s in readiness.claim_summaries(article)]
     services.reference_get_or_create(
         data=ReferenceData(
             kind=ReferenceKind.GUIDELINE, title="Unrelated", source="Elsewhere", year=2020
@@ -295,7 +295,7 @@ def test_references_of_unchanged_content_do_not_stale_any_verdict(editor, review
         by=editor,
     )
     article.forget_cached_content()
-    assert [s.fingerprint for s in article.claim_summaries()] == before
+    assert [s.fingerprint for s in readiness.claim_summaries(article)] == before
     assert not any(stale(article))
 
 

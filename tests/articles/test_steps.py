@@ -1,9 +1,9 @@
 """Each workflow step is one record (``articles.steps``), complete, and the only place it is named.
 
 The records agree with the state graph (``articles.workflow``): every transition has a
-record and every record a transition, the graph carries no permissions (the records ask
-the policy), and the graph, the models and the policy import none of the layers above
-them. Outside the records, no code names a step by a string literal and no template
+record and every record a transition, the graph carries no permissions and no conditions
+(the records ask the policy and ``articles.readiness``), and the graph, the models and
+the policy import none of the layers above them. Outside the records, no code names a step by a string literal and no template
 compares a step name.
 """
 
@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from django.urls import reverse
 
-from articles import services, steps
+from articles import readiness, services, steps
 from articles.models import Article
 from articles.states import ArticleState
 from articles.workflow import ArticleWorkflow
@@ -35,6 +35,36 @@ def test_the_graph_holds_no_permissions():
     for name in STEP_IDS:
         for transition in getattr(ArticleWorkflow, name)._django_fsm.transitions.values():
             assert transition.permission is None, name
+
+
+def test_the_graph_holds_no_conditions():
+    # What the article must be like is the record's question too (``Step.conditions``): the
+    # conditions read the sign-off rule and the retraction screen, which sit above the models.
+    for name in STEP_IDS:
+        for transition in getattr(ArticleWorkflow, name)._django_fsm.transitions.values():
+            assert transition.conditions == [], name
+
+
+def test_the_records_hold_the_conditions_in_the_order_they_are_told():
+    submit = [
+        readiness.has_title,
+        readiness.has_claims,
+        readiness.every_fact_claim_is_cited,
+        readiness.has_no_unresolved_citation,
+    ]
+    assert {step.name: list(step.conditions) for step in steps.STEPS if step.conditions} == {
+        "submit": submit,
+        # An import keeps its uncited claims and unresolved citations; approval asks for them.
+        "receive_import": [readiness.has_title, readiness.has_claims],
+        "approve": [
+            *submit,
+            readiness.every_claim_is_verified,
+            readiness.has_no_unjustified_retracted_citation,
+        ],
+    }
+    for step in steps.STEPS:
+        for condition in step.conditions:
+            assert condition.message.endswith(".") and condition.message[0].isupper(), condition
 
 
 @pytest.mark.parametrize("step", steps.STEPS, ids=STEP_IDS)
@@ -125,15 +155,22 @@ def test_a_step_is_found_by_name_only_at_the_doors_that_offer_it():
 
 # -- The layers --------------------------------------------------------------------------
 
-# The state graph sits below the rules of who may do what, and the models below the steps:
-# nothing they import, at the top of a module or inside a function, reaches further up.
-# (The models still ask the policy's sign-off rule for whose verdicts count, in
-# ``Article.claim_summaries``; the steps and the services are above them.)
-RULES = ("articles.policy", "articles.steps", "articles.services", "board.rules")
+# The state graph and the models sit below every rule: the conditions (``articles.readiness``,
+# which asks the sign-off rule for whose verdicts count), who may do what, the board's and the
+# screening's rules, the steps and the services. Nothing they import, at the top of a module
+# or inside a function, reaches further up.
+RULES = (
+    "articles.readiness",
+    "articles.policy",
+    "articles.steps",
+    "articles.services",
+    "board.rules",
+    "screening.rules",
+)
 LAYERS = {
     "articles/states.py": RULES,
     "articles/workflow.py": RULES,
-    "articles/models": ("articles.steps", "articles.services", "board.rules"),
+    "articles/models": RULES,
 }
 
 
@@ -157,7 +194,9 @@ def test_the_graph_and_the_models_import_nothing_above_them(where, above):
 
 def test_the_policy_names_no_step():
     for module in imported_modules(ROOT / "articles/policy.py"):
-        assert not module.startswith(("articles.steps", "articles.workflow")), module
+        assert not module.startswith(
+            ("articles.steps", "articles.workflow", "articles.readiness")
+        ), module
 
 
 # -- No step is named by a string outside its record -------------------------------------

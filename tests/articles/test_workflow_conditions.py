@@ -6,7 +6,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import override_settings
 
-from articles import services, steps, workflow
+from articles import readiness, services, steps
 from articles.content import ClaimData, ClaimKind
 from articles.errors import ConditionsNotMet
 from articles.models import ArticleApproval, ClaimReview
@@ -49,7 +49,7 @@ def test_submit_needs_every_fact_claim_cited(editor):
     article = draft_article(
         by=editor, content=dataclasses.replace(content, claims=(*content.claims, uncited))
     )
-    assert reasons_for_submit(article, editor) == [workflow.every_fact_claim_is_cited.message]
+    assert reasons_for_submit(article, editor) == [readiness.every_fact_claim_is_cited.message]
 
 
 def test_a_claim_marked_as_needing_no_citation_may_be_submitted(editor):
@@ -75,7 +75,7 @@ def test_unresolved_citation_blocks_submit_and_is_kept(editor):
         by=editor, content=dataclasses.replace(content, claims=(*content.claims, dangling))
     )
     reasons = reasons_for_submit(article, editor)
-    assert reasons == [workflow.has_no_unresolved_citation.message]
+    assert reasons == [readiness.has_no_unresolved_citation.message]
     stored = article.claims.get(text="Cites a missing reference.").citations.all()
     assert [(c.reference is not None, c.unresolved_label) for c in stored] == [
         (True, ""),
@@ -97,7 +97,7 @@ def test_imported_article_with_unresolved_citations_is_submitted_but_cannot_be_a
     verify_all_claims(article, reviewer)
     with pytest.raises(ConditionsNotMet) as refused:
         services.article_approve(article=article, by=reviewer)
-    assert workflow.has_no_unresolved_citation.message in refused.value.reasons
+    assert readiness.has_no_unresolved_citation.message in refused.value.reasons
     article.refresh_from_db()
     assert article.state == ArticleState.UNDER_REVIEW
 
@@ -140,7 +140,7 @@ def test_a_verification_lapses_when_the_claim_is_reworded(editor, reviewer, poli
     services.article_submit(article=article, by=editor)
     declare_no_conflict(article, reviewer)
     services.article_start_review(article=article, by=reviewer)
-    assert [s.verified for s in article.claim_summaries()].count(False) == 1
+    assert [s.verified for s in readiness.claim_summaries(article)].count(False) == 1
     with pytest.raises(ConditionsNotMet):
         services.article_approve(article=article, by=reviewer)
 

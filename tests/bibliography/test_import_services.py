@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from articles import policy, services
+from articles import roles, services
 from articles.bibliography import ParsedEntry, parse_references
 from articles.content import ReferenceData, ReferenceKind
 from articles.errors import ContentLocked
@@ -217,7 +217,7 @@ def _import_queries(editor, article, count: int, offset: int) -> int:
 
 def test_import_queries_do_not_grow_with_the_entries(editor, django_assert_num_queries):
     article = draft_article(by=editor)
-    assert policy.is_editor(editor)  # the user's permissions are read once per request
+    assert roles.is_editor(editor)  # the user's permissions are read once per request
     few = _import_queries(editor, article, 3, offset=1000)
     # SQLite takes at most 999 values per statement, so Django writes the history rows in
     # batches of ~55; within one batch the count is flat (PostgreSQL takes 300 in one).

@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django_fsm import TransitionNotAllowed
 
-from articles import services, steps
+from articles import readiness, services, steps
 from articles.models import Article, ArticleTransition
 from articles.states import ArticleState
 from board.models import ConflictDeclaration, ReviewAssignment
@@ -169,7 +169,7 @@ def test_a_reviewer_who_recuses_after_vouching_no_longer_counts(
     conflict_declare(article=article, by=reviewer, has_conflict=True, note="Paid adviser.")
 
     article = Article.objects.get(pk=article.pk)
-    assert not any(s.verified for s in article.claim_summaries() if s.states_fact)
+    assert not any(s.verified for s in readiness.claim_summaries(article) if s.states_fact)
     declare_no_conflict(article, other_reviewer)
     with pytest.raises(ConditionsNotMet):
         services.article_approve(article=article, by=other_reviewer)

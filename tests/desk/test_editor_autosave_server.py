@@ -14,6 +14,7 @@ import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
+from articles import readiness
 from articles.errors import EditConflict
 from articles.models import Claim
 from desk.services import claims as claim_services
@@ -223,7 +224,7 @@ def test_a_reworded_claim_is_recorded_as_any_edit(editor, other_editor, reviewer
     assert article.is_contributor(other_editor)
     assert claim.history.first().history_user == other_editor
     assert article.history.first().history_change_reason == "Claim edited"
-    summaries = {s.fingerprint: s.verified for s in article.claim_summaries()}
+    summaries = {s.fingerprint: s.verified for s in readiness.claim_summaries(article)}
     assert summaries[claim.fingerprint()] is False  # the verdict named the old wording
 
 
