@@ -1,4 +1,5 @@
-"""The reader of the Markdown format: line by line, every problem collected with its line.
+"""The reader of the Markdown format: CommonMark's blocks (markdown-it-py), each read from
+its own lines, every problem collected with its line.
 
 The layout is described in ``articles.interchange.markdown``; what one claim or reference
 says is read by ``articles.interchange.markdown_inline``.
@@ -9,6 +10,9 @@ from __future__ import annotations
 import datetime
 import re
 from dataclasses import dataclass, field
+
+from markdown_it import MarkdownIt
+from markdown_it.tree import SyntaxTreeNode
 
 from articles import limits
 from articles.content import (
@@ -31,20 +35,21 @@ from articles.interchange.markdown_inline import (
 )
 from articles.interchange.text import split_lines
 
-_ATX_OPENING = re.compile(r" {0,3}(?P<hashes>#{1,6})(?=[ \t]|$)")
+# Only the block structure is CommonMark's: what a block says is read from its own lines,
+# so that escapes, footnotes and marker comments reach the inline reader as written. The
+# lines are split already; without "normalize" a NUL character is kept as it was written.
+_BLOCKS = MarkdownIt("zero").enable(["heading", "lheading", "blockquote", "list"])
+_BLOCKS.disable("normalize")
 _DATE_LINE = re.compile(r"Last updated:\s*(?P<date>.*)")
 _QUOTE = re.compile(r"\s*>\s?(?P<text>.*)")
-_LIST_ITEM = re.compile(
-    r"(?P<indent> *)(?P<marker>[-*+]|[0-9]{1,9}[.)])(?:(?P<gap>[ \t]+)(?P<text>.*))?"
-)
+_LIST_MARKER = re.compile(r"\s*(?:[-*+]|[0-9]{1,9}[.)])[ \t]*")
 _DEFINITION = re.compile(r"\[\^(?P<label>[^\]]*)\]:[ \t]*(?P<body>.*)")
 _DEFINITION_FIELD = re.compile(r"\s+(?P<name>[A-Za-z]+):[ \t]*(?P<value>.*)")
-_SETEXT_TITLE = re.compile(r" {0,3}=+[ \t]*")
 
 
 @dataclass
 class _Draft:
-    """A claim being read; its text may continue on the following lines."""
+    """A claim being read; its text may run over several lines."""
 
     kind: ClaimKind
     line: int
@@ -61,35 +66,28 @@ class _ReferenceDraft:
 
 
 class MarkdownReader:
-    """Reads Markdown line by line, collecting errors instead of stopping at the first."""
+    """Reads Markdown block by block, collecting errors instead of stopping at the first."""
 
     def __init__(self) -> None:
         self.errors: list[ContentError] = []
+        self.lines: list[str] = []
         self.title: str | None = None
         self.last_updated: datetime.date | None = None
         self.display_heading: str | None = None
         self.drafts: list[_Draft] = []
-        self.open: _Draft | None = None  # a paragraph or item that a next line would continue
         self.open_passage: bool = False  # a ">" line now goes on with the passage above
-        self.items: list[int] = []  # text columns of the open list items, by level
         self.references: list[_ReferenceDraft] = []
         self.open_reference: _ReferenceDraft | None = None
         self.before_title_reported = False
-        # A line that may be a setext title ("Question" over "==="), until the next line says.
-        self.setext_candidate: tuple[int, str] | None = None
 
     def read(self, text: str) -> ArticleContent:
-        for number, raw in enumerate(split_lines(text), start=1):
-            try:
-                self._line(number, raw.rstrip())
-            except LineError as error:
-                self.errors.append(ContentError(str(error), number))
+        self.lines = [line.rstrip() for line in split_lines(text)]
+        for block in SyntaxTreeNode(_BLOCKS.parse("\n".join(self.lines))).children:
+            self._block(block, level=0)
         if self.title is None:
             self.errors.append(
                 ContentError("the article has no title: begin with '# ' and the question")
             )
-            if self.setext_candidate is not None:
-                self._not_a_title(self.setext_candidate[0])
         finished = [(draft.line, self._claim(draft)) for draft in self.drafts]
         claims = tuple(claim for _, claim in finished if claim)
         read = [(draft.line, self._reference(draft)) for draft in self.references]
@@ -109,69 +107,87 @@ class MarkdownReader:
             last_updated=self.last_updated,
         )
 
-    def _line(self, number: int, line: str) -> None:
-        """Dispatch one line to what it starts or continues."""
-        if not line.strip():
-            self.open = None
-            self.open_reference = None
-            self.open_passage = False
-            if self.title is None and self.setext_candidate is not None:
-                self._not_a_title(self.setext_candidate[0])  # an underline must follow at once
-                self.setext_candidate = None
-        elif self.open_reference is not None and line[0].isspace():
-            self._reference_field(line)
-        elif self.title is None:
-            self._before_title(number, line)
-        else:
-            self.open_reference = None
-            self.open_passage = self.open_passage and _QUOTE.fullmatch(line) is not None
-            self._body_line(number, line)
+    def _at(self, number: int, step, *args) -> None:
+        """Run one step of reading line ``number``, recording its LineError there."""
+        try:
+            step(*args)
+        except LineError as error:
+            self.errors.append(ContentError(str(error), number))
 
-    def _body_line(self, number: int, line: str) -> None:
-        """A line after the title: the first pattern it matches decides what it is."""
-        if (heading := _atx_heading(line)) is not None:
-            self._heading(number, *heading)
-        elif (definition := _DEFINITION.fullmatch(line)) is not None:
-            self._definition(number, definition["label"], definition["body"])
-        elif (date := _DATE_LINE.fullmatch(line)) is not None and not self._body_started():
-            self.last_updated = read_date(date["date"])
-        elif (quote := _QUOTE.fullmatch(line)) is not None:
-            self._quote(quote["text"])
-        elif (item := _LIST_ITEM.fullmatch(line)) is not None:
-            self._list_item(number, item)
-        elif self.open is not None:
-            self.open.parts.append(line.strip())
+    def _block(self, block: SyntaxTreeNode, *, level: int) -> None:
+        """A heading, paragraph, quote or list: the title first, then the body."""
+        first = block.map[0] + 1
+        self.open_passage, self.open_reference = False, None  # neither runs on past a block
+        if self.title is None:
+            if block.type == "heading" and block.tag == "h1":
+                self._at(first, self._title, block.children[0].content)
+            else:
+                self._not_a_title(first)
+        elif block.type == "heading":
+            depth, text = int(block.tag[1]), block.children[0].content
+            self._at(first, self._heading, first, depth, text)
+        elif block.type == "paragraph":
+            self._paragraph(*block.map)
+        elif block.type == "blockquote":
+            for number in range(*block.map):
+                if not self.lines[number]:
+                    continue  # a blank line the list item around the quote ends with
+                quote = _QUOTE.fullmatch(self.lines[number])
+                text = quote["text"] if quote else self.lines[number].strip()
+                self._at(number + 1, self._quote, text)
         else:
-            paragraph = _Draft(ClaimKind.PARAGRAPH, number, parts=[line.strip()])
-            self._start(paragraph, continues=True)
+            kind = ClaimKind.BULLET if block.type == "bullet_list" else ClaimKind.NUMBERED
+            for item in block.children:
+                self._list_item(item, kind, level)
 
-    def _before_title(self, number: int, line: str) -> None:
-        """Accept the title ("# Question", or "Question" over "==="); report anything else once."""
-        candidate, self.setext_candidate = self.setext_candidate, None
-        if candidate is not None and _SETEXT_TITLE.fullmatch(line):
-            self.title = self._plain(candidate[1].strip(), "title")
+    def _title(self, text: str) -> None:
+        """The reader's question, from the first heading ("# Question" or over "===")."""
+        self.title = self._plain(text, "title")
+        if not self.title:
+            raise LineError("the title is empty")
+
+    def _paragraph(self, start: int, end: int) -> None:
+        """Claim text, the date, or reference definitions with their indented fields."""
+        draft = None
+        for number in range(start, end):
+            line, where = self.lines[number], number + 1
+            date = _DATE_LINE.fullmatch(line.strip())
+            if self.open_reference is not None and line[:1].isspace():
+                self._at(where, self._reference_field, line)
+            elif (definition := _DEFINITION.fullmatch(line.strip())) is not None:
+                draft = None
+                self._at(where, self._definition, where, definition["label"], definition["body"])
+            elif draft is None and date is not None and not self._body_started():
+                self._at(where, self._date, date["date"])
+            elif draft is None:
+                self.open_reference = None
+                draft = _Draft(ClaimKind.PARAGRAPH, where, parts=[line.strip()])
+                self.drafts.append(draft)
+            else:
+                draft.parts.append(line.strip())
+
+    def _date(self, value: str) -> None:
+        """The "Last updated:" line, before the body."""
+        self.last_updated = read_date(value)
+
+    def _list_item(self, item: SyntaxTreeNode, kind: ClaimKind, level: int) -> None:
+        """A list item's text (its first line after the marker, and the lines that continue
+        it), then what is nested in it, a level deeper."""
+        start = item.map[0]
+        text = self.lines[start][_LIST_MARKER.match(self.lines[start]).end() :].strip()
+        if not text:
+            self.errors.append(ContentError("the list item has no text", start + 1))
             return
-        if candidate is not None:
-            self._not_a_title(candidate[0])
-        heading = _atx_heading(line)
-        if heading is not None and heading[0] == 1:
-            self.title = self._plain(heading[1], "title")
-            if not self.title:
-                raise LineError("the title is empty")
-        elif heading is None and not line[0].isspace() and not self.before_title_reported:
-            self.setext_candidate = (number, line)
-        else:
-            self._not_a_title(number)
-
-    def _not_a_title(self, number: int) -> None:
-        if not self.before_title_reported:
-            self.before_title_reported = True
-            self.errors.append(
-                ContentError("the article must begin with '# ' and its question", number)
-            )
-
-    def _body_started(self) -> bool:
-        return self.display_heading is not None or bool(self.drafts) or bool(self.references)
+        nested = list(item.children)
+        if nested and nested[0].map[0] == start:
+            # The block that holds the item's text; a paragraph may run on over more lines.
+            opening = nested.pop(0)
+            if opening.type == "paragraph":
+                rest = [line.strip() for line in self.lines[start + 1 : opening.map[1]]]
+                text = " ".join([text, *rest])
+        self.drafts.append(_Draft(kind, start + 1, level, [text]))
+        for block in nested:
+            self._block(block, level=level + 1)
 
     def _heading(self, number: int, depth: int, text: str) -> None:
         """Title, display heading, heading or subheading by the number of hashes."""
@@ -189,36 +205,10 @@ class MarkdownReader:
         if depth > 4:
             raise LineError("use '###' for a heading and '####' for a subheading")
         kind = ClaimKind.HEADING if depth == 3 else ClaimKind.SUBHEADING
-        self._start(_Draft(kind, number, parts=[text]), continues=False)
-
-    def _plain(self, text: str, what: str) -> str:
-        """Text that may not cite or carry markers, such as the title."""
-        inline = read_inline(text)
-        if inline.citations or inline.uid or inline.needs_no_citation or inline.evidence:
-            raise LineError(f"the {what} cannot have citations or markers")
-        return inline.text
-
-    def _list_item(self, number: int, item: re.Match[str]) -> None:
-        """A list item, its level found from the columns of the items above it."""
-        if not item["text"]:
-            raise LineError("the list item has no text")
-        indent = len(item["indent"])
-        while self.items and indent < self.items[-1]:
-            self.items.pop()
-        level = len(self.items)
-        self.items.append(indent + len(item["marker"]) + len(item["gap"].expandtabs(4)))
-        kind = ClaimKind.BULLET if item["marker"] in "-*+" else ClaimKind.NUMBERED
-        self._start(_Draft(kind, number, level, [item["text"].strip()]), continues=True)
-
-    def _start(self, draft: _Draft, *, continues: bool) -> None:
-        if not draft.kind.is_list_item:
-            self.items.clear()
-        self.drafts.append(draft)
-        self.open = draft if continues else None
+        self.drafts.append(_Draft(kind, number, parts=[text]))
 
     def _quote(self, quoted: str) -> None:
         """A plain-language line, a passage line or a further line of the passage above."""
-        self.open = None
         if quoted.startswith(PLAIN_PREFIX):
             self.open_passage = False
             self._plain_language(quoted)
@@ -232,6 +222,31 @@ class MarkdownReader:
             self.drafts[-1].passages.append(passage)
             self.open_passage = True
 
+    def _definition(self, number: int, label: str, body: str) -> None:
+        """Start a reference, which must be the next number in order."""
+        expected = len(self.references) + 1
+        if label != str(expected):
+            raise LineError(f"expected the definition of reference [^{expected}], found [^{label}]")
+        self.open_reference = _ReferenceDraft(number, {"": body})
+        self.references.append(self.open_reference)
+
+    def _not_a_title(self, number: int) -> None:
+        if not self.before_title_reported:
+            self.before_title_reported = True
+            self.errors.append(
+                ContentError("the article must begin with '# ' and its question", number)
+            )
+
+    def _body_started(self) -> bool:
+        return self.display_heading is not None or bool(self.drafts) or bool(self.references)
+
+    def _plain(self, text: str, what: str) -> str:
+        """Text that may not cite or carry markers, such as the title."""
+        inline = read_inline(text)
+        if inline.citations or inline.uid or inline.needs_no_citation or inline.evidence:
+            raise LineError(f"the {what} cannot have citations or markers")
+        return inline.text
+
     def _plain_language(self, quoted: str) -> None:
         """Attach "> Plain language: ..." to the claim above it."""
         if not self.drafts:
@@ -242,16 +257,6 @@ class MarkdownReader:
         if not plain:
             raise LineError("the plain-language text is empty")
         self.drafts[-1].plain_text = plain
-
-    def _definition(self, number: int, label: str, body: str) -> None:
-        """Start a reference, which must be the next number in order."""
-        self.open = None
-        self.items.clear()
-        expected = len(self.references) + 1
-        if label != str(expected):
-            raise LineError(f"expected the definition of reference [^{expected}], found [^{label}]")
-        self.open_reference = _ReferenceDraft(number, {"": body})
-        self.references.append(self.open_reference)
 
     def _reference_field(self, line: str) -> None:
         """An indented "Authors:", "DOI:", "PMID:" or "URL:" line of the reference above."""
@@ -299,15 +304,3 @@ class MarkdownReader:
             return None
         extra = {name: value for name, value in draft.values.items() if name}
         return ReferenceData(kind, title, source, year, **extra)
-
-
-def _atx_heading(line: str) -> tuple[int, str] | None:
-    """The depth and text of a "## Heading ##" line, without its optional closing hashes."""
-    opening = _ATX_OPENING.match(line)
-    if opening is None:
-        return None
-    text = line[opening.end() :].strip()
-    unclosed = text.rstrip("#")
-    if not unclosed or unclosed[-1] in " \t":
-        text = unclosed.rstrip()
-    return len(opening["hashes"]), text
