@@ -108,6 +108,7 @@ def test_docs_page_uses_no_cdn_and_the_schema_is_openapi_3(client, db):
     schema = client.get(reverse("api:schema"), {"format": "json"}).json()
     assert schema["openapi"].startswith("3.")
     assert set(schema["paths"]) == {
+        "/api/answers/",
         "/api/articles/",
         "/api/articles/{slug}/",
         "/api/drafts/",

@@ -83,6 +83,7 @@ def test_no_endpoint_can_approve_or_review(client_for, reviewer, editor):
     assert api_routes
     names = {p.name for p in get_resolver("api.urls").url_patterns}
     assert names == {
+        "answers",
         "article-list",
         "article-detail",
         "draft-list",
