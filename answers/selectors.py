@@ -22,8 +22,7 @@ from django.db.models import F, Q, QuerySet
 from answers import text
 from answers.models import ClaimEntry, EmergencyTerm, IndexWord
 from articles.models import Article
-from articles.states import ArticleState
-from articles.visibility import visible_q
+from articles.visibility import approved_visible_q, visible_q
 from public.models import FollowUpQuestion, SiteText
 
 MAX_SHOWN = 3  # claims shown in an answer
@@ -121,7 +120,7 @@ def _candidates(words: list[str], stems: set[str], audience: str) -> QuerySet[Cl
     # so an entry of a version no longer shown can never be quoted.
     entries = (
         ClaimEntry.objects.filter(audience=audience, version_id=F("article__published_version_id"))
-        .exclude(article__state=ArticleState.RETRACTED)
+        .filter(approved_visible_q(prefix="article__"))
         .select_related("article")
         .only(*ENTRY_FIELDS)
     )

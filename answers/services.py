@@ -14,8 +14,7 @@ from answers.models import AUDIENCES, ClaimEntry, FollowUpAnswer, IndexWord
 from answers.selectors import answer_get
 from articles.interchange.jsonformat import content_from_document
 from articles.models import Article
-from articles.states import ArticleState
-from articles.visibility import Shown, shown_for
+from articles.visibility import Shown, approved_visible_q, shown_for
 from public.services import followup_question_create
 
 
@@ -109,7 +108,7 @@ def claim_index_publish(*, version, article: Article | None = None) -> None:
 
 def claim_index_prune(*, article_ids) -> int:
     """Drop the entries of these articles that readers are no longer shown (retracted, replaced)."""
-    gone = Q(article__state=ArticleState.RETRACTED) | ~Q(
+    gone = ~approved_visible_q(prefix="article__") | ~Q(
         version_id=F("article__published_version_id")
     )
     deleted, _ = ClaimEntry.objects.filter(gone, article_id__in=article_ids).delete()

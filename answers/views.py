@@ -18,8 +18,9 @@ MAX_QUESTION = 1000
 ASKED_SALT = "answers.asked"
 ASKED_MAX_AGE = 24 * 60 * 60
 # What an answer shows: the index (changed with every listing of articles, edge.SEARCH),
-# the urgent-care notice and the disclaimer (site texts), and the emergency list.
-ANSWER_PAGE_KEYS = (edge.SEARCH, events.SITE_TEXT, EMERGENCY_LIST)
+# the urgent-care notice and the disclaimer (site texts), the emergency list, and the
+# verifying reviewers' names (the board).
+ANSWER_PAGE_KEYS = (edge.SEARCH, events.SITE_TEXT, EMERGENCY_LIST, events.BOARD)
 
 
 def answer_response(
