@@ -112,7 +112,11 @@ def _only(content: ArticleContent, uid: str) -> tuple[ClaimData, ...]:
 
 def _content_at_round_end(article: Article, ended: ArticleTransition) -> ArticleContent | None:
     version = article.published_version
-    if ended.name == steps.APPROVE.name and version is not None and version.revision == ended.revision:
+    if (
+        ended.name == steps.APPROVE.name
+        and version is not None
+        and version.revision == ended.revision
+    ):
         return content_from_document(version.content)
     return article_content_as_of(article=article, when=ended.created_at)
 
