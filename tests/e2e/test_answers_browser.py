@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 from django.core.cache import cache
 
+from answers.models import EmergencyTerm
 from public.models import FollowUpQuestion
 from tests.answers.conftest import PARACETAMOL
 from tests.browser import assert_no_axe_violations, assert_valid_html_many
@@ -27,6 +28,8 @@ QUESTIONS = {
 @pytest.fixture
 def article(db):
     make_policy()
+    # A browser test's database is emptied after each test, the migration's emergency list too.
+    EmergencyTerm.objects.get_or_create(phrase="took too many")
     return approved_article(content=PARACETAMOL)
 
 
