@@ -10,6 +10,9 @@ the share of unanswerable questions declined and the time per answer. With
 ``--articles N``, N generated seed-sized articles (a quarter approved, as in
 bench/run.py) are added and the questions are timed again at that size; the quality
 table is taken before, since the generated articles repeat the seed pages' claims.
+``--bulk N`` reaches N articles in minutes instead: a few generated articles go through
+the services and the rest are copied in bulk (bench/bulk_seed.py, 8 in 20 approved), then
+every approved version is indexed as an approval indexes it.
 """
 
 from __future__ import annotations
@@ -56,6 +59,7 @@ def _row(label: str, scores) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--articles", type=int, default=0)
+    parser.add_argument("--bulk", type=int, default=0, help="articles copied in bulk")
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--verbose", action="store_true", help="list the questions missed")
     args = parser.parse_args()
@@ -84,6 +88,18 @@ def main() -> None:
                 ClaimEntry.objects.count(),
             )
         )
+    if args.bulk:
+        from answers.services import claim_index_rebuild
+        from bench.bulk_seed import seed
+
+        started = time.perf_counter()
+        seeded = seed(articles=args.bulk)
+        entries = claim_index_rebuild()
+        print(
+            f"copied {seeded['copied']} articles in {seeded['copy_seconds']} s and indexed "
+            f"{entries} claim entries; {time.perf_counter() - started:.0f} s in all"
+        )
+        rows.append((f"+ {args.bulk} copied", evaluate(questions, repeat=args.repeat), entries))
     print(f"Answers on {where}")
     print(
         "| database | questions | precision@3 | recall@3 | answered | declined | p50 ms | p95 ms |"
