@@ -11,6 +11,7 @@ from answers.models import EmergencyTerm
 from public.models import FollowUpQuestion
 from tests.answers.conftest import PARACETAMOL
 from tests.browser import assert_no_axe_violations, assert_valid_html_many
+from tests.e2e.desk_pages import tab_to
 from tests.factories import approved_article, make_policy
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -70,3 +71,27 @@ def test_without_scripts_the_answer_is_a_page_of_its_own(live_server, new_page, 
     assert_valid_html_many(pages)
     # The first claim's proof: the article's question and its reference, linked.
     assert f'href="{article.get_absolute_url()}#ref-1"' in pages["answered"]
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_a_question_asked_by_keyboard_alone(live_server, new_page, article, width):
+    """Tab to the question, type it, Tab to "Send question", Enter: the answer takes the focus."""
+    cache.clear()
+    page = new_page(width=width, height=900)
+    page.goto(live_server.url + article.get_absolute_url())
+    for _ in range(200):
+        page.keyboard.press("Tab")
+        if page.evaluate("() => document.activeElement.id") == "id_question":
+            break
+    else:
+        raise AssertionError("the question box is not reached by Tab")
+    question, expected = QUESTIONS["answered"]
+    page.keyboard.type(question)
+    tab_to(page, "Send question")
+    page.keyboard.press("Enter")
+    answer = page.locator("#follow-up-answer")
+    answer.get_by_text(expected, exact=False).first.wait_for()
+    assert page.evaluate("() => document.activeElement.id") == "follow-up-answer"
+    # The reader reads on from the answer: its first link (the article's question) is next.
+    page.keyboard.press("Tab")
+    assert page.evaluate("() => document.activeElement.closest('#follow-up-answer') !== null")
