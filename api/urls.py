@@ -14,7 +14,7 @@ REDOC_LOGO_ORIGIN = "https://cdn.redoc.ly"
 app_name = "api"
 urlpatterns = [
     path("articles/", views.ArticleListView.as_view(), name="article-list"),
-    path("articles/<str:slug>/", views.ArticleDetailView.as_view(), name="article-detail"),
+    path("articles/<slug:slug>/", views.ArticleDetailView.as_view(), name="article-detail"),
     path("drafts/", views.DraftListView.as_view(), name="draft-list"),
     path("drafts/<str:pk>/", views.DraftDetailView.as_view(), name="draft-detail"),
     path("drafts/<str:pk>/submit/", views.DraftSubmitView.as_view(), name="draft-submit"),
@@ -35,6 +35,6 @@ urlpatterns = [
         )(SpectacularRedocView.as_view(url_name="api:schema", template_name="api/docs.html")),
         name="docs",
     ),
-    # Anything else under /api/ is a JSON 404 too, never the site's HTML page.
-    re_path(r"^.*$", views.NotFoundView.as_view(), name="not-found"),
+    # Anything else under /api/ (a newline included) is a JSON 404 too, never the site's HTML page.
+    re_path(r"^[\s\S]*$", views.NotFoundView.as_view(), name="not-found"),
 ]

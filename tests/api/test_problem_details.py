@@ -130,3 +130,10 @@ def test_the_schema_documents_problem_details(api_client):
                     assert response["content"][PROBLEM_JSON]["schema"] == {
                         "$ref": "#/components/schemas/Problem"
                     }
+
+
+@pytest.mark.parametrize("address", ["%00", "a%00b", "%C2%A4%00x", "caf%C3%A9%0A"])
+def test_an_address_no_slug_can_have_is_an_ordinary_404(api_client, address):
+    # NUL cannot even be sent to PostgreSQL; such an address never reaches the database.
+    response = api_client.get(f"/api/articles/{address}/")
+    assert problem_of(response, 404, "not_found")

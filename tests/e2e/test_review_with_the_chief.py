@@ -174,8 +174,10 @@ def test_two_rounds_with_the_chief_and_a_keyboard_review(live_server, new_page, 
     page.locator("#comment-request_changes").focus()
     page.keyboard.type("Claim 1 needs changing: see its thread.")
     tab_to(page, "Request changes")
-    with page.expect_navigation(timeout=30_000):
-        page.keyboard.press("Enter")
+    page.keyboard.press("Enter")
+    # As for Approve below: wait for the article's page, not for "the next navigation".
+    page.wait_for_url(f"{base}/desk/articles/{article.pk}/", timeout=30_000)
+    expect(page.get_by_text("Changes requested. The editors have been told.")).to_be_visible()
     article.refresh_from_db()
     assert article.state == ArticleState.DRAFT
     log_out(page)
