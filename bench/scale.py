@@ -2,6 +2,9 @@
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/editorial .venv/bin/python bench/scale.py
     .venv/bin/python bench/scale.py --search-at 1000 --desk-at 5000     # SQLite, smaller
+    # again, on a copy of the database the first run left seeded, timing two measures only:
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/again .venv/bin/python bench/scale.py \
+        --from-database editorial_scale --only desk,import
 
 1. A fresh database (bench/setup_db.py) is seeded in bulk (bench/bulk_seed.py) to
    ``--search-at`` articles; first-time public search is timed through the whole
@@ -42,6 +45,7 @@ GOALS = {
     "import_rate": ("articles/s", ">=", 50.0, "postgresql"),
 }
 SQLITE_GOALS = {"article_uncached_ratio": 0.4}
+MEASURES = ("search", "desk", "uncached", "import")
 
 # What readers type: common and rare words, two words, a misspelling, and nothing found.
 SEARCHES = [
@@ -180,32 +184,62 @@ def main() -> None:
     parser.add_argument("--desk-at", type=int, default=100_000)
     parser.add_argument("--requests", type=int, default=60)
     parser.add_argument("--imports", type=int, default=200)
+    parser.add_argument(
+        "--from-database",
+        metavar="NAME",
+        help="PostgreSQL: copy this database, seeded by an earlier run, instead of seeding",
+    )
+    parser.add_argument(
+        "--only",
+        default=",".join(MEASURES),
+        help=f"comma-separated measures among {','.join(MEASURES)}",
+    )
     args = parser.parse_args()
+    only = set(args.only.split(","))
+    if only - set(MEASURES):
+        parser.error(f"--only takes {','.join(MEASURES)}")
     os.environ["BENCH_MODE"] = "1"  # mounts the bare view
     os.environ.setdefault("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
     from bench.setup_db import prepare
 
-    where = prepare("scale")
+    where = prepare("scale", copy_of=args.from_database)
     from django.db import connection
 
     from articles.management.commands.seed_demo import Command as SeedDemo
+    from articles.models import Article
     from bench.bulk_seed import seed
 
-    with open(os.devnull, "w") as quiet:
-        SeedDemo(stdout=quiet).handle()
-    print(f"Seeding {args.search_at} articles into {where} ...", flush=True)
-    first = seed(articles=args.search_at)
-    figures = {"search_first_time_p50": measure_search(args.requests)}
-    print(f"Growing to {args.desk_at} articles ...", flush=True)
-    rest = seed(articles=args.desk_at, templates=first["templates"], already=args.search_at)
-    figures["desk_queue_p50"] = measure_desk(args.requests)
-    figures["article_uncached_ratio"] = measure_uncached_article(args.requests)
-    figures["import_rate"] = measure_import(args.imports, first=100)
+    nothing = {"copied": 0, "copy_seconds": 0.0, "templates_seconds": 0.0, "templates": None}
+    first = rest = nothing
+    if not args.from_database:
+        with open(os.devnull, "w") as quiet:
+            SeedDemo(stdout=quiet).handle()
+        print(f"Seeding {args.search_at} articles into {where} ...", flush=True)
+        first = seed(articles=args.search_at)
+    else:
+        args.search_at = args.desk_at = Article.objects.count()
+        print(f"{args.desk_at} articles in {where}", flush=True)
+    figures = {}
+    if "search" in only:
+        figures["search_first_time_p50"] = measure_search(args.requests)
+    if not args.from_database:
+        print(f"Growing to {args.desk_at} articles ...", flush=True)
+        rest = seed(articles=args.desk_at, templates=first["templates"], already=args.search_at)
+    if "desk" in only:
+        figures["desk_queue_p50"] = measure_desk(args.requests)
+    if "uncached" in only:
+        figures["article_uncached_ratio"] = measure_uncached_article(args.requests)
+    if "import" in only:
+        figures["import_rate"] = measure_import(args.imports, first=100)
     values = {
-        "search_first_time_p50": figures["search_first_time_p50"]["p50_ms"],
-        "desk_queue_p50": figures["desk_queue_p50"]["p50_ms"],
-        "article_uncached_ratio": figures["article_uncached_ratio"]["ratio"],
-        "import_rate": figures["import_rate"]["rate"],
+        name: figures[name][key]
+        for name, key in (
+            ("search_first_time_p50", "p50_ms"),
+            ("desk_queue_p50", "p50_ms"),
+            ("article_uncached_ratio", "ratio"),
+            ("import_rate", "rate"),
+        )
+        if name in figures
     }
     seconds = first["copy_seconds"] + rest["copy_seconds"]
     copied = first["copied"] + rest["copied"]
@@ -222,6 +256,7 @@ def main() -> None:
             "copy_seconds": round(seconds, 1),
             "copies_per_second": round(copied / seconds) if seconds else 0,
             "templates_seconds": first["templates_seconds"],
+            "copied_from": args.from_database,
         },
         "figures": figures,
         "goals": goals(values, connection.vendor),
