@@ -43,7 +43,8 @@ def chief_list(request, anchor):
 @require_GET
 @desk_view
 def article_list(request):
-    state, query = request.GET.get("state", ""), request.GET.get("q", "")
+    # NUL cannot be searched for on PostgreSQL (it raised a 500); it is never meaningful.
+    state, query = request.GET.get("state", ""), request.GET.get("q", "").replace("\x00", "")
     articles = list(selectors.article_list_all(state=state, query=query)[:200])
     return render(
         request,
