@@ -117,7 +117,16 @@ def paragraphs(text: str) -> list[str]:
 def article_body(*, public_article, audience: str) -> dict:
     """The rendered text of what the page shows: stored for an approved version, else rendered."""
     if public_article.version is not None:
-        return rendered.body_for_version(version=public_article.version, audience=audience)
+        article = public_article.article
+        # Joined into the article's own query when it was read for this audience.
+        stored = (
+            (article.stored_body_template, article.stored_body_html, article.stored_body_facts)
+            if getattr(article, "stored_body_audience", None) == audience
+            else None
+        )
+        return rendered.body_for_version(
+            version=public_article.version, audience=audience, stored=stored
+        )
     return rendered.render_content(content=public_article.content, audience=audience)
 
 
@@ -182,7 +191,17 @@ def strong_etag(content: bytes) -> str:
     return '"' + hashlib.sha256(content).hexdigest()[:32] + '"'
 
 
-def set_caching(response: HttpResponse, *, shared: bool, keys: Iterable[str] | None = None) -> None:
+# ``until`` not given: read when the next dated change comes (``freshness.valid_until``).
+READ_UNTIL = object()
+
+
+def set_caching(
+    response: HttpResponse,
+    *,
+    shared: bool,
+    keys: Iterable[str] | None = None,
+    until: float | None | object = READ_UNTIL,
+) -> None:
     """Cache headers of a public page.
 
     A page that names its keys is kept by the edge until a change purges them,
@@ -198,7 +217,7 @@ def set_caching(response: HttpResponse, *, shared: bool, keys: Iterable[str] | N
     if keys is None:
         patch_cache_control(response, public=True, no_cache=True, max_age=0)
         return
-    edge.declare(response, keys, until=freshness.valid_until())
+    edge.declare(response, keys, until=freshness.valid_until() if until is READ_UNTIL else until)
 
 
 def finish_shared(
@@ -207,6 +226,7 @@ def finish_shared(
     *,
     keep: bool,
     keys: Iterable[str] | None = None,
+    until: float | None | object = READ_UNTIL,
 ) -> HttpResponse:
     """An anonymous reader's page: a strong ETag from its bytes, a 304 when the reader has
     them, and kept for the next readers (``public.fastpath``) and by the edge when it names
@@ -215,10 +235,10 @@ def finish_shared(
     if etag in fastpath.if_none_match(request):
         not_modified = HttpResponseNotModified()
         not_modified["ETag"] = etag
-        set_caching(not_modified, shared=True, keys=keys)
+        set_caching(not_modified, shared=True, keys=keys, until=until)
         return not_modified
     response["ETag"] = etag
-    set_caching(response, shared=True, keys=keys)
+    set_caching(response, shared=True, keys=keys, until=until)
     return fastpath.keep(response) if keep else response
 
 

@@ -206,13 +206,22 @@ def _store(version: ArticleVersion, audience: str, rendered: dict) -> None:
         pass
 
 
-def body_for_version(*, version: ArticleVersion, audience: str) -> dict:
-    """The stored render of an approved version (1 query), rendering and storing it if missing."""
-    row = (
-        RenderedBody.objects.filter(version_id=version.pk, audience=audience)
-        .values_list("template_version", "html", "facts")
-        .first()
-    )
+def body_for_version(
+    *, version: ArticleVersion, audience: str, stored: tuple | None = None
+) -> dict:
+    """The stored render of an approved version (1 query), rendering and storing it if missing.
+
+    ``stored``: its row as read already, (template version, html, facts), when the
+    article's own query joined it in (``selectors.article_get_by_slug``): no query.
+    """
+    if stored is None:
+        row = (
+            RenderedBody.objects.filter(version_id=version.pk, audience=audience)
+            .values_list("template_version", "html", "facts")
+            .first()
+        )
+    else:
+        row = stored if stored[0] is not None else None  # joined in: none stored yet
     if row is not None and row[0] == template_version():
         return {"html": row[1], **row[2]}
     rendered = render_content(

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import F, Prefetch, QuerySet
+from django.db.models import F, FilteredRelation, Prefetch, Q, QuerySet
 from django.db.models.fields.json import KeyTextTransform
 from django.utils import timezone
 
@@ -27,18 +27,38 @@ from screening import selectors as screening_selectors
 # -- Which article a reader asks for (what they see of it: articles.selectors) ------
 
 
-def article_get_by_slug(*, slug: str) -> Article | None:
-    """The article with everything its page header needs joined in (1 query)."""
-    return (
-        Article.objects.select_related(
-            "published_version__approved_by__board_profile", "published_version__policy"
-        )
+# What the page never reads of the approved version it shows (its history reads its own).
+VERSION_NOT_SHOWN = ("content", "claim_verifications", "comment", "approval_rule", "declarations")
+
+
+def article_get_by_slug(*, slug: str, audience: str | None = None) -> Article | None:
+    """The article with everything its page header needs joined in (1 query).
+
+    With ``audience``, the stored text of its approved version for that audience
+    comes in the same row (``stored_body_*``, read by ``public.page.article_body``).
+    """
+    articles = (
+        Article.objects.select_related("published_version__policy")
         .annotate(**screening_selectors.notice_stamp_annotation())  # read by page_notices
-        # An approved snapshot's text is read only to render it once (public.rendered).
-        .defer("published_version__content", "published_version__claim_verifications")
-        .filter(slug=slug)
-        .first()
+        # An approved snapshot's text is read only to render it once (public.rendered); the
+        # page shows the policy's number and address, never its text.
+        .defer(*(f"published_version__{name}" for name in VERSION_NOT_SHOWN))
+        .defer("published_version__policy__body", "published_version__policy__title")
     )
+    if audience is not None:
+        articles = articles.annotate(
+            shown_body=FilteredRelation(
+                "published_version__rendered_bodies",
+                condition=Q(published_version__rendered_bodies__audience=audience),
+            ),
+            stored_body_template=F("shown_body__template_version"),
+            stored_body_html=F("shown_body__html"),
+            stored_body_facts=F("shown_body__facts"),
+        )
+    article = articles.filter(slug=slug).first()
+    if article is not None and audience is not None:
+        article.stored_body_audience = audience  # what stored_body_* were read for
+    return article
 
 
 def article_get_retraction(*, article: Article) -> ArticleTransition | None:
@@ -239,12 +259,27 @@ def article_body(
 # -- Review history, board, policy ----------------------------------------------
 
 
+# What the page shows of a reviewer: their name, or their board profile's name and credentials.
+PERSON_SHOWN = (
+    "username",
+    "first_name",
+    "last_name",
+    "board_profile__name",
+    "board_profile__credentials",
+)
+
+
 def article_list_review_history(*, article: Article) -> list[ArticleVersion]:
     """Every approved version, newest first, with its approving reviewer (1 query)."""
     return list(
         ArticleVersion.objects.filter(article=article)
         .select_related("approved_by__board_profile")
-        .defer("content")
+        .only(
+            "approved_at",
+            "change_summary",
+            "declarations",
+            *(f"approved_by__{name}" for name in PERSON_SHOWN),
+        )
         .order_by("-approved_at", "-pk")
     )
 
@@ -265,7 +300,11 @@ class ReviewerCredit:
 
 def version_list_credits(*, version: ArticleVersion) -> list[ReviewerCredit]:
     """Every board reviewer who verified or approved ``version``, the final approver first (1 query)."""
-    users = version.reviewers.select_related("board_profile").order_by("last_name", "pk")
+    users = (
+        version.reviewers.select_related("board_profile")
+        .only(*PERSON_SHOWN)
+        .order_by("last_name", "pk")
+    )
     credits = [ReviewerCredit(user=user, profile=reviewer_profile(user)) for user in users]
     credits.sort(key=lambda credit: credit.user.pk != version.approved_by_id)
     return credits

@@ -20,7 +20,7 @@ from articles.models import Article
 from articles.policy import has_desk_access
 from articles.selectors import ReaderArticle, article_get_for_reader
 from editorial.clientip import client_address
-from public import edge, page, selectors, services
+from public import edge, page, selectors, services, sitewide
 from public.forms import FollowUpForm
 from public.search import article_search
 
@@ -41,15 +41,18 @@ def render_article_page(
     With ``preview=True`` (the desk's "preview" links) the page is marked
     private and noindex. An anonymous reader's plain page is the same for
     everyone: it gets a strong ETag and is kept (see page.finish_shared).
-    Costs 2 queries for the policy and the disclaimer, 1 for the stored text
-    of an approved version and 1 for the review history.
+    The site-wide records it shows (policy, disclaimer, the next dated change)
+    are kept by their keys (``public.sitewide``); it costs 1 query for the
+    review history and 1 for the reviewers credited of an approved version,
+    whose stored text comes with the article when read for this audience.
     """
     audience = page.audience_from_request(request)
     context = {"form": form or FollowUpForm(), "notice": notice, "audience": audience}
+    records = sitewide.site_records_get()
     response = page.render_page(
         request,
         public_article=public_article,
-        furniture=selectors.page_furniture(),
+        furniture=records.furniture,
         preview=preview,
         context=context,
         status=status,
@@ -60,20 +63,26 @@ def render_article_page(
             response,
             canonical=set(request.GET) <= {"audience"},
             keys=edge.article_page_keys(public_article.article.pk),
+            until=records.valid_until,
         )
     page.set_caching(response, shared=False)
     return response
 
 
 def _for_readers(
-    request: HttpRequest, response: HttpResponse, *, canonical: bool, keys: tuple[str, ...]
+    request: HttpRequest,
+    response: HttpResponse,
+    *,
+    canonical: bool,
+    keys: tuple[str, ...],
+    until: float | None | object = page.READ_UNTIL,
 ) -> HttpResponse:
     """Cache headers for a public page showing ``keys`` (``public.edge``); an anonymous
-    reader's copy at a canonical URL is kept."""
+    reader's copy at a canonical URL is kept (no later than ``until``, read if not given)."""
     if request.user.is_authenticated:
         page.set_caching(response, shared=False)
         return response
-    return page.finish_shared(request, response, keep=canonical, keys=keys)
+    return page.finish_shared(request, response, keep=canonical, keys=keys, until=until)
 
 
 def _from_this_site(request: HttpRequest) -> bool:
@@ -90,8 +99,8 @@ def _from_this_site(request: HttpRequest) -> bool:
     return origin in {own, settings.SITE_URL, *settings.CSRF_TRUSTED_ORIGINS}
 
 
-def _article_at(slug: str) -> Article:
-    article = selectors.article_get_by_slug(slug=slug)
+def _article_at(slug: str, *, audience: str | None = None) -> Article:
+    article = selectors.article_get_by_slug(slug=slug, audience=audience)
     if article is None:
         raise Http404("No such article.")
     return article
@@ -112,7 +121,7 @@ def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
         return HttpResponse(
             "Choose one of the listed audiences.", status=400, content_type="text/plain"
         )
-    article = _article_at(slug)
+    article = _article_at(slug, audience=page.audience_from_request(request))
     desk = has_desk_access(request.user)
     try:
         reader_article = article_get_for_reader(
