@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Count, F, Func, IntegerField, Q, QuerySet, Subquery, Window
+from django.db.models import Q, QuerySet, Subquery
 from django.utils import timezone
 
 from articles import steps
@@ -19,8 +19,11 @@ from articles.models import Article
 from articles.states import PENDING_STATES, ArticleState
 from board.models import ReviewAssignment
 from desk.selectors import (
+    COUNTED_UP_TO,
     RETURNED_TO_SOMEONE,
     WorkList,
+    count_shown,
+    count_up_to,
     due_for_rereview,
     open_assignments,
     person_name,
@@ -112,27 +115,27 @@ def _chief_first_ids(
     conditions: dict[str, Q], limit: int
 ) -> tuple[dict[str, list[int]], dict[str, int]]:
     """The ids of the first ``limit`` rows of each list in ``conditions``, in order, and
-    how many rows each list holds (one query a list).
+    how many rows each list holds, up to COUNTED_UP_TO (one query a list).
 
     Only what the order needs is read, so the joins and annotations the tables need
-    are worked out for the rows shown alone (``_chief_rows``). The count comes with
-    the rows (a window over the whole list): to put them in order the database goes
-    through every row of the list anyway.
+    are worked out for the rows shown alone (``_chief_rows``). Each list is walked in
+    its order on an index and stops at its first rows; the count is a subquery of its
+    own that stops at its bound (``count_up_to``), where a count over the whole list
+    made the database read every row of a long one.
     """
     first_due = _first_open_due_on()
     ids, totals = {}, {}
     for name, condition in conditions.items():
         order = CHIEF_ORDER[name]
-        articles = Article.objects.filter(condition)
-        if "due_on" in order:
-            articles = articles.annotate(due_on=first_due)
+        listed = Article.objects.filter(condition)
+        articles = listed.annotate(due_on=first_due) if "due_on" in order else listed
         first = list(
-            articles.annotate(total=Window(Count("pk")))
+            articles.annotate(counted=count_up_to(listed, COUNTED_UP_TO))
             .order_by(*order)
-            .values_list("pk", "total")[:limit]
+            .values_list("pk", "counted")[:limit]
         )
-        ids[name] = [pk for pk, _total in first]
-        totals[name] = first[0][1] if first else 0
+        ids[name] = [pk for pk, _counted in first]
+        totals[name] = count_shown(first[0][1], COUNTED_UP_TO) if first else 0
     return ids, totals
 
 
@@ -189,24 +192,20 @@ def _chief_rows(ids: set[int]) -> dict[int, Article]:
 
 
 def _chief_totals(conditions: dict[str, Q]) -> dict[str, int]:
-    """How many articles each chief's list holds, in one query.
+    """How many articles each chief's list holds, up to COUNTED_UP_TO, in one query.
 
     A count subquery per list, so each is worked out on its own indexes rather than
-    all of them on every article; they are read off one row of the articles table
-    (no article at all: every count is 0).
+    all of them on every article, and stops at its bound (``count_up_to``); they are
+    read off one row of the articles table (no article at all: every count is 0).
     """
     counts = {
-        name: Subquery(
-            Article.objects.filter(condition)
-            .order_by()
-            .annotate(n=Func(F("pk"), function="COUNT"))
-            .values("n"),
-            output_field=IntegerField(),
-        )
+        name: count_up_to(Article.objects.filter(condition), COUNTED_UP_TO)
         for name, condition in conditions.items()
     }
-    row = Article.objects.order_by().values(**counts)[:1]
-    return next(iter(row), dict.fromkeys(conditions, 0))
+    row = next(iter(Article.objects.order_by().values(**counts)[:1]), None)
+    if row is None:
+        return dict.fromkeys(conditions, 0)
+    return {name: count_shown(counted, COUNTED_UP_TO) for name, counted in row.items()}
 
 
 @dataclass

@@ -74,8 +74,9 @@ class Dashboard:
 
 
 def dashboard_get(*, user) -> Dashboard:
-    """What ``user`` has to do: two queries per list (the chief's, 8 for all five), however
-    many articles there are."""
+    """What ``user`` has to do: two queries per list, one for an empty one (the chief's, 8
+    for all five), however many articles there are; a long list's count stops at
+    COUNTED_UP_TO ("500+")."""
     board = Dashboard(show_editor_lists=is_editor(user), show_reviewer_lists=is_reviewer(user))
     if is_editor_in_chief(user):
         board.chief = chief_queue_get()

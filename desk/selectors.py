@@ -16,6 +16,8 @@ from django.db.models import (
     BooleanField,
     Exists,
     ExpressionWrapper,
+    Func,
+    IntegerField,
     OuterRef,
     Q,
     QuerySet,
@@ -137,17 +139,33 @@ def article_list_assigned_to(user) -> QuerySet[Article]:
     back (``changes_requested_by``); and an editor-in-chief's open assignment
     (``board.ReviewAssignment``), submitted or under review. Each row carries
     ``due_on``, the open assignment's due date, and ``overdue``.
+
+    The rules are asked one by one and their ids joined (a UNION): each is then an
+    index scan of its own, where one condition OR-ing them made the database read
+    every submitted and every in-review article to test the third.
     """
     theirs = open_assignments(reviewer=user)
-    under_review_by_user = Q(state=ArticleState.UNDER_REVIEW, assigned_reviewer=user)
-    returned_to_user = Q(state=ArticleState.SUBMITTED, changes_requested_by=user)
-    assigned_to_user = Q(
-        Exists(theirs),
-        state__in=[ArticleState.SUBMITTED, ArticleState.UNDER_REVIEW],
+    pending = [ArticleState.SUBMITTED, ArticleState.UNDER_REVIEW]
+    under_review_by_user = Article.objects.filter(
+        state=ArticleState.UNDER_REVIEW, assigned_reviewer=user
+    )
+    returned_to_user = Article.objects.filter(
+        state=ArticleState.SUBMITTED, changes_requested_by=user
+    )
+    assigned_to_user = Article.objects.filter(
+        state__in=pending,
+        pk__in=ReviewAssignment.objects.filter(
+            reviewer=user, status=ReviewAssignment.Status.OPEN
+        ).values("article_id"),
+    )
+    ids = (
+        under_review_by_user.order_by()
+        .values("pk")
+        .union(returned_to_user.order_by().values("pk"), assigned_to_user.order_by().values("pk"))
     )
     return (
         desk_articles()
-        .filter(under_review_by_user | returned_to_user | assigned_to_user)
+        .filter(pk__in=ids)
         .annotate(due_on=Subquery(theirs.order_by("due_on").values("due_on")[:1]))
         .annotate(
             overdue=ExpressionWrapper(
@@ -185,11 +203,37 @@ def article_list_due_for_rereview_by_editor(user, now=None) -> QuerySet[Article]
 
 # Each dashboard list shows its first rows; the full lists are a click away.
 DASHBOARD_ROWS = 25
+# A list is counted up to this many rows, and written "500+" beyond: counting a queue of
+# thousands to its end reads every row of it, for a figure nobody needs exactly.
+COUNTED_UP_TO = 500
+
+
+class AtLeast(int):
+    """A count that stopped at its bound: the list holds this many rows or more ("500+")."""
+
+    def __str__(self) -> str:
+        return f"{int(self)}+"
+
+
+def count_up_to(queryset: QuerySet, bound: int) -> Func:
+    """How many rows ``queryset`` holds, up to ``bound + 1``, as a subquery the database
+    runs once: it asks for one row more than it counts, in no order, and stops there."""
+    return Func(
+        Subquery(queryset.order_by().values("pk")[: bound + 1]),
+        template="(SELECT COUNT(*) FROM %(expressions)s counted)",
+        output_field=IntegerField(),
+    )
+
+
+def count_shown(counted: int, bound: int) -> int:
+    """``counted`` as read by ``count_up_to``: exact up to ``bound``, AtLeast(bound) beyond."""
+    return AtLeast(bound) if counted > bound else counted
 
 
 @dataclass
 class WorkList:
-    """The first rows of one work list, and how many there are in all."""
+    """The first rows of one work list, and how many there are in all (an ``AtLeast`` when
+    the list was counted only up to a bound)."""
 
     rows: list = field(default_factory=list)
     total: int = 0
@@ -202,19 +246,31 @@ class WorkList:
 
     @property
     def more(self) -> int:
-        return self.total - len(self.rows)
+        more = max(self.total - len(self.rows), 0)
+        return AtLeast(more) if isinstance(self.total, AtLeast) else more
 
 
-def first_rows(queryset: QuerySet, limit: int = DASHBOARD_ROWS) -> WorkList:
-    """The first ``limit`` rows, and the list's full length (2 queries, both on indexes).
+def first_rows(
+    queryset: QuerySet, limit: int = DASHBOARD_ROWS, bound: int | None = None
+) -> WorkList:
+    """The first ``limit`` rows, and the list's length up to ``bound``: 2 queries, 1 for an
+    empty list.
 
-    A window count in the same query would be one query, but it makes the
-    database build every joined row of a long queue before the LIMIT. The rows are
-    chosen by their ids alone and only those shown are joined to their authors,
-    reviewers and versions: sorting a long list's joined rows cost most of its time.
+    The first query reads the ids of the rows shown, in the list's order, with the
+    count (``count_up_to``); the second reads those rows by id, joined to their
+    authors, reviewers and versions: sorting a long list's joined rows cost most of
+    its time.
     """
-    first = queryset.values("pk")[:limit]
-    return WorkList(rows=list(queryset.filter(pk__in=first)), total=queryset.count())
+    bound = COUNTED_UP_TO if bound is None else bound
+    first = list(
+        queryset.annotate(counted=count_up_to(queryset, bound)).values_list("pk", "counted")[:limit]
+    )
+    if not first:
+        return WorkList()
+    return WorkList(
+        rows=list(queryset.filter(pk__in=[pk for pk, _counted in first])),
+        total=count_shown(first[0][1], bound),
+    )
 
 
 def article_list_all(*, state: str = "", query: str = "") -> QuerySet[Article]:

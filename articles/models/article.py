@@ -19,6 +19,7 @@ from articles.content import ClaimKind
 from articles.evidence import EvidenceLevel
 from articles.models.library import Reference
 from articles.models.review import ClaimReview
+from articles.states import PENDING_STATES, ArticleState
 from articles.workflow import ArticleWorkflow
 
 
@@ -91,6 +92,19 @@ class Article(ConcurrentTransitionMixin, ArticleWorkflow):
             models.Index(fields=["state", "queued_at"], name="article_queue"),
             models.Index(fields=["state", "assigned_reviewer"], name="article_review_assignment"),
             models.Index(fields=["state", "changes_requested_by"], name="article_returned_to"),
+            # The desk's lists of articles in review and of drafts sent back, walked in
+            # their order: the first rows of a long list are read without sorting it.
+            models.Index(
+                fields=["queued_at", "id"],
+                condition=Q(state__in=PENDING_STATES),
+                name="article_pending_queue",
+            ),
+            models.Index(
+                fields=["last_transition_at", "id"],
+                # steps.REQUEST_CHANGES.name (the steps import the models)
+                condition=Q(state=ArticleState.DRAFT, last_transition="request_changes"),
+                name="article_returned_drafts",
+            ),
         ]
         permissions = [
             ("submit_article", "Can submit, withdraw and revise articles"),
