@@ -17,7 +17,7 @@ from collections.abc import Callable
 from django.db.models import Prefetch
 
 from articles import policy
-from articles.models import Article, Citation, ClaimSummary
+from articles.models import Article, Citation, Claim, ClaimSummary
 from screening import rules as screening_rules
 
 
@@ -43,6 +43,26 @@ def claim_summaries(article: Article) -> list[ClaimSummary]:
     summaries = [claim.summary(exclude_reviewers=excluded) for claim in claims]
     article.use_claim_summaries(summaries)
     return summaries
+
+
+def claim_summaries_of_new_claims(
+    article: Article, *, claims: list[Claim], citations: list[Citation]
+) -> None:
+    """Keep the summaries of claims this transaction has just created, ``claims`` in order.
+
+    No query: rows created a moment ago have no verdicts yet, and ``citations`` are
+    the rows written for them, their references in hand. The conditions of the step
+    that follows (an import is received at once) need not read back what was just
+    written. For a body that had no claims before; one that kept some asks
+    ``claim_summaries``, which loads their verdicts.
+    """
+    by_claim: dict[int, list[Citation]] = {id(claim): [] for claim in claims}
+    for citation in citations:
+        by_claim[id(citation.claim)].append(citation)
+    for claim in claims:
+        # As ``claim_summaries``'s prefetch leaves them (``Claim.summary`` reads these).
+        claim._prefetched_objects_cache = {"citations": by_claim[id(claim)], "reviews": []}
+    article.use_claim_summaries([claim.summary() for claim in claims])
 
 
 def condition(message: str) -> Callable[[Callable], Callable]:

@@ -12,11 +12,12 @@ from collections.abc import Sequence
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+from simple_history.utils import bulk_update_with_history
 
-from articles import evidence, limits
+from articles import evidence, limits, readiness
 from articles.content import ArticleContent, ClaimData, ClaimKind
 from articles.models import Article, Citation, Claim, Reference
+from articles.services.history_rows import bulk_create_recorded
 from articles.services.references import references_get_or_create
 
 # What readers see of a claim besides its citations: a change to any of them
@@ -81,19 +82,24 @@ def validate_claim(data: ClaimData, index: int) -> None:
         raise ValidationError({"evidence": f"Claim {index + 1}: {refusal}."})
 
 
-def write_claims(article: Article, content: ArticleContent, *, by, reason: str) -> None:
+def write_claims(
+    article: Article, content: ArticleContent, *, by, reason: str, fresh: bool = False
+) -> None:
     """Bring the article's claims and citations in line with ``content``.
 
     A claim whose uid matches an existing one is updated in place (and its
     version bumped when anything readers see of it changes); the rest are
     created; claims no longer present are deleted. The query count depends on
-    the number of changed claims, not on the size of the article.
+    the number of changed claims, not on the size of the article. ``fresh`` says
+    the article was created in this transaction: it has no claims to read.
     """
     limits.ensure_within(content)
     for index, data in enumerate(content.claims):
         validate_claim(data, index)
     references = references_get_or_create(datas=list(content.references), by=by)
-    existing = {str(c.uid): c for c in article.claims.prefetch_related("citations")}
+    existing = (
+        {} if fresh else {str(c.uid): c for c in article.claims.prefetch_related("citations")}
+    )
     keep: set[str] = set()
     new_claims: list[Claim] = []
     new_citations: list[Citation] = []
@@ -148,14 +154,13 @@ def write_claims(article: Article, content: ArticleContent, *, by, reason: str) 
             citation.delete()
     if new_claims:
         # SQLite (3.35+) and PostgreSQL both return the new primary keys.
-        bulk_create_with_history(
-            new_claims, Claim, default_user=by, default_change_reason=reason[:100]
-        )
+        bulk_create_recorded(new_claims, Claim, by=by, reason=reason)
     if new_citations:
-        bulk_create_with_history(
-            new_citations, Citation, default_user=by, default_change_reason=reason[:100]
-        )
+        bulk_create_recorded(new_citations, Citation, by=by, reason=reason)
     article.forget_cached_content()
+    if not existing:
+        # A body written afresh (a new article, an import): every row is in hand.
+        readiness.claim_summaries_of_new_claims(article, claims=new_claims, citations=new_citations)
 
 
 def _is_uuid(value: str) -> bool:

@@ -66,7 +66,7 @@ def article_create(
     save_article(article, by=by, reason=reason)
     article.contributors.add(by)
     if content is not None:
-        write_claims(article, content, by=by, reason=reason)
+        write_claims(article, content, by=by, reason=reason, fresh=True)
     return article
 
 

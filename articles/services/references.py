@@ -12,12 +12,12 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q
-from simple_history.utils import bulk_create_with_history
 
 from articles import policy
 from articles.content import ReferenceData
 from articles.identifiers import normalise_doi, normalise_pmid
 from articles.models import Reference
+from articles.services.history_rows import bulk_create_recorded
 from articles.states import ArticleState
 
 # The details a change may touch (the dedup key follows from title, source and year).
@@ -147,7 +147,7 @@ def references_find_or_add(*, datas: list[ReferenceData], by=None) -> list[tuple
         found.append((existing, existing.pk is None))
     if created:
         # SQLite (3.35+) and PostgreSQL both return the new primary keys.
-        bulk_create_with_history(created, Reference, default_user=by)
+        bulk_create_recorded(created, Reference, by=by)
     return found
 
 
