@@ -10,6 +10,12 @@ contributor, its approved version when it is approved, and its public search ent
 are spread over states and dates the way a working site's are, so the desk's lists
 and the public lists each read a realistic share.
 
+Each copy is its own article to search: the template's drug, brand, second drug,
+condition and route are replaced in its question, heading, approved text and search
+entry by terms drawn Zipf-distributed from a large synthetic vocabulary
+(bench/vocabulary.py), so a common word matches many articles and a rare one few,
+as on a real site, instead of every copy sharing every word of its template.
+
 A copy has no claims, history rows or audit rows of its own: the pages measured at
 scale read what a copy has (the desk's lists read article rows, search reads the
 search entries, an approved page reads its approved version's snapshot). Never run
@@ -23,6 +29,7 @@ import datetime
 import time
 
 from bench.data import bench_reviewer, load_articles
+from bench.vocabulary import copy_words, vary, vary_content, vary_sql
 
 # Of every 20 copies: 8 approved, 6 drafts, 4 submitted, 1 under review, 1 retracted.
 STATE_CYCLE = (
@@ -61,7 +68,7 @@ def templates_load(count: int = TEMPLATES) -> Templates:
 
 def _copy_fields(article) -> dict:
     """An article's own column values, without its identity or its approved version."""
-    skip = {"id", "slug", "title", "published_version", "state"}
+    skip = {"id", "slug", "title", "display_heading", "published_version", "state"}
     return {
         f.attname: getattr(article, f.attname)
         for f in type(article)._meta.concrete_fields
@@ -88,14 +95,15 @@ def _copy_batch(templates: Templates, numbers: range, now: datetime.datetime) ->
     from articles.states import ArticleState
 
     reviewer = bench_reviewer()
-    articles, kinds, sources = [], [], []
+    articles, kinds, sources, words = [], [], [], []
     for n in numbers:
         kind = STATE_CYCLE[n % len(STATE_CYCLE)]
         pool = templates.approved if kind == "approved" else templates.submitted
         source = pool[n % len(pool)]
         # Spread over three years: queues and re-review lists get old and new rows.
         when = now - datetime.timedelta(minutes=(n * 7919) % (3 * 365 * 24 * 60))
-        question = source.title.split(": ", 1)[-1]
+        own_words = copy_words(n)
+        question = vary(source.title.split(": ", 1)[-1], own_words)
         fields = _copy_fields(source)
         fields.update(
             queued_at=when if kind in ("submitted", "under_review") else None,
@@ -122,6 +130,7 @@ def _copy_batch(templates: Templates, numbers: range, now: datetime.datetime) ->
         articles.append(
             Article(
                 title=f"Question {n + 1000}: {question}",
+                display_heading=vary(source.display_heading, own_words),
                 slug=f"copy-{n}-{source.slug}"[:320],
                 state=state,
                 **fields,
@@ -129,6 +138,7 @@ def _copy_batch(templates: Templates, numbers: range, now: datetime.datetime) ->
         )
         kinds.append(kind)
         sources.append(source)
+        words.append(own_words)
     Article.objects.bulk_create(articles, batch_size=BATCH)
     if not all(a.pk for a in articles):  # SQLite before 3.35 gives no ids back
         by_slug = dict(
@@ -145,12 +155,9 @@ def _copy_batch(templates: Templates, numbers: range, now: datetime.datetime) ->
         ],
         batch_size=BATCH,
     )
-    approved = [(a, s) for a, k, s in zip(articles, kinds, sources, strict=True) if k == "approved"]
-    listed = [
-        (a, s)
-        for a, k, s in zip(articles, kinds, sources, strict=True)
-        if k in ("approved", "submitted", "under_review")
-    ]
+    copies = list(zip(articles, kinds, sources, words, strict=True))
+    approved = [(a, s, w) for a, k, s, w in copies if k == "approved"]
+    listed = [(a, s, w) for a, k, s, w in copies if k in ("approved", "submitted", "under_review")]
     if settings.IS_POSTGRES:
         _copy_versions_in_sql(approved)
         _copy_entries_in_sql(listed)
@@ -158,22 +165,25 @@ def _copy_batch(templates: Templates, numbers: range, now: datetime.datetime) ->
         _copy_versions(approved)
         _copy_entries(listed)
     version_of = dict(
-        ArticleVersion.objects.filter(article_id__in=[a.pk for a, _s in approved]).values_list(
+        ArticleVersion.objects.filter(article_id__in=[a.pk for a, _s, _w in approved]).values_list(
             "article_id", "pk"
         )
     )
-    for article, _source in approved:
+    for article, _source, _words in approved:
         article.published_version_id = version_of[article.pk]
-    Article.objects.bulk_update([a for a, _s in approved], ["published_version"], batch_size=BATCH)
+    Article.objects.bulk_update(
+        [a for a, _s, _w in approved], ["published_version"], batch_size=BATCH
+    )
     return len(articles)
 
 
 def _copy_versions(pairs) -> None:
-    """Each approved copy's version: its template's, retitled, approved when the copy was."""
+    """Each approved copy's version: its template's with the copy's words, retitled, approved
+    when the copy was."""
     from articles.models import ArticleVersion
 
     versions = []
-    for article, source in pairs:
+    for article, source, words in pairs:
         template = source.published_version
         versions.append(
             ArticleVersion(
@@ -183,7 +193,7 @@ def _copy_versions(pairs) -> None:
                     if f.name not in ("id", "article", "content", "approved_at", "last_updated")
                 },
                 article_id=article.pk,
-                content={**template.content, "title": article.title},
+                content={**vary_content(template.content, words), "title": article.title},
                 approved_at=article.last_transition_at,
                 last_updated=article.last_updated,
             )
@@ -199,19 +209,28 @@ def _copy_entries(pairs) -> None:
             ArticleSearchEntry(
                 article_id=article.pk,
                 title=article.title,
-                display_heading=source.search_entry.display_heading,
-                body=source.search_entry.body,
+                display_heading=article.display_heading,
+                body=vary(source.search_entry.body, words),
                 shown_updated=article.last_updated,
             )
-            for article, source in pairs
+            for article, source, words in pairs
         ],
         batch_size=BATCH,
     )
 
 
-# PostgreSQL copies the large columns (a version's content, an entry's body and its
-# full-text vector) from the template's row inside the server: sending each copy's text
-# over the wire, quoted into arrays, costs twenty times as long.
+# PostgreSQL copies the large columns (a version's content, an entry's body) from the
+# template's row inside the server, replacing the copy's words there: sending each
+# copy's text over the wire, quoted into arrays, costs twenty times as long. Only the
+# short columns and the copy's words travel.
+WORD_COLUMNS = [f"c.w{i}" for i in range(5)]
+WORD_ARRAYS = ", ".join("%s::text[]" for _ in WORD_COLUMNS)
+WORD_NAMES = ", ".join(column.removeprefix("c.") for column in WORD_COLUMNS)
+
+
+def _word_arrays(pairs) -> list[list[str]]:
+    """The copies' words, one array per replaced word."""
+    return [list(column) for column in zip(*(w for _a, _s, w in pairs), strict=True)]
 
 
 def _copy_versions_in_sql(pairs) -> None:
@@ -223,29 +242,32 @@ def _copy_versions_in_sql(pairs) -> None:
         return
     own = {"article_id": "c.article_id", "approved_at": "c.approved_at"}
     own["last_updated"] = "c.last_updated"
-    own["content"] = "jsonb_set(t.content, '{title}', to_jsonb(c.title))"
+    varied = vary_sql("t.content::text", WORD_COLUMNS)
+    own["content"] = f"jsonb_set(({varied})::jsonb, '{{title}}', to_jsonb(c.title))"
     columns = [f.column for f in ArticleVersion._meta.concrete_fields if f.column != "id"]
     values = ", ".join(own.get(column, f"t.{column}") for column in columns)
     table = ArticleVersion._meta.db_table
     with connection.cursor() as cursor:
         cursor.execute(
             f"INSERT INTO {table} ({', '.join(columns)}) SELECT {values} "
-            "FROM unnest(%s::bigint[], %s::text[], %s::timestamptz[], %s::date[], %s::bigint[]) "
-            "AS c(article_id, title, approved_at, last_updated, template_id) "
+            "FROM unnest(%s::bigint[], %s::text[], %s::timestamptz[], %s::date[], %s::bigint[], "
+            f"{WORD_ARRAYS}) "
+            f"AS c(article_id, title, approved_at, last_updated, template_id, {WORD_NAMES}) "
             f"JOIN {table} t ON t.id = c.template_id",
             [
-                [a.pk for a, _s in pairs],
-                [a.title for a, _s in pairs],
-                [a.last_transition_at for a, _s in pairs],
-                [a.last_updated for a, _s in pairs],
-                [s.published_version_id for _a, s in pairs],
+                [a.pk for a, _s, _w in pairs],
+                [a.title for a, _s, _w in pairs],
+                [a.last_transition_at for a, _s, _w in pairs],
+                [a.last_updated for a, _s, _w in pairs],
+                [s.published_version_id for _a, s, _w in pairs],
+                *_word_arrays(pairs),
             ],
         )
 
 
 def _copy_entries_in_sql(pairs) -> None:
     """Entries as ``articles.services.search`` writes them: the vector is the weighted
-    title (A), heading (B) and body (C), the body's taken from the template's entry."""
+    title (A), heading (B) and body (C), the body the template entry's with the copy's words."""
     from django.db import connection
 
     from articles.models import ArticleSearchEntry
@@ -255,23 +277,25 @@ def _copy_entries_in_sql(pairs) -> None:
     table = ArticleSearchEntry._meta.db_table
     with connection.cursor() as cursor:
         cursor.execute(
-            f"WITH bodies AS (SELECT article_id, display_heading, body, "
-            "setweight(to_tsvector('english', body), 'C') AS body_vector "
-            f"FROM {table} WHERE article_id = ANY(%s)) "
+            f"WITH copies AS (SELECT c.*, {vary_sql('t.body', WORD_COLUMNS)} AS body "
+            f"FROM unnest(%s::bigint[], %s::text[], %s::text[], %s::date[], %s::bigint[], "
+            f"{WORD_ARRAYS}) "
+            f"AS c(article_id, title, display_heading, shown_updated, template_id, {WORD_NAMES}) "
+            f"JOIN {table} t ON t.article_id = c.template_id) "
             f"INSERT INTO {table} "
             "(article_id, title, display_heading, body, shown_updated, search_vector) "
-            "SELECT c.article_id, c.title, b.display_heading, b.body, c.shown_updated, "
-            "setweight(to_tsvector('english', c.title), 'A') "
-            "|| setweight(to_tsvector('english', b.display_heading), 'B') || b.body_vector "
-            "FROM unnest(%s::bigint[], %s::text[], %s::date[], %s::bigint[]) "
-            "AS c(article_id, title, shown_updated, template_id) "
-            "JOIN bodies b ON b.article_id = c.template_id",
+            "SELECT article_id, title, display_heading, body, shown_updated, "
+            "setweight(to_tsvector('english', title), 'A') "
+            "|| setweight(to_tsvector('english', display_heading), 'B') "
+            "|| setweight(to_tsvector('english', body), 'C') "
+            "FROM copies",
             [
-                sorted({s.pk for _a, s in pairs}),
-                [a.pk for a, _s in pairs],
-                [a.title for a, _s in pairs],
-                [a.last_updated for a, _s in pairs],
-                [s.pk for _a, s in pairs],
+                [a.pk for a, _s, _w in pairs],
+                [a.title for a, _s, _w in pairs],
+                [a.display_heading for a, _s, _w in pairs],
+                [a.last_updated for a, _s, _w in pairs],
+                [s.pk for _a, s, _w in pairs],
+                *_word_arrays(pairs),
             ],
         )
 

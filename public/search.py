@@ -9,6 +9,14 @@ PostgreSQL matches on the entries' weighted full-text vector and, when that find
 nothing, on titles that look like the words given (``pg_trgm``), so a misspelt
 drug name still finds its article. SQLite, used in development and tests, has
 neither: every word must appear somewhere in the entry.
+
+A common word matches thousands of articles, and reading each one's vector to rank
+it costs more than the page may. So PostgreSQL ranks a bounded set of candidates:
+the newest matches (the GIN index answers which rows match without reading their
+vectors) and the newest whose question holds every word, at most a few hundred in
+all; the texts are joined for the fifty shown alone, and each snippet is cut from a
+window of its text around the first word found. Titles alike are asked in order of
+likeness from a trigram GiST index, the fifty likest read and no more.
 """
 
 from __future__ import annotations
@@ -16,7 +24,18 @@ from __future__ import annotations
 import re
 
 from django.conf import settings
-from django.db.models import Case, F, IntegerField, Q, QuerySet, Value, When
+from django.db.models import (
+    Case,
+    F,
+    FloatField,
+    Func,
+    IntegerField,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
+from django.db.models.functions import Greatest, Lower, StrIndex, Substr
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
@@ -29,6 +48,14 @@ MAX_RESULTS = 50
 MAX_TERMS = 10
 # A snippet is about two lines of the results page.
 SNIPPET_CHARS = 220
+# PostgreSQL ranks at most this many of the newest matches (plus MAX_RESULTS whose question
+# holds every word): enough to choose fifty from, few enough that no common word reads
+# thousands of rows. Fewer than this many matches are all ranked.
+CANDIDATES = 200
+# A snippet is cut from this much of the text, beginning a little before the first word
+# found: a long article is never read whole to show two lines of it.
+WINDOW_CHARS = 1500
+WINDOW_BEFORE = 300
 
 
 def search_terms(query: str) -> list[str]:
@@ -49,27 +76,39 @@ def article_search(*, query: str) -> list[Article]:
         return []
     public = Article.objects.filter(visible_q(), search_entry__isnull=False)
     if settings.IS_POSTGRES:
-        found = _best(_match_postgres(public, " ".join(terms)), _title_score(terms))
+        found = _best(_candidates_postgres(public, terms), _title_score(terms), "-rank", terms)
         if not found:
-            alike = _titles_alike(terms)
-            found = _best(public.filter(alike), _likeness(terms))
+            # The likest first, in the order the trigram index reads them: no rank to sort.
+            alike = public.filter(_titles_alike(terms))
+            found = _best(alike, _title_distance(terms[0]), "rank", terms, by_rank_alone=True)
     else:
-        found = _best(_match_simple(public, terms), _title_score(terms))
+        found = _best(_match_simple(public, terms), _title_score(terms), "-rank", terms)
     for article in found:
-        article.snippet = snippet(article.shown_body, terms)
+        article.snippet = snippet(article.shown_window, terms, cut=article.shown_window_from > 1)
     return found
 
 
-def _best(matches: QuerySet[Article], rank) -> list[Article]:
-    """The best MAX_RESULTS matches, with what readers are shown of them (one query).
+def _best(
+    matches: QuerySet[Article], rank, by: str, terms: list[str], *, by_rank_alone: bool = False
+) -> list[Article]:
+    """The first MAX_RESULTS matches by rank (``by``), then the newest, with what readers
+    are shown of them (one query).
 
     The matches are put in order on their rank, date and id alone; the texts shown
-    are joined in for the ones kept. Carried through the ordering, the whole text of
-    every match would be sorted along with it (thousands of rows for a common word).
+    are joined in for the ones kept, and of each text only the window a snippet is cut
+    from. Carried through the ordering, the whole text of every match would be sorted
+    along with it. ``by_rank_alone`` chooses them on the rank alone, which an index
+    can read in order (equal ranks are then chosen in the index's order).
     """
-    order = ("-rank", "-shown_updated", "-pk")
+    order = (by, "-shown_updated", "-pk")
     ranked = matches.annotate(rank=rank, shown_updated=F("search_entry__shown_updated"))
-    first = ranked.order_by(*order).values("pk")[:MAX_RESULTS]
+    first = ranked.order_by(*order[: 1 if by_rank_alone else 3]).values("pk")[:MAX_RESULTS]
+    # The window begins a little before the first word asked for (not one excluded).
+    anchor = next((term for term in terms if not term.startswith("-")), terms[0])
+    window_from = Greatest(
+        StrIndex(Lower("search_entry__body"), Value(stem(anchor).lower())) - WINDOW_BEFORE,
+        Value(1),
+    )
     return list(
         Article.objects.filter(pk__in=first)
         .annotate(
@@ -77,11 +116,35 @@ def _best(matches: QuerySet[Article], rank) -> list[Article]:
             shown_title=F("search_entry__title"),
             shown_heading=F("search_entry__display_heading"),
             shown_updated=F("search_entry__shown_updated"),
-            shown_body=F("search_entry__body"),
+            shown_window_from=window_from,
+            shown_window=Substr("search_entry__body", F("shown_window_from"), WINDOW_CHARS),
         )
         .only("pk", "slug", "state", "published_version_id")
         .order_by(*order)
     )
+
+
+def _candidates_postgres(public: QuerySet[Article], terms: list[str]) -> QuerySet[Article]:
+    """The matches worth ranking: the CANDIDATES newest, and the MAX_RESULTS newest whose
+    question holds every word (they rank first, however old).
+
+    Both are read from GIN indexes that answer without reading any entry's vector: the
+    entries' (migration 0004) and the questions' own (migration 0020). A question
+    without a word the query excludes ("-pump") may still belong to a text with it, so
+    such a query ranks the newest matches alone.
+    """
+    from django.contrib.postgres.search import SearchVector
+
+    search = _search_query(" ".join(terms))
+    newest = ("-search_entry__shown_updated", "-pk")
+    recent = public.filter(search_entry__search_vector=search).order_by(*newest)
+    recent = recent.values("pk")[:CANDIDATES]
+    if any(term.startswith("-") for term in terms):
+        return Article.objects.filter(pk__in=recent)
+    # The same expression as the index on the questions' words, so that it is used.
+    question = SearchVector("search_entry__title", config="english")
+    asked = public.annotate(question=question).filter(question=search).order_by(*newest)
+    return Article.objects.filter(pk__in=recent.union(asked.values("pk")[:MAX_RESULTS]))
 
 
 def _title_score(terms: list[str]):
@@ -98,21 +161,20 @@ def _title_score(terms: list[str]):
     return score
 
 
-def _match_postgres(public: QuerySet[Article], query: str) -> QuerySet[Article]:
-    """Full-text match (English stemming) on the entries' GIN-indexed vectors."""
+def _search_query(query: str):
+    """The reader's words as PostgreSQL reads them (English stemming, web search syntax)."""
     from django.contrib.postgres.search import SearchQuery
 
-    search = SearchQuery(query, search_type="websearch", config="english")
-    return public.filter(search_entry__search_vector=search)
+    return SearchQuery(query, search_type="websearch", config="english")
 
 
 def _titles_alike(terms: list[str]) -> Q:
     """Titles holding a word like each of the terms (pg_trgm).
 
     Asked only when the full-text search found nothing, which is what a misspelling
-    gives. ``%>`` is the operator the titles' trigram index (migration 0017) answers;
-    it holds a word alike at PostgreSQL's ``pg_trgm.word_similarity_threshold``
-    (0.6 unless configured): "baclofin" is 0.67 like "baclofen", "sedatng" 0.63 like
+    gives. ``%>`` is the operator the titles' trigram indexes (migrations 0017 and
+    0020) answer; it holds a word alike at PostgreSQL's
+    ``pg_trgm.word_similarity_threshold`` (0.6 unless configured): "baclofin" is 0.67 like "baclofen", "sedatng" 0.63 like
     "sedating", an unrelated word 0.
     """
     alike = Q()
@@ -121,14 +183,19 @@ def _titles_alike(terms: list[str]) -> Q:
     return alike
 
 
-def _likeness(terms: list[str]):
-    """How alike the title is to the terms, the likest first."""
-    from django.contrib.postgres.search import TrigramWordSimilarity
+class _TitleWordDistance(Func):
+    """``title <->> term``: 1 less the likeness of the title's likest word to the term.
+    Written with the title first, so the trigram GiST index (migration 0020) reads the
+    titles in this order and stops at the fiftieth."""
 
-    rank = Value(0.0)
-    for term in terms:
-        rank = rank + TrigramWordSimilarity(term, "search_entry__title")
-    return rank
+    arg_joiner = " <->> "
+    template = "(%(expressions)s)"
+    output_field = FloatField()
+
+
+def _title_distance(term: str):
+    """How far the title is from the first term: the likest titles first."""
+    return _TitleWordDistance(F("search_entry__title"), Value(term))
 
 
 def _match_simple(public: QuerySet[Article], terms: list[str]) -> QuerySet[Article]:
@@ -166,25 +233,29 @@ def _word_pattern(terms: list[str]) -> re.Pattern | None:
     return re.compile(rf"\b(?:{alternatives})[\w-]*", re.IGNORECASE)
 
 
-def snippet(text: str, terms: list[str], *, length: int = SNIPPET_CHARS) -> SafeString:
+def snippet(
+    text: str, terms: list[str], *, length: int = SNIPPET_CHARS, cut: bool = False
+) -> SafeString:
     """A passage of ``text`` around the first word matching ``terms``, escaped, with each
     matching word in ``<mark>``; the opening of the text when nothing matches (a title
-    alike found it). "…" marks where the passage was cut."""
+    alike found it). "…" marks where the passage was cut; ``cut`` says the text given
+    is itself a window into a longer one, begun after its opening."""
     text = " ".join((text or "").split())
     if not text:
         return mark_safe("")
     pattern = _word_pattern(terms)
     first = pattern.search(text) if pattern else None
-    start = 0
+    # A window begins wherever the text was cut: its first word may be a piece of one.
+    start = text.find(" ") + 1 if cut else 0
     if first is not None and first.start() > length // 3:
         # Begin a third of the way before the match, at a word boundary.
         start = text.rfind(" ", 0, first.start() - length // 3) + 1
     end = len(text)
     if end - start > length:
-        cut = text.rfind(" ", start, start + length)
-        end = cut if cut > start else start + length
+        stop = text.rfind(" ", start, start + length)
+        end = stop if stop > start else start + length
     passage = text[start:end]
-    pieces = ["…" if start else ""]
+    pieces = ["…" if start or cut else ""]
     at = 0
     for match in pattern.finditer(passage) if pattern else ():
         pieces += [escape(passage[at : match.start()]), "<mark>", escape(match.group()), "</mark>"]
