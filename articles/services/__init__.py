@@ -7,7 +7,7 @@ notifications in the same transaction (the outbox app sends them once it commits
 
 - ``transitions``: the workflow steps, each through the same sequence;
 - ``content``: drafts, their body, restoring a past version (the body's rows written by
-  ``claim_rows``);
+  ``claim_rows``, new rows' history copied by ``history_rows``);
 - ``claims``: one claim at a time: its words, its quoted passages, bursts of saves;
 - ``review``: verdicts on claims;
 - ``references``: the shared library, copy-on-write once a reference is reviewed;
