@@ -121,7 +121,7 @@ def _chief_first_ids(
     are worked out for the rows shown alone (``_chief_rows``). Each list is walked in
     its order on an index and stops at its first rows; the count is a subquery of its
     own that stops at its bound (``count_up_to``), where a count over the whole list
-    made the database read every row of a long one.
+    (a window) made the database read every row of a long one.
     """
     first_due = _first_open_due_on()
     ids, totals = {}, {}

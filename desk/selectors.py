@@ -38,16 +38,33 @@ def person_name(user) -> str:
     return user.get_full_name() or user.username
 
 
+def _named(relation: str) -> tuple[str, ...]:
+    return tuple(f"{relation}__{name}" for name in ("username", "first_name", "last_name"))
+
+
+# What a desk list shows of an article (``desk/_article_table.html``) and nothing more: a
+# long queue would read every listed article's whole approved snapshot, and each column
+# read is one more to build for every row of every list on every visit.
+DESK_ROW_FIELDS = (
+    "title",
+    "slug",
+    "state",
+    "queued_at",
+    "last_transition",
+    "last_transition_at",
+    "last_updated",
+    *_named("created_by"),
+    *_named("assigned_reviewer"),
+    *_named("changes_requested_by"),
+    "published_version__approved_at",
+)
+
+
 def desk_articles() -> QuerySet[Article]:
     """Articles with what every desk list shows: authors, reviewer, approved version."""
     return Article.objects.select_related(
         "created_by", "assigned_reviewer", "changes_requested_by", "published_version"
-    ).defer(
-        # A list shows when a version was approved, never its text: a long queue would
-        # read every listed article's whole snapshot.
-        "published_version__content",
-        "published_version__claim_verifications",
-    )
+    ).only(*DESK_ROW_FIELDS)
 
 
 # A resubmission returns to the reviewer who requested the changes: it is listed
@@ -259,7 +276,9 @@ def first_rows(
     The first query reads the ids of the rows shown, in the list's order, with the
     count (``count_up_to``); the second reads those rows by id, joined to their
     authors, reviewers and versions: sorting a long list's joined rows cost most of
-    its time.
+    its time. Reading the ids up to the bound in order, and counting them, would be
+    one subquery less, but the planner then sorts the whole of a long list to walk
+    500 rows of it (66 ms for "Due for re-review" at 100,000 articles, against 1).
     """
     bound = COUNTED_UP_TO if bound is None else bound
     first = list(
