@@ -145,6 +145,7 @@ def article_page_context(
     notices (articles ever flagged).
     """
     article, version = public_article.article, public_article.version
+    article_url = article.get_absolute_url()
     credits = selectors.version_list_credits(version=version) if version else []
     history = (
         selectors.article_list_review_history(article=article)
@@ -156,6 +157,7 @@ def article_page_context(
     html = rendered.with_retraction_notices(body["html"], notices.by_number)
     return {
         "article": article,
+        "article_url": article_url,
         "title": body["title"],
         "content_html": mark_safe(html),  # noqa: S308 - our own autoescaping templates
         "written_by": version.written_by if version else article_list_writers(article=article),
@@ -180,7 +182,7 @@ def article_page_context(
             body=body,
             credits=credits,
             audience=audience,
-            url=site_url(article.get_absolute_url()),
+            url=site_url(article_url),
             last_updated=last_updated,
         ),
     }
@@ -279,7 +281,7 @@ def render_page(
             "noindex": preview or not public_article.is_approved,
             "preview": preview,
             "is_approved": public_article.is_approved,
-            "canonical_url": site_url(article.get_absolute_url()),
+            "canonical_url": site_url(page_context["article_url"]),
             **context,
         },
         status=status,

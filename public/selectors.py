@@ -8,6 +8,7 @@ tests/public/test_article_queries.py).
 from __future__ import annotations
 
 import datetime
+import functools
 from dataclasses import dataclass, field
 
 from django.db.models import F, FilteredRelation, Prefetch, Q, QuerySet
@@ -37,6 +38,17 @@ def article_get_by_slug(*, slug: str, audience: str | None = None) -> Article | 
     With ``audience``, the stored text of its approved version for that audience
     comes in the same row (``stored_body_*``, read by ``public.page.article_body``).
     """
+    # Slugs are unique: no ordering to compile, at most one row.
+    article = next(iter(_article_page_rows(audience).filter(slug=slug)), None)
+    if article is not None and audience is not None:
+        article.stored_body_audience = audience  # what stored_body_* were read for
+    return article
+
+
+# The article page's queries are the same for every article but the one it asks for: each
+# is built once per process and cloned with its filter, which costs a fraction of building it.
+@functools.cache
+def _article_page_rows(audience: str | None) -> QuerySet[Article]:
     articles = (
         Article.objects.select_related("published_version__policy")
         .annotate(**screening_selectors.notice_stamp_annotation())  # read by page_notices
@@ -45,20 +57,17 @@ def article_get_by_slug(*, slug: str, audience: str | None = None) -> Article | 
         .defer(*(f"published_version__{name}" for name in VERSION_NOT_SHOWN))
         .defer("published_version__policy__body", "published_version__policy__title")
     )
-    if audience is not None:
-        articles = articles.annotate(
-            shown_body=FilteredRelation(
-                "published_version__rendered_bodies",
-                condition=Q(published_version__rendered_bodies__audience=audience),
-            ),
-            stored_body_template=F("shown_body__template_version"),
-            stored_body_html=F("shown_body__html"),
-            stored_body_facts=F("shown_body__facts"),
-        )
-    article = articles.filter(slug=slug).first()
-    if article is not None and audience is not None:
-        article.stored_body_audience = audience  # what stored_body_* were read for
-    return article
+    if audience is None:
+        return articles
+    return articles.annotate(
+        shown_body=FilteredRelation(
+            "published_version__rendered_bodies",
+            condition=Q(published_version__rendered_bodies__audience=audience),
+        ),
+        stored_body_template=F("shown_body__template_version"),
+        stored_body_html=F("shown_body__html"),
+        stored_body_facts=F("shown_body__facts"),
+    )
 
 
 def article_get_retraction(*, article: Article) -> ArticleTransition | None:
@@ -271,9 +280,13 @@ PERSON_SHOWN = (
 
 def article_list_review_history(*, article: Article) -> list[ArticleVersion]:
     """Every approved version, newest first, with its approving reviewer (1 query)."""
-    return list(
-        ArticleVersion.objects.filter(article=article)
-        .select_related("approved_by__board_profile")
+    return list(_review_history_rows().filter(article_id=article.pk))
+
+
+@functools.cache
+def _review_history_rows() -> QuerySet[ArticleVersion]:
+    return (
+        ArticleVersion.objects.select_related("approved_by__board_profile")
         .only(
             "approved_at",
             "change_summary",
@@ -300,14 +313,20 @@ class ReviewerCredit:
 
 def version_list_credits(*, version: ArticleVersion) -> list[ReviewerCredit]:
     """Every board reviewer who verified or approved ``version``, the final approver first (1 query)."""
-    users = (
-        version.reviewers.select_related("board_profile")
-        .only(*PERSON_SHOWN)
-        .order_by("last_name", "pk")
-    )
-    credits = [ReviewerCredit(user=user, profile=reviewer_profile(user)) for user in users]
+    rows = _credit_rows().filter(articleversion_id=version.pk)
+    credits = [ReviewerCredit(user=row.user, profile=reviewer_profile(row.user)) for row in rows]
     credits.sort(key=lambda credit: credit.user.pk != version.approved_by_id)
     return credits
+
+
+@functools.cache
+def _credit_rows() -> QuerySet:
+    # Read through the reviewers' table: a user has no way back to the versions it reviewed.
+    return (
+        ArticleVersion.reviewers.through.objects.select_related("user__board_profile")
+        .only(*(f"user__{name}" for name in PERSON_SHOWN))
+        .order_by("user__last_name", "user_id")
+    )
 
 
 def reviewer_profile(user) -> BoardMember | None:
