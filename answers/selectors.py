@@ -14,10 +14,13 @@ import difflib
 import re
 from dataclasses import dataclass, field
 from functools import reduce
+from itertools import combinations
 from operator import or_
 
 from django.conf import settings
 from django.db.models import F, Q, QuerySet
+from django.db.models.expressions import RawSQL
+from django.db.models.functions import Lower
 
 from answers import text
 from answers.models import ClaimEntry, EmergencyTerm, IndexWord
@@ -27,6 +30,9 @@ from public.models import FollowUpQuestion, SiteText
 
 MAX_SHOWN = 3  # claims shown in an answer
 MAX_CANDIDATES = 200  # claims scored per question
+STRONG_BOUND = 1000  # entries ranked among those covering enough of the question (PostgreSQL)
+WEAK_BOUND = 50  # entries sharing any word, taken when too few cover enough (PostgreSQL)
+MAX_GROUPS = 8  # stems combined in the "at least" search (at most C(8, 4) = 70 branches)
 MIN_SCORE = 0.6  # the default of settings.ANSWERS_MIN_SCORE
 CONTEXT_WEIGHT = 0.5  # a term found only in the article's question or heading counts half
 SPELLING_RATIO = 0.8  # how close a word must be to an indexed one to be read as it
@@ -96,15 +102,15 @@ def _corrected(words: list[str]) -> list[str]:
     if not words:
         return []
     fuzzy = [w for w in words if len(w) >= 4]
+    indexed = IndexWord.objects.all()
     if settings.IS_POSTGRES:
-        near = [Q(word__trigram_similar=w) for w in fuzzy]
+        # The trigram index is on lower(word) (migration 0002), so that the exact look-up
+        # below keeps the primary key; the words are stored folded, lower(word) is word.
+        indexed = indexed.annotate(folded=Lower("word"))
+        near = [Q(folded__trigram_similar=w) for w in fuzzy]
     else:
         near = [Q(word__startswith=w[:3]) for w in fuzzy]
-    known = set(
-        IndexWord.objects.filter(reduce(or_, near, Q(word__in=words))).values_list(
-            "word", flat=True
-        )
-    )
+    known = set(indexed.filter(reduce(or_, near, Q(word__in=words))).values_list("word", flat=True))
     corrected = []
     for word in words:
         if word in known or len(word) < 4:
@@ -115,7 +121,7 @@ def _corrected(words: list[str]) -> list[str]:
     return corrected
 
 
-def _candidates(words: list[str], stems: set[str], audience: str) -> QuerySet[ClaimEntry]:
+def _candidates(stems: list[str], audience: str) -> QuerySet[ClaimEntry]:
     # The index follows every transition; this is the visibility rule again, at read time,
     # so an entry of a version no longer shown can never be quoted.
     entries = (
@@ -127,10 +133,10 @@ def _candidates(words: list[str], stems: set[str], audience: str) -> QuerySet[Cl
     if settings.IS_POSTGRES:
         from django.contrib.postgres.search import SearchQuery, SearchRank
 
-        # Words are [a-z0-9]+ (answers.text.WORD), so they are safe in a raw tsquery.
-        search = SearchQuery(" | ".join(words), search_type="raw", config="english")
+        # Stems are [a-z0-9]+ (answers.text.WORD), so they are safe in a raw tsquery.
+        search = SearchQuery(" | ".join(stems), search_type="raw", config="simple")
         return (
-            entries.filter(search_vector=search)
+            entries.filter(pk__in=_found_ids(stems, audience))
             .annotate(rank=SearchRank(F("search_vector"), search))
             .order_by("-rank", "pk")[:MAX_CANDIDATES]
         )
@@ -138,6 +144,44 @@ def _candidates(words: list[str], stems: set[str], audience: str) -> QuerySet[Cl
         or_, (Q(terms__contains=f" {s} ") | Q(context_terms__contains=f" {s} ") for s in stems)
     )
     return entries.filter(found).order_by("pk")[: MAX_CANDIDATES * 5]
+
+
+def _at_least(stems: list[str], count: int) -> str:
+    """A tsquery matching the entries that hold at least ``count`` of the stems."""
+    if count <= 1:
+        return " | ".join(stems)
+    return " | ".join(f"({' & '.join(chosen)})" for chosen in combinations(stems, count))
+
+
+def _found_ids(stems: list[str], audience: str) -> RawSQL:
+    """The ids of the entries worth ranking (PostgreSQL), found by the GIN index alone.
+
+    A claim covering m of the question's n stems (in its own words or its context)
+    scores at most m / n, so one holding fewer than ``needed`` can never be shown. At
+    most ``STRONG_BOUND`` entries holding that many are taken, in no order: ranking
+    every entry that shares one common word with the question is what made a question
+    slow on a large index. Only when fewer than ``MAX_SHOWN`` are found are up to
+    ``WEAK_BOUND`` entries sharing any stem added, for the closest claims the editors see.
+    """
+    needed = next(
+        (m for m in range(1, len(stems) + 1) if round(m / len(stems), 4) >= min_score()),
+        len(stems),
+    )
+    # Beyond MAX_GROUPS stems the combinations grow too many: search the first ones, for
+    # as many fewer as were left out (those might all be found); any stem when that is none.
+    grouped = stems[:MAX_GROUPS]
+    needed -= len(stems) - len(grouped)
+    enough = _at_least(grouped, needed) if needed >= 1 else " | ".join(stems)
+    found = (
+        f"SELECT id FROM {ClaimEntry._meta.db_table} WHERE audience = %s "
+        "AND search_vector @@ to_tsquery('simple', %s) {also} LIMIT {bound}"
+    )
+    strong = found.format(also="", bound=STRONG_BOUND)
+    weak = found.format(also=f"AND (SELECT count(*) FROM strong) < {MAX_SHOWN}", bound=WEAK_BOUND)
+    return RawSQL(
+        f"WITH strong AS ({strong}) SELECT id FROM strong UNION ALL ({weak})",
+        (audience, enough, audience, " | ".join(stems)),
+    )
 
 
 ENTRY_FIELDS = (
@@ -179,9 +223,9 @@ def claim_list_matching(*, question: str, audience: str) -> list[Match]:
     words = list(dict.fromkeys(text.words(question)))[:20]
     if not words:
         return []
-    words = _corrected(words)
-    asked = {text.stem(w) for w in words}
-    matches = [Match(entry=e, score=score(asked, e)) for e in _candidates(words, asked, audience)]
+    stems = list(dict.fromkeys(text.stem(w) for w in _corrected(words)))
+    asked = set(stems)
+    matches = [Match(entry=e, score=score(asked, e)) for e in _candidates(stems, audience)]
     matches = [m for m in matches if m.score > 0]
     matches.sort(key=lambda m: (-m.score, m.entry.number, m.entry.article_id))
     return matches

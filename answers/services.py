@@ -17,6 +17,13 @@ from articles.models import Article
 from articles.visibility import Shown, approved_visible_q, shown_for
 from public.services import followup_question_create
 
+# The stems the scoring reads (``answers.text``), taken as they are ("simple"): the claim's
+# own (weight A) and its question's and headings' (weight B). A search on them finds exactly
+# the claims the scoring would credit, which lets retrieval skip those that cannot pass.
+SEARCH_VECTOR = SearchVector("terms", weight="A", config="simple") + SearchVector(
+    "context_terms", weight="B", config="simple"
+)
+
 
 def _citations(claim, references) -> list[dict]:
     cited = []
@@ -89,21 +96,30 @@ def claim_index_refresh(article: Article) -> None:
 
 def claim_index_publish(*, version, article: Article | None = None) -> None:
     """Index the claims of ``version``, just approved for readers, in place of the article's."""
-    article = article or version.article
-    ClaimEntry.objects.filter(article_id=article.pk).delete()
-    entries = ClaimEntry.objects.bulk_create(_entries(article, version))
+    _index_versions([(article or version.article, version)])
+
+
+def _index_versions(pairs) -> int:
+    """Index each (article, approved version) in place of the article's entries (4 queries).
+
+    One approval indexes one pair; a rebuild indexes many at once, the same way.
+    """
+    article_ids = [article.pk for article, _version in pairs]
+    ClaimEntry.objects.filter(article_id__in=article_ids).delete()
+    entries = ClaimEntry.objects.bulk_create(
+        [e for article, version in pairs for e in _entries(article, version)], batch_size=2000
+    )
     if not entries:
-        return
+        return 0
     vocabulary = {w for e in entries for w in text.words(f"{e.text} {e.question} {e.section}")}
     IndexWord.objects.bulk_create(
-        [IndexWord(word=w) for w in sorted(vocabulary) if len(w) <= 64], ignore_conflicts=True
+        [IndexWord(word=w) for w in sorted(vocabulary) if len(w) <= 64],
+        ignore_conflicts=True,
+        batch_size=2000,
     )
     if settings.IS_POSTGRES:
-        ClaimEntry.objects.filter(article_id=article.pk).update(
-            search_vector=SearchVector("text", weight="A", config="english")
-            + SearchVector("question", weight="B", config="english")
-            + SearchVector("section", weight="B", config="english")
-        )
+        ClaimEntry.objects.filter(article_id__in=article_ids).update(search_vector=SEARCH_VECTOR)
+    return len(entries)
 
 
 def claim_index_prune(*, article_ids) -> int:
@@ -115,11 +131,23 @@ def claim_index_prune(*, article_ids) -> int:
     return deleted
 
 
-def claim_index_rebuild() -> int:
-    """Index every article again (after a change of the wording rules); the entries written."""
-    for article in Article.objects.select_related("published_version").iterator(chunk_size=200):
+def claim_index_rebuild(*, batch: int = 200) -> int:
+    """Index every article again (after a change of the wording rules); the entries written.
+
+    Articles are taken ``batch`` at a time, each batch in one transaction: the shown
+    ones indexed together, the others' entries dropped.
+    """
+    articles = Article.objects.select_related("published_version").order_by("pk")
+    last = 0
+    while chunk := list(articles.filter(pk__gt=last)[:batch]):
+        last = chunk[-1].pk
+        shown = [a for a in chunk if shown_for(a, pending_shown=False) == Shown.APPROVED]
         with transaction.atomic():
-            claim_index_refresh(article)
+            ClaimEntry.objects.filter(article_id__in=[a.pk for a in chunk]).exclude(
+                article_id__in=[a.pk for a in shown]
+            ).delete()
+            if shown:
+                _index_versions([(a, a.published_version) for a in shown])
     return ClaimEntry.objects.count()
 
 
