@@ -21,6 +21,7 @@ likeness from a trigram GiST index, the fifty likest read and no more.
 
 from __future__ import annotations
 
+import functools
 import re
 
 from django.conf import settings
@@ -223,8 +224,10 @@ def stem(term: str) -> str:
     return (_ENDINGS.sub("", word) or word) if len(word) > 4 else word
 
 
-def _word_pattern(terms: list[str]) -> re.Pattern | None:
-    """Words starting with a term (or its stem): what a snippet marks."""
+@functools.lru_cache(maxsize=256)
+def _word_pattern(terms: tuple[str, ...]) -> re.Pattern | None:
+    """Words starting with a term (or its stem): what a snippet marks (built once for the
+    fifty snippets of a page)."""
     stems = {re.escape(stem(term)) for term in terms if stem(term)}
     if not stems:
         return None
@@ -243,7 +246,7 @@ def snippet(
     text = " ".join((text or "").split())
     if not text:
         return mark_safe("")
-    pattern = _word_pattern(terms)
+    pattern = _word_pattern(tuple(terms))
     first = pattern.search(text) if pattern else None
     # A window begins wherever the text was cut: its first word may be a piece of one.
     start = text.find(" ") + 1 if cut else 0
