@@ -102,13 +102,19 @@ def references_get_or_create(*, datas: list[ReferenceData], by=None) -> list[Ref
     copy-on-write), with a fixed number of queries for the lookups and the inserts
     however many references an article has.
     """
-    # One transaction, ``references_find_or_add``'s: a second would cost a savepoint.
-    return [reference for reference, _ in references_find_or_add(datas=datas, by=by)]
+    # Called by the body's writer (``write_claims``) inside its own transaction, whose
+    # atomic block rolls back whatever fails here: a savepoint would cost two statements.
+    with transaction.atomic(savepoint=False):
+        return [reference for reference, _ in _find_or_add(datas=datas, by=by)]
 
 
 @transaction.atomic
 def references_find_or_add(*, datas: list[ReferenceData], by=None) -> list[tuple[Reference, bool]]:
     """``references_get_or_create``, saying of each reference whether this call added it."""
+    return _find_or_add(datas=datas, by=by)
+
+
+def _find_or_add(*, datas: list[ReferenceData], by=None) -> list[tuple[Reference, bool]]:
     wanted = []
     for data in datas:
         doi, pmid = _identifiers(data.doi, data.pmid)
