@@ -14,8 +14,8 @@ A common word matches thousands of articles, and reading each one's vector to ra
 it costs more than the page may. So PostgreSQL ranks a bounded set of candidates:
 the newest matches (the GIN index answers which rows match without reading their
 vectors) and the newest whose question holds every word, at most a few hundred in
-all; the texts are joined for the fifty shown alone, and each snippet is cut from a
-window of its text around the first word found. Titles alike are asked in order of
+all; the texts are joined for the fifty shown alone, at most SNIPPET_SOURCE_CHARS of
+each, and each snippet is cut from a window of it around the first word found. Titles alike are asked in order of
 likeness from a trigram GiST index, the fifty likest read and no more.
 """
 
@@ -36,7 +36,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Greatest, Lower, StrIndex, Substr
+from django.db.models.functions import Substr
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
@@ -53,8 +53,10 @@ SNIPPET_CHARS = 220
 # holds every word): enough to choose fifty from, few enough that no common word reads
 # thousands of rows. Fewer than this many matches are all ranked.
 CANDIDATES = 200
-# A snippet is cut from this much of the text, beginning a little before the first word
-# found: a long article is never read whole to show two lines of it.
+# A snippet is looked for in this much of an article's text at most: a very long article
+# is never read whole to show two lines of it.
+SNIPPET_SOURCE_CHARS = 20_000
+# ...and cut from a window of it, beginning a little before the first word found.
 WINDOW_CHARS = 1500
 WINDOW_BEFORE = 300
 
@@ -77,39 +79,33 @@ def article_search(*, query: str) -> list[Article]:
         return []
     public = Article.objects.filter(visible_q(), search_entry__isnull=False)
     if settings.IS_POSTGRES:
-        found = _best(_candidates_postgres(public, terms), _title_score(terms), "-rank", terms)
+        found = _best(_candidates_postgres(public, terms), _title_score(terms), "-rank")
         if not found:
             # The likest first, in the order the trigram index reads them: no rank to sort.
             alike = public.filter(_titles_alike(terms))
-            found = _best(alike, _title_distance(terms[0]), "rank", terms, by_rank_alone=True)
+            found = _best(alike, _title_distance(terms[0]), "rank", by_rank_alone=True)
     else:
-        found = _best(_match_simple(public, terms), _title_score(terms), "-rank", terms)
+        found = _best(_match_simple(public, terms), _title_score(terms), "-rank")
     for article in found:
-        article.snippet = snippet(article.shown_window, terms, cut=article.shown_window_from > 1)
+        article.snippet = snippet(article.shown_text, terms)
     return found
 
 
 def _best(
-    matches: QuerySet[Article], rank, by: str, terms: list[str], *, by_rank_alone: bool = False
+    matches: QuerySet[Article], rank, by: str, *, by_rank_alone: bool = False
 ) -> list[Article]:
     """The first MAX_RESULTS matches by rank (``by``), then the newest, with what readers
     are shown of them (one query).
 
     The matches are put in order on their rank, date and id alone; the texts shown
-    are joined in for the ones kept, and of each text only the window a snippet is cut
-    from. Carried through the ordering, the whole text of every match would be sorted
+    are joined in for the ones kept, and of each text no more than a snippet is looked
+    for in. Carried through the ordering, the whole text of every match would be sorted
     along with it. ``by_rank_alone`` chooses them on the rank alone, which an index
     can read in order (equal ranks are then chosen in the index's order).
     """
     order = (by, "-shown_updated", "-pk")
     ranked = matches.annotate(rank=rank, shown_updated=F("search_entry__shown_updated"))
     first = ranked.order_by(*order[: 1 if by_rank_alone else 3]).values("pk")[:MAX_RESULTS]
-    # The window begins a little before the first word asked for (not one excluded).
-    anchor = next((term for term in terms if not term.startswith("-")), terms[0])
-    window_from = Greatest(
-        StrIndex(Lower("search_entry__body"), Value(stem(anchor).lower())) - WINDOW_BEFORE,
-        Value(1),
-    )
     return list(
         Article.objects.filter(pk__in=first)
         .annotate(
@@ -117,8 +113,7 @@ def _best(
             shown_title=F("search_entry__title"),
             shown_heading=F("search_entry__display_heading"),
             shown_updated=F("search_entry__shown_updated"),
-            shown_window_from=window_from,
-            shown_window=Substr("search_entry__body", F("shown_window_from"), WINDOW_CHARS),
+            shown_text=Substr("search_entry__body", 1, SNIPPET_SOURCE_CHARS),
         )
         .only("pk", "slug", "state", "published_version_id")
         .order_by(*order)
@@ -242,11 +237,16 @@ def snippet(
     """A passage of ``text`` around the first word matching ``terms``, escaped, with each
     matching word in ``<mark>``; the opening of the text when nothing matches (a title
     alike found it). "…" marks where the passage was cut; ``cut`` says the text given
-    is itself a window into a longer one, begun after its opening."""
-    text = " ".join((text or "").split())
+    is itself a window into a longer one, begun after its opening. Only a window of the
+    text around the first word found is read further."""
+    text = text or ""
+    pattern = _word_pattern(tuple(terms))
+    first = pattern.search(text) if pattern else None
+    if first is not None and first.start() > WINDOW_BEFORE:
+        text, cut = text[first.start() - WINDOW_BEFORE :], True
+    text = " ".join(text[:WINDOW_CHARS].split())
     if not text:
         return mark_safe("")
-    pattern = _word_pattern(tuple(terms))
     first = pattern.search(text) if pattern else None
     # A window begins wherever the text was cut: its first word may be a piece of one.
     start = text.find(" ") + 1 if cut else 0
