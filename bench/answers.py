@@ -12,11 +12,12 @@ bench/run.py) are added and the questions are timed again at that size; the qual
 table is taken before, since the generated articles repeat the seed pages' claims.
 ``--bulk N`` reaches N articles in minutes instead: a few generated articles go through
 the services and the rest are copied in bulk (bench/bulk_seed.py, 8 in 20 approved). Each
-approved copy is then made a distinct article: most words of its claims are replaced by
-words drawn from a synthetic vocabulary with Zipf frequencies (a common word is in many
-claims, a rare one in few), as a working site's many subjects would be. Then every
-approved version is indexed as an approval indexes it. The seed and demo articles, which
-the question set asks about, are left as they are.
+approved generated article (templates and copies) is then made a distinct one: three in
+four words of its question, heading and claims are replaced by words drawn from a
+synthetic vocabulary with Zipf frequencies (a common word is in many claims, a rare one in
+few), as a working site's many subjects would be. Then every approved version is indexed
+as an approval indexes it, and the answers tables are vacuumed as autovacuum would in time.
+The seed and demo articles, which the question set asks about, are left as they are.
 
 ``--from-database NAME`` (PostgreSQL, with ``--bulk``) skips the seeding: the run's
 database is a copy of NAME, a database a ``--bulk`` run seeded before (``<db>_answers``).
@@ -78,8 +79,8 @@ def vocabulary(size: int = VOCABULARY, *, seed: int = 7) -> list[str]:
 
 
 def copies_reword(*, after: int, seed: int = 11) -> int:
-    """Reword the question and claims of the published versions of articles with ids above
-    ``after`` (the generated templates and their bulk copies); returns how many were reworded.
+    """Reword the question, heading and claims of the published versions of the articles with
+    ids above ``after`` (the generated templates and their bulk copies); returns how many.
 
     Each content word of a claim (three letters or more, not a stop word) is replaced
     with probability ``REWORDED`` by a vocabulary word drawn with Zipf frequencies.
@@ -111,8 +112,10 @@ def copies_reword(*, after: int, seed: int = 11) -> int:
     ).only("pk", "content")
     changed, batch = 0, []
     for version in versions.iterator(chunk_size=200):
-        # The question too: copies asking the template's question would all be one subject.
-        version.content["title"] = word.sub(reword, version.content["title"])
+        # The question and heading too: copies asking the template's question would all be
+        # one subject, and its words would be in the context of every claim.
+        for key in ("title", "display_heading"):
+            version.content[key] = word.sub(reword, version.content.get(key, ""))
         for claim in version.content.get("claims", []):
             claim["text"] = word.sub(reword, claim["text"])
             if claim.get("plain_text"):
