@@ -9,7 +9,9 @@ change is seen.
    every claim verified, ready to be approved.
 2. Real processes: gunicorn (one worker, eight threads) on a Redis of its own, the task worker
    sending purges, and ``varnishd`` with deploy/varnish.vcl (scripts/run_varnish.sh).
-3. Readers (``--readers`` threads, keep-alive) ask for article pages drawn from a Zipf
+3. The edge is warmed as docs/deploy.md says (``manage.py warm_edge``: every page of the
+   sitemap; ``--warm N``: the N most-read articles only). Readers (``--readers`` threads,
+   keep-alive, ``--rate`` requests a second in all) ask for article pages drawn from a Zipf
    distribution over the approved articles (the home page and searches now and then),
    while this process makes one editorial write per second: approvals, draft saves,
    reference edits and, every sixth write, a retraction. After each approval or retraction
@@ -18,6 +20,12 @@ change is seen.
 4. Phases, each after ``--warmup`` seconds of the same load not counted: behind Varnish
    (keys); then with no edge, readers on the origin, with keyed invalidation, and again with
    every write invalidating every page (the site-wide generation this replaced).
+
+Reader requests reaching the origin are counted with and without each URL's first request,
+and the others by page (home, search, article); the purger's refreshes and the warmer's
+requests reach the origin too, for no reader, and are printed on lines of their own.
+Seeding once: ``--seed-only``, ``createdb -T <database>_edge <copy>``, then
+``--from-database <copy>`` for each run.
 
 Prints a table and writes bench/results/<stamp>-edge-<database>.json.
 """
@@ -99,6 +107,15 @@ class Zipf:
         return min(bisect.bisect(self.cumulative, self.random.random()), len(self.cumulative) - 1)
 
 
+def page_kind(path: str) -> str:
+    """What a reader asked for, to say where the origin's requests come from."""
+    if path == "/":
+        return "home page"
+    if path.startswith("/search/"):
+        return "search"
+    return "article"
+
+
 class Readers:
     """Threads asking ``base`` for pages, counting answers by where they came from."""
 
@@ -106,8 +123,12 @@ class Readers:
     # whatever invalidation does: the edge had never seen it).
     asked: set[str] = set()
 
-    def __init__(self, base: str, urls: list[str], count: int):
+    def __init__(self, base: str, urls: list[str], count: int, rate: float):
         self.base, self.urls, self.count = base, urls, count
+        # Readers arrive at a steady rate, however fast the edge answers: the desk and the
+        # watchers share this process, and readers asking as fast as hits return would
+        # starve them of the interpreter and time this process rather than the edge.
+        self.interval = count / rate if rate else 0.0
         self.running = False
         self.counting = False
         self.seen: Counter = Counter()
@@ -138,7 +159,10 @@ class Readers:
         zipf, chance = Zipf(len(self.urls), ZIPF_S, seed=n), random.Random(1000 + n)
         host, _, port = self.base.removeprefix("http://").partition(":")
         connection = http.client.HTTPConnection(host, int(port), timeout=30)
+        due = time.monotonic()
         while self.running:
+            due = max(due + self.interval, time.monotonic())
+            time.sleep(max(0.0, due - time.monotonic()))
             path = self.path(zipf, chance)
             first_time = path not in Readers.asked
             Readers.asked.add(path)
@@ -159,6 +183,8 @@ class Readers:
                     self.seen[outcome] += 1
                     if outcome == "MISS" and first_time:
                         self.seen["MISS, first request of its URL"] += 1
+                    elif outcome == "MISS":
+                        self.seen[f"MISS again, {page_kind(path)}"] += 1
                     self.seen[f"status {status // 100}xx"] += 1
 
 
@@ -283,12 +309,13 @@ def phase(name, *, base, origin, urls, desk_args, args, sitewide=False) -> dict:
 
         receivers.page_keys = lambda changed: {freshness.SITE}  # every change, every page
     try:
-        readers = Readers(base, urls, args.readers)
+        readers = Readers(base, urls, args.readers, args.rate)
         readers.start()
         desk = Desk(**desk_args, edge=base if base != origin else None)
         desk.run(args.warmup)
         readers.counting = True
         kept_before = origin_kept_pages(origin)
+        refreshes_before = edge_refreshes(origin)
         started = time.monotonic()
         desk.writes.clear()
         desk.delays = {"approval": [], "retraction": []}
@@ -296,6 +323,7 @@ def phase(name, *, base, origin, urls, desk_args, args, sitewide=False) -> dict:
         readers.counting = False
         elapsed = time.monotonic() - started
         kept = origin_kept_pages(origin) - kept_before
+        refreshes = edge_refreshes(origin) - refreshes_before
         readers.stop()
     finally:
         receivers.page_keys = original
@@ -310,6 +338,7 @@ def phase(name, *, base, origin, urls, desk_args, args, sitewide=False) -> dict:
         "answers": dict(seen),
         "writes": dict(desk.writes),
         "origin_kept_pages": {k: int(v) for k, v in kept.items()},
+        "purger_refreshes": int(refreshes),
         "error_share": round(errors / (total + errors), 4) if total + errors else None,
     }
     replayed, rendered = kept.get("replayed", 0), kept.get("rendered", 0)
@@ -343,11 +372,15 @@ def prepare_site(args) -> dict:
     from bench.data import bench_reviewer, generated_pages, resolved
     from tests.factories import declare_no_conflict, make_policy, verify_all_claims
 
-    make_policy()
-    # Of every 20 copies, 8 are approved (bench/bulk_seed.py).
-    total = args.approved * 20 // 8
-    print(f"Seeding {total} articles ({args.approved} approved) ...", flush=True)
-    seeded = seed(articles=total)
+    seeded = {"copy_seconds": 0.0}
+    if not args.from_database:
+        make_policy()
+        # Of every 20 copies, 8 are approved (bench/bulk_seed.py).
+        total = args.approved * 20 // 8
+        print(f"Seeding {total} articles ({args.approved} approved) ...", flush=True)
+        seeded = seed(articles=total)
+    if args.seed_only:
+        return {}
     reviewer, by = bench_reviewer(), importer_user()
     pool = []
     # One write a second in each of three phases, one approval in three writes.
@@ -372,28 +405,31 @@ def prepare_site(args) -> dict:
     }
 
 
-def prewarm(edge: str, urls: list[str], threads: int) -> float:
-    """Ask the edge once for each of ``urls`` (the most read: Zipf rank order); seconds."""
-    print(f"Pre-warming the edge with the {len(urls)} most-read articles ...", flush=True)
+def warm(edge: str, threads: int, how: str, urls: list[str]) -> dict:
+    """The edge filled after its start as docs/deploy.md says (``sitemap``: manage.py
+    warm_edge, every page of the sitemap), or with the N most-read articles only (``N``)."""
+    from public.warm import edge_warm, warm_paths
+
+    paths = warm_paths() if how == "sitemap" else urls[: int(how)]
+    print(f"Warming the edge with {len(paths)} pages ...", flush=True)
     started = time.monotonic()
-    queue = list(urls)
-    lock = threading.Lock()
+    answers = edge_warm(paths=paths, edges=[edge + "/"], threads=threads)
+    Readers.asked.update(paths)
+    return {
+        "pages": len(paths),
+        "seconds": round(time.monotonic() - started, 1),
+        "answers": dict(answers),
+    }
 
-    def work() -> None:
-        while True:
-            with lock:
-                if not queue:
-                    return
-                url = queue.pop()
-            get(edge + url)
-            Readers.asked.add(url)
 
-    workers = [threading.Thread(target=work, daemon=True) for _ in range(threads)]
-    for worker in workers:
-        worker.start()
-    for worker in workers:
-        worker.join()
-    return round(time.monotonic() - started, 1)
+def edge_refreshes(origin: str) -> float:
+    """Pages the purger had the edge fetch afresh so far, in every process (the origin's
+    metrics add up this process's, the worker's and its own: PROMETHEUS_MULTIPROC_DIR)."""
+    _, _, body = get(origin + "/metrics", {"Authorization": f"Bearer {METRICS_TOKEN}"})
+    for line in body.decode().splitlines():
+        if line.startswith("editorial_edge_refreshes_total "):
+            return float(line.split()[1])
+    return 0.0
 
 
 def start_processes(args, workdir: Path) -> dict:
@@ -443,7 +479,18 @@ def start_processes(args, workdir: Path) -> dict:
 
 def table(result: dict) -> str:
     rows = [("measure", "edge (keys)", "no edge, keys", "no edge, site-wide", "goal")]
-    edge, keys, sitewide = result["phases"]
+    edge, keys, sitewide = (result["phases"] + [{"reader_requests": 0, "writes": {}}] * 2)[:3]
+    keys.setdefault("requests_per_second", "-")
+    sitewide.setdefault("requests_per_second", "-")
+    answers, warmed = edge["answers"], result["warmed"]
+    misses_again = (
+        ", ".join(
+            f"{k.removeprefix('MISS again, ')} {v}"
+            for k, v in sorted(answers.items())
+            if k.startswith("MISS again")
+        )
+        or "none"
+    )
 
     def pct(value):
         return "-" if value is None else f"{value * 100:.2f}%"
@@ -457,9 +504,19 @@ def table(result: dict) -> str:
          f"{sitewide['reader_requests']} ({sitewide['requests_per_second']})", ""),
         ("share reaching the origin", pct(edge.get("share_reaching_origin")), "100%", "100%",
          "<= 1%"),
+        ("  reader requests reaching the origin", str(edge["reader_requests"] - answers.get("HIT", 0)),
+         "-", "-", ""),
         ("  not counting a URL's first request", pct(edge.get("share_reaching_origin_after_first_request")),
          "-", "-", ""),
+        ("  of which a URL's first request", str(answers.get("MISS, first request of its URL", 0)),
+         "-", "-", ""),
+        ("  of which asked before (purged, by page)", misses_again, "-", "-", ""),
         ("edge hit ratio", pct(edge.get("edge_hit_ratio")), "-", "-", ""),
+        ("purger's refreshes (not readers')", str(edge.get("purger_refreshes", "-")), "-", "-",
+         ""),
+        ("warmer's requests (before the phases)",
+         f"{warmed['pages']} pages in {warmed['seconds']} s: "
+         + ", ".join(f"{k} {v}" for k, v in sorted(warmed["answers"].items())), "-", "-", ""),
         ("errors (5xx, not counted above)", pct(edge.get("error_share")),
          pct(keys.get("error_share")), pct(sitewide.get("error_share")), ""),
         ("origin kept-page hit ratio", pct(edge.get("origin_kept_hit_ratio")),
@@ -484,40 +541,67 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--approved", type=int, default=10_000)
     parser.add_argument("--readers", type=int, default=4)
+    parser.add_argument(
+        "--rate",
+        type=float,
+        default=150,
+        help="reader requests per second, all readers (0: as fast as answered)",
+    )
     parser.add_argument("--warmup", type=float, default=20)
     parser.add_argument("--seconds", type=float, default=40)
     parser.add_argument(
-        "--prewarm", type=int, default=2000, help="most-read articles asked for once, first"
+        "--warm",
+        default="sitemap",
+        help="before the phases, ask the edge once for every page of the sitemap (manage.py "
+        "warm_edge: 'sitemap', the default) or for the N most-read articles only (a number)",
+    )
+    parser.add_argument(
+        "--edge-only", action="store_true", help="only the phase behind the edge (quicker)"
+    )
+    parser.add_argument(
+        "--from-database",
+        metavar="NAME",
+        help="PostgreSQL: copy this database, seeded by an earlier --seed-only run, instead of seeding",
+    )
+    parser.add_argument(
+        "--seed-only",
+        action="store_true",
+        help="seed the benchmark database and stop (copy it, then run with --from-database)",
     )
     args = parser.parse_args()
+    # Every process adds up its counters where the origin's /metrics reads them: the
+    # purger's refreshes are counted in this process and in the task worker.
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="bench-edge-metrics-")
     for program in ("varnishd", "redis-server"):
         if not (shutil.which(program) or Path(f"/usr/sbin/{program}").exists()):
             sys.exit(f"{program} is not installed: run scripts/install_operations_tools.sh")
     os.environ.setdefault("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
     from bench.setup_db import prepare
 
-    where = prepare("edge")
+    where = prepare("edge", copy_of=args.from_database)
     from django.db import connection
 
     site = prepare_site(args)
+    if args.seed_only:
+        print(f"Seeded {where}: copy it (createdb -T) and run with --from-database")
+        return
     urls = [article.get_absolute_url() for article in site["approved"]]
     workdir = Path(tempfile.mkdtemp(prefix="bench-edge-"))
     running = start_processes(args, workdir)
     from django.conf import settings
 
     settings.CDN_PURGE_URLS = [os.environ["CDN_PURGE_URLS"]]
-    prewarm_seconds = prewarm(running["edge"], urls[: args.prewarm], args.readers)
     phases = []
     try:
+        warmed = warm(running["edge"], args.readers, args.warm, urls)
         third = len(site["pool"]) // 3
         pools = [site["pool"][:third], site["pool"][third : 2 * third], site["pool"][2 * third :]]
-        for n, (name, base, sitewide) in enumerate(
-            [
-                ("edge, keys", running["edge"], False),
-                ("no edge, keys", running["origin"], False),
-                ("no edge, site-wide generation", running["origin"], True),
-            ]
-        ):
+        loads = [
+            ("edge, keys", running["edge"], False),
+            ("no edge, keys", running["origin"], False),
+            ("no edge, site-wide generation", running["origin"], True),
+        ]
+        for n, (name, base, sitewide) in enumerate(loads[:1] if args.edge_only else loads):
             if name.startswith("no edge"):
                 settings.CDN_PURGE_URLS = []  # nothing in front to purge
             desk_args = {
@@ -553,9 +637,9 @@ def main() -> None:
         "where": where,
         "approved_articles": len(urls),
         "readers": args.readers,
+        "reader_rate": args.rate,
         "zipf_s": ZIPF_S,
-        "prewarmed": args.prewarm,
-        "prewarm_seconds": prewarm_seconds,
+        "warmed": {"how": args.warm, **warmed},
         "warmup_seconds": args.warmup,
         "seconds": args.seconds,
         "load": " ".join(f"{x:.1f}" for x in os.getloadavg()),

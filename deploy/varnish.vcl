@@ -4,7 +4,9 @@
 # It keeps an anonymous reader's public page for as long as the page's own s-maxage says
 # (a day), and forgets it the moment the origin purges one of the keys the page names in
 # its `xkey` header (public/purge.py sends `PURGE` with the keys in `xkey-purge`). Only
-# responses that name their keys are kept: anything else could not be purged.
+# responses that name their keys are kept: anything else could not be purged. Right after
+# a purge the purger asks for the pages it removed with `X-Edge-Refresh`, so that their
+# next reader finds them kept; `manage.py warm_edge` fills an empty edge from the sitemap.
 #
 # scripts/run_varnish.sh runs this file as it is, changing only the lines marked "site:":
 # the backend's address and the Host of its health probe.
@@ -12,6 +14,7 @@
 vcl 4.1;
 
 import std;
+import var;
 import xkey;
 
 probe origin_ready {
@@ -54,6 +57,9 @@ sub vcl_recv {
         if (!req.http.xkey-purge) {
             return (synth(400, "Name the keys to purge in the xkey-purge header"));
         }
+        # Every fetch under way may bring a page rendered before this change: from now on
+        # none of them is kept (vcl_backend_response). Any new value will do.
+        var.global_set("last_purge", req.xid);
         # A hard purge: a page showing what changed is never served again, even stale.
         set req.http.purged = xkey.purge(req.http.xkey-purge);
         return (synth(200, "Purged " + req.http.purged + " objects"));
@@ -72,12 +78,47 @@ sub vcl_recv {
     }
     # Every other reader gets the same bytes (the pages Vary on Cookie only for the session).
     unset req.http.Cookie;
+    # One page, one copy: what only a link's tracker reads (utm_source, fbclid ...) is
+    # dropped, and the rest sorted, so a shared link is the page every reader already asked
+    # for. The pages read q, page, p and audience only.
+    if (req.url ~ "\?") {
+        set req.url = regsuball(req.url,
+            "(?<=[?&])(utm_[a-z_]+|gclid|gbraid|wbraid|dclid|fbclid|msclkid|yclid|twclid|igshid|mc_cid|mc_eid|_ga|_gl|_hsenc|_hsmi|ref_src)(=[^&]*)?(&|$)",
+            "");
+        set req.url = std.querysort(regsub(req.url, "[?&]+$", ""));
+    }
+    # The purger (and the warmer) asking for a page it has just purged: fetched from the
+    # origin even if a copy is kept, so that the next reader finds it fresh (public/purge.py).
+    # From anyone else it would only be a way to load the origin.
+    if (req.http.X-Edge-Refresh) {
+        if (client.ip ~ purgers) {
+            set req.hash_always_miss = true;
+        }
+        unset req.http.X-Edge-Refresh;
+    }
     # A copy past its age is served while it is fetched again (stale-while-revalidate);
     # while the origin is down, for as long as the page allows (stale-if-error).
     if (std.healthy(req.backend_hint)) {
         set req.grace = 30s;
     }
     return (hash);
+}
+
+sub vcl_hash {
+    # The page's address alone: the site has one host name (SITE_URL builds every link on
+    # it, and the origin refuses a host it does not serve, with nothing kept), so a reader
+    # asking by another allowed name, or the warmer asking by an edge node's address, finds
+    # the same copy.
+    hash_data(req.url);
+    return (lookup);
+}
+
+sub vcl_init {
+    var.global_set("last_purge", "none");
+}
+
+sub vcl_backend_fetch {
+    var.set("purge_before_fetch", var.global_get("last_purge"));
 }
 
 sub vcl_backend_response {
@@ -87,6 +128,17 @@ sub vcl_backend_response {
         set beresp.ttl = 1s;
         return (deliver);
     }
+    if (var.get("purge_before_fetch") != var.global_get("last_purge")) {
+        # A purge reached this edge while the page was fetched: the origin may have rendered
+        # it before the change that purge is for, and the purge could not remove a page not
+        # kept yet. Whoever asked gets it; it is not kept (the next request fetches it again).
+        set beresp.uncacheable = true;
+        set beresp.ttl = 0s;
+        return (deliver);
+    }
+    # For vcl_deliver, which checks again once the page is kept.
+    set beresp.http.x-fetch = bereq.xid;
+    set beresp.http.x-purge-before-fetch = var.get("purge_before_fetch");
     if (beresp.status >= 500 && bereq.is_bgfetch) {
         # The origin failed while refreshing a copy past its age: keep serving the copy.
         return (abandon);
@@ -106,6 +158,16 @@ sub vcl_deliver {
     unset resp.http.xkey;
     unset resp.http.Surrogate-Key;
     unset resp.http.purged;
+    if (obj.hits == 0 && resp.http.x-fetch
+        && resp.http.x-purge-before-fetch != var.global_get("last_purge")) {
+        # A purge reached the edge between the check in vcl_backend_response and this page
+        # being kept (which it could not see): the page is banned, never served again.
+        if (!std.ban("obj.http.x-fetch == " + resp.http.x-fetch)) {
+            std.log("ban failed: " + std.ban_error());
+        }
+    }
+    unset resp.http.x-fetch;
+    unset resp.http.x-purge-before-fetch;
     if (obj.hits > 0) {
         set resp.http.X-Cache = "HIT";
     } else {

@@ -62,6 +62,11 @@ EDGE_PURGES = Counter(
     "answered 2xx) or failed (retried later).",
     ["outcome"],
 )
+EDGE_REFRESHES = Counter(
+    "editorial_edge_refreshes_total",
+    "Pages the purger had the edge fetch afresh right after purging them (public/purge.py): "
+    "origin requests made for no reader.",
+)
 
 
 def database_error_seen(*, source: str) -> None:

@@ -7,18 +7,30 @@ queue (``django_tasks_db``): a rolled-back change purges nothing, and a
 committed one cannot lose its purge. Each purge is a ``PURGE`` request to every
 URL in ``CDN_PURGE_URLS`` with the keys in the ``xkey-purge`` header
 (``deploy/varnish.vcl``; docs/deploy.md shows the same for Fastly and
-Cloudflare), sent twice:
+Cloudflare), sent:
 
 - at once, by the process that committed the change, from a thread of its own
   once the transaction commits: readers at the edge see the change within
-  milliseconds. It writes nothing and gives up at the first error: it is only
-  the fast way;
-- ``REPEAT_AFTER`` seconds later, by the task worker (``manage.py
+  milliseconds. It gives up at the first error; when every endpoint took it,
+  it marks the row sent, and that is the purge;
+- otherwise ``REPEAT_AFTER`` seconds later, by the task worker (``manage.py
   outbox_worker``, which runs every task of the queue): the sending that is
-  recorded, retried and reported. A reader's request that the origin answered
-  just before the commit may reach the edge just after the first purge and be
-  kept there; the second purge removes it. And if the first was lost (the
-  process stopped, the edge did not answer), this one is the purge.
+  recorded, retried and reported, for a first sending that failed or was lost
+  (the process stopped, an endpoint did not answer).
+
+Sending it once is enough because the edge keeps no page whose fetch a purge
+overtook (``deploy/varnish.vcl``, ``last_purge``): a reader's request, or a
+refresh, under way when a change commits may bring a page the origin rendered
+before it, which the purge could not remove since it was not kept yet.
+
+Right after each purge reaches an endpoint, the purger asks that endpoint for
+the canonical addresses of the pages it removed (``refresh_paths``: the home
+page, the articles named, the feed ...) with ``REFRESH_HEADER``, which the VCL
+turns into a fetch from the origin even where a copy is kept. The request that
+reaches the origin is then the purger's, and the next reader finds the page
+fresh at the edge. The purge itself stays hard: nothing purged is served again,
+not even while the refreshed copy is fetched. Pages with no one address (a
+search, every page naming ``policy``) are fetched by their next reader.
 
 A purge that any endpoint refuses, or that cannot reach one, is sent again
 after a growing delay (``retry_delay``), to every endpoint (a purge is
@@ -34,17 +46,22 @@ import datetime
 import logging
 import threading
 import urllib.error
+import urllib.parse
 import urllib.request
 from collections.abc import Iterable
 
 from django.conf import settings
-from django.db import transaction
+from django.db import DatabaseError, connection, transaction
 from django.db.models import Count, Min, Q
+from django.urls import reverse
 from django.utils import timezone
 from django_tasks import task
 
+from articles import events
+from articles.models import Article
 from editorial import metrics
 from editorial.health import DEGRADED, NOT_CONFIGURED, OK, CheckResult
+from public import edge
 from public.models import EdgePurge
 
 logger = logging.getLogger("editorial.edge")
@@ -57,8 +74,16 @@ TIMEOUT = 3.0
 # The first retry after this many seconds, doubling up to RETRY_MAX_SECONDS.
 RETRY_SECONDS = 1.0
 RETRY_MAX_SECONDS = 60.0
-# The worker's sending of every purge, after the committing process's own (see above).
+# The worker's sending, when the committing process's own did not reach every endpoint.
 REPEAT_AFTER = 2.0
+# The header of the purger's own requests for a page: the VCL fetches the
+# page from the origin even when it keeps a copy (req.hash_always_miss), for purgers only.
+REFRESH_HEADER = "X-Edge-Refresh"
+# Addresses refreshed after one purge at most (a reference cited by hundreds of articles):
+# past these, each page waits for its next reader.
+REFRESH_MAX = 50
+# Seconds the edge may take to answer a refresh (the origin renders the page).
+REFRESH_TIMEOUT = 5.0
 # A purge left "sending" this long lost its worker mid-way: it is sent again.
 STUCK_AFTER = datetime.timedelta(minutes=1)
 # /readyz says "degraded" when a purge has waited longer than this (seconds).
@@ -90,21 +115,124 @@ class _Pending:
         connection = transaction.get_connection()
         if getattr(connection, "edge_purge_pending", None) is self:
             connection.edge_purge_pending = None
-        send_soon(" ".join(sorted(self.keys)))
+        send_soon(" ".join(sorted(self.keys)), purge_id=self.purge.pk)
 
 
-def send_soon(keys: str) -> None:
+def send_soon(keys: str, *, purge_id: int | None = None) -> None:
     """The first sending: from a thread of this process, now that the change is committed."""
-    threading.Thread(target=_send_everywhere, args=(keys,), daemon=True).start()
+    threading.Thread(target=_send_everywhere, args=(keys, purge_id), daemon=True).start()
 
 
-def _send_everywhere(keys: str) -> None:
+def _send_everywhere(keys: str, purge_id: int | None) -> None:
+    try:
+        send_at_once(keys, purge_id=purge_id)
+    finally:
+        connection.close()  # this thread's own
+
+
+def send_at_once(keys: str, *, purge_id: int | None) -> None:
+    """Purge ``keys`` everywhere and refresh their pages; recorded as sent when every
+    endpoint took the purge."""
+    took = []
     for url in settings.CDN_PURGE_URLS:
         try:
             send(url, keys)
         except (OSError, PurgeRefused) as error:
             # The worker's sending follows, recorded and retried: nothing more to do here.
             logger.info("Edge purge of %s at %s not sent at once: %s", keys, url, error)
+        else:
+            took.append(url)
+    _refresh_everywhere(took, keys)
+    if purge_id is not None and len(took) == len(settings.CDN_PURGE_URLS):
+        _sent_at_once(purge_id)
+
+
+def _sent_at_once(purge_id: int) -> None:
+    """Every endpoint took the first sending: the worker's is not needed (it skips a purge
+    no longer queued). Unrecorded, the worker sends it again, which is harmless."""
+    try:
+        recorded = EdgePurge.objects.filter(pk=purge_id, status=Status.QUEUED).update(
+            status=Status.SENT, sent_at=timezone.now()
+        )
+    except DatabaseError as error:
+        logger.info("Edge purge %s sent at once, not recorded: %s", purge_id, error)
+        return
+    if recorded:
+        metrics.EDGE_PURGES.labels(outcome="sent").inc()
+
+
+def _refresh_everywhere(urls: list[str], keys: str) -> None:
+    """After the purge of ``keys`` went through at ``urls``: their pages fetched afresh."""
+    if not urls:
+        return
+    try:
+        paths = refresh_paths(keys)
+    except DatabaseError as error:  # the purge went out; the pages wait for their readers
+        logger.info("Edge refresh of %s skipped: %s", keys, error)
+        return
+    for url in urls:
+        refresh(url, paths)
+
+
+def refresh_paths(keys: str) -> list[str]:
+    """The addresses of the pages a purge of ``keys`` removed that have one address, most
+    read first: the home page, the articles named, the board, the policy, the feed and
+    the sitemap; at most REFRESH_MAX (one query when articles are named)."""
+    named = set(keys.split())
+    paths = [reverse("public:home")] if edge.LISTING_HOME in named else []
+    article_pks = sorted(
+        int(pk)
+        for kind, _, pk in (key.partition(":") for key in named)
+        if kind == "article" and pk.isdigit()
+    )[:REFRESH_MAX]
+    if article_pks:
+        slugs = Article.objects.filter(pk__in=article_pks).order_by("-pk")
+        paths += [
+            reverse("public:article", args=[slug]) for slug in slugs.values_list("slug", flat=True)
+        ]
+    for key, name in (
+        (events.BOARD, "public:board"),
+        (events.POLICY, "public:policy"),
+        (edge.FEED, "public:feed"),
+        (edge.SITEMAP, "public:sitemap"),
+    ):
+        if key in named:
+            paths.append(reverse(name))
+    return paths[:REFRESH_MAX]
+
+
+def edge_get(
+    url: str, path: str, *, refresh: bool = False, timeout: float = REFRESH_TIMEOUT
+) -> str:
+    """Ask the edge at ``url`` for ``path`` as an anonymous reader would, under the site's
+    own host name; its ``X-Cache`` (HIT or MISS). ``refresh``: fetched from the origin."""
+    site = urllib.parse.urlsplit(settings.SITE_URL)
+    headers = {"Host": site.netloc, "X-Forwarded-Proto": site.scheme}
+    if refresh:
+        headers[REFRESH_HEADER] = "1"
+    request = urllib.request.Request(urllib.parse.urljoin(url, path), headers=headers)
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310 - ours
+            response.read()
+            return response.headers.get("X-Cache", "")
+    except urllib.error.HTTPError as error:  # a 404 or a 410 is an answer like any other
+        error.read()
+        return error.headers.get("X-Cache", "")
+
+
+def refresh(url: str, paths: list[str]) -> int:
+    """Have the edge at ``url`` fetch ``paths`` afresh, right after it purged them; how many
+    it fetched. Only a speed-up: a failure leaves the page to its next reader."""
+    done = 0
+    try:
+        for path in paths:
+            edge_get(url, path, refresh=True)
+            done += 1
+    except OSError as error:
+        # The edge or the origin is in trouble: the pages wait for their readers.
+        logger.info("Edge refresh at %s stopped after %s pages: %s", url, done, error)
+    metrics.EDGE_REFRESHES.inc(done)
+    return done
 
 
 def purge_queue(*, keys: Iterable[str]) -> EdgePurge | None:
@@ -155,12 +283,15 @@ def purge_send(*, purge_id: int) -> str:
     if not claimed:
         return "skipped"
     purge = EdgePurge.objects.get(pk=purge_id)
-    errors = []
+    errors, took = [], []
     for url in settings.CDN_PURGE_URLS:
         try:
             send(url, purge.keys)
         except (OSError, PurgeRefused) as error:  # refused, unreachable, timed out
             errors.append(f"{url}: {type(error).__name__}: {error}")
+        else:
+            took.append(url)
+    _refresh_everywhere(took, purge.keys)
     if errors:
         return _failed(purge, "; ".join(errors)[:2000])
     metrics.EDGE_PURGES.labels(outcome="sent").inc()

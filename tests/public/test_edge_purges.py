@@ -30,7 +30,7 @@ EDGE = "http://127.0.0.1:9/"
 def sent_at_once(monkeypatch):
     """What the committing process sends at once (recorded here instead of sent)."""
     sent: list[str] = []
-    monkeypatch.setattr(purge, "send_soon", sent.append)
+    monkeypatch.setattr(purge, "send_soon", lambda keys, purge_id=None: sent.append(keys))
     return sent
 
 
