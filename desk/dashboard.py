@@ -17,6 +17,7 @@ from desk.selectors import (
     article_list_in_review_for_editor,
     article_list_returned_to_editor,
     article_list_waiting_for_review,
+    article_rows_assigned_to,
     desk_articles,
     first_rows,
     followup_list_new,
@@ -83,17 +84,24 @@ def dashboard_get(*, user) -> Dashboard:
         board.due = board.chief.due
     if board.show_editor_lists or board.show_reviewer_lists:
         board.flagged = first_rows(article_list_flagged())
+    # The article lists' rows are read by id from the articles as every desk list shows
+    # them (``first_rows``' ``shown``).
+    shown = desk_articles()
     if board.show_editor_lists:
         mine = desk_articles().filter(state=ArticleState.DRAFT, contributors=user).order_by("-pk")
-        board.changes_requested = first_rows(article_list_returned_to_editor(user))
-        board.drafts = first_rows(mine.exclude(last_transition=steps.REQUEST_CHANGES.name))
-        board.in_review = first_rows(article_list_in_review_for_editor(user))
-        board.my_due = first_rows(article_list_due_for_rereview_by_editor(user))
+        board.changes_requested = first_rows(article_list_returned_to_editor(user), shown=shown)
+        board.drafts = first_rows(
+            mine.exclude(last_transition=steps.REQUEST_CHANGES.name), shown=shown
+        )
+        board.in_review = first_rows(article_list_in_review_for_editor(user), shown=shown)
+        board.my_due = first_rows(article_list_due_for_rereview_by_editor(user), shown=shown)
         board.questions = first_rows(followup_list_new())
     if board.show_reviewer_lists:
-        board.waiting = first_rows(article_list_waiting_for_review())
-        board.assigned = first_rows(article_list_assigned_to(user))
+        board.waiting = first_rows(article_list_waiting_for_review(), shown=shown)
+        board.assigned = first_rows(
+            article_list_assigned_to(user), shown=article_rows_assigned_to(user)
+        )
         if board.chief is None:
-            board.due = first_rows(article_list_due_for_rereview())
+            board.due = first_rows(article_list_due_for_rereview(), shown=shown)
         board.credentials_to_renew = list(credential_list_to_renew(user=user))
     return board
