@@ -24,7 +24,8 @@ from django.utils import timezone
 from articles import events
 from public import freshness, selectors
 
-# The keys of everything kept here; a page showing it names them too (``edge.article_page_keys``).
+# The keys whose change can alter what is kept here: the policy, the disclaimers, the board
+# (a credential's expiry is a dated change), and everything at once.
 KEYS = (events.POLICY, events.SITE_TEXT, events.BOARD, freshness.SITE)
 # Raised when ``SiteRecords`` changes shape, so a release never reads the last one's copies.
 VERSION = 1
