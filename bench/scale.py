@@ -203,7 +203,12 @@ def main() -> None:
     from bench.setup_db import prepare
 
     where = prepare("scale", copy_of=args.from_database)
+    from django.conf import settings
     from django.db import connection
+
+    # As in production: with DEBUG on, every statement is logged with its SQL and its time,
+    # a cost no deployed request pays.
+    settings.DEBUG = False
 
     from articles.management.commands.seed_demo import Command as SeedDemo
     from articles.models import Article
