@@ -3,8 +3,8 @@
 - ``articleversion_approved_at``: "Due for re-review" lists the oldest approvals first.
 - ``article_pending_queue``: the editor-in-chief's "Awaiting assignment", articles in
   review (submitted or under review) by when they were submitted.
-- ``article_returned_drafts``: drafts sent back with changes requested, longest-waiting
-  first ("Returned to the editor", an editor's "Returned to me").
+- ``article_returned_drafts``: drafts by their last step, so those sent back with
+  changes requested are read longest-waiting first ("Returned to the editor", an editor's "Returned to me").
 
 Each list then reads its first rows off the index instead of sorting every row it holds.
 """
@@ -35,8 +35,8 @@ class Migration(migrations.Migration):
         migrations.AddIndex(
             model_name="article",
             index=models.Index(
-                condition=models.Q(("last_transition", "request_changes"), ("state", "draft")),
-                fields=["last_transition_at", "id"],
+                condition=models.Q(("state", "draft")),
+                fields=["last_transition", "last_transition_at", "id"],
                 name="article_returned_drafts",
             ),
         ),

@@ -99,10 +99,12 @@ class Article(ConcurrentTransitionMixin, ArticleWorkflow):
                 condition=Q(state__in=PENDING_STATES),
                 name="article_pending_queue",
             ),
+            # Drafts by their last step: those sent back with changes requested are read
+            # longest-waiting first. The step is a column, not the condition: the steps
+            # import the models, and only the steps name a step.
             models.Index(
-                fields=["last_transition_at", "id"],
-                # steps.REQUEST_CHANGES.name (the steps import the models)
-                condition=Q(state=ArticleState.DRAFT, last_transition="request_changes"),
+                fields=["last_transition", "last_transition_at", "id"],
+                condition=Q(state=ArticleState.DRAFT),
                 name="article_returned_drafts",
             ),
         ]
