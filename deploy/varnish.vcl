@@ -67,6 +67,14 @@ sub vcl_recv {
     if (req.method != "GET" && req.method != "HEAD") {
         return (pass);
     }
+    if (req.url == "/.edge/recent-searches") {
+        # The searches readers asked for last, for the purger to refresh after a purge of
+        # `search` (public/purge.py): a search has no one address it could know.
+        if (client.ip !~ purgers) {
+            return (synth(403, "Not allowed"));
+        }
+        return (synth(200, "Recent searches"));
+    }
     # The public pages (public/urls.py). Everything else (the desk, the API, log-in,
     # health, static files) goes to the origin as it came.
     if (req.url !~ "^/($|\?|articles/|search/|editorial-policy/|board/|feeds/|sitemap\.xml)") {
@@ -93,8 +101,9 @@ sub vcl_recv {
     if (req.http.X-Edge-Refresh) {
         if (client.ip ~ purgers) {
             set req.hash_always_miss = true;
+        } else {
+            unset req.http.X-Edge-Refresh;
         }
-        unset req.http.X-Edge-Refresh;
     }
     # A copy past its age is served while it is fetched again (stale-while-revalidate);
     # while the origin is down, for as long as the page allows (stale-if-error).
@@ -115,10 +124,21 @@ sub vcl_hash {
 
 sub vcl_init {
     var.global_set("last_purge", "none");
+    var.global_set("recent_searches", "");
+}
+
+sub vcl_synth {
+    if (req.url == "/.edge/recent-searches" && resp.status == 200) {
+        set resp.http.Content-Type = "text/plain; charset=utf-8";
+        set resp.http.Cache-Control = "no-store";
+        set resp.body = var.global_get("recent_searches");
+        return (deliver);
+    }
 }
 
 sub vcl_backend_fetch {
     var.set("purge_before_fetch", var.global_get("last_purge"));
+    unset bereq.http.X-Edge-Refresh;
 }
 
 sub vcl_backend_response {
@@ -168,6 +188,12 @@ sub vcl_deliver {
     }
     unset resp.http.x-fetch;
     unset resp.http.x-purge-before-fetch;
+    if (req.url ~ "^/search/\?" && resp.status == 200 && !req.http.X-Edge-Refresh) {
+        # The last 32 searches readers were answered, newest first (repeats included: the
+        # most asked hold more places). Two at once may lose one: it is only a hint.
+        var.global_set("recent_searches", regsub(
+            req.url + " " + var.global_get("recent_searches"), "^((?:\S+ ){0,31}\S+).*$", "\1"));
+    }
     if (obj.hits > 0) {
         set resp.http.X-Cache = "HIT";
     } else {

@@ -29,8 +29,10 @@ page, the articles named, the feed ...) with ``REFRESH_HEADER``, which the VCL
 turns into a fetch from the origin even where a copy is kept. The request that
 reaches the origin is then the purger's, and the next reader finds the page
 fresh at the edge. The purge itself stays hard: nothing purged is served again,
-not even while the refreshed copy is fetched. Pages with no one address (a
-search, every page naming ``policy``) are fetched by their next reader.
+not even while the refreshed copy is fetched. A search has no one address: the
+edge keeps a list of the searches readers asked for last, and after a purge of
+``search`` the most asked of them are refreshed. Other pages with no one
+address (every article page names ``policy``) are fetched by their next reader.
 
 A purge that any endpoint refuses, or that cannot reach one, is sent again
 after a growing delay (``retry_delay``), to every endpoint (a purge is
@@ -48,6 +50,7 @@ import threading
 import urllib.error
 import urllib.parse
 import urllib.request
+from collections import Counter
 from collections.abc import Iterable
 
 from django.conf import settings
@@ -82,6 +85,13 @@ REFRESH_HEADER = "X-Edge-Refresh"
 # Addresses refreshed after one purge at most (a reference cited by hundreds of articles):
 # past these, each page waits for its next reader.
 REFRESH_MAX = 50
+# A search has no one address: after a purge of ``search`` the purger refreshes those the
+# edge says readers asked for last (deploy/varnish.vcl), the most asked first.
+RECENT_SEARCHES = "/.edge/recent-searches"
+SEARCH_PREFIX = "/search/?"
+REFRESH_SEARCHES = 8
+# Refreshes under way at once, per edge node.
+REFRESH_AT_ONCE = 4
 # Seconds the edge may take to answer a refresh (the origin renders the page).
 REFRESH_TIMEOUT = 5.0
 # A purge left "sending" this long lost its worker mid-way: it is sent again.
@@ -170,8 +180,27 @@ def _refresh_everywhere(urls: list[str], keys: str) -> None:
     except DatabaseError as error:  # the purge went out; the pages wait for their readers
         logger.info("Edge refresh of %s skipped: %s", keys, error)
         return
+    searched = edge.SEARCH in keys.split()
     for url in urls:
-        refresh(url, paths)
+        searches = recent_searches(url) if searched else []
+        # The most read first: the home page and the articles named, the searches, the rest.
+        less_read = {reverse(name) for _, name in _LESS_READ_PAGES}
+        fixed = sum(1 for path in paths if path not in less_read)
+        refresh(url, paths[:fixed] + searches + paths[fixed:])
+
+
+def recent_searches(url: str) -> list[str]:
+    """The searches readers asked the edge at ``url`` for last, most asked first, at most
+    REFRESH_SEARCHES (the VCL keeps them: ``/.edge/recent-searches``); none if it cannot say."""
+    request = urllib.request.Request(urllib.parse.urljoin(url, RECENT_SEARCHES))
+    try:
+        with urllib.request.urlopen(request, timeout=TIMEOUT) as response:  # noqa: S310 - ours
+            text = response.read().decode("utf-8", "replace")
+    except (OSError, ValueError) as error:
+        logger.info("Recent searches at %s not read: %s", url, error)
+        return []
+    asked = Counter(path for path in text.split() if path.startswith(SEARCH_PREFIX))
+    return [path for path, _ in asked.most_common(REFRESH_SEARCHES)]
 
 
 def refresh_paths(keys: str) -> list[str]:
@@ -190,15 +219,17 @@ def refresh_paths(keys: str) -> list[str]:
         paths += [
             reverse("public:article", args=[slug]) for slug in slugs.values_list("slug", flat=True)
         ]
-    for key, name in (
-        (events.BOARD, "public:board"),
-        (events.POLICY, "public:policy"),
-        (edge.FEED, "public:feed"),
-        (edge.SITEMAP, "public:sitemap"),
-    ):
-        if key in named:
-            paths.append(reverse(name))
+    paths += [reverse(name) for key, name in _LESS_READ_PAGES if key in named]
     return paths[:REFRESH_MAX]
+
+
+# Pages with one address, after the home page and the articles, by the key that names them.
+_LESS_READ_PAGES = (
+    (events.BOARD, "public:board"),
+    (events.POLICY, "public:policy"),
+    (edge.FEED, "public:feed"),
+    (edge.SITEMAP, "public:sitemap"),
+)
 
 
 def edge_get(
@@ -223,16 +254,38 @@ def edge_get(
 def refresh(url: str, paths: list[str]) -> int:
     """Have the edge at ``url`` fetch ``paths`` afresh, right after it purged them; how many
     it fetched. Only a speed-up: a failure leaves the page to its next reader."""
-    done = 0
-    try:
-        for path in paths:
-            edge_get(url, path, refresh=True)
-            done += 1
-    except OSError as error:
-        # The edge or the origin is in trouble: the pages wait for their readers.
-        logger.info("Edge refresh at %s stopped after %s pages: %s", url, done, error)
-    metrics.EDGE_REFRESHES.inc(done)
-    return done
+    if not paths:
+        return 0
+    pending = list(reversed(paths))  # popped from the end: in their order
+    lock = threading.Lock()
+    done = []
+
+    def work() -> None:
+        while True:
+            with lock:
+                if not pending:
+                    return
+                path = pending.pop()
+            try:
+                edge_get(url, path, refresh=True)
+            except OSError as error:
+                # The edge or the origin is in trouble: the pages wait for their readers.
+                logger.info("Edge refresh of %s at %s failed: %s", path, url, error)
+                with lock:
+                    pending.clear()
+                return
+            with lock:
+                done.append(path)
+
+    # A few at a time: the pages are current sooner, and the origin is not flooded.
+    at_once = min(REFRESH_AT_ONCE, len(paths))
+    workers = [threading.Thread(target=work, daemon=True) for _ in range(at_once)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
+    metrics.EDGE_REFRESHES.inc(len(done))
+    return len(done)
 
 
 def purge_queue(*, keys: Iterable[str]) -> EdgePurge | None:

@@ -245,7 +245,7 @@ def test_an_approval_of_another_article_leaves_this_page_at_the_edge(edge):
     kept = edge.desk("approved", "Is this page left alone at the edge?")
     edge.purges_done()  # its own purges are behind it
     body = cached(edge, kept["url"])
-    time.sleep(1.5)  # the kept copy's Age then tells it from one fetched after the approval
+    time.sleep(2.1)  # the kept copy's Age (2 s or more) then tells it from a later one
     other = edge.desk("under_review", "Is only the other page purged?")
     edge.get(other["url"])
     edge.desk("approve", other["pk"])
@@ -365,3 +365,24 @@ def test_warm_edge_fills_an_empty_edge_from_the_sitemap(edge):
 
     for path in (article["url"], "/", "/sitemap.xml"):
         assert edge.get(path)[1]["X-Cache"] == "HIT", path  # the first reader's request
+
+
+def test_after_an_approval_the_searches_readers_asked_for_are_fresh_and_kept(edge):
+    search = "/search/?q=spasticity+edge"
+    before = cached(edge, search)
+    article = edge.desk("under_review", "Is spasticity edge searched again after approval?")
+    edge.purges_done()
+    cached(edge, search)  # asked for by readers since: on the edge's list
+
+    edge.desk("approve", article["pk"])
+    edge.purges_done()  # sent, and the pages refreshed: the search among them
+
+    status, headers, body = edge.get(search)
+    assert (status, headers["X-Cache"]) == (200, "HIT")
+    assert body != before and b"Is spasticity edge searched again" in body
+
+
+def test_the_edge_lists_the_searches_readers_asked_for_to_the_purger(edge):
+    status, headers, body = edge.get("/.edge/recent-searches")
+    assert status == 200 and headers["Cache-Control"] == "no-store"  # the test runs as a purger
+    assert all(path.startswith("/search/?") for path in body.decode().split())

@@ -24,6 +24,7 @@ class Edge(ThreadingHTTPServer):
         self.received: list[tuple[str, str, dict]] = []
         self.kept: set[str] = set()
         self.dropping_gets = False
+        self.recent_searches = ""
         super().__init__(("127.0.0.1", 0), _Handler)
 
     @property
@@ -35,6 +36,13 @@ class _Handler(BaseHTTPRequestHandler):
     def _answer(self):
         edge: Edge = self.server
         edge.received.append((self.command, self.path, dict(self.headers)))
+        if self.path == purge.RECENT_SEARCHES:
+            body = edge.recent_searches.encode()
+            self.send_response(200)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+            return
         if self.command == "GET" and edge.dropping_gets:
             self.close_connection = True  # hangs up without an answer
             return
@@ -96,13 +104,19 @@ def test_the_worker_purges_then_has_the_edge_fetch_the_pages_afresh(policy, edge
     with transaction.atomic():
         events.announce(events.article_key(article.pk))
     queued = EdgePurge.objects.get()
+    edge.recent_searches = "/search/?q=dose /search/?q=pump /search/?q=dose /articles/x/ junk"
     assert purge.purge_send(purge_id=queued.pk) == "sent"
     methods = [(method, path) for method, path, _ in edge.received]
-    assert methods[0] == ("PURGE", "/")  # first the hard purge, then the refreshes
-    assert methods[1:] == [("GET", path) for path in purge.refresh_paths(queued.keys)]
-    assert methods[1:3] == [("GET", "/"), ("GET", article.get_absolute_url())]
+    # First the hard purge, then what readers searched for last, then the refreshes.
+    assert methods[:2] == [("PURGE", "/"), ("GET", purge.RECENT_SEARCHES)]
+    refreshed = purge.refresh_paths(queued.keys)
+    # The searches readers asked for (the most asked first; searches only) after the home
+    # page and the article, before the less read pages; a few at a time.
+    searches = ["/search/?q=dose", "/search/?q=pump"]
+    assert refreshed[:2] == ["/", article.get_absolute_url()]
+    assert sorted(methods[2:]) == sorted(("GET", path) for path in refreshed + searches)
     assert ("GET", reverse("public:feed")) in methods
-    for _, _, headers in edge.received[1:]:
+    for _, _, headers in edge.received[2:]:
         assert headers[purge.REFRESH_HEADER] == "1"
         assert headers["Host"] == "answers.example.org"
         assert "Cookie" not in headers
@@ -117,8 +131,9 @@ def test_a_refresh_that_fails_is_not_a_failed_purge(policy, edge, sent_later):
     assert purge.purge_send(purge_id=EdgePurge.objects.get().pk) == "sent"
     purged = EdgePurge.objects.get()
     assert (purged.status, purged.failures) == ("sent", 0)
-    # The first refresh met the failure; the rest are left to their readers.
-    assert [method for method, _, _ in edge.received] == ["PURGE", "GET"]
+    # The refreshes under way met the failure; the rest are left to their readers.
+    assert [path for _, path, _ in edge.received][:2] == ["/", purge.RECENT_SEARCHES]
+    assert 3 <= len(edge.received) <= 2 + purge.REFRESH_AT_ONCE
 
 
 def test_the_warmer_asks_for_every_page_of_the_sitemap_once(policy, edge):
@@ -160,3 +175,13 @@ def test_a_first_sending_an_endpoint_refused_leaves_the_purge_to_the_worker(
     settings.CDN_PURGE_URLS = [edge.url, "http://127.0.0.1:9/"]  # nothing listens there
     purge.send_at_once(queued.keys, purge_id=queued.pk)
     assert EdgePurge.objects.get().status == "queued"
+
+
+def test_refreshes_go_most_read_first(monkeypatch):
+    asked, feed = [], reverse("public:feed")
+    monkeypatch.setattr(purge, "REFRESH_AT_ONCE", 1)
+    monkeypatch.setattr(purge, "edge_get", lambda url, path, **kwargs: asked.append(path))
+    monkeypatch.setattr(purge, "refresh_paths", lambda keys: ["/", "/articles/a/", feed])
+    monkeypatch.setattr(purge, "recent_searches", lambda url: ["/search/?q=a"])
+    purge._refresh_everywhere(["http://edge/"], "listing:home search feed article:1")
+    assert asked == ["/", "/articles/a/", "/search/?q=a", feed]
