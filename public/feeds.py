@@ -15,7 +15,9 @@ class ApprovedArticleSitemap(Sitemap):
     """Only board-approved articles: pending ones are noindex and stay out of search engines."""
 
     changefreq = "monthly"
-    limit = 5000
+    # One file holds up to the protocol's 50,000 addresses. /sitemap.xml is not an index,
+    # so a second page (?p=2) would be named nowhere and its articles never found.
+    limit = 50_000
 
     def items(self):
         return selectors.article_list_approved()

@@ -9,6 +9,7 @@ from articles import services
 from articles.content import ArticleContent, ClaimData, ClaimKind
 from articles.models import EditorialPolicy
 from board.models import BoardMember
+from public.feeds import ApprovedArticleSitemap
 from tests.factories import (
     approved_article,
     draft_article,
@@ -164,6 +165,12 @@ def test_sitemap_lists_approved_articles_with_lastmod(client, library):
         assert f"<lastmod>{article.published_version.approved_at:%Y-%m-%d}" in xml
     for name in ("pending", "draft", "retracted"):
         assert library[name].get_absolute_url() not in xml
+
+
+def test_the_sitemap_is_one_file_up_to_the_protocols_limit(client, library):
+    # /sitemap.xml is not an index: a second page would be named nowhere.
+    assert ApprovedArticleSitemap.limit == 50_000  # the protocol's most per file
+    assert client.get("/sitemap.xml", {"p": 2}).status_code == 404
 
 
 def test_the_feed_has_one_entry_per_approval_of_published_articles(client, library):
