@@ -102,6 +102,17 @@ def sample_content(
     )
 
 
+def paragraphs_content(title: str, *texts: str) -> ArticleContent:
+    """A body of the given paragraphs, each citing one reference."""
+    return ArticleContent(
+        title=title,
+        claims=tuple(
+            ClaimData(kind=ClaimKind.PARAGRAPH, text=text, citations=(1,)) for text in texts
+        ),
+        references=(reference_data(1),),
+    )
+
+
 def draft_article(*, by=None, content: ArticleContent | None = None, **kwargs):
     by = by or make_editor()
     content = content or sample_content(**kwargs)

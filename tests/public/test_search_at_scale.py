@@ -8,26 +8,15 @@ import datetime
 import pytest
 from django.conf import settings
 
-from articles.content import ArticleContent, ClaimData, ClaimKind
 from articles.models import Article, ArticleSearchEntry
 from articles.services.search import search_entry_refresh
 from bench.bulk_seed import articles_copy, templates_load
 from bench.vocabulary import REPLACED, copy_words, vary, vary_content
 from public import search
 from public.search import article_search, snippet
-from tests.factories import reference_data, submitted_article
+from tests.factories import paragraphs_content, submitted_article
 
 pytestmark = pytest.mark.django_db
-
-
-def body(title, *texts):
-    return ArticleContent(
-        title=title,
-        claims=tuple(
-            ClaimData(kind=ClaimKind.PARAGRAPH, text=text, citations=(1,)) for text in texts
-        ),
-        references=(reference_data(1),),
-    )
 
 
 # -- The words copies are given ------------------------------------------------------------
@@ -104,7 +93,7 @@ def test_a_snippet_from_a_window_marks_the_cut_and_begins_at_a_whole_word():
 def test_a_word_found_far_into_a_long_text_is_shown_in_its_snippet(policy, editor):
     filler = ["The pump is refilled by a trained nurse every few months. " * 20] * 4
     submitted_article(
-        by=editor, content=body("Is it safe?", *filler, "Stopping baclofen is risky.")
+        by=editor, content=paragraphs_content("Is it safe?", *filler, "Stopping baclofen is risky.")
     )
     (result,) = article_search(query="baclofen")
     assert "Stopping <mark>baclofen</mark> is risky." in result.snippet
@@ -119,9 +108,13 @@ def test_a_word_found_far_into_a_long_text_is_shown_in_its_snippet(policy, edito
 def test_an_old_question_holding_the_words_still_comes_first(
     policy, editor, monkeypatch, django_assert_num_queries
 ):
-    asked = submitted_article(by=editor, content=body("Is baclofen safe?", "Yes, mostly."))
+    asked = submitted_article(
+        by=editor, content=paragraphs_content("Is baclofen safe?", "Yes, mostly.")
+    )
     newer = [
-        submitted_article(by=editor, content=body(f"Question {n}?", "It mentions baclofen."))
+        submitted_article(
+            by=editor, content=paragraphs_content(f"Question {n}?", "It mentions baclofen.")
+        )
         for n in range(4)
     ]
     # Shown as last updated years ago: the oldest of the matches.

@@ -4,9 +4,8 @@ misspelt word still finds the article whose question holds it."""
 import pytest
 from django.conf import settings
 
-from articles.content import ArticleContent, ClaimData, ClaimKind
 from public.search import article_search, snippet
-from tests.factories import approved_article, reference_data, submitted_article
+from tests.factories import approved_article, paragraphs_content, submitted_article
 
 pytestmark = pytest.mark.django_db
 
@@ -16,16 +15,6 @@ LONG_TEXT = (
     "Stopping baclofen abruptly can cause withdrawal with fever and confusion. "
     "The pump must be refilled every few months by a trained nurse."
 )
-
-
-def body(title, *texts):
-    return ArticleContent(
-        title=title,
-        claims=tuple(
-            ClaimData(kind=ClaimKind.PARAGRAPH, text=text, citations=(1,)) for text in texts
-        ),
-        references=(reference_data(1),),
-    )
 
 
 # -- The snippet on its own ---------------------------------------------------------------
@@ -66,7 +55,8 @@ def test_a_snippet_without_a_match_is_the_opening_of_the_text():
 
 def test_results_show_the_passage_found_escaped_with_the_words_marked(client, policy, editor):
     approved_article(
-        by=editor, content=body("Is baclofen safe?", LONG_TEXT, "Doses <b>exceeding</b> 80 mg.")
+        by=editor,
+        content=paragraphs_content("Is baclofen safe?", LONG_TEXT, "Doses <b>exceeding</b> 80 mg."),
     )
     html = client.get("/search/", {"q": "withdrawal"}).content.decode()
     assert '<p class="article-item-snippet">' in html
@@ -76,7 +66,7 @@ def test_results_show_the_passage_found_escaped_with_the_words_marked(client, po
 
 
 def test_the_home_page_lists_articles_without_snippets(client, policy, editor):
-    submitted_article(by=editor, content=body("Is baclofen safe?", LONG_TEXT))
+    submitted_article(by=editor, content=paragraphs_content("Is baclofen safe?", LONG_TEXT))
     html = client.get("/").content.decode()
     assert "Is baclofen safe?" in html and "article-item-snippet" not in html
 
@@ -84,7 +74,9 @@ def test_the_home_page_lists_articles_without_snippets(client, policy, editor):
 def test_every_word_must_be_found_and_one_query_finds_them(
     policy, editor, django_assert_num_queries
 ):
-    article = submitted_article(by=editor, content=body("Is baclofen safe?", LONG_TEXT))
+    article = submitted_article(
+        by=editor, content=paragraphs_content("Is baclofen safe?", LONG_TEXT)
+    )
     with django_assert_num_queries(1):
         assert [a.pk for a in article_search(query="baclofen nurse")] == [article.pk]
     # PostgreSQL then asks for titles alike, and finds none: no title has a word like "zebrafish".
@@ -94,7 +86,7 @@ def test_every_word_must_be_found_and_one_query_finds_them(
 
 @pytest.mark.skipif(settings.IS_POSTGRES, reason="SQLite: no trigram matching")
 def test_on_sqlite_a_misspelling_finds_nothing(policy, editor, django_assert_num_queries):
-    submitted_article(by=editor, content=body("Is baclofen safe?", LONG_TEXT))
+    submitted_article(by=editor, content=paragraphs_content("Is baclofen safe?", LONG_TEXT))
     with django_assert_num_queries(1):
         assert article_search(query="baclofin") == []
 
@@ -107,8 +99,12 @@ def test_on_sqlite_a_misspelling_finds_nothing(policy, editor, django_assert_num
 def test_a_misspelt_word_finds_the_question_that_holds_it(
     client, policy, editor, django_assert_num_queries
 ):
-    wanted = submitted_article(by=editor, content=body("Is baclofen safe?", LONG_TEXT))
-    submitted_article(by=editor, content=body("Is tizanidine sedating?", "Drowsiness is common."))
+    wanted = submitted_article(
+        by=editor, content=paragraphs_content("Is baclofen safe?", LONG_TEXT)
+    )
+    submitted_article(
+        by=editor, content=paragraphs_content("Is tizanidine sedating?", "Drowsiness is common.")
+    )
     # The full-text search finds nothing, then the titles alike are asked.
     with django_assert_num_queries(2):
         results = article_search(query="baclofin")
@@ -125,8 +121,10 @@ def test_a_misspelt_word_finds_the_question_that_holds_it(
 def test_words_alike_are_asked_only_when_nothing_matches_exactly(
     policy, editor, django_assert_num_queries
 ):
-    exact = submitted_article(by=editor, content=body("Is baclofen safe?", "Pumps."))
-    submitted_article(by=editor, content=body("Is baclofan a drug?", "Not a real one."))
+    exact = submitted_article(by=editor, content=paragraphs_content("Is baclofen safe?", "Pumps."))
+    submitted_article(
+        by=editor, content=paragraphs_content("Is baclofan a drug?", "Not a real one.")
+    )
     with django_assert_num_queries(1):
         assert [a.pk for a in article_search(query="baclofen")] == [exact.pk]
     with django_assert_num_queries(2):
