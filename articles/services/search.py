@@ -40,6 +40,10 @@ def search_entry_refresh(article: Article) -> None:
         fields["search_vector"] = ArticleSearchEntry.document(
             title=title, display_heading=heading, body=body
         )
-    # Update, else insert: two statements at most, and the same count on both databases.
-    if not ArticleSearchEntry.objects.filter(article_id=article.pk).update(**fields):
-        ArticleSearchEntry.objects.create(article_id=article.pk, **fields)
+    # Insert, or update the entry there is: one statement on both databases.
+    ArticleSearchEntry.objects.bulk_create(
+        [ArticleSearchEntry(article_id=article.pk, **fields)],
+        update_conflicts=True,
+        unique_fields=["article"],
+        update_fields=list(fields),
+    )
