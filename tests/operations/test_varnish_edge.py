@@ -18,6 +18,7 @@ import sys
 import threading
 import time
 import urllib.request
+from http.client import HTTPConnection
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
@@ -386,3 +387,31 @@ def test_the_edge_lists_the_searches_readers_asked_for_to_the_purger(edge):
     status, headers, body = edge.get("/.edge/recent-searches")
     assert status == 200 and headers["Cache-Control"] == "no-store"  # the test runs as a purger
     assert all(path.startswith("/search/?") for path in body.decode().split())
+
+
+def from_elsewhere(edge: Edge, method: str, path: str, headers: dict | None = None):
+    """A request from an address outside the purgers' list (loopback answers 127.0.0.2)."""
+    connection = HTTPConnection(
+        "127.0.0.1", int(edge.base.rsplit(":", 1)[1]), timeout=5, source_address=("127.0.0.2", 0)
+    )
+    try:
+        connection.request(method, path, headers=headers or {})
+        response = connection.getresponse()
+        return response.status, response.getheader("X-Cache"), response.read()
+    finally:
+        connection.close()
+
+
+def test_only_the_purgers_may_purge_refresh_or_read_the_searches(edge):
+    article = edge.desk("approved", "Is this page safe from a stranger's purge?")
+    edge.purges_done()
+    cached(edge, article["url"])
+
+    status, _, _ = from_elsewhere(edge, "PURGE", "/", {"xkey-purge": f"article:{article['pk']}"})
+    assert status == 403
+    status, _, _ = from_elsewhere(edge, "GET", "/.edge/recent-searches")
+    assert status == 403
+    # A stranger's refresh header is ignored: the page is answered from the edge's copy.
+    status, cache, _ = from_elsewhere(edge, "GET", article["url"], {"X-Edge-Refresh": "1"})
+    assert (status, cache) == (200, "HIT")
+    assert edge.get(article["url"])[1]["X-Cache"] == "HIT"  # still kept, never purged
