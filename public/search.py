@@ -15,8 +15,9 @@ it costs more than the page may. So PostgreSQL ranks a bounded set of candidates
 the newest matches (the GIN index answers which rows match without reading their
 vectors) and the newest whose question holds every word, at most a few hundred in
 all; the texts are joined for the fifty shown alone, at most SNIPPET_SOURCE_CHARS of
-each, and each snippet is cut from a window of it around the first word found. Titles alike are asked in order of
-likeness from a trigram GiST index, the fifty likest read and no more.
+each, and each snippet is cut from a window of it around the first word found.
+Titles alike are asked in order of likeness from a trigram GiST index, the fifty
+likest read and no more.
 """
 
 from __future__ import annotations
@@ -170,8 +171,8 @@ def _titles_alike(terms: list[str]) -> Q:
     Asked only when the full-text search found nothing, which is what a misspelling
     gives. ``%>`` is the operator the titles' trigram indexes (migrations 0017 and
     0020) answer; it holds a word alike at PostgreSQL's
-    ``pg_trgm.word_similarity_threshold`` (0.6 unless configured): "baclofin" is 0.67 like "baclofen", "sedatng" 0.63 like
-    "sedating", an unrelated word 0.
+    ``pg_trgm.word_similarity_threshold`` (0.6 unless configured): "baclofin" is 0.67
+    like "baclofen", "sedatng" 0.63 like "sedating", an unrelated word 0.
     """
     alike = Q()
     for term in terms:
