@@ -52,6 +52,7 @@ import urllib.parse
 import urllib.request
 from collections import Counter
 from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
 
 from django.conf import settings
 from django.db import DatabaseError, connection, transaction
@@ -256,36 +257,26 @@ def refresh(url: str, paths: list[str]) -> int:
     it fetched. Only a speed-up: a failure leaves the page to its next reader."""
     if not paths:
         return 0
-    pending = list(reversed(paths))  # popped from the end: in their order
-    lock = threading.Lock()
-    done = []
+    failed = threading.Event()
 
-    def work() -> None:
-        while True:
-            with lock:
-                if not pending:
-                    return
-                path = pending.pop()
-            try:
-                edge_get(url, path, refresh=True)
-            except OSError as error:
-                # The edge or the origin is in trouble: the pages wait for their readers.
-                logger.info("Edge refresh of %s at %s failed: %s", path, url, error)
-                with lock:
-                    pending.clear()
-                return
-            with lock:
-                done.append(path)
+    def fetch(path: str) -> bool:
+        if failed.is_set():
+            return False
+        try:
+            edge_get(url, path, refresh=True)
+        except OSError as error:
+            # The edge or the origin is in trouble: the pages wait for their readers.
+            logger.info("Edge refresh of %s at %s failed: %s", path, url, error)
+            failed.set()
+            return False
+        return True
 
-    # A few at a time: the pages are current sooner, and the origin is not flooded.
-    at_once = min(REFRESH_AT_ONCE, len(paths))
-    workers = [threading.Thread(target=work, daemon=True) for _ in range(at_once)]
-    for worker in workers:
-        worker.start()
-    for worker in workers:
-        worker.join()
-    metrics.EDGE_REFRESHES.inc(len(done))
-    return len(done)
+    # A few at a time, in their order: the pages are current sooner, and the origin is
+    # not flooded.
+    with ThreadPoolExecutor(max_workers=min(REFRESH_AT_ONCE, len(paths))) as pool:
+        done = sum(pool.map(fetch, paths))
+    metrics.EDGE_REFRESHES.inc(done)
+    return done
 
 
 def purge_queue(*, keys: Iterable[str]) -> EdgePurge | None:

@@ -11,9 +11,9 @@ nothing, one not kept is fetched and kept. ``manage.py warm_edge`` runs it.
 
 from __future__ import annotations
 
-import threading
 from collections import Counter
 from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
 
 from django.conf import settings
 from django.urls import reverse
@@ -41,30 +41,20 @@ def edge_warm(
 ) -> Counter:
     """Ask each edge node for each of ``paths``; how they were answered: ``HIT`` (kept
     already), ``MISS`` (fetched from the origin now), ``error``."""
-    queue = [(edge, path) for edge in (edges or settings.CDN_PURGE_URLS) for path in paths]
-    queue.reverse()  # popped from the end: the first paths first
-    answers: Counter = Counter()
-    lock = threading.Lock()
+    jobs = [(edge, path) for edge in (edges or settings.CDN_PURGE_URLS) for path in paths]
 
-    def work() -> None:
-        while True:
-            with lock:
-                if not queue:
-                    return
-                edge, path = queue.pop()
-            try:
-                outcome = edge_get(edge, path) or "not kept"
-            except OSError:
-                outcome = "error"
-            with lock:
-                answers[outcome] += 1
-                done = sum(answers.values())
+    def ask(job: tuple[str, str]) -> str:
+        edge, path = job
+        try:
+            return edge_get(edge, path) or "not kept"
+        except OSError:
+            return "error"
+
+    answers: Counter = Counter()
+    # Asked in order, a few at a time: the first paths (the most read) first.
+    with ThreadPoolExecutor(max_workers=max(1, threads)) as pool:
+        for done, outcome in enumerate(pool.map(ask, jobs), start=1):
+            answers[outcome] += 1
             if progress and done % 1000 == 0:
                 progress(done)
-
-    workers = [threading.Thread(target=work, daemon=True) for _ in range(max(1, threads))]
-    for worker in workers:
-        worker.start()
-    for worker in workers:
-        worker.join()
     return answers
