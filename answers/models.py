@@ -11,7 +11,7 @@ AUDIENCES = ("professional", "patient")
 class ClaimEntry(models.Model):
     """One verified claim of an approved version, in one audience's wording, ready to be quoted.
 
-    Written by ``answers.services.claim_index_refresh`` from the version readers are shown,
+    Written by ``answers.services.claim_index_publish`` from the version readers are shown,
     never from working rows; everything an answer shows (text, citations, reviewer, date)
     is copied here, so a retrieval is one query.
     """

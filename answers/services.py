@@ -81,19 +81,6 @@ def _entries(article: Article, version) -> list[ClaimEntry]:
     return entries
 
 
-def claim_index_refresh(article: Article) -> None:
-    """Bring the article's claims in the answer index in line with what readers are shown.
-
-    Only an approved version readers may see is indexed: a draft, a retracted
-    article or a submission shown under the "pending review" banner has no entries,
-    whatever the site shows. Called wherever the public search entry is refreshed.
-    """
-    if shown_for(article, pending_shown=False) != Shown.APPROVED:
-        ClaimEntry.objects.filter(article_id=article.pk).delete()
-        return
-    claim_index_publish(version=article.published_version, article=article)
-
-
 def claim_index_publish(*, version, article: Article | None = None) -> None:
     """Index the claims of ``version``, just approved for readers, in place of the article's."""
     _index_versions([(article or version.article, version)])
@@ -190,6 +177,5 @@ __all__ = [
     "claim_index_prune",
     "claim_index_publish",
     "claim_index_rebuild",
-    "claim_index_refresh",
     "followup_ask",
 ]
