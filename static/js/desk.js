@@ -84,8 +84,28 @@
         panel = document.querySelector(".desk-actions");
         if (!panel) return;
         var fresh = new DOMParser().parseFromString(html, "text/html").querySelector(".desk-actions");
-        if (fresh) panel.replaceWith(fresh);
+        if (fresh) replaceKeepingTyped(panel, fresh);
       });
+  }
+
+  // The panel is drawn again while a reviewer may be writing in it (a comment for
+  // "Request changes", say): what they typed, and where they were, go into the new one.
+  function replaceKeepingTyped(panel, fresh) {
+    panel.querySelectorAll("textarea[id], input[id]").forEach(function (field) {
+      if (field.value === field.defaultValue) return;
+      var twin = fresh.querySelector("#" + CSS.escape(field.id));
+      if (twin && twin.tagName === field.tagName) twin.value = field.value;
+    });
+    var active = document.activeElement;
+    var focused = active && active.id && panel.contains(active) ? active : null;
+    panel.replaceWith(fresh);
+    if (!focused) return;
+    var again = document.getElementById(focused.id);
+    if (!again) return;
+    again.focus({ preventScroll: true });
+    if (typeof focused.selectionStart === "number" && again.setSelectionRange) {
+      again.setSelectionRange(focused.selectionStart, focused.selectionEnd);
+    }
   }
 
   // "Line N" links of a parse error put the cursor on that line of the body.

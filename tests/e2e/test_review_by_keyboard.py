@@ -102,3 +102,33 @@ def test_a_reviewer_reviews_by_keyboard_only(live_server, new_page, width):
     asked_thread.refresh_from_db()
     assert fixed_thread.status == ClaimThread.Status.RESOLVED
     assert asked_thread.status == ClaimThread.Status.OPEN  # the new comment reopened it
+
+
+def test_what_a_reviewer_types_in_the_workflow_panel_survives_its_refresh(live_server, new_page):
+    # A verdict saved in place draws the workflow panel again (Approve may have become
+    # available); a comment being written there meanwhile keeps its text and the focus.
+    editor, reviewer = make_editor("editor"), make_reviewer("reviewer")
+    make_policy()
+    article = second_round(editor=editor, reviewer=reviewer)
+    base = live_server.url
+    page = new_page(width=1280, height=900)
+    log_in(page, base, reviewer.username)
+    page.goto(f"{base}/desk/articles/{article.pk}/review/")
+    comment = page.locator("#comment-request_changes")
+    comment.fill("")
+    comment.focus()
+    page.keyboard.type("The dose in claim 2 is")
+    page.evaluate("() => { document.querySelector('.desk-actions').dataset.before = '1'; }")
+    # The first claim's "Verified", sent as its button would, while the comment has the focus.
+    page.evaluate(
+        """() => {
+            const form = document.querySelector("li.review-row form.review-form");
+            form.requestSubmit(form.querySelector("button[name=verdict][value=verified]"));
+        }"""
+    )
+    expect(page.locator("[data-desk-status]")).to_have_text("Claim 1 verified.")
+    page.wait_for_function("() => !document.querySelector('.desk-actions').dataset.before")
+    expect(comment).to_have_value("The dose in claim 2 is")
+    expect(comment).to_be_focused()
+    page.keyboard.type(" wrong.")
+    expect(comment).to_have_value("The dose in claim 2 is wrong.")

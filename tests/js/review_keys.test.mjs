@@ -2,7 +2,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 
-import { commandFor, isField, neighbour } from "../../static/js/controllers/review_keys.js";
+import { commandFor, isField, neighbour, writingElsewhere } from "../../static/js/controllers/review_keys.js";
 
 const PAGE = { tagName: "LI" };
 const BUTTON = { tagName: "BUTTON" };
@@ -99,5 +99,20 @@ describe("fields", () => {
     assert.equal(isField(BUTTON), false);
     assert.equal(isField(PAGE), false);
     assert.equal(isField(null), false);
+  });
+});
+
+describe("a verdict saved while the reviewer writes elsewhere", () => {
+  const row = { contains: (element) => element.inRow === true };
+
+  it("leaves the focus in the field they are writing in", () => {
+    assert.equal(writingElsewhere({ tagName: "TEXTAREA" }, row), true);
+  });
+
+  it("moves on as usual from the claim, its own fields or the page", () => {
+    assert.equal(writingElsewhere({ tagName: "TEXTAREA", inRow: true }, row), false);
+    assert.equal(writingElsewhere({ tagName: "LI" }, row), false);
+    assert.equal(writingElsewhere({ tagName: "BODY" }, row), false);
+    assert.equal(writingElsewhere(null, row), false);
   });
 });

@@ -40,6 +40,12 @@ export function commandFor(event, { inNeedsChange = false } = {}) {
   return KEYS[event.key] || null;
 }
 
+// Whether a verdict saved in ``row`` leaves the focus where it is: the reviewer has moved
+// on into a field elsewhere (a comment in the workflow panel, say) and is writing there.
+export function writingElsewhere(active, row) {
+  return isField(active) && !row.contains(active);
+}
+
 // The claim to move to from ``index`` (-1: none in hand yet) among ``count``: the first one
 // when none is in hand, and the same one at either end.
 export function neighbour(index, count, step) {
@@ -92,6 +98,11 @@ export default class extends Controller {
     }
     const claims = this.claimTargets;
     const index = claims.indexOf(row);
+    if (writingElsewhere(document.activeElement, row)) {
+      const last = index === claims.length - 1 ? " That was the last claim." : "";
+      this.announce(`${event.detail.message}${last}`);
+      return;
+    }
     if (index === claims.length - 1) {
       this.focus(row);
       this.announce(`${event.detail.message} That was the last claim.`);
