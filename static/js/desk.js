@@ -72,29 +72,37 @@
   // A verdict can make "Approve" available: refresh the workflow panel from the page.
   // Verdicts saved in quick succession race; only the refresh started last has
   // seen every saved verdict, so earlier ones that answer late are dropped.
+  // The panel is aria-busy until the refresh started last has answered.
   var latestRefresh = 0;
   function refreshActions() {
     var panel = document.querySelector(".desk-actions");
     if (!panel) return null;
     var refresh = ++latestRefresh;
+    panel.setAttribute("aria-busy", "true");
+    function settle(html) {
+      if (refresh !== latestRefresh) return;
+      panel = document.querySelector(".desk-actions");
+      if (!panel) return;
+      var fresh = html && new DOMParser().parseFromString(html, "text/html").querySelector(".desk-actions");
+      if (fresh) replaceKeepingTyped(panel, fresh);
+      else panel.removeAttribute("aria-busy");
+    }
     return fetch(window.location.href, { credentials: "same-origin" })
       .then(function (response) { return response.ok ? response.text() : null; })
-      .then(function (html) {
-        if (!html || refresh !== latestRefresh) return;
-        panel = document.querySelector(".desk-actions");
-        if (!panel) return;
-        var fresh = new DOMParser().parseFromString(html, "text/html").querySelector(".desk-actions");
-        if (fresh) replaceKeepingTyped(panel, fresh);
-      });
+      .then(settle, function () { settle(null); });
   }
 
   // The panel is drawn again while a reviewer may be writing in it (a comment for
   // "Request changes", say): what they typed, and where they were, go into the new one.
   function replaceKeepingTyped(panel, fresh) {
     panel.querySelectorAll("textarea[id], input[id]").forEach(function (field) {
-      if (field.value === field.defaultValue) return;
       var twin = fresh.querySelector("#" + CSS.escape(field.id));
-      if (twin && twin.tagName === field.tagName) twin.value = field.value;
+      if (!twin || twin.tagName !== field.tagName) return;
+      if (field.type === "checkbox" || field.type === "radio") {
+        if (field.checked !== field.defaultChecked) twin.checked = field.checked;
+      } else if (field.value !== field.defaultValue) {
+        twin.value = field.value;
+      }
     });
     var active = document.activeElement;
     var focused = active && active.id && panel.contains(active) ? active : null;

@@ -12,6 +12,7 @@ tests/browser.py.
 
 import os
 import sys
+import threading
 from pathlib import Path
 
 # Playwright's sync API runs an asyncio loop in the test thread, which makes
@@ -31,6 +32,44 @@ from tests.browser import launch_chromium  # noqa: E402
 
 DESKTOP_VIEWPORT = {"width": 1280, "height": 900}
 NARROW_VIEWPORT = {"width": 360, "height": 800}
+
+
+def one_request_at_a_time(handler_class):
+    """``handler_class`` answering one request at a time.
+
+    With SQLite the test database lives in memory, so the live server's request threads all
+    use the test's one connection. Two requests at once (a page's background refresh while a
+    form is sent, say) would interleave their transactions on it: an atomic block of one
+    could end the other's, and the next request fails at random. A browser's requests are
+    taken in turn instead, as Django's documentation advises for this set-up.
+    """
+    lock = threading.Lock()
+
+    class OneAtATime(handler_class):
+        def __call__(self, environ, start_response):
+            # No view streams its response: all its database work is done inside the call.
+            with lock:
+                return super().__call__(environ, start_response)
+
+    return OneAtATime
+
+
+@pytest.fixture(scope="session")
+def live_server(request):
+    """pytest-django's live server, taking one request at a time on an in-memory database."""
+    from pytest_django.live_server_helper import LiveServer
+
+    address = (
+        request.config.getvalue("liveserver")
+        or os.getenv("DJANGO_LIVE_TEST_SERVER_ADDRESS")
+        or "localhost"
+    )
+    server = LiveServer(address, start=False)
+    if server.thread.connections_override:
+        server.thread.static_handler = one_request_at_a_time(server.thread.static_handler)
+    server.start()
+    yield server
+    server.stop()
 
 
 @pytest.fixture(scope="session")

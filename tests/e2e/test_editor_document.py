@@ -151,7 +151,6 @@ def test_an_article_written_as_a_document_by_keyboard(live_server, new_page, wid
     expect(page.locator(".editor-cited .unresolved")).to_have_count(0)
     assert_no_axe_violations(page)
 
-    page.wait_for_load_state("networkidle")  # the last claim's save has landed
     # Shift+Tab from a paragraph's text walks back to its Kind box (nothing to outdent).
     first = claims(page).nth(0)
     first.locator("textarea[name=text]").focus()

@@ -128,8 +128,8 @@ def test_two_rounds_with_the_chief_and_a_keyboard_review(live_server, new_page, 
     page.get_by_label(reviewer.get_full_name() or reviewer.username, exact=False).check()
     page.locator("form.desk-assign input[name=due_on]").fill(first_due.isoformat())
     page.locator("form.desk-assign").get_by_role("button", name="Assign").click()
-    assignment = ReviewAssignment.objects.get(article=article, reviewer=reviewer)
     expect(page.locator(".desk-assignments")).to_contain_text(f"{first_due:%b} {first_due.day}")
+    assignment = ReviewAssignment.objects.get(article=article, reviewer=reviewer)
     later = first_due + datetime.timedelta(days=3)
     page.locator(".desk-assignment-change > summary").click()
     due_form = page.locator("form.desk-assignment-due")
@@ -170,7 +170,8 @@ def test_two_rounds_with_the_chief_and_a_keyboard_review(live_server, new_page, 
     expect(page.locator("[data-desk-status]")).to_have_text(
         "Claim 2 verified. That was the last claim."
     )
-    page.wait_for_load_state("networkidle")  # the verdict's row is swapped in: focus is settled
+    # The workflow panel is drawn again after each verdict; it is aria-busy until then.
+    expect(page.locator(".desk-actions[aria-busy]")).to_have_count(0)
     page.locator("#comment-request_changes").focus()
     page.keyboard.type("Claim 1 needs changing: see its thread.")
     tab_to(page, "Request changes")
@@ -219,7 +220,8 @@ def test_two_rounds_with_the_chief_and_a_keyboard_review(live_server, new_page, 
     expect(page.locator("[data-desk-status]")).to_have_text(
         "Claim 2 verified. That was the last claim."
     )
-    page.wait_for_load_state("networkidle")  # the verdict's row is swapped in: focus is settled
+    # The workflow panel is drawn again after each verdict; it is aria-busy until then.
+    expect(page.locator(".desk-actions[aria-busy]")).to_have_count(0)
     page.locator("#comment-approve").focus()
     tab_to(page, "Approve")
     page.keyboard.press("Enter")
