@@ -3,24 +3,32 @@
 from __future__ import annotations
 
 from django.contrib.sitemaps import Sitemap
-from django.contrib.sitemaps.views import sitemap
+from django.contrib.sitemaps.views import index, sitemap
 from django.contrib.syndication.views import Feed
+from django.db.models import Max
+from django.http import HttpResponse
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 
 from public import edge, selectors
+from public.page import site_url
 
 
 class ApprovedArticleSitemap(Sitemap):
     """Only board-approved articles: pending ones are noindex and stay out of search engines."""
 
     changefreq = "monthly"
-    # One file holds up to the protocol's 50,000 addresses. /sitemap.xml is not an index,
-    # so a second page (?p=2) would be named nowhere and its articles never found.
-    limit = 50_000
+    # The protocol allows 50,000 addresses a file; /sitemap.xml names every file, so a
+    # smaller page keeps each one quick to draw and light on the origin's memory.
+    limit = 10_000
 
     def items(self):
         return selectors.article_list_approved()
+
+    def get_latest_lastmod(self):
+        # For the index: one aggregate, not every item read to find the newest.
+        latest = self.items().aggregate(latest=Max("published_version__approved_at"))
+        return latest["latest"]
 
     def lastmod(self, article):
         return article.published_version.approved_at
@@ -91,10 +99,45 @@ def approvals_feed(request):
     return response
 
 
-def sitemap_xml(request):
-    """The sitemap, kept by the edge until an article's approval changes."""
-    response = sitemap(request, sitemaps=SITEMAPS)
+def sitemap_index(request):
+    """/sitemap.xml: every sitemap file, each section's pages included, so that no approved
+    article is left out however many there are. Kept by the edge until an approval changes."""
+    response = index(request, sitemaps=SITEMAPS, sitemap_url_name="public:sitemap-section")
+    return _kept_until_approvals_change(response)
+
+
+def sitemap_section(request, section):
+    """One page of one section (``?p=2`` for the second); an unknown one is a 404."""
+    response = sitemap(request, sitemaps=SITEMAPS, section=section)
+    return _kept_until_approvals_change(response)
+
+
+def _kept_until_approvals_change(response):
     response.render()
     if response.status_code == 200:
         edge.declare(response, (edge.SITEMAP,), until=None)
+    return response
+
+
+def sitemap_paths() -> list[str]:
+    """The addresses of the index and of every page of every section, as the index names them."""
+    paths = [reverse("public:sitemap")]
+    for section, sitemap_class in SITEMAPS.items():
+        first = reverse("public:sitemap-section", kwargs={"section": section})
+        pages = sitemap_class().paginator.num_pages
+        paths += [first] + [f"{first}?p={page}" for page in range(2, pages + 1)]
+    return paths
+
+
+def robots_txt(request):
+    """Where crawlers find the sitemap; every public page may be read (the desk asks for a
+    login, and pages pending review carry their own noindex)."""
+    sitemap_address = site_url(reverse("public:sitemap"))
+    if not sitemap_address.startswith(("http://", "https://")):
+        sitemap_address = request.build_absolute_uri(sitemap_address)
+    response = HttpResponse(
+        f"User-agent: *\nAllow: /\nSitemap: {sitemap_address}\n",
+        content_type="text/plain; charset=utf-8",
+    )
+    edge.declare(response, (), until=None)
     return response

@@ -15,6 +15,8 @@ urlpatterns = [
     path("editorial-policy/", views.policy, name="policy"),
     path("editorial-policy/v<int:version>/", views.policy_version, name="policy_version"),
     path("board/", views.board, name="board"),
-    path("sitemap.xml", feeds.sitemap_xml, name="sitemap"),
+    path("robots.txt", feeds.robots_txt, name="robots"),
+    path("sitemap.xml", feeds.sitemap_index, name="sitemap"),
+    path("sitemap-<slug:section>.xml", feeds.sitemap_section, name="sitemap-section"),
     path("feeds/approvals.atom", feeds.approvals_feed, name="feed"),
 ]

@@ -18,17 +18,18 @@ from concurrent.futures import ThreadPoolExecutor
 from django.conf import settings
 from django.urls import reverse
 
-from public.feeds import SITEMAPS
+from public.feeds import SITEMAPS, sitemap_paths
 from public.purge import edge_get
 
 
 def warm_paths() -> list[str]:
-    """The home page, the sitemap's every address (in its own order) and the feed."""
+    """The home page, the sitemap's every address (in its own order), the feed and the
+    sitemap's own files."""
     paths = [reverse("public:home")]
     for sitemap_class in SITEMAPS.values():
         sitemap = sitemap_class()
         paths += [sitemap.location(item) for item in sitemap.items()]
-    paths += [reverse("public:feed"), reverse("public:sitemap")]
+    paths += [reverse("public:feed"), *sitemap_paths()]
     return list(dict.fromkeys(paths))  # once each, first place kept
 
 

@@ -382,7 +382,7 @@ class SignOffMachine(RuleBasedStateMachine):
                 assert article.title not in html, (article.state, article.title)
         lists = (
             self.reader.get("/feeds/approvals.atom").content.decode()
-            + self.reader.get("/sitemap.xml").content.decode()
+            + self.reader.get("/sitemap-articles.xml").content.decode()
             + self.reader.get("/search/", {"q": "Question"}).content.decode()
         )
         for title in unpublished:

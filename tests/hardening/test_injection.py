@@ -87,7 +87,7 @@ def test_public_pages_show_hostile_text_inert(hostile):
             "home": client.get("/"),
             "search": client.get("/search/", {"q": "safe"}),
             "feed": client.get("/feeds/approvals.atom"),
-            "sitemap": client.get("/sitemap.xml"),
+            "sitemap": client.get("/sitemap-articles.xml"),
         }
     )
 

@@ -39,7 +39,9 @@ ACCESS: dict[str, frozenset[str]] = {
     "public:policy": PUBLIC,
     "public:policy_version": PUBLIC,
     "public:board": PUBLIC,
+    "public:robots": PUBLIC,
     "public:sitemap": PUBLIC,
+    "public:sitemap-section": PUBLIC,
     "public:feed": PUBLIC,
     # answers from reviewed claims (a reader's own answer is at a signed address; 404 else)
     "answers:page": PUBLIC,
@@ -210,6 +212,7 @@ def requests_for(world) -> list[tuple[str, str]]:
                     "anchor": "overdue",
                     "step": "reply",
                     "version": 1,
+                    "section": "articles",
                     "uidb64": "MQ",
                     "token": "set-password",
                     "app_label": "articles",

@@ -157,7 +157,7 @@ def test_search_without_a_query_shows_the_form(client, policy):
 
 
 def test_sitemap_lists_approved_articles_with_lastmod(client, library):
-    xml = client.get("/sitemap.xml").content.decode()
+    xml = client.get("/sitemap-articles.xml").content.decode()
     for name in ("approved", "revised"):
         article = library[name]
         article.refresh_from_db()
@@ -167,10 +167,50 @@ def test_sitemap_lists_approved_articles_with_lastmod(client, library):
         assert library[name].get_absolute_url() not in xml
 
 
-def test_the_sitemap_is_one_file_up_to_the_protocols_limit(client, library):
-    # /sitemap.xml is not an index: a second page would be named nowhere.
-    assert ApprovedArticleSitemap.limit == 50_000  # the protocol's most per file
-    assert client.get("/sitemap.xml", {"p": 2}).status_code == 404
+def test_the_sitemap_index_names_every_page_so_no_article_is_left_out(
+    client, library, monkeypatch, django_assert_num_queries
+):
+    assert ApprovedArticleSitemap.limit <= 50_000  # the protocol's most per file
+    monkeypatch.setattr(ApprovedArticleSitemap, "limit", 1)  # two approved: two pages
+    with django_assert_num_queries(2):  # the articles' count and their newest approval
+        index = client.get("/sitemap.xml")
+    assert index.status_code == 200
+    xml = index.content.decode()
+    assert xml.count("<sitemap>") == 3
+    for page in ("/sitemap-articles.xml<", "/sitemap-articles.xml?p=2<", "/sitemap-pages.xml<"):
+        assert f"<loc>http://testserver{page}" in xml
+    newest = max(library[n].published_version.approved_at for n in ("approved", "revised"))
+    assert f"<lastmod>{newest:%Y-%m-%d}" in xml
+
+    listed = set()
+    for page in (1, 2):
+        pages = client.get("/sitemap-articles.xml", {"p": page}).content.decode()
+        assert pages.count("<url>") == 1
+        listed |= {
+            library[n].get_absolute_url()
+            for n in ("approved", "revised")
+            if library[n].get_absolute_url() in pages
+        }
+    assert len(listed) == 2
+    assert "/board/" in client.get("/sitemap-pages.xml").content.decode()
+    for missing in ({"p": 3}, {"p": "two"}):
+        assert client.get("/sitemap-articles.xml", missing).status_code == 404
+    assert client.get("/sitemap-drafts.xml").status_code == 404
+
+
+def test_robots_txt_names_the_sitemap_index(client, settings):
+    settings.SITE_URL = "https://answers.example.org"
+    response = client.get("/robots.txt")
+    assert response["Content-Type"] == "text/plain; charset=utf-8"
+    lines = response.content.decode().splitlines()
+    assert lines == [
+        "User-agent: *",
+        "Allow: /",
+        "Sitemap: https://answers.example.org/sitemap.xml",
+    ]
+    assert response["xkey"] == "site"
+    settings.SITE_URL = ""
+    assert "Sitemap: http://testserver/sitemap.xml" in client.get("/robots.txt").content.decode()
 
 
 def test_the_feed_has_one_entry_per_approval_of_published_articles(client, library):

@@ -68,6 +68,7 @@ def test_every_public_page_names_its_keys(site):
         "/board/": {"board", "site"},
         "/feeds/approvals.atom": {"feed", "site"},
         "/sitemap.xml": {"sitemap", "site"},
+        "/sitemap-articles.xml": {"sitemap", "site"},
     }
     for url, keys in expected.items():
         response = Client().get(url)

@@ -72,7 +72,9 @@ def test_every_public_door_follows_the_one_rule(
         detail = client.get(f"/api/articles/{article.slug}/").status_code
         assert detail == (200 if visible else 410 if state == "retracted" else 404)
         approved = expected == Shown.APPROVED
-        sitemap = client.get(reverse("public:sitemap")).content.decode()
+        sitemap = client.get(
+            reverse("public:sitemap-section", kwargs={"section": "articles"})
+        ).content.decode()
         assert (article.get_absolute_url() in sitemap) == approved
         feed = client.get(reverse("public:feed")).content.decode()
         assert (article.get_absolute_url() in feed) == approved
