@@ -188,9 +188,11 @@ sub vcl_deliver {
     }
     unset resp.http.x-fetch;
     unset resp.http.x-purge-before-fetch;
-    if (req.url ~ "^/search/\?" && resp.status == 200 && !req.http.X-Edge-Refresh) {
+    if (req.url ~ "^/search/\?.{1,300}$" && resp.status == 200 && !req.http.X-Edge-Refresh) {
         # The last 32 searches readers were answered, newest first (repeats included: the
-        # most asked hold more places). Two at once may lose one: it is only a hint.
+        # most asked hold more places). Two at once may lose one: it is only a hint. An
+        # address past 300 characters is no reader's search worth refreshing, and the list
+        # stays small.
         var.global_set("recent_searches", regsub(
             req.url + " " + var.global_get("recent_searches"), "^((?:\S+ ){0,31}\S+).*$", "\1"));
     }

@@ -384,9 +384,13 @@ def test_after_an_approval_the_searches_readers_asked_for_are_fresh_and_kept(edg
 
 
 def test_the_edge_lists_the_searches_readers_asked_for_to_the_purger(edge):
+    asked, too_long = "/search/?q=listed+search", "/search/?q=" + "long+" * 70
+    assert edge.get(asked)[0] == edge.get(too_long)[0] == 200
     status, headers, body = edge.get("/.edge/recent-searches")
     assert status == 200 and headers["Cache-Control"] == "no-store"  # the test runs as a purger
-    assert all(path.startswith("/search/?") for path in body.decode().split())
+    listed = body.decode().split()
+    assert all(path.startswith("/search/?") for path in listed)
+    assert asked in listed and too_long not in listed  # a small list of readers' searches
 
 
 def from_elsewhere(edge: Edge, method: str, path: str, headers: dict | None = None):
