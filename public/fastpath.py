@@ -174,8 +174,22 @@ def source_fingerprint(template_names) -> str:
     digest = hashlib.sha256()
     engine = engines["django"].engine
     for name in template_names:
-        digest.update(engine.find_template(name)[0].source.encode())
+        digest.update(_template_source(engine, name).encode())
     return digest.hexdigest()[:12]
+
+
+def _template_source(engine, name: str) -> str:
+    """The source the engine would load for ``name``, read without compiling it: a new
+    worker's first page would otherwise compile every template of the site."""
+    from django.template import TemplateDoesNotExist
+
+    for loader in engine.template_loaders:
+        for origin in loader.get_template_sources(name):
+            try:
+                return origin.loader.get_contents(origin)
+            except TemplateDoesNotExist:
+                continue
+    raise TemplateDoesNotExist(name)
 
 
 @functools.cache

@@ -23,6 +23,7 @@ from articles.selectors import policy_get_in_force
 from articles.visibility import approved_visible_q, visible_q
 from board.models import BoardMember, Credential, Specialty
 from public.models import SiteText
+from public.prepared import NUMBER_MARKER, TEXT_MARKER, PreparedQuery
 from screening import selectors as screening_selectors
 
 # -- Which article a reader asks for (what they see of it: articles.selectors) ------
@@ -38,16 +39,21 @@ def article_get_by_slug(*, slug: str, audience: str | None = None) -> Article | 
     With ``audience``, the stored text of its approved version for that audience
     comes in the same row (``stored_body_*``, read by ``public.page.article_body``).
     """
-    # Slugs are unique: no ordering to compile, at most one row.
-    article = next(iter(_article_page_rows(audience).filter(slug=slug)), None)
+    # Slugs are unique: no ordering, at most one row.
+    article = _article_page_query(audience).first(slug)
     if article is not None and audience is not None:
         article.stored_body_audience = audience  # what stored_body_* were read for
     return article
 
 
-# The article page's queries are the same for every article but the one it asks for: each
-# is built once per process and cloned with its filter, which costs a fraction of building it.
+# The article page's queries are the same for every article but the one it asks for: the
+# SQL of each is built once per process and database (``public.prepared``).
 @functools.cache
+def _article_page_query(audience: str | None) -> PreparedQuery:
+    rows = _article_page_rows(audience)
+    return PreparedQuery(Article, lambda slug: rows.filter(slug=slug), marker=TEXT_MARKER)
+
+
 def _article_page_rows(audience: str | None) -> QuerySet[Article]:
     articles = (
         Article.objects.select_related("published_version__policy")
@@ -280,12 +286,12 @@ PERSON_SHOWN = (
 
 def article_list_review_history(*, article: Article) -> list[ArticleVersion]:
     """Every approved version, newest first, with its approving reviewer (1 query)."""
-    return list(_review_history_rows().filter(article_id=article.pk))
+    return _review_history_query().list(article.pk)
 
 
 @functools.cache
-def _review_history_rows() -> QuerySet[ArticleVersion]:
-    return (
+def _review_history_query() -> PreparedQuery:
+    rows = (
         ArticleVersion.objects.select_related("approved_by__board_profile")
         .only(
             "approved_at",
@@ -294,6 +300,9 @@ def _review_history_rows() -> QuerySet[ArticleVersion]:
             *(f"approved_by__{name}" for name in PERSON_SHOWN),
         )
         .order_by("-approved_at", "-pk")
+    )
+    return PreparedQuery(
+        ArticleVersion, lambda article_id: rows.filter(article_id=article_id), marker=NUMBER_MARKER
     )
 
 
@@ -313,19 +322,25 @@ class ReviewerCredit:
 
 def version_list_credits(*, version: ArticleVersion) -> list[ReviewerCredit]:
     """Every board reviewer who verified or approved ``version``, the final approver first (1 query)."""
-    rows = _credit_rows().filter(articleversion_id=version.pk)
+    rows = _credit_query().list(version.pk)
     credits = [ReviewerCredit(user=row.user, profile=reviewer_profile(row.user)) for row in rows]
     credits.sort(key=lambda credit: credit.user.pk != version.approved_by_id)
     return credits
 
 
 @functools.cache
-def _credit_rows() -> QuerySet:
+def _credit_query() -> PreparedQuery:
     # Read through the reviewers' table: a user has no way back to the versions it reviewed.
-    return (
-        ArticleVersion.reviewers.through.objects.select_related("user__board_profile")
+    reviewers = ArticleVersion.reviewers.through
+    rows = (
+        reviewers.objects.select_related("user__board_profile")
         .only(*(f"user__{name}" for name in PERSON_SHOWN))
         .order_by("user__last_name", "user_id")
+    )
+    return PreparedQuery(
+        reviewers,
+        lambda version_id: rows.filter(articleversion_id=version_id),
+        marker=NUMBER_MARKER,
     )
 
 
