@@ -11,14 +11,21 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections.abc import Iterable
+from types import SimpleNamespace
 
 from django.conf import settings
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
 from django.shortcuts import render
+from django.template import Context
+from django.template.base import render_value_in_context
 from django.template.loader import render_to_string
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 from django.utils.cache import patch_cache_control, patch_vary_headers
+from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 
 from articles import steps
@@ -26,6 +33,7 @@ from articles.selectors import ReaderArticle, article_list_writers
 from articles.states import ArticleState
 from public import edge, fastpath, freshness, rendered, selectors
 from public.audiences import AUDIENCES, DEFAULT_AUDIENCE
+from public.forms import FollowUpForm
 from screening.selectors import page_notices
 
 # A retracted article's notice is final; browsers may keep it this long.
@@ -268,21 +276,117 @@ def render_page(
         body=body,
     )
     article = public_article.article
+    fragment = mark_safe(  # noqa: S308 - our own autoescaping template
+        render_to_string("public/_article_body.html", page_context)
+    )
+    noindex = preview or not public_article.is_approved
+    canonical_url = site_url(page_context["article_url"])
+    if _frame_is_plain(request, preview=preview, context=context, status=status):
+        return HttpResponse(
+            _frame(request, noindex=noindex).fill(
+                page_title=body["title"],
+                description=body["description"],
+                canonical_url=canonical_url,
+                follow_up_url=reverse("public:follow_up", args=[article.slug]),
+                audience=context["audience"],
+                fragment=fragment,
+            )
+        )
     return render(
         request,
         "public/article_detail.html",
         {
             "article": article,
-            "fragment": mark_safe(  # noqa: S308 - our own autoescaping template
-                render_to_string("public/_article_body.html", page_context)
-            ),
+            "fragment": fragment,
             "page_title": body["title"],
             "description": body["description"],
-            "noindex": preview or not public_article.is_approved,
+            "noindex": noindex,
             "preview": preview,
             "is_approved": public_article.is_approved,
-            "canonical_url": site_url(page_context["article_url"]),
+            "canonical_url": canonical_url,
             **context,
         },
         status=status,
     )
+
+
+# -- The frame of an anonymous reader's article page -------------------------------
+
+
+def _frame_is_plain(request: HttpRequest, *, preview: bool, context: dict, status: int) -> bool:
+    """Whether the frame around the article is the one every anonymous reader gets.
+
+    No session or messages cookie: no user, no messages to show. No notice, and a
+    blank follow-up form.
+    """
+    form = context.get("form")
+    return (
+        status == 200
+        and not preview
+        and not context.get("notice")
+        and form is not None
+        and not form.is_bound
+        and set(context) == {"form", "notice", "audience"}
+        and settings.SESSION_COOKIE_NAME not in request.COOKIES
+        and "messages" not in request.COOKIES
+    )
+
+
+class Frame:
+    """article_detail.html, rendered once with a marker in each place a page's own value
+    goes; a page is the literal text between the markers and its values, each escaped
+    as the template escapes it."""
+
+    SLOTS = ("page_title", "description", "canonical_url", "follow_up_url", "audience", "fragment")
+    # What the template is given for the follow-up form's address, in place of the slug.
+    SLUG = "frame-slot-slug"
+
+    def __init__(self, request: HttpRequest, *, noindex: bool) -> None:
+        marks = {name: f"\ue000{name}\ue001" for name in self.SLOTS}
+        text = render_to_string(
+            "public/article_detail.html",
+            {
+                "article": SimpleNamespace(slug=self.SLUG),
+                "fragment": mark_safe(marks["fragment"]),  # noqa: S308 - a marker
+                "page_title": marks["page_title"],
+                "description": marks["description"],
+                "noindex": noindex,
+                "preview": False,
+                "is_approved": not noindex,
+                "canonical_url": marks["canonical_url"],
+                "form": FollowUpForm(),
+                "notice": "",
+                "audience": marks["audience"],
+            },
+            request,
+        )
+        follow_up = str(conditional_escape(reverse("public:follow_up", args=[self.SLUG])))
+        if text.count(follow_up) != 1:
+            raise ValueError("The follow-up form's address is not where the frame expects it.")
+        text = text.replace(follow_up, marks["follow_up_url"])
+        pieces = re.split("\ue000(\\w+)\ue001", text)
+        # Literal text at even places, slot names at odd places.
+        self.pieces = tuple(pieces)
+
+    def fill(self, **values) -> str:
+        context = Context()
+        escaped = {name: render_value_in_context(value, context) for name, value in values.items()}
+        return "".join(escaped[piece] if i % 2 else piece for i, piece in enumerate(self.pieces))
+
+
+_frames: dict[tuple, Frame] = {}
+
+
+def _frame(request: HttpRequest, *, noindex: bool) -> Frame:
+    # The frame's addresses depend on where the site is mounted.
+    key = (noindex, get_script_prefix())
+    frame = _frames.get(key)
+    if frame is None:
+        frame = _frames[key] = Frame(request, noindex=noindex)
+    return frame
+
+
+@receiver(setting_changed)
+def _forget_frames(**kwargs) -> None:
+    """Settings changed (tests): the frame's static and page addresses may have too."""
+    _frames.clear()
