@@ -45,7 +45,7 @@ from django.db import DatabaseError
 from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
 
 from editorial import metrics
-from public import freshness
+from public import freshness, sitewide
 
 # URLs of pages that may be kept; anything else goes straight down the stack.
 KEPT_PREFIXES = ("/articles/", "/search/", "/editorial-policy/", "/board/")
@@ -236,10 +236,14 @@ class KeptPageMiddleware:
         if shared:
             page = _shared_get(key)
         try:
-            # Read before anything is rendered from the data.
-            generation, latest = freshness.current(page.keys if page else ())
+            # Read before anything is rendered from the data. With no copy kept, the page
+            # is rendered next, and it shows the site-wide records: their stamps come in
+            # the same query (``public.sitewide``).
+            generation, latest = freshness.current(page.keys if page else sitewide.KEYS)
         except DatabaseError:
             return self.through_outage(request, key)
+        if page is None:
+            sitewide.stamp_read(request, latest)
         if generation > outage.known:
             outage.known = generation
         if outage.began is not None:  # the one check the outage adds to this path

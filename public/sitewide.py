@@ -39,13 +39,21 @@ class SiteRecords:
     valid_until: float | None  # when the next dated change comes (epoch seconds), if ever
 
 
-def site_records_get() -> SiteRecords:
+def stamp_read(request, stamp: int) -> None:
+    """The highest stamp of ``KEYS``, read for ``request`` before anything was rendered."""
+    request.site_records_stamp = stamp
+
+
+def site_records_get(*, request=None) -> SiteRecords:
     """The policy in force, the disclaimers and the next dated change: kept, else 3 queries.
 
     Reading the stamps costs 1 query (on SQLite none while no other connection
-    has committed since they were last read).
+    has committed since they were last read), none when the kept-page middleware
+    read them for ``request`` already.
     """
-    _, stamp = freshness.current(KEYS)
+    stamp = getattr(request, "site_records_stamp", None)
+    if stamp is None:
+        _, stamp = freshness.current(KEYS)
     day = timezone.localdate()
     key = f"page-site-records:{VERSION}:{stamp}:{day.isoformat()}"
     kept = cache.get(key)

@@ -48,7 +48,7 @@ def render_article_page(
     """
     audience = page.audience_from_request(request)
     context = {"form": form or FollowUpForm(), "notice": notice, "audience": audience}
-    records = sitewide.site_records_get()
+    records = sitewide.site_records_get(request=request)
     response = page.render_page(
         request,
         public_article=public_article,

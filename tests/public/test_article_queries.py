@@ -13,24 +13,24 @@ SMALL = {"claims": 5, "references": 3}
 LARGE = {"claims": 200, "references": 60}
 
 # Anonymous reader, nothing kept yet (no Redis: the site generation is read from the database):
-#   the site generation, read before anything is rendered                      = 1
+#   the site generation, read before anything is rendered, with the stamps of
+#   the site-wide keys (policy, site-text, board, site)                         = 1
 #   article joined with its published version, its policy and (approved) the
 #   stored text for the audience asked for                                      = 1
-#   the stamps of the site-wide keys (policy, site-text, board, site)           = 1
 #   site-wide records, kept by those stamps (public.sitewide): policy in force,
 #   disclaimer text, when the next dated change comes (the edge's age)          = 3
 #   approved: review history (1) + reviewers credited (1)                        = 2
 #   pending: claims + citations with their references (prefetch)                = 2
-#   pending: its writers for "Written by" (an approved version names its own)   = 1 -> 8 / 9
+#   pending: its writers for "Written by" (an approved version names its own)   = 1 -> 7 / 8
 # The claims' disclosures (level, passages, who verified them and when) are part of the
 # stored text of an approved version: they cost nothing per request.
-APPROVED_COLD = 8
-PENDING_COLD = 9
+APPROVED_COLD = 7
+PENDING_COLD = 8
 # The next page nobody has asked for yet, once the site-wide records are kept: the article
 # with its stored text, the review history and the reviewers credited. PostgreSQL reads the
-# site generation and the site-wide stamps again (one query each); SQLite only after
-# another connection has committed.
-NEXT_APPROVED_COLD = 3 if connection.vendor == "sqlite" else 5
+# site generation and the site-wide stamps again (one query); SQLite only after another
+# connection has committed.
+NEXT_APPROVED_COLD = 3 if connection.vendor == "sqlite" else 4
 # Kept: one query reads the site generation and the stamps of the page's keys, which say
 # the kept page is current; nothing else is read. On SQLite, once: then nothing while
 # PRAGMA data_version says no other connection has committed since.
