@@ -13,6 +13,9 @@
    minimal "ok" view mounted (BENCH_MODE=1), and a second process drives load
    at each page: wrk when installed, else bench/loadgen.py. Every page's
    requests per second is compared with the minimal view's in the same run.
+   The workers answer the minimal view for a second before anything is timed
+   (a worker's first request loads the URLconf and the template engine); then
+   every approved article is asked for once, none kept yet (``article_cold``).
 4. Results go to bench/results/<timestamp>-<database>.json and a table is printed.
 """
 
@@ -328,6 +331,10 @@ def main() -> None:
             )
 
         article = f"/articles/{slug}/"
+        # Both workers answer the minimal view first: each loads the URLconf and the
+        # template engine once, as it does when it starts serving any page, so the
+        # cold pages measure rendering articles, as the minimal view's measure does.
+        drive_python(base, ["/__bench__/ok"], duration=1, concurrency=args.concurrency, headers={})
         # Cold first, while no worker has rendered any article: each page exactly once.
         cold_paths = [f"/articles/{s}/" for s in approved[1:]]
         cold = drive_python(
