@@ -43,6 +43,7 @@ from django.core.cache import cache
 from django.core.exceptions import DisallowedHost
 from django.db import DatabaseError
 from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
+from django.template import TemplateDoesNotExist, engines
 
 from editorial import metrics
 from public import freshness, sitewide
@@ -169,8 +170,6 @@ outage = OutageClock()
 
 def source_fingerprint(template_names) -> str:
     """A short hash of these templates' source, as this release has them."""
-    from django.template import engines
-
     digest = hashlib.sha256()
     engine = engines["django"].engine
     for name in template_names:
@@ -181,8 +180,6 @@ def source_fingerprint(template_names) -> str:
 def _template_source(engine, name: str) -> str:
     """The source the engine would load for ``name``, read without compiling it: a new
     worker's first page would otherwise compile every template of the site."""
-    from django.template import TemplateDoesNotExist
-
     for loader in engine.template_loaders:
         for origin in loader.get_template_sources(name):
             try:
